@@ -1,7 +1,9 @@
 // Builds dist/ with esbuild. Code splitting keeps the `eksgate token` path tiny:
 // the CLI loads heavy modules (SDKs, yaml, zod) only through dynamic imports.
 import { build } from "esbuild";
-import { chmod, rm } from "node:fs/promises";
+import { chmod, readFile, rm } from "node:fs/promises";
+
+const { version } = JSON.parse(await readFile("package.json", "utf8"));
 
 await rm("dist", { recursive: true, force: true });
 await build({
@@ -16,6 +18,7 @@ await build({
   sourcemap: "linked",
   banner: { js: "#!/usr/bin/env node" },
   logLevel: "warning",
+  define: { __EKSGATE_VERSION__: JSON.stringify(version) },
 });
 await chmod("dist/cli.js", 0o755);
 await chmod("dist/token.js", 0o755);

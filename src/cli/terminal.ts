@@ -1,0 +1,33 @@
+/** Where the CLI writes. Colour only on a TTY, and never when NO_COLOR is set. */
+import pc from "picocolors";
+
+export interface Terminal {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly isTTY: boolean;
+  readonly color: boolean;
+  readonly paint: ReturnType<typeof pc.createColors>;
+}
+
+export function processTerminal(): Terminal {
+  const isTTY = process.stdout.isTTY;
+  const color = isTTY && process.env["NO_COLOR"] === undefined && process.env["TERM"] !== "dumb";
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    isTTY,
+    color,
+    paint: pc.createColors(color),
+  };
+}
+
+/** Exit codes, documented in the README. */
+export const ExitCode = {
+  ok: 0,
+  /** Bad input, lint errors, failed operations. */
+  error: 1,
+  /** `plan --detailed-exitcode`: there are changes. */
+  changes: 2,
+  /** A bug in eksgate: please report it. */
+  internal: 3,
+} as const;

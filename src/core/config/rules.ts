@@ -1,0 +1,303 @@
+/**
+ * Stage 3 of config validation: rules that need the whole file. Reads the raw config
+ * (for exact field paths) and the normalized one (for derived names).
+ */
+import type { AccessConfig, BuiltInClusterRole, PolicyRule } from "../model/access-config.js";
+import { formatPath, type Diagnostic, type SourcePosition } from "../diagnostics.js";
+import type { RawAccessConfig, RawPolicyRule } from "./schema.js";
+import type { PathSegment } from "./source.js";
+import {
+  ACCOUNT_ID,
+  AWS_REGION,
+  DNS1123_LABEL,
+  DNS1123_LABEL_MAX,
+  EKS_CLUSTER_NAME,
+  IAM_GROUP_NAME_MAX,
+  IAM_NAME,
+  IAM_ROLE_NAME_MAX,
+  RBAC_OBJECT_NAME,
+  RBAC_OBJECT_NAME_MAX,
+  didYouMean,
+  reservedPrefix,
+} from "./names.js";
+
+export type Locator = (path: readonly PathSegment[], key?: boolean) => SourcePosition | undefined;
+
+export const BUILT_IN_CLUSTER_ROLES: readonly BuiltInClusterRole[] = ["view", "edit", "admin", "cluster-admin"];
+
+/** Verbs that let a subject grow its own power (RBAC escalation paths). */
+const ESCALATION_VERBS = new Set(["*", "bind", "escalate", "impersonate"]);
+
+/**
+ * A custom role is as powerful as cluster-admin when one rule allows every verb on
+ * every resource, or grants a verb that leads there (bind, escalate, impersonate).
+ */
+export function isClusterAdminLike(
+  rules: readonly Pick<PolicyRule | RawPolicyRule, "verbs" | "resources">[],
+): boolean {
+  return rules.some((rule) => {
+    const allVerbs = rule.verbs.includes("*");
+    const allResources = (rule.resources ?? []).includes("*");
+    const escalates = rule.verbs.some((v) => ESCALATION_VERBS.has(v) && v !== "*");
+    return (allVerbs && allResources) || escalates;
+  });
+}
+
+export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: Locator): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (
+    code: string,
+    path: readonly PathSegment[],
+    summary: string,
+    detail: string,
+    severity: Diagnostic["severity"] = "error",
+  ): void => {
+    const source = locate(path);
+    out.push({ code, severity, summary, detail, path: formatPath(path), ...(source ? { source } : {}) });
+  };
+
+  if (!ACCOUNT_ID.test(config.accountId)) {
+    report(
+      "EG129",
+      ["accountId"],
+      `account id "${config.accountId}" is not 12 digits`,
+      typeof raw.accountId === "number"
+        ? 'YAML read it as a number and dropped leading zeros: quote it, e.g. accountId: "012345678901".'
+        : 'Use the 12-digit AWS account id, e.g. accountId: "123456789012".',
+    );
+  }
+
+  // Clusters.
+  const clusterNames = raw.clusters.map((c) => c.name);
+  raw.clusters.forEach((cluster, i) => {
+    if (!EKS_CLUSTER_NAME.test(cluster.name)) {
+      report(
+        "EG131",
+        ["clusters", i, "name"],
+        `"${cluster.name}" is not a valid EKS cluster name`,
+        "EKS cluster names are 1-100 characters: letters, digits, '-', '_' and '.', starting with a letter or digit.",
+      );
+    }
+    if (!AWS_REGION.test(cluster.region)) {
+      report(
+        "EG128",
+        ["clusters", i, "region"],
+        `"${cluster.region}" is not an AWS region name`,
+        "Use a region code such as us-east-2 or eu-central-1.",
+      );
+    }
+    duplicateCheck(clusterNames, i, () =>
+      report(
+        "EG126",
+        ["clusters", i, "name"],
+        `cluster "${cluster.name}" is listed more than once`,
+        "Keep one entry per cluster.",
+      ),
+    );
+  });
+  if (raw.clusters.length === 0) {
+    report("EG135", ["clusters"], "no clusters are listed", "Add the EKS clusters eksgate should manage.", "warning");
+  }
+
+  // Custom roles.
+  const customNames = (raw.customRoles ?? []).map((r) => r.name);
+  (raw.customRoles ?? []).forEach((role, i) => {
+    const path: PathSegment[] = ["customRoles", i];
+    if (!RBAC_OBJECT_NAME.test(role.name) || role.name.length > RBAC_OBJECT_NAME_MAX) {
+      report(
+        "EG124",
+        [...path, "name"],
+        `"${role.name}" is not a valid ClusterRole name`,
+        "Use letters, digits, '-', '.', ':' and '_' (at most 253 characters).",
+      );
+    }
+    if ((BUILT_IN_CLUSTER_ROLES as readonly string[]).includes(role.name) || reservedPrefix(role.name)) {
+      report(
+        "EG134",
+        [...path, "name"],
+        `custom role name "${role.name}" is reserved`,
+        "Built-in roles and names starting with system:, eks:, aws:, amazon: or iam: belong to the cluster; pick another name.",
+      );
+    }
+    duplicateCheck(customNames, i, () =>
+      report("EG126", [...path, "name"], `custom role "${role.name}" is defined more than once`, "Keep one definition."),
+    );
+    role.rules.forEach((rule, j) => checkPolicyRule(rule, [...path, "rules", j], report));
+    if (role.rules.length === 0) {
+      report("EG132", [...path, "rules"], "custom role has no rules", "Add at least one rule, or remove the role.");
+    }
+  });
+
+  // Teams.
+  const teamNames = raw.teams.map((t) => t.name);
+  const roleNames = config.teams.map((t) => t.roleName);
+  const knownRoles = [...BUILT_IN_CLUSTER_ROLES, ...customNames];
+  raw.teams.forEach((team, i) => {
+    const normalized = config.teams[i];
+    if (!normalized) return;
+    const path: PathSegment[] = ["teams", i];
+    if (!DNS1123_LABEL.test(team.name) || team.name.length > 40) {
+      report(
+        "EG124",
+        [...path, "name"],
+        `team name "${team.name}" is not usable in IAM and Kubernetes names`,
+        "Use 1-40 lowercase letters, digits and '-', starting and ending with a letter or digit.",
+      );
+    }
+    duplicateCheck(teamNames, i, () =>
+      report("EG126", [...path, "name"], `team "${team.name}" is defined more than once`, "Merge the two entries."),
+    );
+    const groupName = normalized.iamGroup;
+    if (!IAM_NAME.test(groupName) || groupName.length > IAM_GROUP_NAME_MAX) {
+      report(
+        "EG123",
+        [...path, "iamGroup"],
+        `"${team.iamGroup}" is not a valid IAM group name or ARN`,
+        "IAM group names are 1-128 characters of letters, digits and +=,.@_-; an ARN looks like arn:aws:iam::123456789012:group/NAME.",
+      );
+    }
+    const groupArnAccount = /^arn:[^:]+:iam::(\d{12}):group\//.exec(team.iamGroup)?.[1];
+    if (groupArnAccount !== undefined && groupArnAccount !== config.accountId) {
+      report(
+        "EG136",
+        [...path, "iamGroup"],
+        `IAM group is in account ${groupArnAccount}, not ${config.accountId}`,
+        "eksgate manages one account per file: use a group of accountId, or a separate file.",
+      );
+    }
+    if (!IAM_NAME.test(normalized.roleName) || normalized.roleName.length > IAM_ROLE_NAME_MAX) {
+      report(
+        "EG123",
+        team.roleName !== undefined ? [...path, "roleName"] : [...path, "name"],
+        `IAM role name "${normalized.roleName}" is invalid (at most ${IAM_ROLE_NAME_MAX} characters of letters, digits and +=,.@_-)`,
+        team.roleName !== undefined ? "Pick a shorter or simpler roleName." : "Shorten the team name, or set roleName.",
+      );
+    }
+    if (roleNames.filter((n) => n.toLowerCase() === normalized.roleName.toLowerCase()).length > 1) {
+      report(
+        "EG126",
+        team.roleName !== undefined ? [...path, "roleName"] : [...path, "name"],
+        `IAM role name "${normalized.roleName}" is used by more than one team`,
+        "IAM role names are unique per account (case-insensitive): give each team its own roleName.",
+      );
+    }
+    const prefix = reservedPrefix(normalized.kubernetesGroup);
+    if (prefix !== undefined) {
+      report(
+        "EG125",
+        [...path, "kubernetesGroup"],
+        `Kubernetes group "${normalized.kubernetesGroup}" starts with the reserved prefix "${prefix}"`,
+        prefix === "system:"
+          ? "system: groups belong to Kubernetes; to grant system:masters say so with systemMasters: true (and allowClusterAdmin)."
+          : `EKS rejects groups and usernames starting with ${prefix}; choose another group name.`,
+      );
+    }
+    if (team.access.length === 0) {
+      report("EG135", [...path, "access"], `team "${team.name}" has no access`, "Add an access entry, or remove the team.", "warning");
+    }
+    const seen = new Set<string>();
+    team.access.forEach((access, j) => {
+      const accessPath: PathSegment[] = [...path, "access", j];
+      if (!clusterNames.includes(access.cluster)) {
+        const suggestion = didYouMean(access.cluster, clusterNames);
+        report(
+          "EG120",
+          [...accessPath, "cluster"],
+          `unknown cluster "${access.cluster}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
+          clusterNames.length > 0
+            ? `Clusters defined in this file: ${clusterNames.join(", ")}.`
+            : "Define the cluster under clusters: first.",
+        );
+      }
+      if (!knownRoles.includes(access.clusterRole)) {
+        const suggestion = didYouMean(access.clusterRole, knownRoles);
+        report(
+          "EG121",
+          [...accessPath, "clusterRole"],
+          `unknown cluster role "${access.clusterRole}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
+          `Use view, edit, admin, cluster-admin, or a role defined under customRoles (${customNames.length > 0 ? customNames.join(", ") : "none defined"}).`,
+        );
+      }
+      const custom = raw.customRoles?.find((r) => r.name === access.clusterRole);
+      const powerful = access.clusterRole === "cluster-admin" || (custom !== undefined && isClusterAdminLike(custom.rules));
+      if (powerful && access.allowClusterAdmin !== true) {
+        report(
+          "EG122",
+          [...accessPath, "clusterRole"],
+          `"${access.clusterRole}" grants cluster-admin power and was not explicitly allowed`,
+          "eksgate is least-privilege by default: add allowClusterAdmin: true to this access entry if that is intended, or use admin/edit/view.",
+        );
+      }
+      (access.namespaces ?? []).forEach((ns, k) => {
+        if (!DNS1123_LABEL.test(ns) || ns.length > DNS1123_LABEL_MAX) {
+          report(
+            "EG124",
+            [...accessPath, "namespaces", k],
+            `"${ns}" is not a valid namespace name`,
+            "Namespace names are 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit.",
+          );
+        }
+        duplicateCheck(access.namespaces ?? [], k, () =>
+          report("EG126", [...accessPath, "namespaces", k], `namespace "${ns}" is listed twice`, "Remove the repeat.", "warning"),
+        );
+      });
+      if (access.clusterRole === "cluster-admin" && (access.namespaces ?? []).length > 0) {
+        report(
+          "EG137",
+          [...accessPath, "namespaces"],
+          "cluster-admin bound in namespaces grants full control of those namespaces, including their RBAC",
+          "If that is what you want, prefer admin; to grant cluster-wide power, remove namespaces.",
+          "warning",
+        );
+      }
+      const key = `${access.cluster}\u0000${access.clusterRole}\u0000${(access.namespaces ?? []).join(",")}`;
+      if (seen.has(key)) {
+        report("EG126", accessPath, "this access entry repeats an earlier one", "Remove the repeat.");
+      }
+      seen.add(key);
+    });
+    if (team.systemMasters === true && !team.access.some((a) => a.allowClusterAdmin === true)) {
+      report(
+        "EG122",
+        [...path, "systemMasters"],
+        "systemMasters maps the team to system:masters, which bypasses RBAC entirely, and was not explicitly allowed",
+        "Prefer clusterRole: cluster-admin (auditable, revocable); if you really need system:masters, also set allowClusterAdmin: true on the team's access.",
+      );
+    }
+  });
+  return out;
+}
+
+function duplicateCheck(values: readonly string[], index: number, onDuplicate: () => void): void {
+  const value = values[index];
+  if (value !== undefined && values.indexOf(value) !== index) onDuplicate();
+}
+
+function checkPolicyRule(
+  rule: RawPolicyRule,
+  path: readonly PathSegment[],
+  report: (code: string, path: readonly PathSegment[], summary: string, detail: string) => void,
+): void {
+  if (rule.verbs.length === 0) {
+    report("EG132", [...path, "verbs"], "rule has no verbs", 'List the verbs it allows, e.g. ["get", "list", "watch"].');
+  }
+  const hasResources = (rule.resources ?? []).length > 0;
+  const hasUrls = (rule.nonResourceURLs ?? []).length > 0;
+  if (hasResources && hasUrls) {
+    report(
+      "EG132",
+      path,
+      "rule mixes resources and nonResourceURLs",
+      "Kubernetes rejects such a rule: split it into one rule for resources and one for nonResourceURLs.",
+    );
+  }
+  if (!hasResources && !hasUrls) {
+    report("EG132", path, "rule names no resources and no nonResourceURLs", "Add resources (with apiGroups) or nonResourceURLs.");
+  }
+  if (hasResources && rule.apiGroups === undefined) {
+    report("EG132", [...path, "apiGroups"], "rule with resources needs apiGroups", 'Add apiGroups: [""] for the core group, or the group of the resources.');
+  }
+  if (hasUrls && !hasResources && (rule.apiGroups !== undefined || rule.resourceNames !== undefined)) {
+    report("EG132", path, "a nonResourceURLs rule takes no apiGroups or resourceNames", "Remove apiGroups and resourceNames from this rule.");
+  }
+}
