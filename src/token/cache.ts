@@ -1,0 +1,168 @@
+/**
+ * The on-disk cache of tokens, assumed-role credentials and caller identities.
+ *
+ * Files are `<kind>-<sha256 of key>.json`, mode 0600, in a 0700 directory owned by the
+ * user. A file is trusted only when it is a regular file (not a symlink), owned by us,
+ * unreadable by anyone else, parses, has the expected shape and carries the full key it
+ * was written for. Anything else is ignored and later replaced. Writes go to a temporary
+ * file that is renamed over the target, so a reader never sees half a file.
+ *
+ * Everything is synchronous: on the cache-hit path that is the fastest way to read one
+ * small file, and there is nothing else to do concurrently.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Stats } from "node:fs";
+import { constants } from "node:fs";
+
+/** The slice of node:fs the cache uses, so tests can inject failures. */
+export interface CacheFileSystem {
+  lstatSync(path: string): Stats;
+  openSync(path: string, flags: number): number;
+  fstatSync(fd: number): Stats;
+  readFileSync(fd: number, encoding: "utf8"): string;
+  closeSync(fd: number): void;
+  mkdirSync(path: string, options: { recursive: true; mode: number }): string | undefined;
+  chmodSync(path: string, mode: number): void;
+  writeFileSync(path: string, data: string, options: { mode: number; flag: string }): void;
+  renameSync(from: string, to: string): void;
+  unlinkSync(path: string): void;
+  readdirSync(path: string): string[];
+}
+
+export type CacheKind = "token" | "role" | "identity";
+
+const MAX_FILE_BYTES = 64 * 1024;
+const FILE_PATTERN = /^(token|role|identity)-[0-9a-f]{64}\.json$|^\.tmp-/;
+
+/** The cache directory: $XDG_CACHE_HOME/eksgate, else ~/.cache/eksgate. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv, homedir: string): string {
+  const xdg = env["XDG_CACHE_HOME"];
+  const base = xdg !== undefined && xdg.startsWith("/") ? xdg : `${homedir}/.cache`;
+  return `${base}/eksgate`;
+}
+
+export class CredentialCache {
+  /**
+   * @param uid the user that must own the directory and files; undefined where the
+   *   platform has no uids (then ownership is not checked).
+   */
+  constructor(
+    readonly dir: string,
+    private readonly fs: CacheFileSystem,
+    private readonly uid: number | undefined,
+  ) {}
+
+  private fileFor(kind: CacheKind, key: string): string {
+    return `${this.dir}/${kind}-${createHash("sha256").update(key, "utf8").digest("hex")}.json`;
+  }
+
+  private isPrivate(stats: Stats, wantDirectory: boolean): boolean {
+    if (wantDirectory ? !stats.isDirectory() : !stats.isFile()) return false;
+    if (this.uid !== undefined && stats.uid !== this.uid) return false;
+    return (stats.mode & 0o077) === 0;
+  }
+
+  private directoryIsTrusted(): boolean {
+    try {
+      return this.isPrivate(this.fs.lstatSync(this.dir), true);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The cached value of `kind` for `key`, or undefined when there is none or it cannot be
+   * trusted. `accept` checks the shape (and may reject stale entries).
+   */
+  read<T>(
+    kind: CacheKind,
+    key: string,
+    accept: (value: Record<string, unknown>) => T | undefined,
+  ): T | undefined {
+    if (!this.directoryIsTrusted()) return undefined;
+    let fd: number;
+    try {
+      fd = this.fs.openSync(this.fileFor(kind, key), constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch {
+      return undefined;
+    }
+    try {
+      const stats = this.fs.fstatSync(fd);
+      if (!this.isPrivate(stats, false) || stats.size > MAX_FILE_BYTES) return undefined;
+      const parsed: unknown = JSON.parse(this.fs.readFileSync(fd, "utf8"));
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
+      const record = parsed as Record<string, unknown>;
+      if (record["v"] !== 1 || record["kind"] !== kind || record["key"] !== key) return undefined;
+      return accept(record);
+    } catch {
+      return undefined;
+    } finally {
+      this.fs.closeSync(fd);
+    }
+  }
+
+  /** Makes sure the directory exists, is ours and is 0700; false when it cannot be used. */
+  private prepareDirectory(): boolean {
+    try {
+      this.fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const stats = this.fs.lstatSync(this.dir);
+      if (!stats.isDirectory() || (this.uid !== undefined && stats.uid !== this.uid)) return false;
+      if ((stats.mode & 0o777) !== 0o700) this.fs.chmodSync(this.dir, 0o700);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Stores `value` for `key`, replacing whatever file was there. Best effort: a cache that
+   * cannot be written only costs speed, so failures are swallowed.
+   */
+  write(kind: CacheKind, key: string, value: Readonly<Record<string, unknown>>): boolean {
+    if (!this.prepareDirectory()) return false;
+    const temp = `${this.dir}/.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
+    try {
+      this.fs.writeFileSync(temp, JSON.stringify({ v: 1, kind, key, ...value }), { mode: 0o600, flag: "wx" });
+      this.fs.chmodSync(temp, 0o600);
+      this.fs.renameSync(temp, this.fileFor(kind, key));
+      return true;
+    } catch {
+      try {
+        this.fs.unlinkSync(temp);
+      } catch {
+        // nothing was written
+      }
+      return false;
+    }
+  }
+
+  /** Removes one entry (e.g. a token kubectl rejected). */
+  remove(kind: CacheKind, key: string): void {
+    try {
+      this.fs.unlinkSync(this.fileFor(kind, key));
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Removes every cache file (and leftover temporaries); returns how many. */
+  clear(): number {
+    let files: string[];
+    try {
+      files = this.fs.readdirSync(this.dir);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of files) {
+      if (!FILE_PATTERN.test(name)) continue;
+      try {
+        this.fs.unlinkSync(`${this.dir}/${name}`);
+        removed++;
+      } catch {
+        // someone else removed it
+      }
+    }
+    return removed;
+  }
+}
