@@ -1,0 +1,218 @@
+/**
+ * The Condition element. Every clause (operator x key) must hold; within a clause the policy
+ * values are alternatives. Semantics from "IAM JSON policy elements: Condition operators" and
+ * iam-evaluation.md I9:
+ * - a missing key fails every operator, except `...IfExists` (true), `Null`, and the negated
+ *   operators (`StringNotEquals`, `ArnNotLike`, ...), which hold when the key is missing;
+ * - `ForAnyValue:` is false and `ForAllValues:` is true on a missing or empty key.
+ */
+import type { ConditionClause } from "./policy-document.js";
+import {
+  parseIamDate,
+  substituteVariables,
+  withoutLiteralMarks,
+  type RequestContext,
+} from "./request-context.js";
+import { arnMatches, wildcardMatch } from "./wildcard.js";
+
+type Comparer = (requestValue: string, policyValue: string) => boolean;
+
+interface BaseOperator {
+  readonly compare: Comparer;
+  readonly negated: boolean;
+}
+
+const num = (s: string): number => (s.trim() === "" ? Number.NaN : Number(s));
+const date = (s: string): number => parseIamDate(s) ?? Number.NaN;
+const plain = withoutLiteralMarks;
+
+const stringEquals: Comparer = (v, p) => v === plain(p);
+const stringEqualsIgnoreCase: Comparer = (v, p) => v.toLowerCase() === plain(p).toLowerCase();
+const stringLike: Comparer = (v, p) => wildcardMatch(p, v);
+const numeric =
+  (test: (a: number, b: number) => boolean): Comparer =>
+  (v, p) => {
+    const a = num(v);
+    const b = num(p);
+    return !Number.isNaN(a) && !Number.isNaN(b) && test(a, b);
+  };
+const dated =
+  (test: (a: number, b: number) => boolean): Comparer =>
+  (v, p) => {
+    const a = date(v);
+    const b = date(p);
+    return !Number.isNaN(a) && !Number.isNaN(b) && test(a, b);
+  };
+const bool: Comparer = (v, p) => v.toLowerCase() === plain(p).toLowerCase();
+const arn: Comparer = (v, p) => arnMatches(p, v);
+const ip: Comparer = (v, p) => ipv4InCidr(v, p);
+
+const OPERATORS: Readonly<Record<string, BaseOperator>> = {
+  stringequals: { compare: stringEquals, negated: false },
+  stringnotequals: { compare: stringEquals, negated: true },
+  stringequalsignorecase: { compare: stringEqualsIgnoreCase, negated: false },
+  stringnotequalsignorecase: { compare: stringEqualsIgnoreCase, negated: true },
+  stringlike: { compare: stringLike, negated: false },
+  stringnotlike: { compare: stringLike, negated: true },
+  numericequals: { compare: numeric((a, b) => a === b), negated: false },
+  numericnotequals: { compare: numeric((a, b) => a === b), negated: true },
+  numericlessthan: { compare: numeric((a, b) => a < b), negated: false },
+  numericlessthanequals: { compare: numeric((a, b) => a <= b), negated: false },
+  numericgreaterthan: { compare: numeric((a, b) => a > b), negated: false },
+  numericgreaterthanequals: { compare: numeric((a, b) => a >= b), negated: false },
+  dateequals: { compare: dated((a, b) => a === b), negated: false },
+  datenotequals: { compare: dated((a, b) => a === b), negated: true },
+  datelessthan: { compare: dated((a, b) => a < b), negated: false },
+  datelessthanequals: { compare: dated((a, b) => a <= b), negated: false },
+  dategreaterthan: { compare: dated((a, b) => a > b), negated: false },
+  dategreaterthanequals: { compare: dated((a, b) => a >= b), negated: false },
+  bool: { compare: bool, negated: false },
+  arnequals: { compare: arn, negated: false },
+  arnlike: { compare: arn, negated: false },
+  arnnotequals: { compare: arn, negated: true },
+  arnnotlike: { compare: arn, negated: true },
+  ipaddress: { compare: ip, negated: false },
+  notipaddress: { compare: ip, negated: true },
+};
+
+interface ParsedOperator {
+  readonly set: "any" | "all" | undefined;
+  readonly ifExists: boolean;
+  readonly isNull: boolean;
+  readonly base: BaseOperator | undefined;
+}
+
+const parsedOperators = new Map<string, ParsedOperator>();
+
+function parseOperator(operator: string): ParsedOperator {
+  let parsed = parsedOperators.get(operator);
+  if (parsed !== undefined) return parsed;
+  let name = operator.toLowerCase();
+  let set: "any" | "all" | undefined;
+  if (name.startsWith("foranyvalue:")) {
+    set = "any";
+    name = name.slice("foranyvalue:".length);
+  } else if (name.startsWith("forallvalues:")) {
+    set = "all";
+    name = name.slice("forallvalues:".length);
+  }
+  const isNull = name === "null";
+  const ifExists = !isNull && name.endsWith("ifexists");
+  if (ifExists) name = name.slice(0, -"ifexists".length);
+  parsed = { set, ifExists, isNull, base: OPERATORS[name] };
+  parsedOperators.set(operator, parsed);
+  return parsed;
+}
+
+export function isSupportedOperator(operator: string): boolean {
+  const p = parseOperator(operator);
+  return p.isNull || p.base !== undefined;
+}
+
+export interface ConditionOutcome {
+  readonly satisfied: boolean;
+  /** Why the first failing clause failed. */
+  readonly failure?: string;
+  /** Operators this evaluator does not know (such clauses never hold). */
+  readonly unsupported?: readonly string[];
+}
+
+const SATISFIED: ConditionOutcome = { satisfied: true };
+
+export function evaluateConditions(
+  clauses: readonly ConditionClause[],
+  context: RequestContext,
+  variablesEnabled: boolean,
+): ConditionOutcome {
+  for (const clause of clauses) {
+    const outcome = evaluateClause(clause, context, variablesEnabled);
+    if (!outcome.satisfied) return outcome;
+  }
+  return SATISFIED;
+}
+
+function describe(clause: ConditionClause): string {
+  return `${clause.operator} ${clause.key} ${JSON.stringify(clause.values)}`;
+}
+
+export function evaluateClause(
+  clause: ConditionClause,
+  context: RequestContext,
+  variablesEnabled: boolean,
+): ConditionOutcome {
+  const op = parseOperator(clause.operator);
+  const fail = (why: string): ConditionOutcome => ({
+    satisfied: false,
+    failure: `${describe(clause)}: ${why}`,
+  });
+  if (!op.isNull && op.base === undefined) {
+    return {
+      satisfied: false,
+      failure: `${describe(clause)}: operator not supported`,
+      unsupported: [clause.operator],
+    };
+  }
+  const requestValues = context.get(clause.key);
+  const present = requestValues !== undefined && requestValues.length > 0;
+
+  if (op.isNull) {
+    const wantsAbsent = clause.values.some((v) => v.toLowerCase() === "true");
+    const wantsPresent = clause.values.some((v) => v.toLowerCase() === "false");
+    if ((wantsAbsent && !present) || (wantsPresent && present)) return SATISFIED;
+    return fail(present ? "key is present" : "key is absent");
+  }
+  const base = op.base;
+  if (base === undefined) return fail("operator not supported");
+
+  const policyValues: string[] = [];
+  for (const raw of clause.values) {
+    const v = variablesEnabled ? substituteVariables(raw, context) : raw;
+    if (v !== undefined) policyValues.push(v);
+  }
+  if (policyValues.length === 0 && clause.values.length > 0) {
+    return fail("a policy variable in the condition has no value in the request");
+  }
+
+  if (!present) {
+    if (op.ifExists) return SATISFIED;
+    if (op.set === "all") return SATISFIED;
+    if (op.set === "any") return fail("key is absent");
+    if (base.negated) return SATISFIED;
+    return fail("key is absent");
+  }
+
+  const oneValue = (v: string): boolean => {
+    const hit = policyValues.some((p) => base.compare(v, p));
+    return base.negated ? !hit : hit;
+  };
+  let ok: boolean;
+  if (op.set === "all") ok = requestValues.every(oneValue);
+  else if (op.set === "any") ok = requestValues.some(oneValue);
+  else if (base.negated) ok = requestValues.every(oneValue);
+  else ok = requestValues.some(oneValue);
+  return ok ? SATISFIED : fail(`request value ${JSON.stringify(requestValues)} does not satisfy it`);
+}
+
+function ipv4InCidr(address: string, cidr: string): boolean {
+  const [net = "", bitsText] = plain(cidr).split("/");
+  const a = ipv4(address);
+  const n = ipv4(net);
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  if (a === undefined || n === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  if (bits === 0) return true;
+  const mask = (0xffffffff << (32 - bits)) >>> 0;
+  return (a & mask) >>> 0 === (n & mask) >>> 0;
+}
+
+function ipv4(text: string): number | undefined {
+  const parts = text.trim().split(".");
+  if (parts.length !== 4) return undefined;
+  let out = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return undefined;
+    const n = Number(part);
+    if (n > 255) return undefined;
+    out = out * 256 + n;
+  }
+  return out;
+}

@@ -1,0 +1,630 @@
+/**
+ * The IAM evaluator: identity policies (user + groups, or role), permissions boundaries, SCPs
+ * and resource-based (trust) policies combined as "IAM policy evaluation logic" and
+ * iam-evaluation.md (I1-I13) describe. Pure: time comes in as `now`.
+ */
+import { classifyPrincipalArn, sessionArn } from "./arn.js";
+import {
+  ASSUME_ROLE,
+  IamIndex,
+  indexSnapshot,
+  type IamRole,
+  type IamUser,
+  type ScpLevel,
+} from "./account-index.js";
+import { evaluateConditions } from "./condition.js";
+import type {
+  AssumeRoleDecision,
+  Decision,
+  GrantKind,
+  LayerResult,
+  ScpLevelResult,
+  StatementMatch,
+} from "./decision.js";
+import {
+  parsePolicyDocument,
+  Policy,
+  type PolicyAttachment,
+  type PrincipalSet,
+  type Statement,
+} from "./policy-document.js";
+import { parseIamDate, RequestContext, substituteVariables, type ContextInput } from "./request-context.js";
+import type { IamSnapshot, RawPolicyDocument } from "./snapshot.js";
+import { wildcardMatch } from "./wildcard.js";
+
+export type SnapshotInput = IamSnapshot | IamIndex;
+
+export interface RequestOptions {
+  /**
+   * Whether the caller signed in with MFA. For an IAM user with long-term keys and no MFA,
+   * AWS leaves `aws:MultiFactorAuthPresent` out of the request; role sessions carry "false".
+   */
+  readonly mfa?: boolean;
+  readonly mfaAgeSeconds?: number;
+  /** The caller's own session name when the principal is given as a role ARN. */
+  readonly callerSessionName?: string;
+  /** ISO 8601 or epoch seconds: sets `aws:CurrentTime` and `aws:EpochTime`. */
+  readonly now?: string;
+  /** More request-context keys; they override the computed ones. */
+  readonly context?: ContextInput;
+}
+
+export interface AssumeRoleOptions extends RequestOptions {
+  /** `RoleSessionName` of the AssumeRole call. Default: the caller's user name (or session name). */
+  readonly sessionName?: string;
+  readonly externalId?: string;
+  readonly sourceIdentity?: string;
+}
+
+export interface EvaluateOptions extends RequestOptions {
+  /** A resource-based policy to include, with the account that owns the resource. */
+  readonly resourcePolicy?: {
+    readonly document: RawPolicyDocument;
+    readonly account: string;
+    readonly name?: string;
+    /** Whether access is impossible without it (true for role trust policies). */
+    readonly required?: boolean;
+  };
+}
+
+/** The caller of a request, resolved against the snapshot. */
+export interface Caller {
+  readonly arn: string;
+  readonly type: "user" | "assumed-role" | "unknown";
+  readonly account: string;
+  readonly partition: string;
+  readonly user?: IamUser;
+  readonly role?: IamRole;
+  readonly sessionName?: string;
+  /** Identity policies: the user's own and every group's, or the role's. */
+  readonly identity: readonly PolicyAttachment[];
+  readonly boundary?: PolicyAttachment;
+  readonly context: RequestContext;
+  /** Whether the caller's policies are in the snapshot. */
+  readonly known: boolean;
+}
+
+/**
+ * Resolves a user ARN, a role ARN (a session of it named `callerSessionName`, default the role
+ * name) or an assumed-role session ARN, and builds the principal's part of the request context
+ * ("AWS global condition context keys"; I8).
+ */
+export function resolveCaller(
+  snapshot: SnapshotInput,
+  principalArn: string,
+  options: RequestOptions = {},
+): Caller {
+  const index = indexSnapshot(snapshot);
+  const kind = classifyPrincipalArn(principalArn);
+  const partition = principalArn.split(":")[1] ?? "aws";
+  const keys: Record<string, string | readonly string[] | undefined> = {};
+  const time = timeKeys(options.now);
+  if (kind.kind === "user") {
+    const user = index.user(principalArn) ?? index.userByName(kind.account, kind.name);
+    const name = user?.name ?? kind.name;
+    Object.assign(keys, {
+      "aws:username": name,
+      "aws:userid": user?.id,
+      "aws:PrincipalArn": user?.arn ?? principalArn,
+      "aws:PrincipalAccount": kind.account,
+      "aws:PrincipalType": "User",
+      ...tagKeys(user?.tags),
+      ...time,
+      ...(options.mfa === true
+        ? {
+            "aws:MultiFactorAuthPresent": "true",
+            "aws:MultiFactorAuthAge": String(options.mfaAgeSeconds ?? 0),
+          }
+        : {}),
+    });
+    const context = new RequestContext().with(keys).with(stringify(options.context));
+    if (user === undefined) {
+      return {
+        arn: principalArn,
+        type: "user",
+        account: kind.account,
+        partition,
+        identity: [],
+        context,
+        known: false,
+      };
+    }
+    return {
+      arn: user.arn,
+      type: "user",
+      account: user.account,
+      partition: user.partition,
+      user,
+      identity: [...user.policies, ...user.groups.flatMap((g) => g.policies)],
+      ...(user.boundary !== undefined ? { boundary: user.boundary } : {}),
+      context,
+      known: true,
+    };
+  }
+  if (kind.kind === "role" || kind.kind === "assumed-role") {
+    const role =
+      kind.kind === "role"
+        ? (index.role(principalArn) ?? index.roleByName(kind.account, kind.name))
+        : index.roleByName(kind.account, kind.roleName);
+    const roleName = kind.kind === "role" ? kind.name : kind.roleName;
+    const session = kind.kind === "assumed-role" ? kind.sessionName : (options.callerSessionName ?? roleName);
+    const arn = sessionArn(partition, kind.account, role?.name ?? roleName, session);
+    Object.assign(keys, {
+      "aws:userid": role?.id === undefined ? undefined : `${role.id}:${session}`,
+      "aws:PrincipalArn": role?.arn ?? (kind.kind === "role" ? principalArn : undefined),
+      "aws:PrincipalAccount": kind.account,
+      "aws:PrincipalType": "AssumedRole",
+      "aws:MultiFactorAuthPresent": options.mfa === true ? "true" : "false",
+      ...(options.mfa === true ? { "aws:MultiFactorAuthAge": String(options.mfaAgeSeconds ?? 0) } : {}),
+      ...tagKeys(role?.tags),
+      ...time,
+    });
+    const context = new RequestContext().with(keys).with(stringify(options.context));
+    if (role === undefined) {
+      return {
+        arn,
+        type: "assumed-role",
+        account: kind.account,
+        partition,
+        sessionName: session,
+        identity: [],
+        context,
+        known: false,
+      };
+    }
+    return {
+      arn,
+      type: "assumed-role",
+      account: role.account,
+      partition: role.partition,
+      role,
+      sessionName: session,
+      identity: role.policies,
+      ...(role.boundary !== undefined ? { boundary: role.boundary } : {}),
+      context,
+      known: true,
+    };
+  }
+  const account = kind.kind === "root" || kind.kind === "group" ? kind.account : "";
+  return {
+    arn: principalArn,
+    type: "unknown",
+    account,
+    partition,
+    identity: [],
+    context: new RequestContext({ "aws:PrincipalArn": principalArn }).with(stringify(options.context)),
+    known: false,
+  };
+}
+
+function stringify(input: ContextInput | undefined): Record<string, string | readonly string[]> {
+  const out: Record<string, string | readonly string[]> = {};
+  for (const [k, v] of Object.entries(input ?? {})) out[k] = Array.isArray(v) ? (v as string[]) : String(v);
+  return out;
+}
+
+function tagKeys(tags: ReadonlyMap<string, string> | undefined): Record<string, string | readonly string[]> {
+  const out: Record<string, string | readonly string[]> = {};
+  if (tags === undefined || tags.size === 0) return out;
+  for (const [k, v] of tags) out[`aws:PrincipalTag/${k}`] = v;
+  out["aws:PrincipalTagKeys"] = [...tags.keys()];
+  return out;
+}
+
+function timeKeys(now: string | undefined): Record<string, string> {
+  if (now === undefined) return {};
+  const ms = parseIamDate(now);
+  return ms === undefined
+    ? { "aws:CurrentTime": now }
+    : { "aws:CurrentTime": now, "aws:EpochTime": String(Math.floor(ms / 1000)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statement and layer evaluation
+
+interface LayerAccumulator {
+  allows: StatementMatch[];
+  denies: StatementMatch[];
+  unmet: StatementMatch[];
+  warnings: string[];
+}
+
+function newLayer(): LayerAccumulator {
+  return { allows: [], denies: [], unmet: [], warnings: [] };
+}
+
+function resourceMatches(
+  statement: Statement,
+  resource: string,
+  context: RequestContext,
+  vars: boolean,
+): string | undefined {
+  const test = (patterns: readonly string[]): string | undefined => {
+    for (const raw of patterns) {
+      const p = vars ? substituteVariables(raw, context) : raw;
+      if (p !== undefined && wildcardMatch(p, resource)) return raw;
+    }
+    return undefined;
+  };
+  if (statement.resource !== undefined) {
+    const hit = test(statement.resource);
+    return hit === undefined ? undefined : `Resource ${JSON.stringify(hit)} matches`;
+  }
+  if (statement.notResource !== undefined) {
+    return test(statement.notResource) === undefined ? "resource is outside NotResource" : undefined;
+  }
+  // Trust policies have no Resource element: the role itself is the resource.
+  return "no Resource element (the policy's own resource)";
+}
+
+function actionWhy(statement: Statement, action: string): string {
+  if (statement.action !== undefined) {
+    const hit = statement.action.find((p) => wildcardMatch(p, action, true)) ?? "";
+    return `Action ${JSON.stringify(hit)} matches ${action}`;
+  }
+  return `${action} is outside NotAction`;
+}
+
+/**
+ * How a Principal/NotPrincipal element names the caller, or undefined when it does not.
+ * Group ARNs, service and federated principals and unique ids never name an IAM caller (I2).
+ */
+export function principalGrant(statement: Statement, caller: Caller): GrantKind | undefined {
+  if (statement.principal !== undefined) return principalSetGrant(statement.principal, caller);
+  if (statement.notPrincipal !== undefined) {
+    return principalSetGrant(statement.notPrincipal, caller) === undefined ? "principal" : undefined;
+  }
+  return undefined;
+}
+
+function principalSetGrant(set: PrincipalSet, caller: Caller): GrantKind | undefined {
+  let best: GrantKind | undefined;
+  const rank: Record<GrantKind, number> = { principal: 3, role: 2, account: 1 };
+  const offer = (g: GrantKind): void => {
+    if (best === undefined || rank[g] > rank[best]) best = g;
+  };
+  if (set.anyone) offer("principal");
+  const callerArn = caller.arn.toLowerCase();
+  for (const entry of set.aws) {
+    if (/^\d{12}$/.test(entry)) {
+      if (entry === caller.account) offer("account");
+      continue;
+    }
+    const kind = classifyPrincipalArn(entry);
+    switch (kind.kind) {
+      case "root":
+        if (kind.account === caller.account) offer("account");
+        break;
+      case "user":
+      case "assumed-role":
+        if (entry.toLowerCase() === callerArn) offer("principal");
+        break;
+      case "role":
+        // I11: a role ARN names every session of that role.
+        if (caller.type === "assumed-role" && kind.account === caller.account) {
+          const roleArn = caller.role?.arn;
+          if (
+            roleArn !== undefined
+              ? roleArn.toLowerCase() === entry.toLowerCase()
+              : caller.arn.split("/")[1]?.toLowerCase() === kind.name.toLowerCase()
+          ) {
+            offer("role");
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return best;
+}
+
+function evaluateLayer(
+  attachments: readonly PolicyAttachment[],
+  action: string,
+  resource: string,
+  caller: Caller,
+  withPrincipal: boolean,
+): LayerAccumulator {
+  const layer = newLayer();
+  for (const attachment of attachments) {
+    const doc = attachment.policy.document;
+    for (const statement of attachment.policy.statementsFor(action)) {
+      const resourceWhy = resourceMatches(statement, resource, caller.context, doc.variablesEnabled);
+      if (resourceWhy === undefined) continue;
+      const base = {
+        source: attachment.source,
+        ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
+        statementIndex: statement.index,
+        effect: statement.effect,
+      };
+      let grant: GrantKind | undefined;
+      if (withPrincipal) {
+        grant = principalGrant(statement, caller);
+        if (grant === undefined) {
+          layer.unmet.push({ ...base, why: `Principal does not name ${caller.arn}` });
+          continue;
+        }
+      }
+      const outcome = evaluateConditions(statement.conditions, caller.context, doc.variablesEnabled);
+      if (outcome.unsupported !== undefined) {
+        layer.warnings.push(
+          `${describeSource(base)} uses unsupported condition operator(s) ${outcome.unsupported.join(", ")}; treated as not matching`,
+        );
+      }
+      if (!outcome.satisfied) {
+        layer.unmet.push({ ...base, why: `Condition not met: ${outcome.failure ?? ""}` });
+        continue;
+      }
+      const parts = [actionWhy(statement, action), resourceWhy];
+      if (grant !== undefined) parts.push(`Principal names the caller (${grant})`);
+      if (statement.conditions.length > 0) parts.push("conditions hold");
+      const match: StatementMatch = {
+        ...base,
+        why: parts.join("; "),
+        ...(grant !== undefined ? { grant } : {}),
+      };
+      (statement.effect === "Deny" ? layer.denies : layer.allows).push(match);
+    }
+  }
+  return layer;
+}
+
+export function describeSource(m: Pick<StatementMatch, "source" | "sid" | "statementIndex">): string {
+  const where = m.source.policyArn ?? m.source.policyName;
+  const sid = m.sid === undefined ? "" : ` Sid ${JSON.stringify(m.sid)}`;
+  return `${m.source.kind} policy ${where}${sid} (statement ${m.statementIndex})`;
+}
+
+function freeze(layer: LayerAccumulator): LayerResult {
+  return { allows: layer.allows, denies: layer.denies, unmet: layer.unmet };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Combining the layers
+
+interface ResourcePolicyInput {
+  readonly attachment: PolicyAttachment;
+  readonly account: string;
+  readonly required: boolean;
+}
+
+interface Combined {
+  readonly decision: Decision;
+  readonly identityRequired: boolean;
+  readonly boundaryApplied: boolean;
+  readonly trust?: StatementMatch;
+}
+
+function combine(
+  index: IamIndex,
+  caller: Caller,
+  action: string,
+  resource: string,
+  resourcePolicy: ResourcePolicyInput | undefined,
+  extraReasons: readonly string[] = [],
+): Combined {
+  const warnings: string[] = [];
+  const identity = evaluateLayer(caller.identity, action, resource, caller, false);
+  warnings.push(...identity.warnings);
+  const boundary =
+    caller.boundary === undefined
+      ? undefined
+      : evaluateLayer([caller.boundary], action, resource, caller, false);
+  if (boundary !== undefined) warnings.push(...boundary.warnings);
+  const scpLevels: readonly ScpLevel[] | undefined = index.serviceControlPolicies(caller.account);
+  const scp = scpLevels?.map((level) => ({
+    target: level.target,
+    layer: evaluateLayer(level.policies, action, resource, caller, false),
+  }));
+  for (const s of scp ?? []) warnings.push(...s.layer.warnings);
+  const res =
+    resourcePolicy === undefined
+      ? undefined
+      : evaluateLayer([resourcePolicy.attachment], action, resource, caller, true);
+  if (res !== undefined) warnings.push(...res.warnings);
+
+  const layers = {
+    identity: freeze(identity),
+    ...(boundary !== undefined ? { boundary: freeze(boundary) } : {}),
+    ...(scp !== undefined
+      ? { scp: scp.map((s): ScpLevelResult => ({ target: s.target, ...freeze(s.layer) })) }
+      : {}),
+    ...(res !== undefined ? { resource: freeze(res) } : {}),
+  };
+  const incomplete = !caller.known;
+  const base = { principalArn: caller.arn, action, resource, layers, incomplete, warnings };
+
+  // I1: an explicit Deny in any applicable policy wins.
+  const denies = [
+    ...identity.denies,
+    ...(boundary?.denies ?? []),
+    ...(scp ?? []).flatMap((s) => s.layer.denies),
+    ...(res?.denies ?? []),
+  ];
+  const grants = res?.allows ?? [];
+  const rank: Record<GrantKind, number> = { principal: 3, role: 2, account: 1 };
+  const trust = [...grants].sort((a, b) => rank[b.grant ?? "account"] - rank[a.grant ?? "account"])[0];
+  if (denies.length > 0) {
+    return {
+      decision: {
+        ...base,
+        decision: "ExplicitDeny",
+        allowed: false,
+        statements: denies,
+        reasons: denies.map((d) => `explicitly denied by ${describeSource(d)}`),
+      },
+      identityRequired: true,
+      boundaryApplied: boundary !== undefined,
+      ...(trust !== undefined ? { trust } : {}),
+    };
+  }
+
+  const reasons: string[] = [...extraReasons];
+  const statements: StatementMatch[] = [];
+  // I6: every SCP level on the path needs an Allow.
+  for (const s of scp ?? []) {
+    if (s.layer.allows.length === 0) reasons.push(`no SCP attached at ${s.target} allows ${action}`);
+    else statements.push(s.layer.allows[0] as StatementMatch);
+  }
+
+  const sameAccount = resourcePolicy === undefined || resourcePolicy.account === caller.account;
+  const grant = trust?.grant;
+  let identityRequired: boolean;
+  let boundaryApplied: boolean;
+  if (resourcePolicy !== undefined && trust !== undefined && sameAccount && grant === "principal") {
+    // I3/I5: a same-account resource policy naming the caller itself is enough on its own.
+    identityRequired = false;
+    boundaryApplied = false;
+  } else if (resourcePolicy !== undefined && trust !== undefined && sameAccount && grant === "role") {
+    // Naming the role of a session: enough on its own, but the role's boundary still caps it.
+    identityRequired = false;
+    boundaryApplied = true;
+  } else {
+    identityRequired = true;
+    boundaryApplied = true;
+  }
+  if (resourcePolicy !== undefined) {
+    if (trust !== undefined) statements.push(trust);
+    else if (resourcePolicy.required || !sameAccount) {
+      reasons.push(
+        resourcePolicy.attachment.source.kind === "trust"
+          ? `the trust policy of ${resourcePolicy.attachment.source.attachedTo ?? "the role"} does not allow ${caller.arn}`
+          : `the resource policy does not allow ${caller.arn}`,
+      );
+    }
+  }
+  const identityAllow = identity.allows[0];
+  if (identityRequired) {
+    if (identityAllow === undefined) {
+      reasons.push(
+        caller.known
+          ? `no identity policy of ${caller.arn}${groupNote(caller)} allows ${action} on ${resource}`
+          : `${caller.arn} is not in the snapshot: its identity policies cannot be evaluated`,
+      );
+    } else statements.push(identityAllow);
+  } else if (identityAllow !== undefined) {
+    statements.push(identityAllow);
+  }
+  if (boundaryApplied && boundary !== undefined) {
+    const b = boundary.allows[0];
+    if (b === undefined)
+      reasons.push(`the permissions boundary of ${caller.arn} does not allow ${action} on ${resource}`);
+    else statements.push(b);
+  }
+  const allowed = reasons.length === 0;
+  return {
+    decision: {
+      ...base,
+      decision: allowed ? "Allow" : "ImplicitDeny",
+      allowed,
+      statements: allowed ? statements : [],
+      reasons,
+    },
+    identityRequired,
+    boundaryApplied,
+    ...(trust !== undefined ? { trust } : {}),
+  };
+}
+
+function groupNote(caller: Caller): string {
+  const groups = caller.user?.groups ?? [];
+  return groups.length === 0 ? "" : ` (or its groups ${groups.map((g) => g.name).join(", ")})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public entry points
+
+/**
+ * Evaluates one request: `principal` (user, role or session ARN) calling `action` on
+ * `resource`. For sts:AssumeRole on a role of the snapshot the role's trust policy is used as
+ * the resource policy (use `canAssumeRole` for the session-name options).
+ */
+export function evaluate(
+  snapshot: SnapshotInput,
+  principal: string,
+  action: string,
+  resource: string,
+  options: EvaluateOptions = {},
+): Decision {
+  const index = indexSnapshot(snapshot);
+  if (action.toLowerCase() === ASSUME_ROLE.toLowerCase() && index.role(resource) !== undefined) {
+    return canAssumeRole(index, principal, resource, options);
+  }
+  const caller = resolveCaller(index, principal, options);
+  let resourcePolicy: ResourcePolicyInput | undefined;
+  if (options.resourcePolicy !== undefined) {
+    const parsed = parsePolicyDocument(options.resourcePolicy.document, "resourcePolicy");
+    resourcePolicy = {
+      attachment: {
+        policy: new Policy(parsed.document),
+        source: {
+          kind: "resource",
+          policyName: options.resourcePolicy.name ?? "resource policy",
+          attachedTo: resource,
+        },
+      },
+      account: options.resourcePolicy.account,
+      required: options.resourcePolicy.required ?? false,
+    };
+  }
+  return combine(index, caller, action, resource, resourcePolicy).decision;
+}
+
+/**
+ * Whether `principalArn` (user, role or session ARN) may call sts:AssumeRole on `roleArn`:
+ * both the identity side and the role's trust policy, with `sts:RoleSessionName`,
+ * `sts:ExternalId` and MFA in the request context (I3, I4, I5, I11, I13).
+ */
+export function canAssumeRole(
+  snapshot: SnapshotInput,
+  principalArn: string,
+  roleArn: string,
+  options: AssumeRoleOptions = {},
+): AssumeRoleDecision {
+  const index = indexSnapshot(snapshot);
+  const base = resolveCaller(index, principalArn, options);
+  const sessionName =
+    options.sessionName ?? base.user?.name ?? base.sessionName ?? base.arn.split("/").pop() ?? "";
+  const caller: Caller = {
+    ...base,
+    context: base.context
+      .with({
+        "sts:RoleSessionName": sessionName,
+        "sts:ExternalId": options.externalId,
+        "sts:SourceIdentity": options.sourceIdentity,
+      })
+      .with(stringify(options.context)),
+  };
+  const role = index.role(roleArn);
+  const roleKind = classifyPrincipalArn(roleArn);
+  const roleAccount = role?.account ?? (roleKind.kind === "role" ? roleKind.account : "");
+  const extra: string[] = [];
+  if (role === undefined) extra.push(`role ${roleArn} is not in the snapshot`);
+  else if (role.trust === undefined) extra.push(`role ${roleArn} has no trust policy in the snapshot`);
+  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
+    extra.push(
+      `session name ${JSON.stringify(sessionName)} is not a valid RoleSessionName (2-64 of [\\w+=,.@-])`,
+    );
+  }
+  const trustInput: ResourcePolicyInput = {
+    attachment: role?.trust ?? {
+      policy: new Policy({ statements: [], variablesEnabled: false }),
+      source: { kind: "trust", policyName: "AssumeRolePolicyDocument", attachedTo: roleArn },
+    },
+    account: roleAccount,
+    required: true,
+  };
+  const combined = combine(index, caller, ASSUME_ROLE, roleArn, trustInput, extra);
+  const identityStatement = combined.decision.layers.identity.allows[0];
+  return {
+    ...combined.decision,
+    incomplete: combined.decision.incomplete || role === undefined,
+    roleArn,
+    sessionName,
+    ...(identityStatement !== undefined ? { identityStatement } : {}),
+    ...(combined.trust !== undefined ? { trustStatement: combined.trust } : {}),
+    identityPolicyRequired: combined.identityRequired,
+    boundaryApplied: combined.boundaryApplied && caller.boundary !== undefined,
+  };
+}
