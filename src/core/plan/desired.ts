@@ -1,0 +1,77 @@
+/**
+ * Desired state: everything a config asks for, per team and per cluster, computed purely
+ * from the normalized config. `render` shows it; `plan` diffs live state against it.
+ */
+import type { AccessConfig, Cluster, Team } from "../model/access-config.js";
+import { teamIamDocuments, type TeamIamDocuments } from "../model/iam-documents.js";
+import { teamAccessEntry, teamAwsAuthMapping, type AccessEntrySpec, type AwsAuthRoleMapping } from "../model/access-entry.js";
+import { clusterRbacObjects, type RbacObject } from "../model/rbac.js";
+import { eksgateExecUser, type NamedUser } from "../model/kubeconfig-entry.js";
+
+export interface ClusterDesiredState {
+  readonly cluster: Cluster;
+  /** Teams with any access on this cluster, in config order. */
+  readonly teams: readonly string[];
+  /** mapRoles entries eksgate owns (used when the cluster authenticates through aws-auth). */
+  readonly awsAuthMappings: readonly AwsAuthRoleMapping[];
+  /** Access entries eksgate owns (used when the cluster authenticates through access entries). */
+  readonly accessEntries: readonly AccessEntrySpec[];
+  /** Custom ClusterRoles and the teams' bindings. */
+  readonly rbacObjects: readonly RbacObject[];
+}
+
+export interface KubeconfigUser {
+  readonly team: string;
+  readonly cluster: string;
+  readonly user: NamedUser;
+}
+
+export interface DesiredState {
+  readonly accountId: string;
+  readonly partition: string;
+  readonly iam: readonly TeamIamDocuments[];
+  readonly clusters: readonly ClusterDesiredState[];
+  readonly kubeconfigUsers: readonly KubeconfigUser[];
+}
+
+export interface DesiredStateFilter {
+  readonly cluster?: string;
+  readonly team?: string;
+}
+
+function teamReaches(team: Team, cluster: string): boolean {
+  return team.access.some((a) => a.cluster === cluster);
+}
+
+/**
+ * The desired state, optionally narrowed to one cluster and/or one team. IAM documents
+ * always describe the whole team (its permission policy names every cluster it reaches),
+ * because IAM objects are account-wide.
+ */
+export function desiredState(config: AccessConfig, filter: DesiredStateFilter = {}): DesiredState {
+  const teams = config.teams.filter((t) => filter.team === undefined || t.name === filter.team);
+  const clusters = config.clusters.filter((c) => filter.cluster === undefined || c.name === filter.cluster);
+  const scoped: AccessConfig = { ...config, teams };
+  return {
+    accountId: config.accountId,
+    partition: config.partition,
+    iam: teams
+      .filter((t) => filter.cluster === undefined || teamReaches(t, filter.cluster))
+      .map((team) => teamIamDocuments(config, team)),
+    clusters: clusters.map((cluster) => {
+      const reaching = teams.filter((t) => teamReaches(t, cluster.name));
+      return {
+        cluster,
+        teams: reaching.map((t) => t.name),
+        awsAuthMappings: reaching.map(teamAwsAuthMapping),
+        accessEntries: reaching.map(teamAccessEntry),
+        rbacObjects: clusterRbacObjects(scoped, cluster.name),
+      };
+    }),
+    kubeconfigUsers: clusters.flatMap((cluster) =>
+      teams
+        .filter((t) => teamReaches(t, cluster.name))
+        .map((team) => ({ team: team.name, cluster: cluster.name, user: eksgateExecUser(team, cluster) })),
+    ),
+  };
+}
