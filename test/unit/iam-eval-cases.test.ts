@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { canAssumeRole, evaluate, type Decision } from "../../src/core/evaluate/iam/index.js";
+import {
+  canAssumeRole,
+  evaluate,
+  isAssumeRoleDecision,
+  type Decision,
+} from "../../src/core/evaluate/iam/index.js";
 import {
   caseSnapshot,
   mainAccount,
@@ -77,8 +82,8 @@ describe("IAM case table", () => {
           if (c.expect.reason !== undefined) {
             expect(d.reasons.join("\n"), summary).toContain(c.expect.reason);
           }
-          if ("roleArn" in d) {
-            const a = d as Decision & import("../../src/core/evaluate/iam/index.js").AssumeRoleDecision;
+          if (isAssumeRoleDecision(d)) {
+            const a = d;
             if (c.expect.identitySid !== undefined)
               expect(a.identityStatement?.sid).toBe(c.expect.identitySid);
             if (c.expect.trustSid !== undefined) {

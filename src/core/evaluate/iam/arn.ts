@@ -43,6 +43,18 @@ export type PrincipalArnKind =
  * (`user/division/alice` is user `alice`).
  */
 export function classifyPrincipalArn(arn: string): PrincipalArnKind {
+  let hit = classified.get(arn);
+  if (hit === undefined) {
+    hit = classify(arn);
+    if (classified.size >= 100_000) classified.clear();
+    classified.set(arn, hit);
+  }
+  return hit;
+}
+
+const classified = new Map<string, PrincipalArnKind>();
+
+function classify(arn: string): PrincipalArnKind {
   const parsed = parseArn(arn);
   if (parsed === undefined) return { kind: "other" };
   const { service, account, resource } = parsed;

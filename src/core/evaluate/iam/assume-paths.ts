@@ -14,7 +14,7 @@ import {
 } from "./account-index.js";
 import type { AssumeRoleDecision } from "./decision.js";
 import { canAssumeRole, resolveCaller, type AssumeRoleOptions, type SnapshotInput } from "./evaluator.js";
-import { wildcardMatch } from "./wildcard.js";
+import { isLiteral, wildcardMatch } from "./wildcard.js";
 
 export interface CandidateCaller {
   readonly arn: string;
@@ -216,8 +216,20 @@ export function rolesAssumableBy(
         });
     }
   }
-  if (patterns.length > 0) {
-    for (const e of trustByPrincipal.get(`account:${caller.account}`) ?? []) {
+  const accountTrust = trustByPrincipal.get(`account:${caller.account}`) ?? [];
+  const literal = patterns.every((p) => !p.negated && p.patterns.every(isLiteral));
+  if (literal && patterns.length > 0) {
+    // Common case: grants name roles exactly; look them up instead of scanning the trust list.
+    const named = new Set<IamRole>();
+    for (const p of patterns) {
+      for (const arn of p.patterns) {
+        const role = index.role(arn);
+        if (role !== undefined) named.add(role);
+      }
+    }
+    for (const e of accountTrust) if (named.has(e.role)) roles.add(e.role);
+  } else if (patterns.length > 0) {
+    for (const e of accountTrust) {
       if (roles.has(e.role)) continue;
       if (patterns.some((p) => p.patterns.some((x) => wildcardMatch(x, e.role.arn)) !== p.negated))
         roles.add(e.role);

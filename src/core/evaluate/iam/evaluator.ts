@@ -535,6 +535,11 @@ function groupNote(caller: Caller): string {
 // ---------------------------------------------------------------------------------------------
 // Public entry points
 
+/** Whether a decision came from `canAssumeRole` (and so names trust and identity statements). */
+export function isAssumeRoleDecision(d: Decision): d is AssumeRoleDecision {
+  return "roleArn" in d && "sessionName" in d;
+}
+
 /**
  * Evaluates one request: `principal` (user, role or session ARN) calling `action` on
  * `resource`. For sts:AssumeRole on a role of the snapshot the role's trust policy is used as

@@ -30,7 +30,7 @@ export type {
   RequestOptions,
   SnapshotInput,
 } from "./evaluator.js";
-export { canAssumeRole, describeSource, evaluate, resolveCaller } from "./evaluator.js";
+export { canAssumeRole, describeSource, evaluate, isAssumeRoleDecision, resolveCaller } from "./evaluator.js";
 export type {
   AssumeCandidate,
   CandidateCaller,
