@@ -131,6 +131,11 @@ describe("clusterRbacObjects", () => {
     expect(kinds).toEqual(["ClusterRole", "ClusterRoleBinding", "RoleBinding"]);
   });
 
+  it("shares no nested objects, so one YAML document of all of them has no anchors or aliases", () => {
+    const text = stringify(clusterRbacObjects(exampleConfig(), DEV.name));
+    expect(text).not.toMatch(/[&*]a\d/);
+  });
+
   it("is the same whatever order teams come in", () => {
     const config = exampleConfig();
     const reversed = { ...config, teams: [...config.teams].reverse() };

@@ -126,12 +126,11 @@ export function teamRbacBindings(team: Team, clusterName: string): readonly Rbac
   for (const access of team.access) {
     if (access.cluster !== clusterName) continue;
     const name = rbacBindingName(team.name, access.clusterRole);
-    const labels = teamLabels(team.name);
     if (access.namespaces.length === 0) {
       const crb: ClusterRoleBinding = {
         apiVersion: RBAC_API_VERSION,
         kind: "ClusterRoleBinding",
-        metadata: { name, labels },
+        metadata: { name, labels: teamLabels(team.name) },
         subjects: [groupSubject(team)],
         roleRef: clusterRoleRef(access.clusterRole),
       };
@@ -141,7 +140,7 @@ export function teamRbacBindings(team: Team, clusterName: string): readonly Rbac
         const rb: RoleBinding = {
           apiVersion: RBAC_API_VERSION,
           kind: "RoleBinding",
-          metadata: { name, namespace, labels },
+          metadata: { name, namespace, labels: teamLabels(team.name) },
           subjects: [groupSubject(team)],
           roleRef: clusterRoleRef(access.clusterRole),
         };
