@@ -29,7 +29,9 @@ export interface PrincipalRef {
 
 /** A request value for an error message. */
 function show(value: unknown): string {
-  return JSON.stringify(value) ?? "nothing";
+  // JSON.stringify returns undefined for undefined and functions, whatever its type says.
+  const text = JSON.stringify(value) as string | undefined;
+  return text ?? "nothing";
 }
 
 const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
