@@ -10,7 +10,10 @@ export default tseslint.config(
     },
     rules: {
       // Template literals with numbers are idiomatic and safe.
-      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
+      "@typescript-eslint/restrict-template-expressions": [
+        "error",
+        { allowNumber: true, allowBoolean: true },
+      ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       // The core must stay pure: no Node built-ins, SDKs or client libraries.
     },
@@ -24,7 +27,10 @@ export default tseslint.config(
           patterns: [
             { group: ["node:*"], message: "src/core is pure: no Node built-ins." },
             { group: ["@aws-sdk/*", "@smithy/*", "@kubernetes/*"], message: "src/core is pure: no SDKs." },
-            { group: ["**/adapters/**", "**/engine/**", "**/cli/**", "**/ports/**"], message: "src/core imports only core." },
+            {
+              group: ["**/adapters/**", "**/engine/**", "**/cli/**", "**/ports/**"],
+              message: "src/core imports only core.",
+            },
           ],
         },
       ],
@@ -36,7 +42,22 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/core/plan/**", "**/core/evaluate/**", "**/core/config/**", "yaml", "zod", "commander", "listr2"], message: "The token path stays tiny." }] },
+        {
+          patterns: [
+            {
+              group: [
+                "**/core/plan/**",
+                "**/core/evaluate/**",
+                "**/core/config/**",
+                "yaml",
+                "zod",
+                "commander",
+                "listr2",
+              ],
+              message: "The token path stays tiny.",
+            },
+          ],
+        },
       ],
     },
   },

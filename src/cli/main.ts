@@ -19,10 +19,13 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const debug = process.env["EKSGATE_DEBUG"] !== undefined;
-    const message = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
+    const message =
+      error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
     process.stderr.write(
       `eksgate: internal error: ${message}\n` +
-        (debug ? "" : "This is a bug in eksgate. Run again with EKSGATE_DEBUG=1 for details and report it.\n"),
+        (debug
+          ? ""
+          : "This is a bug in eksgate. Run again with EKSGATE_DEBUG=1 for details and report it.\n"),
     );
     process.exitCode = ExitCode.internal;
   },

@@ -30,9 +30,15 @@ function buildProgram(term: Terminal, setExit: (code: number) => void): Command 
     .showHelpAfterError("(run with --help for usage)")
     .showSuggestionAfterError(true)
     .configureOutput({
-      writeOut: (s) => term.out(s),
-      writeErr: (s) => term.err(s),
-      outputError: (s, write) => write(term.paint.red(s)),
+      writeOut: (s) => {
+        term.out(s);
+      },
+      writeErr: (s) => {
+        term.err(s);
+      },
+      outputError: (s, write) => {
+        write(term.paint.red(s));
+      },
     })
     .exitOverride()
     .addHelpText(
@@ -53,7 +59,9 @@ Docs: README.md and docs/ in the eksgate package.`,
     .option("-c, --config <file>", "the eksgate config file", "eksgate.yaml")
     .option("--cluster <name>", "only this cluster")
     .option("--team <name>", "only this team")
-    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "yaml", "json"]).default("text"))
+    .addOption(
+      new Option("-o, --output <format>", "output format").choices(["text", "yaml", "json"]).default("text"),
+    )
     .option("--out <dir>", "also write every document as a file under this directory")
     .addHelpText(
       "after",
@@ -72,7 +80,10 @@ Examples:
   lint
     .command("aws-auth")
     .description("check an aws-auth ConfigMap manifest the way the EKS authenticator reads it")
-    .argument("<file>", 'the manifest, as printed by "kubectl get configmap aws-auth -n kube-system -o yaml"; - for stdin')
+    .argument(
+      "<file>",
+      'the manifest, as printed by "kubectl get configmap aws-auth -n kube-system -o yaml"; - for stdin',
+    )
     .option("--json", "print findings as JSON")
     .addHelpText(
       "after",

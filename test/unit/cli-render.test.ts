@@ -42,7 +42,11 @@ describe("eksgate render", () => {
   it("renders the example as JSON (golden) and the JSON parses", async () => {
     const { code, out } = await run("render", "-c", "examples/eksgate.yaml", "-o", "json");
     expect(code).toBe(0);
-    const data = JSON.parse(out) as { kind: string; iam: unknown[]; clusters: { awsAuthMapRoles: unknown[] }[] };
+    const data = JSON.parse(out) as {
+      kind: string;
+      iam: unknown[];
+      clusters: { awsAuthMapRoles: unknown[] }[];
+    };
     expect(data.kind).toBe("Rendering");
     expect(data.iam).toHaveLength(3);
     expect(data.clusters[0]?.awsAuthMapRoles).toHaveLength(3);
@@ -56,7 +60,15 @@ describe("eksgate render", () => {
   });
 
   it("--team narrows IAM, mappings, bindings and kubeconfig users to that team", async () => {
-    const { code, out } = await run("render", "-c", "examples/eksgate.yaml", "--team", "payments", "-o", "json");
+    const { code, out } = await run(
+      "render",
+      "-c",
+      "examples/eksgate.yaml",
+      "--team",
+      "payments",
+      "-o",
+      "json",
+    );
     expect(code).toBe(0);
     const data = JSON.parse(out) as {
       iam: { team: string }[];
@@ -106,13 +118,18 @@ describe("eksgate render", () => {
       "RoleBinding",
       "RoleBinding",
     ]);
-    const trust = JSON.parse(readFileSync(join(dir, "iam/rnd/trust-policy.json"), "utf8")) as { Version: string };
+    const trust = JSON.parse(readFileSync(join(dir, "iam/rnd/trust-policy.json"), "utf8")) as {
+      Version: string;
+    };
     expect(trust.Version).toBe("2012-10-17");
   });
 
   it("a bad config gives positioned diagnostics on stderr, exit 1 and nothing on stdout", async () => {
     const file = join(scratch, "bad.yaml");
-    writeFileSync(file, "apiVersion: eksgate.dev/v1alpha1\nkind: AccessConfig\naccountId: '1'\nclusters: []\nteams: {}\n");
+    writeFileSync(
+      file,
+      "apiVersion: eksgate.dev/v1alpha1\nkind: AccessConfig\naccountId: '1'\nclusters: []\nteams: {}\n",
+    );
     const { code, out, err } = await run("render", "-c", file);
     expect(code).toBe(1);
     expect(out).toBe("");
@@ -146,7 +163,10 @@ describe("eksgate CLI", () => {
   });
 
   it("each command's --help has an example", async () => {
-    for (const argv of [["render", "--help"], ["lint", "aws-auth", "--help"]]) {
+    for (const argv of [
+      ["render", "--help"],
+      ["lint", "aws-auth", "--help"],
+    ]) {
       const { code, out } = await run(...argv);
       expect(code).toBe(0);
       expect(out).toContain("Examples:");

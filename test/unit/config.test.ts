@@ -42,7 +42,9 @@ describe("config: the example", () => {
     const rnd = result.value.teams[0];
     expect(rnd?.iamGroup).toBe("dev.rnd.group");
     expect(rnd?.roleArn).toBe("arn:aws:iam::123456789123:role/eksgate-rnd");
-    expect(result.value.clusters[0]?.arn).toBe("arn:aws:eks:us-east-2:123456789123:cluster/dev.my-eks-cluster");
+    expect(result.value.clusters[0]?.arn).toBe(
+      "arn:aws:eks:us-east-2:123456789123:cluster/dev.my-eks-cluster",
+    );
   });
 });
 
@@ -66,13 +68,17 @@ describe("config: normalization", () => {
   });
 
   it("accepts a group ARN and keeps the name", () => {
-    const text = header + validBody.replace("dev.rnd.group", "arn:aws:iam::123456789012:group/eng/dev.rnd.group");
+    const text =
+      header + validBody.replace("dev.rnd.group", "arn:aws:iam::123456789012:group/eng/dev.rnd.group");
     const result = parseAccessConfig("f.yaml", text);
     expect(result.ok && result.value.teams[0]?.iamGroup).toBe("dev.rnd.group");
   });
 
   it("uses the partition in every ARN", () => {
-    const result = parseAccessConfig("f.yaml", header + "partition: aws-cn\n" + validBody.replace("us-east-2", "cn-north-1"));
+    const result = parseAccessConfig(
+      "f.yaml",
+      header + "partition: aws-cn\n" + validBody.replace("us-east-2", "cn-north-1"),
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.teams[0]?.roleArn).toBe("arn:aws-cn:iam::123456789012:role/eksgate-rnd");
@@ -102,7 +108,9 @@ describe("config: bad files", () => {
   });
 
   it("an unknown field is EG110 with a suggestion, at the key", () => {
-    const text = header + validBody.replace("    region: us-east-2", "    region: us-east-2\n    authentcation: aws-auth");
+    const text =
+      header +
+      validBody.replace("    region: us-east-2", "    region: us-east-2\n    authentcation: aws-auth");
     const d = only(text, "EG110");
     expect(d.summary).toContain('did you mean "authentication"');
     expect(d.path).toBe("clusters[0].authentcation");
@@ -112,7 +120,9 @@ describe("config: bad files", () => {
   it("unknown fields do not hide rule problems", () => {
     const text =
       header +
-      validBody.replace("    region: us-east-2", "    region: us-east-2\n    color: blue").replace("cluster: dev", "cluster: dve");
+      validBody
+        .replace("    region: us-east-2", "    region: us-east-2\n    color: blue")
+        .replace("cluster: dev", "cluster: dve");
     const codes = problems(text).map((d) => d.code);
     expect(codes).toEqual(["EG110", "EG120"]);
   });
@@ -133,7 +143,8 @@ describe("config: bad files", () => {
   });
 
   it("an enum value out of range is EG113 with a suggestion", () => {
-    const text = header + validBody.replace("region: us-east-2", "region: us-east-2\n    authentication: access-entry");
+    const text =
+      header + validBody.replace("region: us-east-2", "region: us-east-2\n    authentication: access-entry");
     const d = only(text, "EG113");
     expect(d.summary).toContain('did you mean "access-entries"');
     expect(d.source).toMatchObject({ line: 7, column: 21 });
@@ -168,7 +179,10 @@ describe("config: rules", () => {
   it("cluster-admin needs allowClusterAdmin (EG122)", () => {
     const text = header + validBody.replace("clusterRole: view", "clusterRole: cluster-admin");
     expect(only(text, "EG122").path).toBe("teams[0].access[0].clusterRole");
-    const allowed = text.replace("clusterRole: cluster-admin", "clusterRole: cluster-admin\n        allowClusterAdmin: true");
+    const allowed = text.replace(
+      "clusterRole: cluster-admin",
+      "clusterRole: cluster-admin\n        allowClusterAdmin: true",
+    );
     expect(parseAccessConfig("f", allowed).ok).toBe(true);
   });
 
@@ -206,37 +220,50 @@ describe("config: rules", () => {
   });
 
   it("invalid IAM names are EG123", () => {
-    expect(only(header + validBody.replace("dev.rnd.group", '"dev rnd"'), "EG123").path).toBe("teams[0].iamGroup");
-    const longRole = header + validBody.replace("    access:", `    roleName: ${"r".repeat(65)}\n    access:`);
+    expect(only(header + validBody.replace("dev.rnd.group", '"dev rnd"'), "EG123").path).toBe(
+      "teams[0].iamGroup",
+    );
+    const longRole =
+      header + validBody.replace("    access:", `    roleName: ${"r".repeat(65)}\n    access:`);
     expect(only(longRole, "EG123").path).toBe("teams[0].roleName");
   });
 
   it("invalid Kubernetes names are EG124", () => {
-    expect(only(header + validBody.replace("name: rnd", "name: R_and_D"), "EG124").path).toBe("teams[0].name");
-    const ns = header + validBody.replace("clusterRole: view", "clusterRole: view\n        namespaces: [Payments]");
+    expect(only(header + validBody.replace("name: rnd", "name: R_and_D"), "EG124").path).toBe(
+      "teams[0].name",
+    );
+    const ns =
+      header + validBody.replace("clusterRole: view", "clusterRole: view\n        namespaces: [Payments]");
     const d = only(ns, "EG124");
     expect(d.path).toBe("teams[0].access[0].namespaces[0]");
     expect(d.source).toMatchObject({ line: 13, column: 22 });
   });
 
   it("system: and other reserved Kubernetes groups are EG125", () => {
-    const text = header + validBody.replace("    access:", "    kubernetesGroup: system:masters\n    access:");
+    const text =
+      header + validBody.replace("    access:", "    kubernetesGroup: system:masters\n    access:");
     expect(only(text, "EG125").detail).toContain("systemMasters");
     const eks = header + validBody.replace("    access:", "    kubernetesGroup: eks:team\n    access:");
     expect(only(eks, "EG125").summary).toContain('"eks:"');
   });
 
   it("duplicate teams, clusters and role names are EG126", () => {
-    const twice = header + validBody + validBody.replace("clusters:\n  - name: dev\n    region: us-east-2\nteams:\n", "");
-    const codes = problems(twice).filter((d) => d.code === "EG126").map((d) => d.path);
+    const twice =
+      header + validBody + validBody.replace("clusters:\n  - name: dev\n    region: us-east-2\nteams:\n", "");
+    const codes = problems(twice)
+      .filter((d) => d.code === "EG126")
+      .map((d) => d.path);
     expect(codes).toContain("teams[1].name");
   });
 
   it("an invalid region is EG128 and an invalid cluster name is EG131", () => {
     expect(only(header + validBody.replace("us-east-2", "ohio"), "EG128").path).toBe("clusters[0].region");
-    expect(only(header + validBody.replace("name: dev", "name: -dev").replace("cluster: dev", "cluster: -dev"), "EG131").path).toBe(
-      "clusters[0].name",
-    );
+    expect(
+      only(
+        header + validBody.replace("name: dev", "name: -dev").replace("cluster: dev", "cluster: -dev"),
+        "EG131",
+      ).path,
+    ).toBe("clusters[0].name");
   });
 
   it("custom role rules are checked (EG132)", () => {
@@ -254,11 +281,18 @@ describe("config: rules", () => {
         verbs: []
 `;
     const found = problems(text).filter((d) => d.code === "EG132");
-    expect(found.map((d) => d.path)).toEqual(["customRoles[0].rules[0]", "customRoles[0].rules[1].apiGroups", "customRoles[0].rules[1].verbs"]);
+    expect(found.map((d) => d.path)).toEqual([
+      "customRoles[0].rules[0]",
+      "customRoles[0].rules[1].apiGroups",
+      "customRoles[0].rules[1].verbs",
+    ]);
   });
 
   it("reserved custom role names are EG134", () => {
-    const text = header + validBody + `customRoles:\n  - name: view\n    rules:\n      - nonResourceURLs: ["/x"]\n        verbs: ["get"]\n`;
+    const text =
+      header +
+      validBody +
+      `customRoles:\n  - name: view\n    rules:\n      - nonResourceURLs: ["/x"]\n        verbs: ["get"]\n`;
     expect(only(text, "EG134").path).toBe("customRoles[0].name");
   });
 
@@ -268,14 +302,17 @@ describe("config: rules", () => {
   });
 
   it("warnings alone do not fail the config", () => {
-    const text = header + validBody.replace("clusterRole: view", "clusterRole: view\n        namespaces: [a, a]");
+    const text =
+      header + validBody.replace("clusterRole: view", "clusterRole: view\n        namespaces: [a, a]");
     const result = parseAccessConfig("f", text);
     expect(result.ok).toBe(true);
     expect(result.diagnostics.map((d) => [d.code, d.severity])).toEqual([["EG126", "warning"]]);
   });
 
   it("reports every problem in one run, sorted by position", () => {
-    const text = header.replace('"123456789012"', '"12"') + validBody.replace("cluster: dev", "cluster: x").replace("clusterRole: view", "clusterRole: y");
+    const text =
+      header.replace('"123456789012"', '"12"') +
+      validBody.replace("cluster: dev", "cluster: x").replace("clusterRole: view", "clusterRole: y");
     const lines = problems(text).map((d) => d.source?.line);
     expect(lines).toEqual([3, 11, 12]);
   });

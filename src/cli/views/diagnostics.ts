@@ -12,7 +12,11 @@ export function renderDiagnostics(
   for (const d of diagnostics) {
     const where = d.source ? `${d.source.file}:${d.source.line}:${d.source.column}: ` : "";
     const severity =
-      d.severity === "error" ? paint.red("error") : d.severity === "warning" ? paint.yellow("warning") : paint.cyan("info");
+      d.severity === "error"
+        ? paint.red("error")
+        : d.severity === "warning"
+          ? paint.yellow("warning")
+          : paint.cyan("info");
     lines.push(`${paint.bold(where)}${severity} ${paint.dim(d.code)}: ${d.summary}`);
     if (d.path) lines.push(`  ${paint.dim("at")} ${d.path}`);
     const text = d.source ? sources.get(d.source.file) : undefined;
@@ -21,7 +25,9 @@ export function renderDiagnostics(
       if (sourceLine !== undefined && sourceLine.trim() !== "") {
         const gutter = String(d.source.line).padStart(4);
         lines.push(`  ${paint.dim(`${gutter} |`)} ${sourceLine}`);
-        lines.push(`  ${paint.dim(`${" ".repeat(gutter.length)} |`)} ${" ".repeat(d.source.column - 1)}${paint.red("^")}`);
+        lines.push(
+          `  ${paint.dim(`${" ".repeat(gutter.length)} |`)} ${" ".repeat(d.source.column - 1)}${paint.red("^")}`,
+        );
       }
     }
     if (d.detail) lines.push(`  ${paint.cyan("hint:")} ${d.detail}`);

@@ -25,14 +25,16 @@ export function summarizePolicy(doc: PolicyDocument): string[] {
 function summarizeStatement(statement: Statement): string {
   const parts: string[] = [statement.Effect];
   if (statement.Action !== undefined) parts.push(asArray(statement.Action).join(", "));
-  if (statement.NotAction !== undefined) parts.push(`everything except ${asArray(statement.NotAction).join(", ")}`);
+  if (statement.NotAction !== undefined)
+    parts.push(`everything except ${asArray(statement.NotAction).join(", ")}`);
   const principal = statement.Principal;
   if (principal !== undefined) {
     const who = principal === "*" ? ["anyone"] : Object.values(principal).flatMap((v) => asArray(v));
     parts.push(`to ${who.join(", ")}`);
   }
   if (statement.Resource !== undefined) parts.push(`on ${asArray(statement.Resource).join(", ")}`);
-  if (statement.NotResource !== undefined) parts.push(`on everything except ${asArray(statement.NotResource).join(", ")}`);
+  if (statement.NotResource !== undefined)
+    parts.push(`on everything except ${asArray(statement.NotResource).join(", ")}`);
   const conditions = Object.entries(statement.Condition ?? {}).flatMap(([operator, block]) =>
     Object.entries(block).map(([key, value]) => `${key} ${operator} ${asArray(value).join(" | ")}`),
   );
@@ -131,7 +133,9 @@ export function renderText(desired: DesiredState, source: string, term: Pick<Ter
   }
   out.push(
     "",
-    paint.dim("Full policy documents: -o json or -o yaml; one file per document: --out DIR. Apply with eksgate plan/apply."),
+    paint.dim(
+      "Full policy documents: -o json or -o yaml; one file per document: --out DIR. Apply with eksgate plan/apply.",
+    ),
   );
   return `${out.join("\n")}\n`;
 }
@@ -146,21 +150,40 @@ export function renderFiles(desired: DesiredState): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const team of desired.iam) {
     const dir = `iam/${team.team}`;
-    files.push({ path: `${dir}/trust-policy.json`, content: `${serializePolicyDocument(team.trustPolicy)}\n` });
-    files.push({ path: `${dir}/role-policy.json`, content: `${serializePolicyDocument(team.rolePolicy.document)}\n` });
-    files.push({ path: `${dir}/group-policy.json`, content: `${serializePolicyDocument(team.groupPolicy.document)}\n` });
+    files.push({
+      path: `${dir}/trust-policy.json`,
+      content: `${serializePolicyDocument(team.trustPolicy)}\n`,
+    });
+    files.push({
+      path: `${dir}/role-policy.json`,
+      content: `${serializePolicyDocument(team.rolePolicy.document)}\n`,
+    });
+    files.push({
+      path: `${dir}/group-policy.json`,
+      content: `${serializePolicyDocument(team.groupPolicy.document)}\n`,
+    });
   }
   for (const c of desired.clusters) {
     const dir = `clusters/${c.cluster.name}`;
     if (c.cluster.authentication !== "access-entries") {
-      files.push({ path: `${dir}/aws-auth-mapRoles.yaml`, content: stringify(c.awsAuthMappings, yamlOptions) });
+      files.push({
+        path: `${dir}/aws-auth-mapRoles.yaml`,
+        content: stringify(c.awsAuthMappings, yamlOptions),
+      });
     }
     if (c.cluster.authentication !== "aws-auth") {
-      files.push({ path: `${dir}/access-entries.json`, content: `${JSON.stringify(c.accessEntries, null, 2)}\n` });
+      files.push({
+        path: `${dir}/access-entries.json`,
+        content: `${JSON.stringify(c.accessEntries, null, 2)}\n`,
+      });
     }
-    if (c.rbacObjects.length > 0) files.push({ path: `${dir}/rbac.yaml`, content: manifestsYaml(c.rbacObjects) });
+    if (c.rbacObjects.length > 0)
+      files.push({ path: `${dir}/rbac.yaml`, content: manifestsYaml(c.rbacObjects) });
     for (const k of desired.kubeconfigUsers.filter((u) => u.cluster === c.cluster.name)) {
-      files.push({ path: `${dir}/kubeconfig-user-${k.team}.yaml`, content: stringify({ users: [k.user] }, yamlOptions) });
+      files.push({
+        path: `${dir}/kubeconfig-user-${k.team}.yaml`,
+        content: stringify({ users: [k.user] }, yamlOptions),
+      });
     }
   }
   return files;

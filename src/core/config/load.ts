@@ -7,7 +7,14 @@
  * Every diagnostic carries a code, the field path, and `file:line:column`.
  */
 import type * as z from "zod";
-import type { AccessConfig, Cluster, CustomRole, PolicyRule, Team, TeamAccess } from "../model/access-config.js";
+import type {
+  AccessConfig,
+  Cluster,
+  CustomRole,
+  PolicyRule,
+  Team,
+  TeamAccess,
+} from "../model/access-config.js";
 import { formatPath, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics.js";
 import { accessConfigSchema, type RawAccessConfig, type RawPolicyRule } from "./schema.js";
 import { locate, parseYamlSource, type PathSegment, type YamlSource } from "./source.js";
@@ -53,7 +60,9 @@ export function parseAccessConfig(file: string, text: string): Result<AccessConf
     // Unknown fields alone do not stop the later stages: drop them and check the rest,
     // so one run reports every problem.
     const onlyUnknownFields = parsed.error.issues.every((i) => i.code === "unrecognized_keys");
-    const retry = onlyUnknownFields ? accessConfigSchema.safeParse(withoutUnknownKeys(raw, parsed.error.issues)) : undefined;
+    const retry = onlyUnknownFields
+      ? accessConfigSchema.safeParse(withoutUnknownKeys(raw, parsed.error.issues))
+      : undefined;
     if (!retry?.success) return fail(schemaProblems);
     data = retry.data;
   }
@@ -119,7 +128,10 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    return `${typeof value} ${String(value)}`;
+  }
+  return typeof value;
 }
 
 function schemaDiagnostics(issue: z.core.$ZodIssue, raw: unknown, source: YamlSource): Diagnostic[] {

@@ -23,7 +23,12 @@ import {
 
 export type Locator = (path: readonly PathSegment[], key?: boolean) => SourcePosition | undefined;
 
-export const BUILT_IN_CLUSTER_ROLES: readonly BuiltInClusterRole[] = ["view", "edit", "admin", "cluster-admin"];
+export const BUILT_IN_CLUSTER_ROLES: readonly BuiltInClusterRole[] = [
+  "view",
+  "edit",
+  "admin",
+  "cluster-admin",
+];
 
 /** Verbs that let a subject grow its own power (RBAC escalation paths). */
 const ESCALATION_VERBS = new Set(["*", "bind", "escalate", "impersonate"]);
@@ -86,17 +91,23 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
         "Use a region code such as us-east-2 or eu-central-1.",
       );
     }
-    duplicateCheck(clusterNames, i, () =>
+    duplicateCheck(clusterNames, i, () => {
       report(
         "EG126",
         ["clusters", i, "name"],
         `cluster "${cluster.name}" is listed more than once`,
         "Keep one entry per cluster.",
-      ),
-    );
+      );
+    });
   });
   if (raw.clusters.length === 0) {
-    report("EG135", ["clusters"], "no clusters are listed", "Add the EKS clusters eksgate should manage.", "warning");
+    report(
+      "EG135",
+      ["clusters"],
+      "no clusters are listed",
+      "Add the EKS clusters eksgate should manage.",
+      "warning",
+    );
   }
 
   // Custom roles.
@@ -119,12 +130,24 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
         "Built-in roles and names starting with system:, eks:, aws:, amazon: or iam: belong to the cluster; pick another name.",
       );
     }
-    duplicateCheck(customNames, i, () =>
-      report("EG126", [...path, "name"], `custom role "${role.name}" is defined more than once`, "Keep one definition."),
-    );
-    role.rules.forEach((rule, j) => checkPolicyRule(rule, [...path, "rules", j], report));
+    duplicateCheck(customNames, i, () => {
+      report(
+        "EG126",
+        [...path, "name"],
+        `custom role "${role.name}" is defined more than once`,
+        "Keep one definition.",
+      );
+    });
+    role.rules.forEach((rule, j) => {
+      checkPolicyRule(rule, [...path, "rules", j], report);
+    });
     if (role.rules.length === 0) {
-      report("EG132", [...path, "rules"], "custom role has no rules", "Add at least one rule, or remove the role.");
+      report(
+        "EG132",
+        [...path, "rules"],
+        "custom role has no rules",
+        "Add at least one rule, or remove the role.",
+      );
     }
   });
 
@@ -144,9 +167,14 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
         "Use 1-40 lowercase letters, digits and '-', starting and ending with a letter or digit.",
       );
     }
-    duplicateCheck(teamNames, i, () =>
-      report("EG126", [...path, "name"], `team "${team.name}" is defined more than once`, "Merge the two entries."),
-    );
+    duplicateCheck(teamNames, i, () => {
+      report(
+        "EG126",
+        [...path, "name"],
+        `team "${team.name}" is defined more than once`,
+        "Merge the two entries.",
+      );
+    });
     const groupName = normalized.iamGroup;
     if (!IAM_NAME.test(groupName) || groupName.length > IAM_GROUP_NAME_MAX) {
       report(
@@ -170,7 +198,9 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
         "EG123",
         team.roleName !== undefined ? [...path, "roleName"] : [...path, "name"],
         `IAM role name "${normalized.roleName}" is invalid (at most ${IAM_ROLE_NAME_MAX} characters of letters, digits and +=,.@_-)`,
-        team.roleName !== undefined ? "Pick a shorter or simpler roleName." : "Shorten the team name, or set roleName.",
+        team.roleName !== undefined
+          ? "Pick a shorter or simpler roleName."
+          : "Shorten the team name, or set roleName.",
       );
     }
     if (roleNames.filter((n) => n.toLowerCase() === normalized.roleName.toLowerCase()).length > 1) {
@@ -193,7 +223,13 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
       );
     }
     if (team.access.length === 0) {
-      report("EG135", [...path, "access"], `team "${team.name}" has no access`, "Add an access entry, or remove the team.", "warning");
+      report(
+        "EG135",
+        [...path, "access"],
+        `team "${team.name}" has no access`,
+        "Add an access entry, or remove the team.",
+        "warning",
+      );
     }
     const seen = new Set<string>();
     team.access.forEach((access, j) => {
@@ -219,7 +255,8 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
         );
       }
       const custom = raw.customRoles?.find((r) => r.name === access.clusterRole);
-      const powerful = access.clusterRole === "cluster-admin" || (custom !== undefined && isClusterAdminLike(custom.rules));
+      const powerful =
+        access.clusterRole === "cluster-admin" || (custom !== undefined && isClusterAdminLike(custom.rules));
       if (powerful && access.allowClusterAdmin !== true) {
         report(
           "EG122",
@@ -237,9 +274,15 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
             "Namespace names are 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit.",
           );
         }
-        duplicateCheck(access.namespaces ?? [], k, () =>
-          report("EG126", [...accessPath, "namespaces", k], `namespace "${ns}" is listed twice`, "Remove the repeat.", "warning"),
-        );
+        duplicateCheck(access.namespaces ?? [], k, () => {
+          report(
+            "EG126",
+            [...accessPath, "namespaces", k],
+            `namespace "${ns}" is listed twice`,
+            "Remove the repeat.",
+            "warning",
+          );
+        });
       });
       if (access.clusterRole === "cluster-admin" && (access.namespaces ?? []).length > 0) {
         report(
@@ -279,7 +322,12 @@ function checkPolicyRule(
   report: (code: string, path: readonly PathSegment[], summary: string, detail: string) => void,
 ): void {
   if (rule.verbs.length === 0) {
-    report("EG132", [...path, "verbs"], "rule has no verbs", 'List the verbs it allows, e.g. ["get", "list", "watch"].');
+    report(
+      "EG132",
+      [...path, "verbs"],
+      "rule has no verbs",
+      'List the verbs it allows, e.g. ["get", "list", "watch"].',
+    );
   }
   const hasResources = (rule.resources ?? []).length > 0;
   const hasUrls = (rule.nonResourceURLs ?? []).length > 0;
@@ -292,12 +340,27 @@ function checkPolicyRule(
     );
   }
   if (!hasResources && !hasUrls) {
-    report("EG132", path, "rule names no resources and no nonResourceURLs", "Add resources (with apiGroups) or nonResourceURLs.");
+    report(
+      "EG132",
+      path,
+      "rule names no resources and no nonResourceURLs",
+      "Add resources (with apiGroups) or nonResourceURLs.",
+    );
   }
   if (hasResources && rule.apiGroups === undefined) {
-    report("EG132", [...path, "apiGroups"], "rule with resources needs apiGroups", 'Add apiGroups: [""] for the core group, or the group of the resources.');
+    report(
+      "EG132",
+      [...path, "apiGroups"],
+      "rule with resources needs apiGroups",
+      'Add apiGroups: [""] for the core group, or the group of the resources.',
+    );
   }
   if (hasUrls && !hasResources && (rule.apiGroups !== undefined || rule.resourceNames !== undefined)) {
-    report("EG132", path, "a nonResourceURLs rule takes no apiGroups or resourceNames", "Remove apiGroups and resourceNames from this rule.");
+    report(
+      "EG132",
+      path,
+      "a nonResourceURLs rule takes no apiGroups or resourceNames",
+      "Remove apiGroups and resourceNames from this rule.",
+    );
   }
 }

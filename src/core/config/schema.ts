@@ -35,7 +35,9 @@ const teamAccess = z.strictObject({
 });
 
 const team = z.strictObject({
-  name: z.string().describe("Team name: lowercase letters, digits and '-', used in IAM and Kubernetes names."),
+  name: z
+    .string()
+    .describe("Team name: lowercase letters, digits and '-', used in IAM and Kubernetes names."),
   iamGroup: z.string().describe("The IAM group whose members get access: a group name or its ARN."),
   sessionName: z
     .enum(["caller", "free"])

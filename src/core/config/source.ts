@@ -16,7 +16,10 @@ export interface YamlSource {
 
 export type PathSegment = string | number;
 
-export function positionAt(source: { file: string; lineCounter: LineCounter }, offset: number): SourcePosition {
+export function positionAt(
+  source: { file: string; lineCounter: LineCounter },
+  offset: number,
+): SourcePosition {
   const { line, col } = source.lineCounter.linePos(offset);
   return { file: source.file, line, column: col };
 }
@@ -53,7 +56,10 @@ export function checkConfigBytes(file: string, bytes: Uint8Array): Diagnostic[] 
 }
 
 /** Parses YAML text, collecting syntax errors and duplicate keys as diagnostics. */
-export function parseYamlSource(file: string, text: string): { source: YamlSource; diagnostics: Diagnostic[] } {
+export function parseYamlSource(
+  file: string,
+  text: string,
+): { source: YamlSource; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const source: YamlSource = { file, document, lineCounter };
@@ -63,7 +69,9 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
     diagnostics.push({
       code: duplicate ? "EG105" : "EG104",
       severity: "error",
-      summary: duplicate ? "duplicate key: a YAML mapping may name each key once" : yamlMessage(error.message),
+      summary: duplicate
+        ? "duplicate key: a YAML mapping may name each key once"
+        : yamlMessage(error.message),
       detail: duplicate
         ? "Remove or merge the repeated key; YAML parsers disagree on which copy wins."
         : "Fix the YAML syntax at this position (indentation, quoting, or a missing ':').",
@@ -83,13 +91,19 @@ function yamlMessage(message: string): string {
  * Finds the node for a field path. With `key: true` the position of the last key is
  * returned instead of its value, which is what a person wants for an unknown field.
  */
-export function locate(source: YamlSource, path: readonly PathSegment[], key = false): SourcePosition | undefined {
+export function locate(
+  source: YamlSource,
+  path: readonly PathSegment[],
+  key = false,
+): SourcePosition | undefined {
   let node: unknown = source.document.contents;
   let keyNode: unknown;
   for (const segment of path) {
     keyNode = undefined;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
+      );
       if (!pair) break;
       keyNode = pair.key;
       node = pair.value;

@@ -4,7 +4,12 @@
  */
 import type { AccessConfig, Cluster, Team } from "../model/access-config.js";
 import { teamIamDocuments, type TeamIamDocuments } from "../model/iam-documents.js";
-import { teamAccessEntry, teamAwsAuthMapping, type AccessEntrySpec, type AwsAuthRoleMapping } from "../model/access-entry.js";
+import {
+  teamAccessEntry,
+  teamAwsAuthMapping,
+  type AccessEntrySpec,
+  type AwsAuthRoleMapping,
+} from "../model/access-entry.js";
 import { clusterRbacObjects, type RbacObject } from "../model/rbac.js";
 import { eksgateExecUser, type NamedUser } from "../model/kubeconfig-entry.js";
 
