@@ -1,0 +1,44 @@
+/**
+ * Failures the adapters report in our own vocabulary, so the engine can turn them into
+ * diagnostics that say what to do. Adapters translate SDK and HTTP errors into these.
+ */
+export type PortFailureKind =
+  /** The calling identity lacks a permission. */
+  | "access-denied"
+  /** The object does not exist. */
+  | "not-found"
+  /** A write lost a race (Kubernetes 409 Conflict on resourceVersion). */
+  | "conflict"
+  /** The object exists already. */
+  | "already-exists"
+  /** The server refused the request as invalid. */
+  | "invalid"
+  /** No credentials, expired credentials, or an expired SSO session. */
+  | "credentials"
+  /** Network, throttling, 5xx: worth a retry. */
+  | "unavailable";
+
+export class PortError extends Error {
+  override readonly name = "PortError";
+  constructor(
+    readonly kind: PortFailureKind,
+    message: string,
+    readonly details: {
+      /** `iam:CreateRole`, `eks:CreateAccessEntry`, `create clusterrolebindings` ... */
+      readonly operation: string;
+      /** The identity that made the call, when known. */
+      readonly identity?: string;
+      /** The IAM action or Kubernetes verb/resource that was missing, when known. */
+      readonly missingPermission?: string;
+      /** Kubernetes refused a binding because the caller does not hold the permissions it grants. */
+      readonly escalation?: boolean;
+      readonly cause?: unknown;
+    },
+  ) {
+    super(message);
+  }
+}
+
+export function isPortError(error: unknown, kind?: PortFailureKind): error is PortError {
+  return error instanceof PortError && (kind === undefined || error.kind === kind);
+}

@@ -1,0 +1,45 @@
+/** What eksgate needs from IAM, and nothing more. */
+import type { PolicyDocument } from "../core/model/policy-document.js";
+import type { IamTag } from "../core/model/iam-documents.js";
+
+export interface ObservedRole {
+  readonly name: string;
+  readonly arn: string;
+  /** The unique id (AROA...), which changes when a role is deleted and recreated. */
+  readonly roleId: string;
+  readonly path: string;
+  /** Decoded from the URL-encoded form IAM returns. */
+  readonly trustPolicy: PolicyDocument;
+  readonly tags: readonly IamTag[];
+  readonly description?: string;
+  /** ISO 8601. */
+  readonly createDate: string;
+}
+
+export interface NewRole {
+  readonly name: string;
+  readonly trustPolicy: PolicyDocument;
+  readonly description: string;
+  readonly tags: readonly IamTag[];
+}
+
+export interface IamPort {
+  getRole(name: string): Promise<ObservedRole | undefined>;
+  /** Roles whose names start with `prefix` and whose tags match every given tag. */
+  listRolesTagged(prefix: string, tags: readonly IamTag[]): Promise<readonly ObservedRole[]>;
+  createRole(role: NewRole): Promise<ObservedRole>;
+  updateTrustPolicy(roleName: string, document: PolicyDocument): Promise<void>;
+  tagRole(roleName: string, tags: readonly IamTag[]): Promise<void>;
+  listRolePolicies(roleName: string): Promise<readonly string[]>;
+  getRolePolicy(roleName: string, policyName: string): Promise<PolicyDocument | undefined>;
+  putRolePolicy(roleName: string, policyName: string, document: PolicyDocument): Promise<void>;
+  deleteRolePolicy(roleName: string, policyName: string): Promise<void>;
+  /** Detaches nothing: eksgate only ever puts inline policies on its roles. */
+  deleteRole(roleName: string): Promise<void>;
+  groupExists(groupName: string): Promise<boolean>;
+  getGroupPolicy(groupName: string, policyName: string): Promise<PolicyDocument | undefined>;
+  putGroupPolicy(groupName: string, policyName: string, document: PolicyDocument): Promise<void>;
+  deleteGroupPolicy(groupName: string, policyName: string): Promise<void>;
+  /** The ARN of the identity making the calls (STS GetCallerIdentity), for error messages. */
+  callerArn(): Promise<string>;
+}
