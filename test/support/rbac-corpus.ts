@@ -6,7 +6,7 @@
  *
  * Pure and reproducible: the same seed gives the same corpus. Every object is valid for
  * a real API server, so the corpus can be applied to one and each request compared with
- * its SubjectAccessReview answer. Names start with `corpus-` and labels use the
+ * its SubjectAccessReview answer. Names start with `${P}-` and labels use the
  * `corpus.eksgate.dev/` prefix so nothing collides with the server's bootstrap policy.
  */
 import type {
@@ -25,7 +25,6 @@ import { serviceAccountUser } from "../../src/core/evaluate/rbac/index.js";
 
 const G = "rbac.authorization.k8s.io";
 const V = `${G}/v1`;
-const LABEL = "corpus.eksgate.dev";
 
 export interface CorpusRequest {
   readonly identity: Identity;
@@ -47,6 +46,12 @@ export interface RbacCorpus {
 
 export interface RbacCorpusOptions {
   readonly seed: number;
+  /**
+   * Prefix of every object, user and group name, and of the label domain
+   * (`<prefix>.eksgate.dev/...`), so several corpora can live in one cluster.
+   * A DNS label; default `corpus`.
+   */
+  readonly prefix?: string;
   readonly namespaces?: number;
   readonly clusterRoles?: number;
   readonly roles?: number;
@@ -109,7 +114,7 @@ const RESOURCES: readonly { group: string; resource: string; subresources: reado
 const GROUPS = [...new Set(RESOURCES.map((r) => r.group))];
 const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
 const SPECIAL_VERBS = ["impersonate", "bind", "escalate"];
-const OBJECT_NAMES = ["web", "db", "cache", "cluster-admin", "corpus-user-1", "corpus-group-0"];
+const OBJECT_NAMES = ["web", "db", "cache", "cluster-admin", "bob"];
 const URL_RULES = ["/healthz", "/healthz/*", "/api*", "/apis/*", "/metrics", "/logs/*", "/version", "*"];
 const URL_PATHS = [
   "/healthz",
@@ -155,9 +160,11 @@ function nonResourceRule(d: Dice): PolicyRule {
 /** Builds the corpus for `options.seed`. */
 export function generateRbacCorpus(options: RbacCorpusOptions): RbacCorpus {
   const d = new Dice(prng(options.seed));
-  const namespaces = Array.from({ length: options.namespaces ?? 4 }, (_, i) => `corpus-ns-${i}`);
-  const users = Array.from({ length: 16 }, (_, i) => `corpus-user-${i}`);
-  const groups = Array.from({ length: 8 }, (_, i) => `corpus-group-${i}`);
+  const P = options.prefix ?? "corpus";
+  const LABEL = `${P}.eksgate.dev`;
+  const namespaces = Array.from({ length: options.namespaces ?? 4 }, (_, i) => `${P}-ns-${i}`);
+  const users = Array.from({ length: 16 }, (_, i) => `${P}-user-${i}`);
+  const groups = Array.from({ length: 8 }, (_, i) => `${P}-group-${i}`);
   const saNames = ["builder", "deployer", "default", "runner"];
 
   // ClusterRoles: leaves with labels, then aggregated roles.
@@ -165,7 +172,10 @@ export function generateRbacCorpus(options: RbacCorpusOptions): RbacCorpus {
   const leafCount = Math.max(4, (options.clusterRoles ?? 40) - 5);
   for (let i = 0; i < leafCount; i++) {
     const labels: Record<string, string> = { [`${LABEL}/member`]: "true" };
-    if (d.chance(0.35)) labels[`${LABEL}/${d.pick(AGGREGATE_KEYS)}`] = "true";
+    // The first leaves feed each aggregation level, so every chain has content.
+    const key =
+      i < AGGREGATE_KEYS.length ? AGGREGATE_KEYS[i] : d.chance(0.35) ? d.pick(AGGREGATE_KEYS) : undefined;
+    if (key !== undefined) labels[`${LABEL}/${key}`] = "true";
     if (d.chance(0.5)) labels[`${LABEL}/tier`] = d.pick(TIERS);
     if (d.chance(0.2)) labels[`${LABEL}/extra`] = "yes";
     const rules = Array.from({ length: 1 + d.int(4) }, () =>
@@ -174,7 +184,7 @@ export function generateRbacCorpus(options: RbacCorpusOptions): RbacCorpus {
     clusterRoles.push({
       apiVersion: V,
       kind: "ClusterRole",
-      metadata: { name: `corpus-cr-${i}`, labels },
+      metadata: { name: `${P}-cr-${i}`, labels },
       rules,
     });
   }
@@ -191,14 +201,14 @@ export function generateRbacCorpus(options: RbacCorpusOptions): RbacCorpus {
   });
   // A chain view -> edit -> admin, as the built-in roles do.
   clusterRoles.push(
-    aggregated("corpus-agg-view", { [`${LABEL}/to-edit`]: "true" }, [
+    aggregated(`${P}-agg-view`, { [`${LABEL}/to-edit`]: "true" }, [
       { matchLabels: { [`${LABEL}/to-view`]: "true" } },
     ]),
-    aggregated("corpus-agg-edit", { [`${LABEL}/to-admin`]: "true" }, [
+    aggregated(`${P}-agg-edit`, { [`${LABEL}/to-admin`]: "true" }, [
       { matchLabels: { [`${LABEL}/to-edit`]: "true" } },
     ]),
-    aggregated("corpus-agg-admin", {}, [{ matchLabels: { [`${LABEL}/to-admin`]: "true" } }]),
-    aggregated("corpus-agg-tiers", {}, [
+    aggregated(`${P}-agg-admin`, {}, [{ matchLabels: { [`${LABEL}/to-admin`]: "true" } }]),
+    aggregated(`${P}-agg-tiers`, {}, [
       {
         matchLabels: { [`${LABEL}/member`]: "true" },
         matchExpressions: [{ key: `${LABEL}/tier`, operator: "In", values: ["gold", "silver"] }],
@@ -211,7 +221,7 @@ export function generateRbacCorpus(options: RbacCorpusOptions): RbacCorpus {
         ],
       },
     ]),
-    aggregated("corpus-agg-untiered", {}, [
+    aggregated(`${P}-agg-untiered`, {}, [
       {
         matchLabels: { [`${LABEL}/member`]: "true" },
         matchExpressions: [
@@ -230,7 +240,7 @@ export function generateRbacCorpus(options: RbacCorpusOptions): RbacCorpus {
     roles.push({
       apiVersion: V,
       kind: "Role",
-      metadata: { name: `corpus-role-${i % 10}`, namespace },
+      metadata: { name: `${P}-role-${i % 10}`, namespace },
       rules,
     });
   }
@@ -257,11 +267,13 @@ export function generateRbacCorpus(options: RbacCorpusOptions): RbacCorpus {
 
   const clusterRoleBindings: ClusterRoleBinding[] = [];
   for (let i = 0; i < (options.clusterRoleBindings ?? 30); i++) {
-    const name = d.chance(0.05) ? `corpus-missing-${i}` : d.pick(clusterRoleNames);
+    // The first ones bind the aggregated roles (the last five ClusterRoles).
+    const aggregatedName = i < 5 ? clusterRoleNames[clusterRoleNames.length - 5 + i] : undefined;
+    const name = aggregatedName ?? (d.chance(0.05) ? `${P}-missing-${i}` : d.pick(clusterRoleNames));
     clusterRoleBindings.push({
       apiVersion: V,
       kind: "ClusterRoleBinding",
-      metadata: { name: `corpus-crb-${i}` },
+      metadata: { name: `${P}-crb-${i}` },
       subjects: subjects(undefined),
       roleRef: { apiGroup: G, kind: "ClusterRole", name },
     });
@@ -273,14 +285,14 @@ export function generateRbacCorpus(options: RbacCorpusOptions): RbacCorpus {
     const roleName = toRole
       ? d.chance(0.85)
         ? d.pick(uniqueRoles).metadata.name // may exist only in another namespace: then it is missing here
-        : `corpus-missing-role-${i}`
+        : `${P}-missing-role-${i}`
       : d.chance(0.05)
-        ? `corpus-missing-${i}`
+        ? `${P}-missing-${i}`
         : d.pick(clusterRoleNames);
     roleBindings.push({
       apiVersion: V,
       kind: "RoleBinding",
-      metadata: { name: `corpus-rb-${i}`, namespace },
+      metadata: { name: `${P}-rb-${i}`, namespace },
       subjects: subjects(namespace),
       roleRef: { apiGroup: G, kind: toRole ? "Role" : "ClusterRole", name: roleName },
     });
@@ -295,7 +307,7 @@ export function generateRbacCorpus(options: RbacCorpusOptions): RbacCorpus {
   ];
   const randomIdentity = (): Identity => {
     const roll = d.next();
-    if (roll < 0.03) return { user: "corpus-root", groups: ["system:masters"] };
+    if (roll < 0.03) return { user: `${P}-root`, groups: ["system:masters"] };
     if (roll < 0.35) {
       const ns = d.pick(namespaces);
       const base = [`system:serviceaccounts`, `system:serviceaccounts:${ns}`, "system:authenticated"];
@@ -353,7 +365,7 @@ export function generateRbacCorpus(options: RbacCorpusOptions): RbacCorpus {
           ? d.pick(namespaces)
           : nsRoll < 0.95
             ? ""
-            : "corpus-ns-absent";
+            : `${P}-ns-absent`;
     return {
       verb,
       apiGroup: group,

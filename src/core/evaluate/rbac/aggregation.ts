@@ -57,7 +57,7 @@ function sameRules(a: readonly EffectiveRule[], b: readonly EffectiveRule[]): bo
     const y = b[i];
     if (x === undefined || y === undefined) return false;
     // Provenance is not compared: in a selector cycle it could grow forever.
-    if (ruleKey(x.rule) !== ruleKey(y.rule)) return false;
+    if (x.rule !== y.rule && ruleKey(x.rule) !== ruleKey(y.rule)) return false;
   }
   return true;
 }

@@ -147,13 +147,19 @@ export function labelSelectorMatches(
   return true;
 }
 
+const ruleKeys = new WeakMap<PolicyRule, string>();
+
 /** A stable identity for a rule, equal for rules the API server considers equal. */
 export function ruleKey(rule: PolicyRule): string {
-  return JSON.stringify([
+  const cached = ruleKeys.get(rule);
+  if (cached !== undefined) return cached;
+  const key = JSON.stringify([
     rule.verbs,
     rule.apiGroups ?? [],
     rule.resources ?? [],
     rule.resourceNames ?? [],
     rule.nonResourceURLs ?? [],
   ]);
+  ruleKeys.set(rule, key);
+  return key;
 }

@@ -144,31 +144,83 @@ export function whoCan(
     .map((e) => ({ subject: e.subject, grants: e.grants }))
     .sort((a, b) => compareSubjects(a.subject, b.subject));
 
-  if (options.includeImpersonation) {
-    const seen = new Set(direct.keys());
-    const hops: WhoCanEntry[] = [];
-    const capabilities = escalationCapabilities(snapshot).filter((c) => c.verb === "impersonate");
-    for (const e of entries) {
-      for (const c of capabilities) {
-        if (!canImpersonate(c, e.subject)) continue;
-        for (const [subjectIndex, holder] of c.holders.entries()) {
-          const key = subjectKey(holder, c.binding.namespace);
-          if ("never" in key) continue;
-          const id = `${key.kind}\0${key.name}`;
-          if (seen.has(id)) continue;
-          seen.add(id);
-          hops.push({
-            subject: subjectFor(key.kind, key.name),
-            grants: e.grants,
-            impersonates: { as: e.subject, capability: { ...c.grant, subject: holder, subjectIndex } },
-          });
-        }
+  if (options.includeImpersonation) entries.push(...impersonators(snapshot, entries, new Set(direct.keys())));
+  return { request, entries };
+}
+
+interface ImpersonationIndex {
+  /** `resource\0name` -> capabilities limited to that name. */
+  readonly named: ReadonlyMap<string, readonly EscalationCapability[]>;
+  /** Capabilities for any name, by resource. */
+  readonly any: ReadonlyMap<string, readonly EscalationCapability[]>;
+}
+
+const impersonationIndexes = new WeakMap<RbacSnapshot, ImpersonationIndex>();
+
+function impersonationIndex(snapshot: RbacSnapshot): ImpersonationIndex {
+  const cached = impersonationIndexes.get(snapshot);
+  if (cached) return cached;
+  const named = new Map<string, EscalationCapability[]>();
+  const any = new Map<string, EscalationCapability[]>();
+  const push = (map: Map<string, EscalationCapability[]>, key: string, c: EscalationCapability): void => {
+    const list = map.get(key);
+    if (list) list.push(c);
+    else map.set(key, [c]);
+  };
+  for (const c of escalationCapabilities(snapshot)) {
+    if (c.verb !== "impersonate") continue;
+    if (c.target.names.length === 0) push(any, c.target.resource, c);
+    else for (const n of c.target.names) push(named, `${c.target.resource}\0${n}`, c);
+  }
+  const index = { named, any };
+  impersonationIndexes.set(snapshot, index);
+  return index;
+}
+
+/**
+ * Subjects that can act as one of `entries` by impersonating it, each attached to the
+ * first entry it can impersonate. Capabilities for any name are taken once, by the
+ * first entry they reach, so the work is linear in entries plus capabilities.
+ */
+function impersonators(
+  snapshot: RbacSnapshot,
+  entries: readonly WhoCanEntry[],
+  seen: Set<string>,
+): WhoCanEntry[] {
+  const index = impersonationIndex(snapshot);
+  const hops: WhoCanEntry[] = [];
+  const usedAny = new Set<EscalationCapability>();
+  for (const e of entries) {
+    const t = e.subject;
+    const candidates: EscalationCapability[] = [];
+    const take = (resource: string, name: string): void => {
+      candidates.push(...(index.named.get(`${resource}\0${name}`) ?? []));
+      for (const c of index.any.get(resource) ?? []) if (!usedAny.has(c)) candidates.push(c);
+    };
+    if (t.kind === "Group") take("groups", t.name);
+    else if (t.kind === "User") take("users", t.name);
+    else if (t.kind === "ServiceAccount") {
+      take("serviceaccounts", t.name);
+      take("users", t.user ?? "");
+    }
+    for (const c of candidates) {
+      if (!canImpersonate(c, t)) continue;
+      if (c.target.names.length === 0) usedAny.add(c);
+      for (const [subjectIndex, holder] of c.holders.entries()) {
+        const key = subjectKey(holder, c.binding.namespace);
+        if ("never" in key) continue;
+        const id = `${key.kind}\0${key.name}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        hops.push({
+          subject: subjectFor(key.kind, key.name),
+          grants: e.grants,
+          impersonates: { as: t, capability: { ...c.grant, subject: holder, subjectIndex } },
+        });
       }
     }
-    hops.sort((a, b) => compareSubjects(a.subject, b.subject));
-    entries.push(...hops);
   }
-  return { request, entries };
+  return hops.sort((a, b) => compareSubjects(a.subject, b.subject));
 }
 
 /**
