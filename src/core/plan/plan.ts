@@ -138,6 +138,7 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   // JSON.stringify gives undefined for functions and symbols, which plans never hold.
-  const text: string | undefined = JSON.stringify(value);
-  return text ?? "null";
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? JSON.stringify(value)
+    : "null";
 }
