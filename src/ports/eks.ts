@@ -42,10 +42,17 @@ export interface EksPort {
   ): Promise<void>;
   updateAccessEntry(
     cluster: string,
-    entry: { readonly principalArn: string; readonly kubernetesGroups: readonly string[]; readonly username: string },
+    entry: {
+      readonly principalArn: string;
+      readonly kubernetesGroups: readonly string[];
+      readonly username: string;
+    },
   ): Promise<void>;
   deleteAccessEntry(cluster: string, principalArn: string): Promise<void>;
-  listAssociatedAccessPolicies(cluster: string, principalArn: string): Promise<readonly ObservedAccessPolicy[]>;
+  listAssociatedAccessPolicies(
+    cluster: string,
+    principalArn: string,
+  ): Promise<readonly ObservedAccessPolicy[]>;
   associateAccessPolicy(cluster: string, principalArn: string, policy: ObservedAccessPolicy): Promise<void>;
   disassociateAccessPolicy(cluster: string, principalArn: string, policyArn: string): Promise<void>;
 }

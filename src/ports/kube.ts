@@ -22,7 +22,11 @@ export interface KubePort {
     data: Readonly<Record<string, string>>,
     resourceVersion: string,
   ): Promise<ObservedConfigMap>;
-  createConfigMap(namespace: string, name: string, data: Readonly<Record<string, string>>): Promise<ObservedConfigMap>;
+  createConfigMap(
+    namespace: string,
+    name: string,
+    data: Readonly<Record<string, string>>,
+  ): Promise<ObservedConfigMap>;
   /** Objects of a kind carrying every given label, across all namespaces. */
   listRbac(kind: RbacKind, labels: Readonly<Record<string, string>>): Promise<readonly RbacObject[]>;
   getRbac(kind: RbacKind, name: string, namespace?: string): Promise<RbacObject | undefined>;

@@ -1,0 +1,356 @@
+/**
+ * Executes a plan step by step. Apply never diffs again: each step says what to write.
+ * Steps are written so that running them again after an interruption converges
+ * (creates tolerate "already exists", deletes tolerate "not found").
+ *
+ * aws-auth is the exception that proves the rule: its step carries the entries eksgate
+ * wants and the roles it owns, and apply re-reads the ConfigMap and re-runs the writer on
+ * what it finds, so that a change another writer made in the meantime survives. The
+ * write uses the resourceVersion it read; on 409 Conflict it reads again and retries.
+ */
+import { stringify } from "yaml";
+import type { Diagnostic } from "../core/diagnostics.js";
+import { parseAwsAuthData, updateAwsAuthData, updateMapRoles } from "../core/model/aws-auth.js";
+import { ROLE_ID_TAG_KEY } from "../core/plan/diff.js";
+import type { Plan, PlanStep } from "../core/plan/plan.js";
+import { isPortError, PortError } from "../ports/errors.js";
+import type { KubePort } from "../ports/kube.js";
+import type { EngineDeps } from "./deps.js";
+
+export const AWS_AUTH_MAX_ATTEMPTS = 5;
+
+export interface StepOutcome {
+  readonly step: PlanStep;
+  readonly status: "done" | "failed" | "not-attempted";
+  readonly note?: string;
+  readonly diagnostic?: Diagnostic;
+}
+
+export interface ApplyResult {
+  readonly outcomes: readonly StepOutcome[];
+  readonly ok: boolean;
+}
+
+/** Runs single steps; the CLI drives it (a live task list on a TTY, plain lines otherwise). */
+export interface StepRunner {
+  run(step: PlanStep): Promise<StepOutcome>;
+}
+
+export function createStepRunner(
+  plan: Plan,
+  deps: EngineDeps,
+  kubeFor: (cluster: string) => Promise<KubePort>,
+): StepRunner {
+  return {
+    async run(step) {
+      deps.events({ type: "step-start", step });
+      try {
+        const note = await execute(step, plan, deps, kubeFor);
+        deps.events({ type: "step-done", step, ...(note !== undefined ? { note } : {}) });
+        return { step, status: "done", ...(note !== undefined ? { note } : {}) };
+      } catch (error) {
+        const diagnostic = failureDiagnostic(step, error);
+        deps.events({ type: "step-failed", step, diagnostic });
+        return { step, status: "failed", diagnostic };
+      }
+    },
+  };
+}
+
+/** Runs every step in order and stops at the first failure. */
+export async function applyPlan(plan: Plan, runner: StepRunner): Promise<ApplyResult> {
+  const outcomes: StepOutcome[] = [];
+  let failed = false;
+  for (const step of plan.steps) {
+    if (failed) {
+      outcomes.push({ step, status: "not-attempted" });
+      continue;
+    }
+    const outcome = await runner.run(step);
+    outcomes.push(outcome);
+    failed = outcome.status === "failed";
+  }
+  return { outcomes, ok: !failed };
+}
+
+function roleNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf("/") + 1);
+}
+
+async function tolerate(kind: "not-found" | "already-exists", action: () => Promise<void>): Promise<boolean> {
+  try {
+    await action();
+    return true;
+  } catch (error) {
+    if (isPortError(error, kind)) return false;
+    throw error;
+  }
+}
+
+async function execute(
+  step: PlanStep,
+  plan: Plan,
+  deps: EngineDeps,
+  kubeFor: (cluster: string) => Promise<KubePort>,
+): Promise<string | undefined> {
+  const { iam } = deps;
+  const resource = step.resource;
+  const payload = step.payload;
+  switch (resource.kind) {
+    case "iam-role": {
+      if (step.action === "delete") {
+        return (await tolerate("not-found", () => iam.deleteRole(resource.roleName)))
+          ? undefined
+          : "already gone";
+      }
+      if (payload.type !== "role") throw invariant(step);
+      if (step.action === "create") {
+        const created = await tolerate("already-exists", async () => {
+          await iam.createRole({
+            name: resource.roleName,
+            trustPolicy: payload.trustPolicy,
+            description: payload.description,
+            tags: payload.tags,
+          });
+        });
+        if (created) return undefined;
+      }
+      await iam.updateTrustPolicy(resource.roleName, payload.trustPolicy);
+      await iam.tagRole(resource.roleName, payload.tags);
+      return step.action === "create"
+        ? "existed already (an earlier apply was interrupted): updated"
+        : undefined;
+    }
+    case "iam-role-policy": {
+      if (step.action === "delete") {
+        await tolerate("not-found", () => iam.deleteRolePolicy(resource.roleName, resource.policyName));
+        return undefined;
+      }
+      if (payload.type !== "policy") throw invariant(step);
+      await iam.putRolePolicy(resource.roleName, resource.policyName, payload.document);
+      return undefined;
+    }
+    case "iam-group-policy": {
+      if (step.action === "delete") {
+        await tolerate("not-found", () => iam.deleteGroupPolicy(resource.groupName, resource.policyName));
+        return undefined;
+      }
+      if (payload.type !== "policy") throw invariant(step);
+      await iam.putGroupPolicy(resource.groupName, resource.policyName, payload.document);
+      return undefined;
+    }
+    case "access-entry": {
+      const eks = deps.eks(regionOf(plan, resource.cluster));
+      if (step.action === "delete" || step.action === "replace") {
+        await tolerate("not-found", () => eks.deleteAccessEntry(resource.cluster, resource.principalArn));
+        if (step.action === "delete") return undefined;
+      }
+      if (payload.type !== "access-entry") throw invariant(step);
+      if (step.action === "update") {
+        await eks.updateAccessEntry(resource.cluster, {
+          principalArn: resource.principalArn,
+          kubernetesGroups: payload.kubernetesGroups,
+          username: payload.username,
+        });
+        return undefined;
+      }
+      // Record the role's unique id, so a later plan can tell when the role was recreated.
+      const role = await iam.getRole(roleNameOf(resource.principalArn));
+      const tags = { ...payload.tags, ...(role !== undefined ? { [ROLE_ID_TAG_KEY]: role.roleId } : {}) };
+      const created = await tolerate("already-exists", () =>
+        eks.createAccessEntry(resource.cluster, {
+          principalArn: resource.principalArn,
+          kubernetesGroups: payload.kubernetesGroups,
+          username: payload.username,
+          tags,
+        }),
+      );
+      if (!created) {
+        await eks.updateAccessEntry(resource.cluster, {
+          principalArn: resource.principalArn,
+          kubernetesGroups: payload.kubernetesGroups,
+          username: payload.username,
+        });
+        return "existed already: updated";
+      }
+      return undefined;
+    }
+    case "access-policy": {
+      const eks = deps.eks(regionOf(plan, resource.cluster));
+      if (step.action === "delete") {
+        await tolerate("not-found", () =>
+          eks.disassociateAccessPolicy(resource.cluster, resource.principalArn, resource.policyArn),
+        );
+        return undefined;
+      }
+      if (payload.type !== "access-policy") throw invariant(step);
+      await eks.associateAccessPolicy(resource.cluster, resource.principalArn, {
+        policyArn: resource.policyArn,
+        accessScope: payload.accessScope,
+      });
+      return undefined;
+    }
+    case "aws-auth": {
+      if (payload.type !== "aws-auth") throw invariant(step);
+      return writeAwsAuth(
+        step,
+        resource.cluster,
+        payload.desired,
+        payload.owned,
+        deps,
+        await kubeFor(resource.cluster),
+      );
+    }
+    case "rbac": {
+      const kube = await kubeFor(resource.cluster);
+      if (step.action === "delete" || step.action === "replace") {
+        await tolerate("not-found", () =>
+          kube.deleteRbac(resource.objectKind, resource.name, resource.namespace),
+        );
+        if (step.action === "delete") return undefined;
+      }
+      if (payload.type !== "rbac") throw invariant(step);
+      await kube.upsertRbac(payload.object);
+      return undefined;
+    }
+  }
+}
+
+async function writeAwsAuth(
+  step: PlanStep,
+  cluster: string,
+  desired: Parameters<typeof updateMapRoles>[1],
+  owned: readonly string[],
+  deps: EngineDeps,
+  kube: KubePort,
+): Promise<string | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await kube.readConfigMap("kube-system", "aws-auth");
+    if (current === undefined) {
+      const created = updateMapRoles(undefined, desired, owned);
+      if (!created.ok) throw refusal(created.diagnostics);
+      const made = await tolerate("already-exists", async () => {
+        await kube.createConfigMap("kube-system", "aws-auth", { mapRoles: created.value.text });
+      });
+      if (made) return "created kube-system/aws-auth";
+      continue;
+    }
+    const parsed = parseAwsAuthData(current.data);
+    if (parsed.ok && Object.values(parsed.value.status).includes("dropped")) {
+      throw refusal([
+        {
+          code: "EG213",
+          severity: "error",
+          summary: "aws-auth has a key the authenticator cannot parse: eksgate writes nothing to it",
+          detail: "Lint it with eksgate lint aws-auth, fix it, then plan again.",
+        },
+      ]);
+    }
+    const update = updateAwsAuthData(current.data, desired, owned);
+    if (!update.ok) throw refusal(update.diagnostics);
+    if (update.value.changes.length === 0) return "already up to date";
+    const backup = await deps.backups.saveConfigMap(
+      cluster,
+      "aws-auth",
+      stringify({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "aws-auth", namespace: "kube-system", resourceVersion: current.resourceVersion },
+        data: current.data,
+      }),
+    );
+    deps.events({ type: "backup", cluster, path: backup });
+    try {
+      await kube.replaceConfigMapData("kube-system", "aws-auth", update.value.data, current.resourceVersion);
+      return `${update.value.changes.length} entr${update.value.changes.length === 1 ? "y" : "ies"} changed; previous version saved to ${backup}`;
+    } catch (error) {
+      if (!isPortError(error, "conflict") || attempt >= AWS_AUTH_MAX_ATTEMPTS) throw error;
+      deps.events({
+        type: "retry",
+        step,
+        attempt,
+        why: "aws-auth changed since it was read (409 Conflict): reading it again",
+      });
+      await deps.clock.sleep(100 * 2 ** (attempt - 1));
+    }
+  }
+}
+
+function regionOf(plan: Plan, cluster: string): string {
+  const region = plan.clusters[cluster]?.region;
+  if (region === undefined) throw new Error(`plan names cluster ${cluster} without a region`);
+  return region;
+}
+
+class RefusalError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map((d) => d.summary).join("; "));
+  }
+}
+
+function refusal(diagnostics: readonly Diagnostic[]): RefusalError {
+  return new RefusalError(diagnostics);
+}
+
+function invariant(step: PlanStep): Error {
+  return new Error(
+    `plan step ${step.id} has payload ${step.payload.type}, which does not fit a ${step.action}`,
+  );
+}
+
+/** Turns a failure into a diagnostic that names what was missing and who lacked it. */
+export function failureDiagnostic(step: PlanStep, error: unknown): Diagnostic {
+  if (error instanceof RefusalError) {
+    const first = error.diagnostics[0];
+    return {
+      code: first?.code ?? "EG300",
+      severity: "error",
+      summary: `${step.id}: ${error.message}`,
+      ...(first?.detail !== undefined ? { detail: first.detail } : {}),
+    };
+  }
+  if (error instanceof PortError) {
+    const who =
+      error.details.identity !== undefined ? ` ${error.details.identity}` : " the identity eksgate runs as";
+    if (error.kind === "access-denied" && error.details.escalation === true) {
+      return {
+        code: "EG302",
+        severity: "error",
+        summary: `${step.id}: Kubernetes refused the binding because${who} does not itself hold the permissions it grants (RBAC escalation check)`,
+        detail:
+          `Apply as an identity that holds those permissions (e.g. cluster-admin), or grant it the bind verb on that ClusterRole. ` +
+          `Server said: ${error.message}`,
+      };
+    }
+    if (error.kind === "access-denied") {
+      const missing = error.details.missingPermission ?? error.details.operation;
+      return {
+        code: "EG301",
+        severity: "error",
+        summary: `${step.id}:${who} is not allowed to ${missing}`,
+        detail: `Grant ${missing} to${who}, or run eksgate with credentials that have it. Server said: ${error.message}`,
+      };
+    }
+    if (error.kind === "credentials") {
+      return {
+        code: "EG303",
+        severity: "error",
+        summary: `${step.id}: ${error.message}`,
+        detail: "Refresh your credentials and run apply again.",
+      };
+    }
+    return {
+      code: "EG300",
+      severity: "error",
+      summary: `${step.id}: ${error.details.operation} failed (${error.kind}): ${error.message}`,
+      detail: "Fix the cause and run apply again: it continues from what is already done.",
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    code: "EG300",
+    severity: "error",
+    summary: `${step.id}: ${message}`,
+    detail: "Run apply again; if it keeps failing, run with EKSGATE_DEBUG=1 and report it.",
+  };
+}

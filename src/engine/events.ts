@@ -1,0 +1,13 @@
+/** What the engine reports while it works. The CLI renders these; the engine never prints. */
+import type { Diagnostic } from "../core/diagnostics.js";
+import type { PlanStep } from "../core/plan/plan.js";
+
+export type EngineEvent =
+  | { readonly type: "observe"; readonly what: string }
+  | { readonly type: "step-start"; readonly step: PlanStep }
+  | { readonly type: "step-done"; readonly step: PlanStep; readonly note?: string }
+  | { readonly type: "step-failed"; readonly step: PlanStep; readonly diagnostic: Diagnostic }
+  | { readonly type: "retry"; readonly step: PlanStep; readonly attempt: number; readonly why: string }
+  | { readonly type: "backup"; readonly cluster: string; readonly path: string };
+
+export type EventSink = (event: EngineEvent) => void;

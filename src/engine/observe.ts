@@ -1,0 +1,168 @@
+/**
+ * Reads, through the ports, everything the planner needs to compare: the teams' roles
+ * and eksgate's other roles, the groups' policies, and per cluster its authentication
+ * mode, aws-auth, access entries and eksgate's RBAC objects. Read-only.
+ */
+import {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  MANAGED_TAG_KEY,
+  TEAM_TAG_KEY,
+  type AccessConfig,
+  type Cluster,
+} from "../core/model/access-config.js";
+import { groupPolicyName } from "../core/model/iam-documents.js";
+import { clusterRbacObjects, type RbacObject } from "../core/model/rbac.js";
+import type {
+  ObservedAccessEntryState,
+  ObservedClusterState,
+  ObservedIamGroup,
+  ObservedIamRole,
+  ObservedState,
+} from "../core/plan/observed.js";
+import { GROUP_TAG_KEY, rbacKey } from "../core/plan/diff.js";
+import type { PlanScope } from "../core/plan/plan.js";
+import type { PolicyDocument } from "../core/model/policy-document.js";
+import type { ObservedRole } from "../ports/iam.js";
+import type { KubePort, RbacKind } from "../ports/kube.js";
+import type { EngineDeps } from "./deps.js";
+
+const EKSGATE_POLICY_PREFIX = "eksgate-";
+const RBAC_KINDS: readonly RbacKind[] = ["ClusterRole", "ClusterRoleBinding", "RoleBinding"];
+
+export interface Observation {
+  readonly state: ObservedState;
+  /** Kubernetes connections opened while observing, reused by apply. */
+  readonly kube: ReadonlyMap<string, KubePort>;
+}
+
+function iso(text: string): string {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
+}
+
+export async function observe(
+  config: AccessConfig,
+  scope: PlanScope,
+  deps: EngineDeps,
+): Promise<Observation> {
+  const { iam } = deps;
+  const inScope = (c: Cluster): boolean => scope.cluster === undefined || scope.cluster === c.name;
+
+  // IAM roles: the teams' roles by name, and every role eksgate tagged (for removed teams).
+  deps.events({ type: "observe", what: "IAM roles" });
+  const roles: Record<string, ObservedIamRole | null> = {};
+  const readRole = async (role: ObservedRole): Promise<ObservedIamRole> => {
+    const names = (await iam.listRolePolicies(role.name)).filter((n) => n.startsWith(EKSGATE_POLICY_PREFIX));
+    const inlinePolicies: Record<string, PolicyDocument> = {};
+    for (const name of names) {
+      const doc = await iam.getRolePolicy(role.name, name);
+      if (doc !== undefined) inlinePolicies[name] = doc;
+    }
+    return { ...role, createDate: iso(role.createDate), inlinePolicies };
+  };
+  for (const team of config.teams) {
+    const role = await iam.getRole(team.roleName);
+    roles[team.roleName] = role === undefined ? null : await readRole(role);
+  }
+  const tagged = await iam.listRolesTagged("", [{ Key: MANAGED_TAG_KEY, Value: MANAGED_BY_VALUE }]);
+  for (const role of tagged) {
+    if (!(role.name in roles)) roles[role.name] = await readRole(role);
+  }
+
+  // IAM groups: each team's group, and the groups recorded on eksgate's roles.
+  deps.events({ type: "observe", what: "IAM groups" });
+  const groups: Record<string, ObservedIamGroup> = {};
+  const wantedGroupPolicies = new Map<string, Set<string>>();
+  const want = (group: string, policy: string): void => {
+    const set = wantedGroupPolicies.get(group) ?? new Set<string>();
+    set.add(policy);
+    wantedGroupPolicies.set(group, set);
+  };
+  for (const team of config.teams) want(team.iamGroup, groupPolicyName(team));
+  for (const role of Object.values(roles)) {
+    const group = role?.tags.find((t) => t.Key === GROUP_TAG_KEY)?.Value;
+    const team = role?.tags.find((t) => t.Key === TEAM_TAG_KEY)?.Value;
+    if (group !== undefined && team !== undefined) want(group, groupPolicyName({ name: team }));
+  }
+  for (const [name, policyNames] of wantedGroupPolicies) {
+    const exists = await iam.groupExists(name);
+    const policies: Record<string, PolicyDocument> = {};
+    if (exists) {
+      for (const policy of policyNames) {
+        const doc = await iam.getGroupPolicy(name, policy);
+        if (doc !== undefined) policies[policy] = doc;
+      }
+    }
+    groups[name] = { name, exists, policies };
+  }
+
+  // Clusters.
+  const clusters: Record<string, ObservedClusterState> = {};
+  const kube = new Map<string, KubePort>();
+  const ourArns = new Set(
+    [...config.teams.map((t) => t.roleArn), ...Object.values(roles).flatMap((r) => (r ? [r.arn] : []))].map(
+      (a) => a.toLowerCase(),
+    ),
+  );
+  for (const cluster of config.clusters.filter(inScope)) {
+    deps.events({ type: "observe", what: `cluster ${cluster.name}` });
+    const eks = deps.eks(cluster.region);
+    const described = await eks.describeCluster(cluster.name);
+    if (described === undefined) {
+      clusters[cluster.name] = {
+        name: cluster.name,
+        authenticationMode: undefined,
+        awsAuth: undefined,
+        awsAuthRead: false,
+        accessEntries: [],
+        managedRbac: [],
+        foreignRbac: [],
+        namespaces: {},
+      };
+      continue;
+    }
+    const port = await deps.kube(cluster, described);
+    kube.set(cluster.name, port);
+    const mode = described.authenticationMode;
+
+    const awsAuth = mode === "API" ? undefined : await port.readConfigMap("kube-system", "aws-auth");
+    const accessEntries: ObservedAccessEntryState[] = [];
+    if (mode !== "CONFIG_MAP") {
+      const principals = await eks.listAccessEntries(cluster.name);
+      for (const principal of principals.filter((p) => ourArns.has(p.toLowerCase()))) {
+        const entry = await eks.describeAccessEntry(cluster.name, principal);
+        if (entry === undefined) continue;
+        const policies = await eks.listAssociatedAccessPolicies(cluster.name, principal);
+        accessEntries.push({ ...entry, createdAt: iso(entry.createdAt), policies });
+      }
+    }
+
+    const managedRbac: RbacObject[] = [];
+    for (const kind of RBAC_KINDS)
+      managedRbac.push(...(await port.listRbac(kind, { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE })));
+    const managedKeys = new Set(managedRbac.map(rbacKey));
+    const desired = clusterRbacObjects(config, cluster.name);
+    const foreignRbac: RbacObject[] = [];
+    const namespaces: Record<string, boolean> = {};
+    for (const object of desired) {
+      if (!managedKeys.has(rbacKey(object))) {
+        const existing = await port.getRbac(object.kind, object.metadata.name, object.metadata.namespace);
+        if (existing !== undefined) foreignRbac.push(existing);
+      }
+      const ns = object.metadata.namespace;
+      if (ns !== undefined && !(ns in namespaces)) namespaces[ns] = await port.namespaceExists(ns);
+    }
+    clusters[cluster.name] = {
+      name: cluster.name,
+      authenticationMode: mode,
+      awsAuth,
+      awsAuthRead: mode !== "API",
+      accessEntries,
+      managedRbac,
+      foreignRbac,
+      namespaces,
+    };
+  }
+  return { state: { roles, groups, clusters }, kube };
+}

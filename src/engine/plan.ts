@@ -1,0 +1,57 @@
+/** The plan use case: observe, then diff. And the check that a saved plan still holds. */
+import type { Diagnostic, Result } from "../core/diagnostics.js";
+import type { AccessConfig } from "../core/model/access-config.js";
+import { planChanges } from "../core/plan/diff.js";
+import { canonicalJson, type Plan, type PlanScope } from "../core/plan/plan.js";
+import type { EngineDeps } from "./deps.js";
+import { observe, type Observation } from "./observe.js";
+
+export interface PlanOutcome {
+  readonly plan: Plan;
+  readonly observation: Observation;
+}
+
+export async function makePlan(
+  config: AccessConfig,
+  configFile: string,
+  scope: PlanScope,
+  deps: EngineDeps,
+): Promise<Result<PlanOutcome>> {
+  const observation = await observe(config, scope, deps);
+  const planned = planChanges({
+    config,
+    observed: observation.state,
+    scope,
+    createdAt: deps.clock.now(),
+    configFile,
+  });
+  if (!planned.ok) return planned;
+  return { ok: true, value: { plan: planned.value, observation }, diagnostics: planned.diagnostics };
+}
+
+/**
+ * A saved plan may be applied only if planning again now gives the same steps from the
+ * same observations: otherwise someone changed the config or the live state since, and
+ * the saved plan could undo their change.
+ */
+export function savedPlanStillHolds(saved: Plan, fresh: Plan): Diagnostic[] {
+  const strip = (p: Plan): string =>
+    canonicalJson(
+      p.steps.map((s) => ({ id: s.id, action: s.action, observed: s.observed, payload: s.payload })),
+    );
+  if (strip(saved) === strip(fresh)) return [];
+  const savedIds = new Map(saved.steps.map((s) => [s.id, s]));
+  const freshIds = new Map(fresh.steps.map((s) => [s.id, s]));
+  const changed = [
+    ...saved.steps.filter((s) => freshIds.get(s.id)?.observed !== s.observed).map((s) => s.id),
+    ...fresh.steps.filter((s) => !savedIds.has(s.id)).map((s) => s.id),
+  ];
+  return [
+    {
+      code: "EG311",
+      severity: "error",
+      summary: `the saved plan is out of date: ${changed.length > 0 ? `changed since it was made: ${[...new Set(changed)].slice(0, 5).join(", ")}` : "the config or live state changed since it was made"}`,
+      detail: "Nothing was applied. Run eksgate plan again, review it, and apply the new plan.",
+    },
+  ];
+}
