@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, type Terminal } from "./terminal.js";
 import { EKSGATE_VERSION } from "./version.js";
+import { registerAuditCommands } from "./commands/audit-commands.js";
 
 export async function runCli(argv: readonly string[], term: Terminal): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -100,6 +101,7 @@ Exit code 1 when there are errors (the authenticator would drop or never match e
       setExit(await lintAwsAuthCommand(file, options, term));
     });
 
+  registerAuditCommands(program, term, setExit);
   return program;
 }
 
