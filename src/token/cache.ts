@@ -1,7 +1,7 @@
 /**
  * The on-disk cache of tokens, assumed-role credentials and caller identities.
  *
- * Files are `<kind>-<sha256 of key>.json`, mode 0600, in a 0700 directory owned by the
+ * Files are `<kind>-<hash of key>.json`, mode 0600, in a 0700 directory owned by the
  * user. A file is trusted only when it is a regular file (not a symlink), owned by us,
  * unreadable by anyone else, parses, has the expected shape and carries the full key it
  * was written for. Anything else is ignored and later replaced. Writes go to a temporary
@@ -10,7 +10,6 @@
  * Everything is synchronous: on the cache-hit path that is the fastest way to read one
  * small file, and there is nothing else to do concurrently.
  */
-import { createHash, randomBytes } from "node:crypto";
 import type { Stats } from "node:fs";
 import { constants } from "node:fs";
 
@@ -32,7 +31,32 @@ export interface CacheFileSystem {
 export type CacheKind = "token" | "role" | "identity";
 
 const MAX_FILE_BYTES = 64 * 1024;
-const FILE_PATTERN = /^(token|role|identity)-[0-9a-f]{64}\.json$|^\.tmp-/;
+const FILE_PATTERN = /^(token|role|identity)-[0-9a-f]{32}\.json$|^\.tmp-/;
+
+/**
+ * A 128-bit non-cryptographic hash of the key, for the file name: four FNV-1a lanes with
+ * different offsets, each finished with a murmur-style avalanche. It need not resist
+ * attacks: every file stores its full key and is only used when that key matches, so a
+ * collision costs a cache miss, nothing more. (node:crypto would do, but loading it costs
+ * more than the rest of the cache-hit path.)
+ */
+export function keyDigest(key: string): string {
+  const lanes = [0x811c9dc5, 0x01000193 ^ 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35];
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    for (let l = 0; l < 4; l++) {
+      lanes[l] = Math.imul((lanes[l] ?? 0) ^ (code + l * 0x3b), 0x01000193);
+    }
+  }
+  return lanes
+    .map((lane, l) => {
+      let h = lane ^ (key.length + l);
+      h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+      h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+      return ((h ^ (h >>> 16)) >>> 0).toString(16).padStart(8, "0");
+    })
+    .join("");
+}
 
 /** The cache directory: $XDG_CACHE_HOME/eksgate, else ~/.cache/eksgate. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv, homedir: string): string {
@@ -53,7 +77,7 @@ export class CredentialCache {
   ) {}
 
   private fileFor(kind: CacheKind, key: string): string {
-    return `${this.dir}/${kind}-${createHash("sha256").update(key, "utf8").digest("hex")}.json`;
+    return `${this.dir}/${kind}-${keyDigest(key)}.json`;
   }
 
   private isPrivate(stats: Stats, wantDirectory: boolean): boolean {
@@ -120,7 +144,8 @@ export class CredentialCache {
    */
   write(kind: CacheKind, key: string, value: Readonly<Record<string, unknown>>): boolean {
     if (!this.prepareDirectory()) return false;
-    const temp = `${this.dir}/.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
+    // Unique enough with the exclusive-create flag: a clash fails this write, nothing else.
+    const temp = `${this.dir}/.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     try {
       this.fs.writeFileSync(temp, JSON.stringify({ v: 1, kind, key, ...value }), { mode: 0o600, flag: "wx" });
       this.fs.chmodSync(temp, 0o600);

@@ -6,7 +6,6 @@
  * reading one file and printing one line. Credentials and STS are imported on a miss.
  */
 import * as nodeFs from "node:fs";
-import { homedir } from "node:os";
 import { parseTokenArgs, USAGE } from "./args.js";
 import { CredentialCache, defaultCacheDir, type CacheFileSystem } from "./cache.js";
 import { defaultCredentialsResolver, selectedProfile, type CredentialsResolver } from "./credentials.js";
@@ -32,15 +31,18 @@ export interface TokenRuntime {
 }
 
 function homeOf(env: NodeJS.ProcessEnv): string {
-  const home = env["HOME"];
-  return home !== undefined && home !== "" ? home : homedir();
+  const home = env["HOME"] ?? env["USERPROFILE"];
+  if (home === undefined || home === "")
+    throw new TokenError("HOME is not set: cannot find the AWS config and the cache directory");
+  return home;
 }
 
 export function defaultRuntime(env: NodeJS.ProcessEnv): TokenRuntime {
   const now = (): number => Date.now();
+  const xdg = env["XDG_CACHE_HOME"];
   return {
     now,
-    cacheDir: defaultCacheDir(env, homeOf(env)),
+    cacheDir: defaultCacheDir(env, xdg !== undefined && xdg.startsWith("/") ? "" : homeOf(env)),
     fs: nodeFs,
     uid: process.getuid?.(),
     resolveCredentials: defaultCredentialsResolver(env),
@@ -81,7 +83,7 @@ export async function runToken(
     if (options.clusterName === undefined) throw new TokenError("--cluster-name is required");
     const apiVersion = requestedApiVersion(env["KUBERNETES_EXEC_INFO"]);
     const profile = selectedProfile(options.profile, env);
-    const region = resolveRegion(options.region, profile, env, homeOf(env));
+    const region = resolveRegion(options.region, profile, env, () => homeOf(env));
     const issued = await issueToken(
       {
         clusterName: options.clusterName,
@@ -111,6 +113,38 @@ export async function runToken(
   }
 }
 
+/**
+ * stdout and stderr as plain file-descriptor writes. Touching `process.stdout` when it is
+ * a pipe (as under kubectl) sets up a net stream and costs 10-20 ms; one synchronous write
+ * of a short line costs well under one. Pass this as runToken's io.
+ */
+export const fdIo: TokenIo = {
+  stdout: {
+    write: (text: string) => {
+      writeFully(1, text);
+    },
+  },
+  stderr: {
+    write: (text: string) => {
+      writeFully(2, text);
+    },
+  },
+};
+
+function writeFully(fd: number, text: string): void {
+  const data = Buffer.from(text, "utf8");
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += nodeFs.writeSync(fd, data, offset);
+    } catch (error) {
+      // A non-blocking pipe that is full: wait for the reader rather than lose output.
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
 /** True when this module is the program node was started with (dist/token.js). */
 function isProgramEntry(): boolean {
   const entry = process.argv[1];
@@ -123,5 +157,8 @@ function isProgramEntry(): boolean {
 }
 
 if (isProgramEntry()) {
-  process.exitCode = await runToken(process.argv.slice(2), process.env, process);
+  // runToken never rejects; no top-level await, which would make loading this module async.
+  void runToken(process.argv.slice(2), process.env, fdIo).then((code) => {
+    process.exitCode = code;
+  });
 }

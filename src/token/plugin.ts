@@ -11,7 +11,7 @@
 import type { CredentialCache } from "./cache.js";
 import { callerCacheKey, selectedProfile, type CredentialsResolver } from "./credentials.js";
 import { StsError, TokenError } from "./errors.js";
-import { presignGetCallerIdentity, type AwsCredentials } from "./sigv4.js";
+import type { AwsCredentials } from "./sigv4.js";
 import type { AssumedRoleCredentials, StsApi } from "./sts.js";
 
 /** A token is reported to kubectl as valid for 14 minutes (STS accepts it for 15). */
@@ -52,27 +52,8 @@ export interface TokenPluginDeps {
   readonly sts: (region: string) => Promise<StsApi>;
 }
 
-export const TOKEN_PREFIX = "k8s-aws-v1.";
-
-/** The DNS suffix of the partition a region belongs to. */
-export function stsHost(region: string): string {
-  return region.startsWith("cn-") ? `sts.${region}.amazonaws.com.cn` : `sts.${region}.amazonaws.com`;
-}
-
-export function encodeToken(presignedUrl: string): string {
-  return TOKEN_PREFIX + Buffer.from(presignedUrl, "utf8").toString("base64url");
-}
-
-export function signToken(
-  credentials: AwsCredentials,
-  clusterName: string,
-  region: string,
-  now: number,
-): string {
-  return encodeToken(
-    presignGetCallerIdentity({ credentials, region, host: stsHost(region), clusterName, now }),
-  );
-}
+/** Cached entries must look like a token (the prefix is defined in bearer-token.ts). */
+const CACHED_TOKEN_PREFIX = "k8s-aws-v1.";
 
 /**
  * The role session name for a caller ARN: an IAM user's name, an assumed role's or a
@@ -154,7 +135,12 @@ export async function issueToken(request: TokenRequest, deps: TokenPluginDeps): 
 
   const cached = cache?.read("token", tokenKey, (entry) => {
     const { token, issuedAt, expiresAt } = entry;
-    if (!isString(token) || !token.startsWith(TOKEN_PREFIX) || !isNumber(issuedAt) || !isNumber(expiresAt))
+    if (
+      !isString(token) ||
+      !token.startsWith(CACHED_TOKEN_PREFIX) ||
+      !isNumber(issuedAt) ||
+      !isNumber(expiresAt)
+    )
       return undefined;
     // A token from the future (clock moved back) or about to expire is not handed out.
     if (issuedAt > start + 5 * 60_000 || expiresAt - start < TOKEN_REUSE_MARGIN_MS) return undefined;
@@ -195,6 +181,7 @@ export async function issueToken(request: TokenRequest, deps: TokenPluginDeps): 
     }
   }
 
+  const { signToken } = await import("./bearer-token.js");
   const now = deps.now();
   const token = signToken(signing, request.clusterName, request.region, now);
   let expiresAt = now + TOKEN_LIFETIME_MS;

@@ -29,12 +29,12 @@ export function resolveRegion(
   explicit: string | undefined,
   profile: string | undefined,
   env: NodeJS.ProcessEnv,
-  homedir: string,
+  homedir: () => string,
 ): string {
   const fromEnv = explicit ?? (env["AWS_REGION"] || undefined) ?? (env["AWS_DEFAULT_REGION"] || undefined);
   let region = fromEnv;
   if (region === undefined) {
-    const file = env["AWS_CONFIG_FILE"] || `${homedir}/.aws/config`;
+    const file = env["AWS_CONFIG_FILE"] || `${homedir()}/.aws/config`;
     try {
       region = regionFromConfigText(readFileSync(file, "utf8"), profile ?? "default");
     } catch {

@@ -3,7 +3,16 @@
 // cache without any network; a non-member gets the actionable AccessDenied line.
 // Runs the built plugin (dist/token.js) as kubectl would: a separate process.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -69,6 +78,7 @@ describe("eksgate token against moto", () => {
   };
 
   beforeAll(async () => {
+    if (!existsSync(TOKEN_JS)) throw new Error(`${TOKEN_JS} is missing: run npm run build first`);
     moto = await startMoto();
     const { iam } = awsClients(moto.endpoint);
     await createGroup(iam, "team-a");
@@ -200,6 +210,32 @@ describe("eksgate token against moto", () => {
     );
     expect(run).toMatchObject({ code: 0, stderr: "" });
     expect(presignedUrl(run.stdout).host).toBe(`sts.${REGION}.amazonaws.com`);
+  });
+
+  it("tells the user to run aws sso login when the SSO session has expired", async () => {
+    const home = newHome();
+    const startUrl = "https://example.awsapps.com/start";
+    writeFileSync(
+      join(home, "config"),
+      `[profile dev]\nsso_start_url = ${startUrl}\nsso_region = ${REGION}\nsso_account_id = ${MOTO_ACCOUNT_ID}\nsso_role_name = Dev\nregion = ${REGION}\n`,
+    );
+    // The legacy SSO token cache file: ~/.aws/sso/cache/<sha1 of the start URL>.json, expired.
+    mkdirSync(join(home, ".aws", "sso", "cache"), { recursive: true });
+    writeFileSync(
+      join(home, ".aws", "sso", "cache", `${createHash("sha1").update(startUrl).digest("hex")}.json`),
+      JSON.stringify({ startUrl, region: REGION, accessToken: "expired", expiresAt: "2020-01-01T00:00:00Z" }),
+    );
+    const run = await runPlugin(
+      ["--cluster-name", CLUSTER, "--profile", "dev"],
+      isolatedEnv(home, {
+        AWS_CONFIG_FILE: join(home, "config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, "none"),
+      }),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      "eksgate token: the AWS SSO session of profile dev has expired or is not signed in: run `aws sso login --profile dev`\n",
+    );
   });
 
   it("says what to set when there are no credentials at all", async () => {

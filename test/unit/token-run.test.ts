@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseTokenArgs } from "../../src/token/args.js";
-import { EXEC_API_V1, EXEC_API_V1BETA1 } from "../../src/token/exec-credential.js";
+import { EXEC_API_V1, EXEC_API_V1BETA1, rfc3339 } from "../../src/token/exec-credential.js";
 import { runToken, type TokenRuntime } from "../../src/token/main.js";
 import { regionFromConfigText } from "../../src/token/region.js";
 
@@ -217,5 +217,21 @@ describe("regionFromConfigText", () => {
     expect(regionFromConfigText(text, "dev")).toBe("eu-west-3");
     expect(regionFromConfigText(text, "default")).toBe("us-east-1");
     expect(regionFromConfigText(text, "s")).toBeUndefined();
+  });
+});
+
+describe("rfc3339", () => {
+  it("agrees with Date over four centuries, leap days and the epoch included", () => {
+    const instants = [
+      0,
+      -1000,
+      Date.UTC(2000, 1, 29, 23, 59, 59),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(1900, 1, 28, 12),
+    ];
+    for (let t = Date.UTC(1800, 0, 1); t < Date.UTC(2200, 0, 1); t += 86_400_000 * 13 + 3_723_456)
+      instants.push(t);
+    for (const t of instants)
+      expect(rfc3339(t)).toBe(`${new Date(Math.floor(t / 1000) * 1000).toISOString().slice(0, 19)}Z`);
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runToken } from "../../src/token/main.js";
-import { signToken } from "../../src/token/plugin.js";
+import { signToken } from "../../src/token/bearer-token.js";
 import {
   canonicalRequest,
   EMPTY_BODY_SHA256,
