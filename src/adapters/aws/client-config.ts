@@ -1,0 +1,25 @@
+/**
+ * What the IAM and EKS adapters share: the credentials (the standard AWS chain unless the
+ * caller passes its own) and the settings every SDK client gets.
+ */
+import "./node-version-warning.js";
+import type { IAMClientConfig } from "@aws-sdk/client-iam";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+
+/** Static keys or a provider, as any SDK v3 client accepts them. */
+export type AwsCredentials = NonNullable<IAMClientConfig["credentials"]>;
+
+/**
+ * The standard credential chain: environment, shared config and credentials files
+ * (profiles, including SSO, credential_process and role chaining), web identity, the
+ * container endpoint, then instance metadata. Memoized: build it once and hand the same
+ * provider to every port so that an SSO token is read, or IMDS asked, only once.
+ */
+export function standardCredentials(profile?: string): AwsCredentials {
+  return fromNodeProviderChain(profile === undefined ? {} : { profile });
+}
+
+/** The profile named in hints: the explicit one, else AWS_PROFILE. */
+export function effectiveProfile(profile: string | undefined): string | undefined {
+  return profile ?? process.env["AWS_PROFILE"];
+}
