@@ -6,8 +6,8 @@ import { processTerminal, ExitCode } from "./terminal.js";
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === "token") {
-    const { runToken } = await import("../token/main.js");
-    return runToken(argv.slice(1), process.env, { stdout: process.stdout, stderr: process.stderr });
+    const { runToken, fdIo } = await import("../token/main.js");
+    return runToken(argv.slice(1), process.env, fdIo);
   }
   const { runCli } = await import("./program.js");
   return runCli(argv, processTerminal());

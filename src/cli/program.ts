@@ -47,6 +47,8 @@ function buildProgram(term: Terminal, setExit: (code: number) => void): Command 
       `
 Start here:
   eksgate render -c eksgate.yaml          everything eksgate would create, offline
+  eksgate plan -c eksgate.yaml            what would change in AWS and the clusters
+  eksgate apply -c eksgate.yaml           make it so (asks first)
   eksgate lint aws-auth aws-auth.yaml     check a live aws-auth ConfigMap for traps
 
 Exit codes: 0 success, 1 error (bad input or a failed operation), 2 changes pending
@@ -75,6 +77,82 @@ Examples:
     .action(async (options: RenderCliOptions) => {
       const { renderCommand } = await import("./commands/render.js");
       setExit(await renderCommand(options, term));
+    });
+
+  const common = (command: Command): Command =>
+    command
+      .option("-c, --config <file>", "the eksgate config file", "eksgate.yaml")
+      .option("--cluster <name>", "only this cluster")
+      .option("--team <name>", "only this team")
+      .option("--profile <name>", "AWS profile (default: the standard credential chain)")
+      .option(
+        "--kubeconfig <file>",
+        "kubeconfig to find each cluster's context in (default: KUBECONFIG or ~/.kube/config)",
+      )
+      .option("--json", "machine-readable output on stdout (progress is not printed)");
+
+  common(program.command("plan"))
+    .description("read AWS and the clusters, and show every change apply would make (nothing is written)")
+    .option("--detailed-exitcode", "exit 2 when there are changes, 0 when there are none")
+    .option("--out <file>", "save the plan as JSON, to apply exactly it later")
+    .addHelpText(
+      "after",
+      `
+Each change is grouped under IAM, cluster authentication or RBAC, marked + create,
+~ update, - delete or -/+ replace, with the reason for it. Contexts: eksgate looks in the
+kubeconfig for a context named after the cluster ARN (as aws eks update-kubeconfig writes
+it) or pointing at the cluster's endpoint.
+
+Examples:
+  eksgate plan -c eksgate.yaml
+  eksgate plan -c eksgate.yaml --cluster prod --out plan.json
+  eksgate plan -c eksgate.yaml --detailed-exitcode --json   # in CI: exit 2 means drift`,
+    )
+    .action(async (options: PlanCliOptions) => {
+      const { planCommand } = await import("./commands/plan.js");
+      setExit(await planCommand(options, term));
+    });
+
+  common(program.command("apply"))
+    .description("make AWS and the clusters match the config (or apply a saved plan)")
+    .argument("[plan]", "a plan saved with eksgate plan --out; refused if anything changed since")
+    .option("--auto-approve", "do not ask for confirmation")
+    .option("--backup-dir <dir>", "where the previous aws-auth is saved before each write")
+    .addHelpText(
+      "after",
+      `
+apply shows the plan, asks for confirmation on a terminal (type yes), then runs the
+steps in order with progress. It stops at the first failure and says what to do; running
+it again continues from what is already done. A second apply after success changes nothing.
+
+Examples:
+  eksgate apply -c eksgate.yaml
+  eksgate plan -c eksgate.yaml --out plan.json && eksgate apply plan.json
+  eksgate apply -c eksgate.yaml --auto-approve --json       # unattended`,
+    )
+    .action(async (planFile: string | undefined, options: ApplyCliOptions) => {
+      const { applyCommand } = await import("./commands/plan.js");
+      setExit(await applyCommand(planFile, options, term));
+    });
+
+  common(program.command("destroy"))
+    .description("remove what eksgate created for the config's teams (or one --team), after showing the plan")
+    .option("--auto-approve", "do not ask for confirmation")
+    .option("--backup-dir <dir>", "where the previous aws-auth is saved before each write")
+    .addHelpText(
+      "after",
+      `
+Only objects eksgate created are removed: its tagged IAM roles and their inline policies,
+its group policies, its aws-auth entries and access entries, and RBAC objects labelled
+app.kubernetes.io/managed-by=eksgate. IAM groups and everything else stay.
+
+Examples:
+  eksgate destroy -c eksgate.yaml --team payments
+  eksgate destroy -c eksgate.yaml --auto-approve`,
+    )
+    .action(async (options: ApplyCliOptions) => {
+      const { destroyCommand } = await import("./commands/plan.js");
+      setExit(await destroyCommand(options, term));
     });
 
   const lint = program.command("lint").description("check files for problems before they reach a cluster");
@@ -111,4 +189,23 @@ export interface RenderCliOptions {
   readonly team?: string;
   readonly output: "text" | "yaml" | "json";
   readonly out?: string;
+}
+
+interface CommonCliOptions {
+  readonly config: string;
+  readonly cluster?: string;
+  readonly team?: string;
+  readonly profile?: string;
+  readonly kubeconfig?: string;
+  readonly json?: boolean;
+}
+
+export interface PlanCliOptions extends CommonCliOptions {
+  readonly detailedExitcode?: boolean;
+  readonly out?: string;
+}
+
+export interface ApplyCliOptions extends CommonCliOptions {
+  readonly autoApprove?: boolean;
+  readonly backupDir?: string;
 }

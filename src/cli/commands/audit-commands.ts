@@ -5,6 +5,10 @@
 import type { Command } from "commander";
 import type { Terminal } from "../terminal.js";
 
-export function registerAuditCommands(_program: Command, _term: Terminal, _setExit: (code: number) => void): void {
+export function registerAuditCommands(
+  _program: Command,
+  _term: Terminal,
+  _setExit: (code: number) => void,
+): void {
   // The audit commands are added here.
 }

@@ -41,7 +41,7 @@ export function renderDiagnostics(
 }
 
 /** The JSON form of a diagnostic list, stable for scripts. */
-export function diagnosticsJson(diagnostics: readonly Diagnostic[]): unknown {
+export function diagnosticsJson(diagnostics: readonly Diagnostic[]): Record<string, unknown>[] {
   return diagnostics.map((d) => ({
     code: d.code,
     severity: d.severity,
