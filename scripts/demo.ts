@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     process.stdout.write((await run("node", ["dist/cli.js", "plan", "-c", CONFIG], env)).out);
 
     say(`eksgate apply -c ${CONFIG} --auto-approve`);
-    // --json keeps the plan off stdout here; the progress lines on stderr show each step.
+    // The plan was shown above; progress lines go to stderr, the outcome closes stdout.
     const applied = await run("node", ["dist/cli.js", "apply", "-c", CONFIG, "--auto-approve"], env);
     process.stdout.write(applied.out.slice(applied.out.lastIndexOf("Apply ")));
     if (applied.code !== 0) throw new Error(`apply failed with exit code ${applied.code}`);

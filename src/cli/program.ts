@@ -179,6 +179,55 @@ Exit code 1 when there are errors (the authenticator would drop or never match e
       setExit(await lintAwsAuthCommand(file, options, term));
     });
 
+  program
+    .command("kubeconfig")
+    .description("add a team's cluster, user and context to your kubeconfig (credentials from eksgate token)")
+    .option("-c, --config <file>", "the eksgate config file (default: eksgate.yaml)")
+    .option("--cluster <name>", "the config's cluster (optional when it has only one)")
+    .option("--team <name>", "your team (optional when only one team has access to the cluster)")
+    .option("--cluster-name <name>", "without a config: the EKS cluster name")
+    .option("--region <region>", "without a config: the cluster's region")
+    .option("--role-arn <arn>", "without a config: the team role to assume")
+    .option("--group <name>", "IAM group named in access-denied messages (default: the team's)")
+    .addOption(
+      new Option("--exec <form>", "credential command in the kubeconfig").choices(["eksgate", "aws"]).default("eksgate"),
+    )
+    .option("--profile-name <name>", "--exec aws: the AWS config profile to use (default: eksgate-<team>)")
+    .option("--write-aws-profile", "--exec aws: add that profile to the AWS config file if it is missing")
+    .option("--source-profile <name>", "--exec aws: profile with your own credentials (default: AWS_PROFILE or default)")
+    .option("--session-name <name>", "--exec aws: role session name (default: your IAM user name)")
+    .option("--set-context", "make the context the current one")
+    .option("--alias <name>", "name of the context and user (default: the cluster ARN)")
+    .option("--kubeconfig <file>", "kubeconfig to change (default: first file in KUBECONFIG, or ~/.kube/config)")
+    .option("--profile <name>", "AWS profile for DescribeCluster (default: the standard credential chain)")
+    .option("--dry-run", "show what would change, write nothing")
+    .option("--json", "print what was (or would be) written as JSON")
+    .addHelpText(
+      "after",
+      `
+The cluster's endpoint and CA come from eks:DescribeCluster. Only eksgate's cluster, user
+and context (named after the cluster ARN, as aws eks update-kubeconfig names them) are
+added or replaced; every other entry and field stays. The file is replaced atomically and
+left readable by you only (0600).
+
+--exec aws writes "aws eks get-token ... --profile P" instead of eksgate token. The aws
+CLI only picks a role session name through a profile with role_arn, source_profile and
+role_session_name; eksgate shows that profile and adds it to AWS_CONFIG_FILE (or
+~/.aws/config) with --write-aws-profile. An existing profile is never changed.
+
+Examples:
+  eksgate kubeconfig -c eksgate.yaml --cluster prod --team payments
+  eksgate kubeconfig -c eksgate.yaml --cluster prod --team payments --dry-run
+  eksgate kubeconfig --cluster-name prod --region eu-west-1 \\
+      --role-arn arn:aws:iam::111122223333:role/eksgate-payments --set-context
+  eksgate kubeconfig -c eksgate.yaml --team payments --exec aws --write-aws-profile
+  KUBECONFIG=~/.kube/prod eksgate kubeconfig -c eksgate.yaml --team payments --json`,
+    )
+    .action(async (options: KubeconfigCliOptions) => {
+      const { kubeconfigCommand } = await import("./commands/kubeconfig.js");
+      setExit(await kubeconfigCommand(options, term));
+    });
+
   registerAuditCommands(program, term, setExit);
   return program;
 }
@@ -208,4 +257,25 @@ export interface PlanCliOptions extends CommonCliOptions {
 export interface ApplyCliOptions extends CommonCliOptions {
   readonly autoApprove?: boolean;
   readonly backupDir?: string;
+}
+
+export interface KubeconfigCliOptions {
+  readonly config?: string;
+  readonly cluster?: string;
+  readonly team?: string;
+  readonly clusterName?: string;
+  readonly region?: string;
+  readonly roleArn?: string;
+  readonly group?: string;
+  readonly exec: "eksgate" | "aws";
+  readonly profileName?: string;
+  readonly writeAwsProfile?: boolean;
+  readonly sourceProfile?: string;
+  readonly sessionName?: string;
+  readonly setContext?: boolean;
+  readonly alias?: string;
+  readonly kubeconfig?: string;
+  readonly profile?: string;
+  readonly dryRun?: boolean;
+  readonly json?: boolean;
 }

@@ -19,7 +19,7 @@ import {
   type Team,
 } from "../model/access-config.js";
 import { formatPath, hasErrors, type Diagnostic, type Result } from "../diagnostics.js";
-import { teamIamDocuments, type IamTag } from "../model/iam-documents.js";
+import { groupPolicyName, teamIamDocuments, type IamTag } from "../model/iam-documents.js";
 import {
   policyDocumentsEquivalent,
   serializePolicyDocument,
@@ -204,6 +204,32 @@ export function planChanges(input: PlanInput): Result<Plan> {
             rolePayload,
           );
         }
+        // The team moved to another IAM group, or the role belonged to a team since renamed:
+        // the old group policy would still let that group's members assume the role.
+        const oldGroup = tagValue(role.tags, GROUP_TAG_KEY);
+        const oldTeam = tagValue(role.tags, TEAM_TAG_KEY);
+        const oldPolicy = oldTeam !== undefined ? groupPolicyName({ name: oldTeam }) : undefined;
+        if (
+          oldGroup !== undefined &&
+          oldTeam !== undefined &&
+          oldPolicy !== undefined &&
+          (oldTeam === team.name || !configTeamNames.has(oldTeam)) &&
+          (oldGroup !== team.iamGroup || oldPolicy !== docs.groupPolicy.name)
+        ) {
+          const oldDoc = observed.groups[oldGroup]?.policies[oldPolicy];
+          if (oldDoc !== undefined) {
+            add(
+              PHASE.deleteGroupPolicy,
+              "iam",
+              "delete",
+              { kind: "iam-group-policy", groupName: oldGroup, policyName: oldPolicy },
+              `the role now belongs to team ${team.name} with the IAM group ${team.iamGroup}`,
+              policyLines("-", oldDoc),
+              oldDoc,
+              { type: "none" },
+            );
+          }
+        }
       }
       const current = role?.inlinePolicies[docs.rolePolicy.name];
       if (current === undefined || !policyDocumentsEquivalent(current, docs.rolePolicy.document)) {
@@ -265,14 +291,18 @@ export function planChanges(input: PlanInput): Result<Plan> {
     }
   }
 
-  // Roles to remove: on destroy, the scoped teams' roles; otherwise roles of teams no longer in the config.
+  // Roles to remove: on destroy, the scoped teams' roles; otherwise roles of teams no longer in the
+  // config, unless a team in the config still uses the role (a renamed team keeping its roleName).
+  const configRoleNames = new Set(config.teams.map((t) => t.roleName));
   const rolesToRemove =
     scope.cluster !== undefined
       ? []
       : managedRoles.filter((role) => {
           const team = tagValue(role.tags, TEAM_TAG_KEY);
           if (team === undefined) return false;
-          return scope.destroy ? teamInScope(team) : !configTeamNames.has(team) && scope.team === undefined;
+          return scope.destroy
+            ? teamInScope(team)
+            : !configTeamNames.has(team) && scope.team === undefined && !configRoleNames.has(role.name);
         });
   for (const role of rolesToRemove) {
     const team = tagValue(role.tags, TEAM_TAG_KEY) ?? "?";
@@ -292,7 +322,9 @@ export function planChanges(input: PlanInput): Result<Plan> {
     const groupName = tagValue(role.tags, GROUP_TAG_KEY);
     const group = groupName !== undefined ? observed.groups[groupName] : undefined;
     if (group?.exists) {
+      // Only this team's policy: teams may share a group.
       for (const [name, doc] of Object.entries(group.policies)) {
+        if (name !== groupPolicyName({ name: team })) continue;
         add(
           PHASE.deleteGroupPolicy,
           "iam",
@@ -346,29 +378,14 @@ export function planChanges(input: PlanInput): Result<Plan> {
     ]);
 
     if (mode === "aws-auth") {
-      planAwsAuth(cluster, state, desiredTeams.map(teamAwsAuthMapping), owned, add, error);
+      // Only entries eksgate may change go in: the writer refuses a desired entry it does not
+      // own, and a --team plan must leave other teams' entries as they are.
+      const mapped = desiredTeams.filter((t) => owned.has(t.roleArn)).map(teamAwsAuthMapping);
+      planAwsAuth(cluster, state, mapped, owned, add, error);
     } else {
       // Access entries.
       for (const team of desiredTeams.filter((t) => owned.has(t.roleArn))) {
         planAccessEntry(cluster, state, team, observed.roles[team.roleName] ?? null, add);
-      }
-      for (const entry of state.accessEntries) {
-        const arn = entry.principalArn.toLowerCase();
-        const wanted = desiredTeams.some((t) => t.roleArn.toLowerCase() === arn);
-        const ours =
-          entry.tags[MANAGED_TAG_KEY] === MANAGED_BY_VALUE && [...owned].some((o) => o.toLowerCase() === arn);
-        if (!wanted && (ours || removedRoleArns.has(arn))) {
-          add(
-            PHASE.deleteAccessEntry,
-            "authentication",
-            "delete",
-            { kind: "access-entry", cluster: cluster.name, principalArn: entry.principalArn },
-            scope.destroy ? "destroy" : "no team maps this role any more",
-            [`- access entry ${entry.principalArn}`],
-            entry,
-            { type: "none" },
-          );
-        }
       }
       // Migration: entries eksgate owns in aws-auth are no longer needed once access entries serve them.
       if (state.awsAuth !== undefined) {
@@ -384,15 +401,52 @@ export function planChanges(input: PlanInput): Result<Plan> {
       }
     }
 
+    // Access entries eksgate no longer wants. In aws-auth mode it wants none: on an
+    // API_AND_CONFIG_MAP cluster an entry would take precedence over the aws-auth mapping.
+    for (const entry of state.accessEntries) {
+      const arn = entry.principalArn.toLowerCase();
+      const mapped = desiredTeams.some((t) => t.roleArn.toLowerCase() === arn);
+      const wanted = mode === "access-entries" && mapped;
+      const ours =
+        entry.tags[MANAGED_TAG_KEY] === MANAGED_BY_VALUE && [...owned].some((o) => o.toLowerCase() === arn);
+      if (!wanted && (ours || removedRoleArns.has(arn))) {
+        add(
+          PHASE.deleteAccessEntry,
+          "authentication",
+          "delete",
+          { kind: "access-entry", cluster: cluster.name, principalArn: entry.principalArn },
+          scope.destroy
+            ? "destroy"
+            : mapped
+              ? "the cluster authenticates this role through aws-auth now; the entry would take precedence"
+              : "no team maps this role any more",
+          [`- access entry ${entry.principalArn}`],
+          entry,
+          { type: "none" },
+        );
+      }
+    }
+
     // RBAC
-    const desiredObjects = clusterRbacObjects({ ...config, teams: desiredTeams }, cluster.name).filter(
+    const allDesired = clusterRbacObjects({ ...config, teams: desiredTeams }, cluster.name);
+    // A --team plan touches the team's bindings and only the custom roles they bind.
+    const scopedRoles = new Set(
+      allDesired.flatMap((o) =>
+        o.kind !== "ClusterRole" && o.metadata.labels[TEAM_LABEL] === scope.team ? [o.roleRef.name] : [],
+      ),
+    );
+    const desiredObjects = allDesired.filter(
       (o) =>
         scope.team === undefined ||
         o.metadata.labels[TEAM_LABEL] === scope.team ||
-        (o.kind === "ClusterRole" && !scope.destroy),
+        (o.kind === "ClusterRole" && scopedRoles.has(o.metadata.name)),
     );
-    const managed = new Map(state.managedRbac.map((o) => [rbacKey(o), o]));
-    const foreign = new Map(state.foreignRbac.map((o) => [rbacKey(o), o]));
+    // The label decides, whatever list an object came in: unlabelled objects are never eksgate's.
+    const labelled = (o: RbacObject): boolean => o.metadata.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+    const managed = new Map(state.managedRbac.filter(labelled).map((o) => [rbacKey(o), o]));
+    const foreign = new Map(
+      [...state.foreignRbac, ...state.managedRbac.filter((o) => !labelled(o))].map((o) => [rbacKey(o), o]),
+    );
     for (const object of desiredObjects) {
       const key = rbacKey(object);
       const resource: PlanResource = {
@@ -451,10 +505,8 @@ export function planChanges(input: PlanInput): Result<Plan> {
       }
     }
     const wantedKeys = new Set(desiredObjects.map(rbacKey));
-    const allDesiredKeys = new Set(
-      clusterRbacObjects({ ...config, teams: desiredTeams }, cluster.name).map(rbacKey),
-    );
-    for (const object of state.managedRbac) {
+    const allDesiredKeys = new Set(allDesired.map(rbacKey));
+    for (const object of managed.values()) {
       const key = rbacKey(object);
       if (wantedKeys.has(key) || allDesiredKeys.has(key)) continue;
       const team = object.metadata.labels[TEAM_LABEL];
@@ -710,7 +762,10 @@ function planAccessEntry(
  * recreated under the same ARN, the entry silently stops working.
  */
 function staleEntryReason(entry: ObservedAccessEntryState, role: ObservedIamRole | null): string | undefined {
-  if (role === null) return undefined;
+  // The role is gone and this plan creates it again: the entry is bound to the deleted one.
+  if (role === null) {
+    return `the role ${entry.principalArn} does not exist: the entry is bound to a deleted role and would not authenticate the one this plan creates`;
+  }
   const recorded = entry.tags[ROLE_ID_TAG_KEY];
   if (recorded !== undefined && recorded !== role.roleId) {
     return `role ${role.name} was recreated (id ${recorded} -> ${role.roleId}): the old entry no longer authenticates it`;
