@@ -1,0 +1,55 @@
+/** Reads a snapshot directory into its files, and writes one. The parsing is in src/core/snapshot. */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import type { Diagnostic, Result } from "../../core/diagnostics.js";
+import { isSnapshotDataFile, type SnapshotFile } from "../../core/snapshot/index.js";
+import { writeFilesAtomically } from "./write-files.js";
+
+export const SNAPSHOT_DIR_CODES = { missing: "SNAP100", unreadable: "SNAP101" } as const;
+
+function failure(code: string, summary: string, detail?: string): Result<never> {
+  const d: Diagnostic = { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}) };
+  return { ok: false, diagnostics: [d] };
+}
+
+/** Every .json/.yaml/.yml file under `dir`, paths relative to it with `/`. */
+export async function readSnapshotDir(dir: string): Promise<Result<SnapshotFile[]>> {
+  try {
+    const s = await stat(dir);
+    if (!s.isDirectory()) return failure(SNAPSHOT_DIR_CODES.missing, `snapshot ${dir} is not a directory`);
+  } catch {
+    return failure(
+      SNAPSHOT_DIR_CODES.missing,
+      `snapshot directory ${dir} not found`,
+      "Collect one with `eksgate snapshot --out DIR`, or see docs/audit.md for the layout.",
+    );
+  }
+  let names: string[];
+  try {
+    names = await readdir(dir, { recursive: true, encoding: "utf8" });
+  } catch (error) {
+    return failure(SNAPSHOT_DIR_CODES.unreadable, `cannot list ${dir}: ${String(error)}`);
+  }
+  const files: SnapshotFile[] = [];
+  for (const name of names.sort()) {
+    const full = join(dir, name);
+    const path = relative(dir, full).split(sep).join("/");
+    if (!isSnapshotDataFile(path)) continue;
+    try {
+      if (!(await stat(full)).isFile()) continue;
+      const text = await readFile(full, "utf8");
+      files.push({ path, text: text.replace(/^\uFEFF/, "") });
+    } catch (error) {
+      return failure(SNAPSHOT_DIR_CODES.unreadable, `cannot read ${full}: ${String(error)}`);
+    }
+  }
+  return { ok: true, value: files, diagnostics: [] };
+}
+
+/** Writes the snapshot files under `dir` (each atomically); returns the paths written. */
+export async function writeSnapshotDir(dir: string, files: readonly SnapshotFile[]): Promise<string[]> {
+  return writeFilesAtomically(
+    dir,
+    files.map((f) => ({ path: f.path, content: f.text })),
+  );
+}

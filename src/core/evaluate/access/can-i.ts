@@ -1,0 +1,177 @@
+/**
+ * can-i: whether an IAM principal can make one Kubernetes request, with the path that
+ * allows it or, for each way it could have gone, the hop where it breaks.
+ */
+import type { AccessSnapshot, ClusterAccess } from "../../snapshot/model.js";
+import { canAssumeRole } from "../iam/index.js";
+import { clusterMappingTargets, mapPrincipal } from "../mapping/index.js";
+import { authorize, describeRequest, type RequestAttributes } from "../rbac/index.js";
+import { selectClusters } from "./explain.js";
+import { grantHops, mappingHops, userHop } from "./hops.js";
+import type { AccessPath, Hop } from "./model.js";
+import { iamRoutes, type IamRoute, type PrincipalSummary, type RouteOptions } from "./routes.js";
+
+/** Where a route stops short of the request. */
+export type BrokenHop =
+  /** The principal is not a user or role the snapshot can evaluate. */
+  | "iam"
+  /** sts:AssumeRole is denied. */
+  | "assume-role"
+  /** The session is not mapped on the cluster. */
+  | "mapping"
+  /** Mapped, but no binding, access policy or system:masters allows the request. */
+  | "rbac";
+
+export interface CanIFailure {
+  readonly cluster: string;
+  /** The hops that hold, up to the break. */
+  readonly hops: readonly Hop[];
+  readonly brokenAt: BrokenHop;
+  readonly reason: string;
+}
+
+export interface CanIClusterAnswer {
+  readonly cluster: string;
+  readonly allowed: boolean;
+}
+
+export interface CanIResult {
+  readonly allowed: boolean;
+  readonly principal: PrincipalSummary;
+  readonly request: RequestAttributes;
+  readonly clusters: readonly CanIClusterAnswer[];
+  /** Every route that allows, one path each (the first allowing grant). */
+  readonly paths: readonly AccessPath[];
+  /** The routes that do not allow, and why. */
+  readonly failures: readonly CanIFailure[];
+  /** One line. */
+  readonly reason: string;
+}
+
+export interface CanIOptions extends RouteOptions {
+  /** Only this cluster; default every cluster of the snapshot (yes when any allows). */
+  readonly cluster?: string;
+}
+
+function routeOnCluster(
+  cluster: ClusterAccess,
+  route: IamRoute,
+  principalArn: string,
+  request: RequestAttributes,
+): { path?: AccessPath; failure?: CanIFailure } {
+  const mapping = mapPrincipal(cluster, route.caller);
+  if (!mapping.mapped) {
+    return {
+      failure: { cluster: cluster.name, hops: route.hops, brokenAt: "mapping", reason: mapping.reason },
+    };
+  }
+  const decision = authorize(cluster.rbac, mapping.identity, request, {
+    firstOnly: true,
+    accessPolicies: mapping.accessPolicies,
+  });
+  const hops = [...route.hops, ...mappingHops(mapping)];
+  const grant = decision.grants[0];
+  if (!decision.allowed || grant === undefined) {
+    return { failure: { cluster: cluster.name, hops, brokenAt: "rbac", reason: decision.reason } };
+  }
+  return {
+    path: { principalArn, cluster: cluster.name, hops: [...hops, ...grantHops(cluster.name, grant)] },
+  };
+}
+
+/**
+ * For a user with no allowing route: roles mapped on the cluster that would allow the request
+ * (with the user's name as session name) but that the user cannot assume, and why.
+ */
+function assumeFailures(
+  snapshot: AccessSnapshot,
+  cluster: ClusterAccess,
+  principal: PrincipalSummary,
+  routes: readonly IamRoute[],
+  request: RequestAttributes,
+): CanIFailure[] {
+  const index = snapshot.iamIndex;
+  const reached = new Set(routes.map((r) => r.roleArn?.toLowerCase()).filter((x) => x !== undefined));
+  const out: CanIFailure[] = [];
+  const seen = new Set<string>();
+  for (const arn of clusterMappingTargets(cluster).roles) {
+    const parts = arn.split(":");
+    const role = index.role(arn) ?? index.roleByName(parts[4] ?? "", arn.slice(arn.lastIndexOf("/") + 1));
+    if (role === undefined || reached.has(role.arn.toLowerCase()) || seen.has(role.arn.toLowerCase()))
+      continue;
+    seen.add(role.arn.toLowerCase());
+    const mapping = mapPrincipal(cluster, {
+      principalArn: role.arn,
+      sessionName: principal.name,
+      sessionNameReason: `${principal.name}'s IAM user name`,
+    });
+    if (!mapping.mapped) continue;
+    const d = authorize(cluster.rbac, mapping.identity, request, {
+      firstOnly: true,
+      accessPolicies: mapping.accessPolicies,
+    });
+    if (!d.allowed) continue;
+    const assume = canAssumeRole(index, principal.arn, role.arn);
+    if (assume.allowed) continue;
+    out.push({
+      cluster: cluster.name,
+      hops: [userHop(principal.arn)],
+      brokenAt: "assume-role",
+      reason: `role ${role.name} would allow it (${mapping.why}), but ${principal.name} cannot assume it: ${assume.reasons.join("; ")}`,
+    });
+  }
+  return out;
+}
+
+/** Whether `principalArn` can do `request`, and the path or the reasons it cannot. */
+export function canI(
+  snapshot: AccessSnapshot,
+  principalArn: string,
+  request: RequestAttributes,
+  options: CanIOptions = {},
+): CanIResult {
+  const clusters = selectClusters(snapshot, options.cluster) ?? [];
+  const { principal, routes } = iamRoutes(snapshot.iamIndex, principalArn, options);
+  const paths: AccessPath[] = [];
+  const failures: CanIFailure[] = [];
+  const answers: CanIClusterAnswer[] = [];
+  for (const cluster of clusters) {
+    let allowed = false;
+    if (routes.length === 0) {
+      failures.push({
+        cluster: cluster.name,
+        hops: [],
+        brokenAt: "iam",
+        reason: `${principalArn} is not an IAM user, role or assumed-role ARN`,
+      });
+    }
+    for (const route of routes) {
+      const r = routeOnCluster(cluster, route, principal.arn, request);
+      if (r.path !== undefined) {
+        paths.push(r.path);
+        allowed = true;
+      }
+      if (r.failure !== undefined) failures.push(r.failure);
+    }
+    if (!allowed && principal.type === "user") {
+      failures.push(...assumeFailures(snapshot, cluster, principal, routes, request));
+    }
+    answers.push({ cluster: cluster.name, allowed });
+  }
+  const allowed = paths.length > 0;
+  const what = describeRequest(request);
+  let reason: string;
+  if (clusters.length === 0) reason = "no cluster to check";
+  else if (allowed) {
+    const first = paths[0];
+    const last = first?.hops[first.hops.length - 1];
+    reason = `${principal.name} can ${what} on ${first?.cluster ?? ""}: ${last?.what ?? ""}`;
+  } else {
+    const mapped = failures.filter((f) => f.brokenAt === "rbac");
+    reason =
+      mapped.length > 0
+        ? `${principal.name} reaches ${mapped.length} Kubernetes identit${mapped.length === 1 ? "y" : "ies"}, but none may ${what}`
+        : `${principal.name} reaches no Kubernetes identity that may ${what}`;
+  }
+  return { allowed, principal, request, clusters: answers, paths, failures, reason };
+}

@@ -1,0 +1,177 @@
+/**
+ * IAM routes: the sessions an IAM principal can authenticate to EKS with. A user has its
+ * own credentials and every role it can assume (and roles those roles can assume, up to
+ * `maxChain` hops); a role has its own session and the roles it can chain to.
+ */
+import { classifyPrincipalArn } from "../iam/arn.js";
+import { rolesAssumableBy, type AssumeRoleDecision, type IamIndex } from "../iam/index.js";
+import { GET_TOKEN_SESSION_NAME, type SessionCaller } from "../mapping/index.js";
+import { assumeHop, directRoleHop, groupHop, statementOf, userHop } from "./hops.js";
+import type { Hop } from "./model.js";
+
+export interface PrincipalSummary {
+  readonly arn: string;
+  readonly type: "user" | "role" | "assumed-role" | "unknown";
+  readonly name: string;
+  /** Whether the snapshot has it. */
+  readonly known: boolean;
+  /** IAM groups of a user. */
+  readonly groups: readonly string[];
+}
+
+/** One session the principal can authenticate with, and how it gets there. */
+export interface IamRoute {
+  /** The IAM hops, ending at the user or the role session. */
+  readonly hops: readonly Hop[];
+  readonly caller: SessionCaller;
+  /** The role of the session; undefined for a user's own credentials. */
+  readonly roleArn?: string;
+  /** The AssumeRole decisions along the way (empty when none was needed). */
+  readonly decisions: readonly AssumeRoleDecision[];
+  /** Groups whose policies allowed the first AssumeRole. */
+  readonly viaGroups: readonly string[];
+}
+
+export interface RouteOptions {
+  /** Session name for a role given directly. Default: the one in an assumed-role ARN, else EKSGetTokenAuth. */
+  readonly sessionName?: string;
+  /** How many AssumeRole calls in a row to follow (role chaining). Default 2. */
+  readonly maxChain?: number;
+}
+
+export function principalSummary(index: IamIndex, arn: string): PrincipalSummary {
+  const kind = classifyPrincipalArn(arn);
+  if (kind.kind === "user") {
+    const user = index.user(arn) ?? index.userByName(kind.account, kind.name);
+    return {
+      arn: user?.arn ?? arn,
+      type: "user",
+      name: user?.name ?? kind.name,
+      known: user !== undefined,
+      groups: user?.groups.map((g) => g.name) ?? [],
+    };
+  }
+  if (kind.kind === "role" || kind.kind === "assumed-role") {
+    const name = kind.kind === "role" ? kind.name : kind.roleName;
+    const role = index.role(arn) ?? index.roleByName(kind.account, name);
+    return {
+      arn: kind.kind === "role" ? (role?.arn ?? arn) : arn,
+      type: kind.kind,
+      name,
+      known: role !== undefined,
+      groups: [],
+    };
+  }
+  return { arn, type: "unknown", name: arn, known: false, groups: [] };
+}
+
+function groupOf(decision: AssumeRoleDecision): string | undefined {
+  const s = decision.identityStatement;
+  if (s === undefined) return undefined;
+  if (s.source.kind !== "group-inline" && s.source.kind !== "group-managed") return undefined;
+  return s.source.attachedTo;
+}
+
+/** Whether the trust statement that allowed `decision` has a condition on sts:RoleSessionName. */
+export function sessionNameForced(index: IamIndex, decision: AssumeRoleDecision): boolean {
+  const t = decision.trustStatement;
+  if (t === undefined) return false;
+  const statement = index.role(decision.roleArn)?.trust?.policy.document.statements[t.statementIndex];
+  return statement?.conditions.some((c) => c.key.toLowerCase() === "sts:rolesessionname") ?? false;
+}
+
+/** Why a session name was used for an AssumeRole by a user (`userName`) or a role. */
+export function sessionReasonFor(index: IamIndex, decision: AssumeRoleDecision, userName?: string): string {
+  if (userName === undefined) return "the calling session's name";
+  return sessionNameForced(index, decision)
+    ? `${userName}'s IAM user name, which the trust policy's sts:RoleSessionName condition requires`
+    : `${userName}'s IAM user name, assumed: the trust policy does not force a session name, so the caller may choose another`;
+}
+
+/** Every route of a principal, its own first. */
+export function iamRoutes(
+  index: IamIndex,
+  principalArn: string,
+  options: RouteOptions = {},
+): { readonly principal: PrincipalSummary; readonly routes: readonly IamRoute[] } {
+  const principal = principalSummary(index, principalArn);
+  const maxChain = options.maxChain ?? 2;
+  const routes: IamRoute[] = [];
+  let start: IamRoute;
+  if (principal.type === "user") {
+    start = {
+      hops: [userHop(principal.arn)],
+      caller: { principalArn: principal.arn },
+      decisions: [],
+      viaGroups: [],
+    };
+  } else if (principal.type === "role" || principal.type === "assumed-role") {
+    const kind = classifyPrincipalArn(principalArn);
+    const fromArn = kind.kind === "assumed-role" ? kind.sessionName : undefined;
+    const sessionName = options.sessionName ?? fromArn ?? GET_TOKEN_SESSION_NAME;
+    const reason =
+      options.sessionName !== undefined
+        ? "the session name given"
+        : fromArn !== undefined
+          ? "the session in the ARN"
+          : "what `aws eks get-token --role-arn` always uses";
+    const roleArn =
+      principal.type === "role"
+        ? principal.arn
+        : (index.roleByName(kind.kind === "assumed-role" ? kind.account : "", principal.name)?.arn ??
+          `arn:${principalArn.split(":")[1] ?? "aws"}:iam::${kind.kind === "assumed-role" ? kind.account : ""}:role/${principal.name}`);
+    start = {
+      hops: [directRoleHop(roleArn, sessionName, reason)],
+      caller: { principalArn: roleArn, sessionName, sessionNameReason: reason },
+      roleArn,
+      decisions: [],
+      viaGroups: [],
+    };
+  } else {
+    return { principal, routes };
+  }
+  routes.push(start);
+  const userName = principal.type === "user" ? principal.name : undefined;
+
+  // Breadth first over AssumeRole, no role twice on one route.
+  let frontier: IamRoute[] = [start];
+  for (let depth = 0; depth < maxChain && frontier.length > 0; depth++) {
+    const next: IamRoute[] = [];
+    for (const route of frontier) {
+      const callerArn =
+        route.roleArn === undefined
+          ? route.caller.principalArn
+          : `arn:${route.roleArn.split(":")[1] ?? "aws"}:sts::${route.roleArn.split(":")[4] ?? ""}:assumed-role/${route.roleArn.slice(route.roleArn.lastIndexOf("/") + 1)}/${route.caller.sessionName ?? GET_TOKEN_SESSION_NAME}`;
+      const seen = new Set(route.decisions.map((d) => d.roleArn.toLowerCase()));
+      if (route.roleArn !== undefined) seen.add(route.roleArn.toLowerCase());
+      for (const decision of rolesAssumableBy(index, callerArn)) {
+        if (seen.has(decision.roleArn.toLowerCase())) continue;
+        const isFirst = route.decisions.length === 0 && route.roleArn === undefined;
+        const reason = sessionReasonFor(index, decision, isFirst ? userName : undefined);
+        const hops: Hop[] = [...route.hops];
+        const group = isFirst ? groupOf(decision) : undefined;
+        const viaGroups = [...route.viaGroups];
+        if (group !== undefined && decision.identityStatement !== undefined) {
+          hops.push(groupHop(group, principal.name, statementOf("identity", decision.identityStatement)));
+          viaGroups.push(group.slice(group.lastIndexOf("/") + 1));
+        }
+        hops.push(assumeHop(decision, reason));
+        const r: IamRoute = {
+          hops,
+          caller: {
+            principalArn: decision.roleArn,
+            sessionName: decision.sessionName,
+            sessionNameReason: reason,
+          },
+          roleArn: decision.roleArn,
+          decisions: [...route.decisions, decision],
+          viaGroups,
+        };
+        routes.push(r);
+        next.push(r);
+      }
+    }
+    frontier = next;
+  }
+  return { principal, routes };
+}

@@ -1,0 +1,390 @@
+/**
+ * who-can across IAM and Kubernetes: the IAM users (and through which groups) and roles
+ * that can make a request on a cluster, each with its full path.
+ *
+ * Per cluster: RBAC's who-can gives the Kubernetes users and groups that may (with one
+ * impersonation hop). Then every IAM principal a mapping names (access entries, aws-auth
+ * roles, users, sso patterns, mapAccounts) is mapped to its identity; for a role, once for
+ * its own session and once per principal that can assume it (whose session name may change
+ * the identity through `{{SessionName}}`), following one more AssumeRole for role chaining.
+ */
+import { arnLike } from "../../model/arn.js";
+import type { AccessSnapshot, ClusterAccess } from "../../snapshot/model.js";
+import {
+  principalsThatCanAssume,
+  type AssumeCandidate,
+  type IamIndex,
+  type IamRole,
+  type IamUser,
+} from "../iam/index.js";
+import {
+  clusterMappingTargets,
+  GET_TOKEN_SESSION_NAME,
+  mapPrincipal,
+  type MappedIdentity,
+} from "../mapping/index.js";
+import {
+  accessPolicyGrants,
+  describeGrant,
+  whoCan as rbacWhoCan,
+  SUPERUSER_GROUP,
+  type Grant,
+  type RequestAttributes,
+  type WhoCanEntry,
+} from "../rbac/index.js";
+import { selectClusters } from "./explain.js";
+import { assumeHop, directRoleHop, grantHops, groupHop, mappingHops, statementOf, userHop } from "./hops.js";
+import type { AccessPath, Hop } from "./model.js";
+import { sessionReasonFor } from "./routes.js";
+
+export interface WhoCanPrincipal {
+  readonly arn: string;
+  readonly type: "user" | "role";
+  readonly name: string;
+  /** IAM groups whose policies let a user assume a role on some path. */
+  readonly viaGroups: readonly string[];
+  readonly clusters: readonly string[];
+  readonly paths: readonly AccessPath[];
+}
+
+/** A Kubernetes subject that may make the request, whether or not IAM reaches it. */
+export interface KubernetesHolder {
+  readonly cluster: string;
+  readonly kind: "User" | "Group" | "ServiceAccount" | "AccessEntry";
+  readonly name: string;
+  readonly namespace?: string;
+  /** How: the first grant, in words. */
+  readonly via: string;
+  /** Set when it only gets there by impersonating this subject. */
+  readonly impersonates?: string;
+  /** Whether some IAM principal of the snapshot gets this identity. */
+  readonly reachedFromIam: boolean;
+}
+
+export interface AccessWhoCanOptions {
+  readonly cluster?: string;
+  /** Count identities that can impersonate a holder (one hop). Default true. */
+  readonly includeImpersonation?: boolean;
+  /** Follow role chaining one more AssumeRole back (user -> role -> mapped role). Default true. */
+  readonly roleChaining?: boolean;
+}
+
+export interface AccessWhoCanResult {
+  readonly request: RequestAttributes;
+  readonly clusters: readonly string[];
+  /** Users first, then roles, by ARN. */
+  readonly principals: readonly WhoCanPrincipal[];
+  readonly kubernetesSubjects: readonly KubernetesHolder[];
+}
+
+interface ClusterGrantIndex {
+  readonly users: Map<string, WhoCanEntry>;
+  readonly groups: Map<string, WhoCanEntry>;
+  readonly impersonatingUsers: Map<string, WhoCanEntry>;
+  readonly impersonatingGroups: Map<string, WhoCanEntry>;
+  readonly used: Set<WhoCanEntry>;
+}
+
+function grantIndex(entries: readonly WhoCanEntry[]): ClusterGrantIndex {
+  const idx: ClusterGrantIndex = {
+    users: new Map(),
+    groups: new Map(),
+    impersonatingUsers: new Map(),
+    impersonatingGroups: new Map(),
+    used: new Set(),
+  };
+  for (const e of entries) {
+    const s = e.subject;
+    const direct = e.impersonates === undefined;
+    if (s.kind === "Group") (direct ? idx.groups : idx.impersonatingGroups).set(s.name, e);
+    else if (s.kind === "User" || s.kind === "ServiceAccount") {
+      const user = s.user ?? s.name;
+      (direct ? idx.users : idx.impersonatingUsers).set(user, e);
+    }
+  }
+  return idx;
+}
+
+function entryHops(cluster: string, entry: WhoCanEntry): Hop[] {
+  const grant = entry.grants[0];
+  if (grant === undefined) return [];
+  const hops: Hop[] = [];
+  const imp = entry.impersonates;
+  if (imp !== undefined) {
+    const as = imp.as;
+    const target =
+      as.kind === "ServiceAccount"
+        ? `ServiceAccount ${as.namespace ?? ""}/${as.name}`
+        : `${as.kind} ${as.name}`;
+    hops.push({
+      kind: "impersonation",
+      id: `${cluster}:impersonate:${target}`,
+      what: `impersonate ${target}`,
+      why: describeGrant(imp.capability),
+    });
+  }
+  return [...hops, ...grantHops(cluster, grant)];
+}
+
+/** The hops from a Kubernetes identity to the request, or undefined when it may not. */
+function grantPath(
+  cluster: ClusterAccess,
+  idx: ClusterGrantIndex,
+  mapping: MappedIdentity,
+  request: RequestAttributes,
+): Hop[] | undefined {
+  const { identity } = mapping;
+  const direct = [idx.users.get(identity.user), ...identity.groups.map((g) => idx.groups.get(g))];
+  // system:masters first, as the API server decides.
+  const masters = identity.groups.includes(SUPERUSER_GROUP) ? idx.groups.get(SUPERUSER_GROUP) : undefined;
+  const hit = masters ?? direct.find((e) => e !== undefined);
+  if (hit !== undefined) {
+    idx.used.add(hit);
+    return entryHops(cluster.name, hit);
+  }
+  const policy = accessPolicyGrants(mapping.canonicalArn, mapping.accessPolicies, request, true)[0];
+  if (policy !== undefined) return grantHops(cluster.name, policy);
+  const imp = [
+    idx.impersonatingUsers.get(identity.user),
+    ...identity.groups.map((g) => idx.impersonatingGroups.get(g)),
+  ];
+  const viaImp = imp.find((e) => e !== undefined);
+  if (viaImp !== undefined) {
+    idx.used.add(viaImp);
+    return entryHops(cluster.name, viaImp);
+  }
+  return undefined;
+}
+
+interface Collector {
+  add(type: "user" | "role", arn: string, name: string, viaGroups: readonly string[], path: AccessPath): void;
+}
+
+function lastSegment(arn: string): string {
+  return arn.slice(arn.lastIndexOf("/") + 1);
+}
+
+function rolesOf(index: IamIndex, cluster: ClusterAccess): Map<string, IamRole | string> {
+  const targets = clusterMappingTargets(cluster);
+  const roles = new Map<string, IamRole | string>();
+  for (const arn of targets.roles) {
+    const account = arn.split(":")[4] ?? "";
+    const role = index.role(arn) ?? index.roleByName(account, lastSegment(arn));
+    roles.set((role?.arn ?? arn).toLowerCase(), role ?? arn);
+  }
+  if (targets.rolePatterns.length > 0 || targets.accounts.length > 0) {
+    for (const role of index.roles) {
+      const plain = `arn:${role.partition}:iam::${role.account}:role/${role.name}`.toLowerCase();
+      if (targets.accounts.includes(role.account) || targets.rolePatterns.some((p) => arnLike(plain, p)))
+        roles.set(role.arn.toLowerCase(), role);
+    }
+  }
+  return roles;
+}
+
+function usersOf(index: IamIndex, cluster: ClusterAccess): Map<string, IamUser | string> {
+  const targets = clusterMappingTargets(cluster);
+  const users = new Map<string, IamUser | string>();
+  for (const arn of targets.users) {
+    const user = index.user(arn);
+    users.set((user?.arn ?? arn).toLowerCase(), user ?? arn);
+  }
+  if (targets.accounts.length > 0) {
+    for (const u of index.users) if (targets.accounts.includes(u.account)) users.set(u.arn.toLowerCase(), u);
+  }
+  return users;
+}
+
+function callerHops(c: AssumeCandidate): { hops: Hop[]; groups: string[] } {
+  const d = c.decision;
+  const name = lastSegment(c.principalArn);
+  const hops: Hop[] =
+    c.principalType === "user"
+      ? [userHop(c.principalArn)]
+      : [directRoleHop(c.principalArn, name, "its own session")];
+  const s = d.identityStatement;
+  const groups: string[] = [];
+  if (
+    c.principalType === "user" &&
+    s !== undefined &&
+    (s.source.kind === "group-inline" || s.source.kind === "group-managed")
+  ) {
+    const groupArn = s.source.attachedTo ?? "";
+    hops.push(groupHop(groupArn, name, statementOf("identity", s)));
+    groups.push(lastSegment(groupArn));
+  }
+  return { hops, groups };
+}
+
+function candidateSessionReason(index: IamIndex, c: AssumeCandidate): string {
+  return sessionReasonFor(
+    index,
+    c.decision,
+    c.principalType === "user" ? lastSegment(c.principalArn) : undefined,
+  );
+}
+
+function clusterWhoCan(
+  snapshot: AccessSnapshot,
+  cluster: ClusterAccess,
+  request: RequestAttributes,
+  options: AccessWhoCanOptions,
+  out: Collector,
+): KubernetesHolder[] {
+  const index = snapshot.iamIndex;
+  const rbac = rbacWhoCan(cluster.rbac, request, {
+    includeImpersonation: options.includeImpersonation ?? true,
+  });
+  const idx = grantIndex(rbac.entries);
+
+  for (const [, role] of rolesOf(index, cluster)) {
+    const roleArn = typeof role === "string" ? role : role.arn;
+    const direct = mapPrincipal(cluster, { principalArn: roleArn });
+    if (direct.mapped) {
+      const g = grantPath(cluster, idx, direct, request);
+      if (g !== undefined) {
+        const hops = [
+          directRoleHop(
+            roleArn,
+            direct.sessionName ?? GET_TOKEN_SESSION_NAME,
+            direct.sessionNameReason ?? "",
+          ),
+          ...mappingHops(direct),
+          ...g,
+        ];
+        out.add("role", roleArn, lastSegment(roleArn), [], {
+          principalArn: roleArn,
+          cluster: cluster.name,
+          hops,
+        });
+      }
+    }
+    if (typeof role === "string") continue;
+    // Map once per distinct session name only when the mapping depends on it.
+    const bySession = new Map<string, { mapping: MappedIdentity; hops: Hop[] } | undefined>();
+    const viaSession = (sessionName: string, reason: string) => {
+      const key = direct.mapped && !direct.sessionDependent ? "" : sessionName;
+      if (bySession.has(key)) return bySession.get(key);
+      const m =
+        key === "" && direct.mapped
+          ? direct
+          : mapPrincipal(cluster, { principalArn: roleArn, sessionName, sessionNameReason: reason });
+      let result: { mapping: MappedIdentity; hops: Hop[] } | undefined;
+      if (m.mapped) {
+        const g = grantPath(cluster, idx, m, request);
+        if (g !== undefined) result = { mapping: m, hops: g };
+      }
+      bySession.set(key, result);
+      return result;
+    };
+    const assumers = principalsThatCanAssume(index, roleArn);
+    for (const c of assumers.principals) {
+      if (c.principalType === "assumed-role") continue;
+      const reason = candidateSessionReason(index, c);
+      const reached = viaSession(c.decision.sessionName, reason);
+      if (reached === undefined) continue;
+      const m = reached.mapping.sessionDependent
+        ? { ...reached.mapping, sessionName: c.decision.sessionName, sessionNameReason: reason }
+        : reached.mapping;
+      const start = callerHops(c);
+      const tail = [assumeHop(c.decision, reason), ...mappingHops(m), ...reached.hops];
+      out.add(c.principalType, c.principalArn, lastSegment(c.principalArn), start.groups, {
+        principalArn: c.principalArn,
+        cluster: cluster.name,
+        hops: [...start.hops, ...tail],
+      });
+      // Role chaining: users who can assume the calling role.
+      if (c.principalType === "role" && (options.roleChaining ?? true)) {
+        for (const u of principalsThatCanAssume(index, c.principalArn, { includeRoles: false }).principals) {
+          if (u.principalType !== "user") continue;
+          const first = callerHops(u);
+          out.add("user", u.principalArn, lastSegment(u.principalArn), first.groups, {
+            principalArn: u.principalArn,
+            cluster: cluster.name,
+            hops: [...first.hops, assumeHop(u.decision, candidateSessionReason(index, u)), ...tail],
+          });
+        }
+      }
+    }
+  }
+
+  for (const [, user] of usersOf(index, cluster)) {
+    const arn = typeof user === "string" ? user : user.arn;
+    const m = mapPrincipal(cluster, { principalArn: arn });
+    if (!m.mapped) continue;
+    const g = grantPath(cluster, idx, m, request);
+    if (g === undefined) continue;
+    out.add("user", arn, lastSegment(arn), [], {
+      principalArn: arn,
+      cluster: cluster.name,
+      hops: [userHop(arn, "its own credentials"), ...mappingHops(m), ...g],
+    });
+  }
+
+  return rbac.entries.map((e) => {
+    const s = e.subject;
+    const imp = e.impersonates?.as;
+    return {
+      cluster: cluster.name,
+      kind: s.kind,
+      name: s.kind === "AccessEntry" ? (s.principalArn ?? s.name) : s.name,
+      ...(s.namespace !== undefined ? { namespace: s.namespace } : {}),
+      via: e.grants[0] === undefined ? "" : describeGrant(e.grants[0]),
+      ...(imp !== undefined
+        ? { impersonates: `${imp.kind} ${imp.namespace !== undefined ? `${imp.namespace}/` : ""}${imp.name}` }
+        : {}),
+      reachedFromIam: idx.used.has(e) || s.kind === "AccessEntry",
+    };
+  });
+}
+
+/** Every IAM user and role that can make `request`, each with its paths. */
+export function whoCanAccess(
+  snapshot: AccessSnapshot,
+  request: RequestAttributes,
+  options: AccessWhoCanOptions = {},
+): AccessWhoCanResult {
+  const clusters = selectClusters(snapshot, options.cluster) ?? [];
+  const found = new Map<
+    string,
+    {
+      arn: string;
+      type: "user" | "role";
+      name: string;
+      groups: Set<string>;
+      clusters: Set<string>;
+      paths: AccessPath[];
+      keys: Set<string>;
+    }
+  >();
+  const collector: Collector = {
+    add(type, arn, name, viaGroups, path) {
+      const key = arn.toLowerCase();
+      let p = found.get(key);
+      if (p === undefined) {
+        p = { arn, type, name, groups: new Set(), clusters: new Set(), paths: [], keys: new Set() };
+        found.set(key, p);
+      }
+      const pathKey = `${path.cluster}|${path.hops.map((h) => h.id).join(">")}`;
+      if (p.keys.has(pathKey)) return;
+      p.keys.add(pathKey);
+      viaGroups.forEach((g) => p.groups.add(g));
+      p.clusters.add(path.cluster);
+      p.paths.push(path);
+    },
+  };
+  const kubernetesSubjects: KubernetesHolder[] = [];
+  for (const cluster of clusters)
+    kubernetesSubjects.push(...clusterWhoCan(snapshot, cluster, request, options, collector));
+  const principals: WhoCanPrincipal[] = [...found.values()]
+    .map((p) => ({
+      arn: p.arn,
+      type: p.type,
+      name: p.name,
+      viaGroups: [...p.groups].sort(),
+      clusters: [...p.clusters].sort(),
+      paths: p.paths,
+    }))
+    .sort((a, b) => (a.type === b.type ? a.arn.localeCompare(b.arn) : a.type === "user" ? -1 : 1));
+  return { request, clusters: clusters.map((c) => c.name), principals, kubernetesSubjects };
+}

@@ -1,0 +1,435 @@
+/**
+ * Reads a snapshot from its files (see layout.ts). Pure: the files come in as text. Every
+ * problem is a diagnostic; what can be read is kept. What the AWS CLI and kubectl print is
+ * accepted as-is.
+ */
+import { parseAllDocuments } from "yaml";
+import type { Diagnostic } from "../diagnostics.js";
+import {
+  indexSnapshot,
+  mergeAuthorizationDetailsPages,
+  type AccountAuthorizationDetails,
+  type AccountServiceControlPolicies,
+  type IamSnapshot,
+} from "../evaluate/iam/index.js";
+import { loadRbacSnapshot, type AccessPolicyAssociation, type AccessScope } from "../evaluate/rbac/index.js";
+import { parseAwsAuthData, readAwsAuthManifest } from "../model/aws-auth.js";
+import {
+  ACCESS_ENTRIES_FILE,
+  AWS_AUTH_FILE,
+  CLUSTER_FILE,
+  CLUSTERS_DIR,
+  IAM_DETAILS_PREFIX,
+  isSnapshotDataFile,
+  NAMESPACES_FILE,
+  RBAC_DIR,
+  SCPS_FILE,
+  type SnapshotFile,
+} from "./layout.js";
+import {
+  AUTHENTICATION_MODES,
+  type AccessEntryRecord,
+  type AccessSnapshot,
+  type ClusterAccess,
+  type ClusterAuthenticationMode,
+  type ClusterAwsAuth,
+} from "./model.js";
+
+/** Stable codes of snapshot diagnostics (docs/audit.md). */
+export const SNAPSHOT_CODES = {
+  noIam: "SNAP001",
+  badJson: "SNAP002",
+  badShape: "SNAP003",
+  badYaml: "SNAP004",
+  noClusterFile: "SNAP005",
+  badMode: "SNAP006",
+  unknownFile: "SNAP007",
+  noRbac: "SNAP008",
+  awsAuth: "SNAP009",
+  noClusters: "SNAP010",
+} as const;
+
+type Json = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function problem(
+  code: string,
+  severity: Diagnostic["severity"],
+  summary: string,
+  path?: string,
+  detail?: string,
+): Diagnostic {
+  return {
+    code,
+    severity,
+    summary,
+    ...(path !== undefined ? { path } : {}),
+    ...(detail !== undefined ? { detail } : {}),
+  };
+}
+
+function parseJson(file: SnapshotFile, diagnostics: Diagnostic[]): unknown {
+  try {
+    return JSON.parse(file.text) as unknown;
+  } catch (error) {
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.badJson,
+        "error",
+        `${file.path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        file.path,
+      ),
+    );
+    return undefined;
+  }
+}
+
+/** Parses YAML or JSON text (JSON is YAML) into its documents. */
+function parseDocuments(file: SnapshotFile, diagnostics: Diagnostic[]): unknown[] {
+  const docs = parseAllDocuments(file.text);
+  const list = Array.isArray(docs) ? docs : [docs];
+  const out: unknown[] = [];
+  for (const doc of list) {
+    if (doc.errors.length > 0) {
+      diagnostics.push(
+        problem(
+          SNAPSHOT_CODES.badYaml,
+          "error",
+          `${file.path} is not valid YAML: ${doc.errors[0]?.message ?? "parse error"}`,
+          file.path,
+        ),
+      );
+      continue;
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    if (value !== null && value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM
+
+function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): IamSnapshot {
+  const pages: AccountAuthorizationDetails[] = [];
+  const detailFiles = files
+    .filter((f) => f.path.startsWith(IAM_DETAILS_PREFIX) && f.path.endsWith(".json"))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  if (detailFiles.length === 0) {
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.noIam,
+        "error",
+        "the snapshot has no iam/account-authorization-details.json",
+        undefined,
+        "Save it with: aws iam get-account-authorization-details > iam/account-authorization-details.json",
+      ),
+    );
+  }
+  for (const file of detailFiles) {
+    const value = parseJson(file, diagnostics);
+    if (value === undefined) continue;
+    const items = Array.isArray(value) ? (value as unknown[]) : [value];
+    items.forEach((item, i) => {
+      const keys = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];
+      if (!isRecord(item) || !keys.some((k) => Array.isArray(item[k]))) {
+        diagnostics.push(
+          problem(
+            SNAPSHOT_CODES.badShape,
+            "error",
+            `${file.path}${Array.isArray(value) ? `[${i}]` : ""} is not the output of get-account-authorization-details (no UserDetailList, GroupDetailList, RoleDetailList or Policies)`,
+            file.path,
+          ),
+        );
+        return;
+      }
+      pages.push(item);
+    });
+  }
+  const merged = mergeAuthorizationDetailsPages(pages);
+  const scpFile = files.find((f) => f.path === SCPS_FILE);
+  let scps: AccountServiceControlPolicies[] | undefined;
+  if (scpFile !== undefined) {
+    const value = parseJson(scpFile, diagnostics);
+    const list = isRecord(value) ? value["serviceControlPolicies"] : value;
+    if (
+      Array.isArray(list) &&
+      list.every((x) => isRecord(x) && typeof x["AccountId"] === "string" && Array.isArray(x["Levels"]))
+    ) {
+      scps = list as AccountServiceControlPolicies[];
+    } else if (value !== undefined) {
+      diagnostics.push(
+        problem(
+          SNAPSHOT_CODES.badShape,
+          "error",
+          `${SCPS_FILE} must be a list of {AccountId, Levels: [{Target, Policies: [{Name, Document}]}]}; SCPs are ignored`,
+          SCPS_FILE,
+        ),
+      );
+    }
+  }
+  return scps === undefined ? { accounts: [merged] } : { accounts: [merged], serviceControlPolicies: scps };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clusters
+
+function readMode(
+  file: SnapshotFile | undefined,
+  cluster: string,
+  diagnostics: Diagnostic[],
+): { mode: ClusterAuthenticationMode; source: "cluster.json" | "default"; arn?: string } {
+  if (file === undefined) {
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.noClusterFile,
+        "warning",
+        `cluster ${cluster} has no ${CLUSTER_FILE}; its authentication mode is taken to be CONFIG_MAP`,
+        `${CLUSTERS_DIR}/${cluster}`,
+        `Save it with: aws eks describe-cluster --name ${cluster} > ${CLUSTERS_DIR}/${cluster}/${CLUSTER_FILE}`,
+      ),
+    );
+    return { mode: "CONFIG_MAP", source: "default" };
+  }
+  const value = parseJson(file, diagnostics);
+  const body = isRecord(value) && isRecord(value["cluster"]) ? value["cluster"] : value;
+  if (!isRecord(body)) return { mode: "CONFIG_MAP", source: "default" };
+  const arn = typeof body["arn"] === "string" ? body["arn"] : undefined;
+  const access = body["accessConfig"];
+  const raw = isRecord(access) ? access["authenticationMode"] : undefined;
+  if (raw === undefined) {
+    // Clusters created before access entries have no accessConfig: aws-auth only.
+    return { mode: "CONFIG_MAP", source: "cluster.json", ...(arn !== undefined ? { arn } : {}) };
+  }
+  if (typeof raw !== "string" || !(AUTHENTICATION_MODES as readonly string[]).includes(raw)) {
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.badMode,
+        "error",
+        `${file.path}: accessConfig.authenticationMode ${JSON.stringify(raw)} is not one of ${AUTHENTICATION_MODES.join(", ")}; CONFIG_MAP assumed`,
+        file.path,
+      ),
+    );
+    return { mode: "CONFIG_MAP", source: "default", ...(arn !== undefined ? { arn } : {}) };
+  }
+  return {
+    mode: raw as ClusterAuthenticationMode,
+    source: "cluster.json",
+    ...(arn !== undefined ? { arn } : {}),
+  };
+}
+
+function readScope(raw: unknown): AccessScope | undefined {
+  if (!isRecord(raw)) return undefined;
+  const type = raw["type"];
+  if (type === "cluster") return { type: "cluster" };
+  if (type === "namespace") {
+    const ns = raw["namespaces"];
+    if (!Array.isArray(ns) || !ns.every((n) => typeof n === "string")) return undefined;
+    return { type: "namespace", namespaces: ns };
+  }
+  return undefined;
+}
+
+function strings(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) return undefined;
+  return v;
+}
+
+function readAccessEntries(file: SnapshotFile, diagnostics: Diagnostic[]): AccessEntryRecord[] {
+  const value = parseJson(file, diagnostics);
+  if (value === undefined) return [];
+  const list = isRecord(value) ? value["accessEntries"] : value;
+  if (!Array.isArray(list)) {
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.badShape,
+        "error",
+        `${file.path} must hold {"accessEntries": [...]} (or a list of entries)`,
+        file.path,
+      ),
+    );
+    return [];
+  }
+  const out: AccessEntryRecord[] = [];
+  list.forEach((raw: unknown, i) => {
+    const path = `${file.path} accessEntries[${i}]`;
+    const bad = (what: string): void => {
+      diagnostics.push(problem(SNAPSHOT_CODES.badShape, "error", `${path}: ${what}; entry ignored`, path));
+    };
+    // `aws eks describe-access-entry` wraps it in {"accessEntry": ...}; accept both.
+    const entry = isRecord(raw) && isRecord(raw["accessEntry"]) ? { ...raw, ...raw["accessEntry"] } : raw;
+    if (!isRecord(entry) || typeof entry["principalArn"] !== "string") {
+      bad("principalArn is missing");
+      return;
+    }
+    const groups = strings(entry["kubernetesGroups"]);
+    if (groups === undefined) {
+      bad("kubernetesGroups must be a list of strings");
+      return;
+    }
+    const policiesRaw = entry["associatedAccessPolicies"] ?? entry["accessPolicies"] ?? [];
+    const associations: AccessPolicyAssociation[] = [];
+    if (Array.isArray(policiesRaw)) {
+      policiesRaw.forEach((p: unknown, j) => {
+        const scope = isRecord(p) ? readScope(p["accessScope"]) : undefined;
+        if (!isRecord(p) || typeof p["policyArn"] !== "string" || scope === undefined) {
+          diagnostics.push(
+            problem(
+              SNAPSHOT_CODES.badShape,
+              "error",
+              `${path}.associatedAccessPolicies[${j}]: needs policyArn and accessScope {type: cluster|namespace, namespaces}; ignored`,
+              path,
+            ),
+          );
+          return;
+        }
+        associations.push({ policyArn: p["policyArn"], accessScope: scope });
+      });
+    }
+    out.push({
+      principalArn: entry["principalArn"],
+      type: typeof entry["type"] === "string" ? entry["type"] : "STANDARD",
+      kubernetesGroups: groups,
+      ...(typeof entry["username"] === "string" ? { username: entry["username"] } : {}),
+      associations,
+      source: path,
+    });
+  });
+  return out;
+}
+
+function readAwsAuth(file: SnapshotFile, diagnostics: Diagnostic[]): ClusterAwsAuth | undefined {
+  const manifest = readAwsAuthManifest(file.text, file.path);
+  if (!manifest.ok) {
+    diagnostics.push(...manifest.diagnostics);
+    return undefined;
+  }
+  const parsed = parseAwsAuthData(manifest.value.data);
+  // The aws-auth findings belong to `eksgate lint aws-auth`; here only say that some exist.
+  const errors = parsed.diagnostics.filter((d) => d.severity === "error").length;
+  if (errors > 0) {
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.awsAuth,
+        "warning",
+        `${file.path} has ${errors} problem(s) the authenticator stumbles on; entries it drops grant nothing here either`,
+        file.path,
+        `Run: eksgate lint aws-auth ${file.path}`,
+      ),
+    );
+  }
+  if (!parsed.ok) return undefined;
+  return { file: file.path, mappings: parsed.value };
+}
+
+function readCluster(name: string, files: readonly SnapshotFile[], diagnostics: Diagnostic[]): ClusterAccess {
+  const prefix = `${CLUSTERS_DIR}/${name}/`;
+  const local = (rel: string): SnapshotFile | undefined => files.find((f) => f.path === prefix + rel);
+  const mode = readMode(local(CLUSTER_FILE), name, diagnostics);
+  const entriesFile = local(ACCESS_ENTRIES_FILE);
+  const accessEntries = entriesFile === undefined ? [] : readAccessEntries(entriesFile, diagnostics);
+  const awsAuthFile = local(AWS_AUTH_FILE) ?? local("aws-auth.yml") ?? local("aws-auth.json");
+  const awsAuth = awsAuthFile === undefined ? undefined : readAwsAuth(awsAuthFile, diagnostics);
+
+  const known = new Set(
+    [CLUSTER_FILE, ACCESS_ENTRIES_FILE, AWS_AUTH_FILE, "aws-auth.yml", "aws-auth.json"].map(
+      (f) => prefix + f,
+    ),
+  );
+  const rbacFiles = files
+    .filter((f) => f.path.startsWith(prefix) && !known.has(f.path))
+    .filter((f) => {
+      const rel = f.path.slice(prefix.length);
+      if (rel.startsWith(`${RBAC_DIR}/`) || /^rbac[^/]*\.(json|ya?ml)$/i.test(rel) || rel === NAMESPACES_FILE)
+        return true;
+      if (/^namespaces\.(json|yml)$/i.test(rel)) return true;
+      diagnostics.push(
+        problem(
+          SNAPSHOT_CODES.unknownFile,
+          "info",
+          `${f.path} is not part of the snapshot layout; ignored`,
+          f.path,
+        ),
+      );
+      return false;
+    })
+    .sort((a, b) => a.path.localeCompare(b.path));
+  const documents: unknown[] = [];
+  for (const f of rbacFiles) documents.push(...parseDocuments(f, diagnostics));
+  if (!rbacFiles.some((f) => !f.path.slice(prefix.length).startsWith("namespaces"))) {
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.noRbac,
+        "warning",
+        `cluster ${name} has no RBAC objects (${prefix}rbac.yaml); only system:masters and access policies grant anything`,
+        prefix,
+        `Save them with: kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o yaml > ${prefix}rbac.yaml`,
+      ),
+    );
+  }
+  const standard = accessEntries.filter((e) => e.type === "STANDARD");
+  const rbac = loadRbacSnapshot(documents, {
+    cluster: name,
+    accessEntries: standard.map((e) => ({
+      principalArn: e.principalArn,
+      ...(e.username !== undefined ? { username: e.username } : {}),
+      associations: e.associations,
+    })),
+  });
+  // Object-level RBAC findings are for the audit; keep the errors only.
+  diagnostics.push(
+    ...rbac.diagnostics
+      .filter((d) => d.severity === "error")
+      .map((d) => ({ ...d, summary: `cluster ${name}: ${d.summary}` })),
+  );
+  return {
+    name,
+    ...(mode.arn !== undefined ? { arn: mode.arn } : {}),
+    authenticationMode: mode.mode,
+    modeSource: mode.source,
+    accessEntries,
+    ...(awsAuth !== undefined ? { awsAuth } : {}),
+    rbac: rbac.snapshot,
+  };
+}
+
+/** The cluster names a set of snapshot files holds, sorted. */
+export function snapshotClusterNames(files: readonly SnapshotFile[]): string[] {
+  const names = new Set<string>();
+  for (const f of files) {
+    const m = /^clusters\/([^/]+)\//.exec(f.path);
+    if (m?.[1] !== undefined) names.add(m[1]);
+  }
+  return [...names].sort();
+}
+
+export interface ParsedSnapshot {
+  readonly snapshot: AccessSnapshot;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Builds the snapshot from its files. Fails only in the sense of error diagnostics. */
+export function parseSnapshot(files: readonly SnapshotFile[]): ParsedSnapshot {
+  const diagnostics: Diagnostic[] = [];
+  const data = files.filter((f) => isSnapshotDataFile(f.path));
+  const iam = readIam(data, diagnostics);
+  const iamIndex = indexSnapshot(iam);
+  diagnostics.push(...iamIndex.diagnostics);
+  const names = snapshotClusterNames(data);
+  if (names.length === 0) {
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.noClusters,
+        "warning",
+        "the snapshot has no clusters/<name>/ directory; only IAM can be answered",
+      ),
+    );
+  }
+  const clusters = names.map((n) => readCluster(n, data, diagnostics));
+  return { snapshot: { iam, iamIndex, clusters }, diagnostics };
+}
