@@ -32,9 +32,10 @@ function run(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
+  stderr: "inherit" | "ignore" = "inherit",
 ): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", stderr] });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
