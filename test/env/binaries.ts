@@ -19,7 +19,7 @@ const moduleRoot = resolve(dirname(fileURLToPath(import.meta.url)), "k8s");
 export const PINNED_VERSIONS = {
   kubernetes: "v1.33.13",
   etcd: "v3.5.21",
-  awsIamAuthenticator: "v0.7.20",
+  awsIamAuthenticator: "v0.6.13",
 } as const;
 
 export interface Component {

@@ -113,7 +113,7 @@ export async function checkPrerequisites(options: PrerequisiteOptions): Promise<
   const kubectl = await findExecutable("kubectl");
   if (kubectl === undefined) {
     problems.push(
-      "kubectl is needed for the integration tests: install it from https://kubernetes.io/docs/tasks/tools/ (any 1.31-1.35 client works with the 1.33 test server)",
+      "kubectl is needed for the integration tests: install it from https://kubernetes.io/docs/tasks/tools/ (a 1.32-1.34 client works with the 1.33 test server)",
     );
   }
   const openssl = await findExecutable("openssl");
