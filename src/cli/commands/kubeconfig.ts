@@ -1,0 +1,545 @@
+/**
+ * `eksgate kubeconfig`: writes the cluster, user and context a team member needs into the
+ * kubeconfig, with the endpoint and CA read from EKS DescribeCluster. The user's credentials
+ * come from `eksgate token` (default) or from `aws eks get-token` through an AWS config
+ * profile that assumes the team role under the member's own session name (`--exec aws`).
+ */
+import { loadConfigFile } from "../../adapters/fs/config-file.js";
+import { kubeconfigPath, readOptionalText, writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
+import { awsConfigPath, readAwsConfig, writeAwsConfig } from "../../adapters/fs/aws-config-file.js";
+import type { Diagnostic } from "../../core/diagnostics.js";
+import type { AccessConfig, Cluster } from "../../core/model/access-config.js";
+import {
+  awsCliProfile,
+  formatAwsConfigProfile,
+  teamProfileName,
+  validateAwsCliProfile,
+  type AwsCliProfile,
+} from "../../core/model/kubeconfig-entry.js";
+import { planAwsConfigProfile, type ProfilePlan } from "../../core/kubeconfig/aws-config.js";
+import { teamKubeconfigEntries, type ExecForm, type TeamIdentity } from "../../core/kubeconfig/entries.js";
+import {
+  formatKubeconfig,
+  mergeKubeconfig,
+  parseKubeconfigText,
+  type EntryChange,
+  type KubeconfigEntries,
+} from "../../core/kubeconfig/merge.js";
+import { isPortError } from "../../ports/errors.js";
+import type { ObservedCluster } from "../../ports/eks.js";
+import { ExitCode, type Terminal } from "../terminal.js";
+import { renderDiagnostics } from "../views/diagnostics.js";
+
+export interface KubeconfigOptions {
+  readonly config?: string;
+  readonly cluster?: string;
+  readonly team?: string;
+  readonly clusterName?: string;
+  readonly region?: string;
+  readonly roleArn?: string;
+  readonly group?: string;
+  readonly exec: ExecForm;
+  readonly profileName?: string;
+  readonly writeAwsProfile?: boolean;
+  readonly sourceProfile?: string;
+  readonly sessionName?: string;
+  readonly setContext?: boolean;
+  readonly alias?: string;
+  readonly kubeconfig?: string;
+  readonly profile?: string;
+  readonly dryRun?: boolean;
+  readonly json?: boolean;
+}
+
+interface Target {
+  readonly cluster: Cluster;
+  readonly team: TeamIdentity;
+  /** Only from a config: whether the team's trust policy forces the session name. */
+  readonly sessionNamePolicy?: "caller" | "free";
+}
+
+class CommandFailure extends Error {
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    /** Already printed (with source excerpts) in text mode. */
+    readonly printed = false,
+  ) {
+    super(diagnostics[0]?.summary ?? "failed");
+  }
+}
+
+function fail(summary: string, detail?: string, code = "kubeconfig-input"): never {
+  throw new CommandFailure([
+    { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}) },
+  ]);
+}
+
+export async function kubeconfigCommand(options: KubeconfigOptions, term: Terminal): Promise<number> {
+  try {
+    return await run(options, term);
+  } catch (error) {
+    if (error instanceof CommandFailure) {
+      if (options.json === true) {
+        term.out(`${JSON.stringify({ ok: false, diagnostics: error.diagnostics }, null, 2)}\n`);
+      } else if (!error.printed) {
+        term.err(renderDiagnostics([...error.diagnostics], term));
+      }
+      return ExitCode.error;
+    }
+    throw error;
+  }
+}
+
+async function run(options: KubeconfigOptions, term: Terminal): Promise<number> {
+  const target = await resolveTarget(options, term);
+  const described = await describe(target.cluster, options.profile);
+  const cluster = checkCluster(target.cluster, described, term, options.json === true);
+
+  let profilePart: ProfilePart | undefined;
+  const profileName =
+    options.exec === "aws" ? (options.profileName ?? teamProfileName(target.team)) : undefined;
+  if (options.exec === "aws" && profileName !== undefined) {
+    profilePart = await planProfile(target, profileName, options);
+  }
+
+  const entries = teamKubeconfigEntries(
+    target.team,
+    cluster,
+    { server: described.endpoint, certificateAuthorityData: described.certificateAuthorityData },
+    {
+      exec: options.exec,
+      ...(profileName !== undefined ? { profileName } : {}),
+      ...(options.alias !== undefined ? { alias: options.alias } : {}),
+    },
+  );
+
+  const path = kubeconfigPath(options.kubeconfig);
+  const text = await readOptionalText(path);
+  const parsed = parseKubeconfigText(text ?? "", path);
+  if (!parsed.ok) throw new CommandFailure(parsed.diagnostics);
+  const merged = mergeKubeconfig(parsed.value, entries, { setCurrentContext: options.setContext === true });
+  const newText = formatKubeconfig(merged.document);
+  const kubeconfigChanged = newText !== text;
+
+  const dryRun = options.dryRun === true;
+  let profileWritten = false;
+  if (!dryRun) {
+    if (profilePart !== undefined && options.writeAwsProfile === true && profilePart.plan.action === "add") {
+      await writeAwsConfig(profilePart.path, profilePart.plan.text);
+      profileWritten = true;
+    }
+    if (kubeconfigChanged) await writeFileAtomically(path, newText, 0o600);
+  }
+
+  if (options.json === true) {
+    term.out(
+      `${JSON.stringify(
+        jsonReport({
+          path,
+          cluster,
+          described,
+          entries,
+          changes: merged.changes,
+          dryRun,
+          kubeconfigChanged,
+          profilePart,
+          profileWritten,
+          options,
+        }),
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    term.out(
+      textReport({
+        path,
+        entries,
+        changes: merged.changes,
+        dryRun,
+        kubeconfigChanged,
+        profilePart,
+        profileWritten,
+        options,
+        term,
+      }),
+    );
+  }
+  return ExitCode.ok;
+}
+
+// ---------------------------------------------------------------------------------------
+// Which cluster and team
+
+async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promise<Target> {
+  const flagMode =
+    options.clusterName !== undefined || options.roleArn !== undefined || options.region !== undefined;
+  if (flagMode) {
+    if (options.config !== undefined || options.cluster !== undefined || options.team !== undefined) {
+      fail(
+        "use either a config file (-c, --cluster, --team) or --cluster-name/--region/--role-arn, not both",
+      );
+    }
+    const missing = (
+      [
+        ["--cluster-name", options.clusterName],
+        ["--region", options.region],
+        ["--role-arn", options.roleArn],
+      ] as const
+    )
+      .filter(([, v]) => v === undefined || v === "")
+      .map(([flag]) => flag);
+    if (missing.length > 0)
+      fail(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required without a config file`);
+    const roleArn = options.roleArn ?? "";
+    const roleName = /^arn:[\w-]+:iam::\d{12}:role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn)?.[1];
+    if (roleName === undefined)
+      fail(`--role-arn ${roleArn} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+    const region = options.region ?? "";
+    const partition = roleArn.split(":")[1] ?? "aws";
+    const account = roleArn.split(":")[4] ?? "";
+    return {
+      // The ARN is replaced by the one DescribeCluster reports (see checkCluster).
+      cluster: {
+        name: options.clusterName ?? "",
+        region,
+        authentication: "auto",
+        arn: `arn:${partition}:eks:${region}:${account}:cluster/${options.clusterName ?? ""}`,
+      },
+      team: { name: roleName, roleArn, ...(options.group !== undefined ? { iamGroup: options.group } : {}) },
+    };
+  }
+
+  const file = options.config ?? "eksgate.yaml";
+  const loaded = await loadConfigFile(file);
+  if (!loaded.ok) {
+    if (options.json !== true) {
+      const sources = new Map(loaded.text !== undefined ? [[file, loaded.text]] : []);
+      term.err(renderDiagnostics([...loaded.diagnostics], term, sources));
+    }
+    throw new CommandFailure(loaded.diagnostics, true);
+  }
+  const config: AccessConfig = loaded.value;
+  const cluster = pickCluster(config, options.cluster, file);
+  const team = pickTeam(config, cluster, options.team, file);
+  return {
+    cluster,
+    team: { name: team.name, roleArn: team.roleArn, iamGroup: options.group ?? team.iamGroup },
+    sessionNamePolicy: team.sessionName,
+  };
+}
+
+function pickCluster(config: AccessConfig, name: string | undefined, file: string): Cluster {
+  if (name !== undefined) {
+    const found = config.clusters.find((c) => c.name === name);
+    if (found === undefined) {
+      fail(
+        `--cluster ${name} is not in ${file}`,
+        `Clusters in the config: ${config.clusters.map((c) => c.name).join(", ") || "none"}.`,
+        "EG140",
+      );
+    }
+    return found;
+  }
+  const only = config.clusters.length === 1 ? config.clusters[0] : undefined;
+  if (only !== undefined) return only;
+  fail(
+    "--cluster is required: the config defines more than one cluster",
+    `Choose one of: ${config.clusters.map((c) => c.name).join(", ")}.`,
+    "EG140",
+  );
+}
+
+function pickTeam(config: AccessConfig, cluster: Cluster, name: string | undefined, file: string) {
+  const withAccess = config.teams.filter((t) => t.access.some((a) => a.cluster === cluster.name));
+  if (name !== undefined) {
+    const found = config.teams.find((t) => t.name === name);
+    if (found === undefined) {
+      fail(
+        `--team ${name} is not in ${file}`,
+        `Teams in the config: ${config.teams.map((t) => t.name).join(", ") || "none"}.`,
+        "EG140",
+      );
+    }
+    if (!withAccess.includes(found)) {
+      fail(
+        `team ${name} has no access to cluster ${cluster.name}`,
+        `Teams with access to it: ${withAccess.map((t) => t.name).join(", ") || "none"}.`,
+        "EG140",
+      );
+    }
+    return found;
+  }
+  const only = withAccess.length === 1 ? withAccess[0] : undefined;
+  if (only !== undefined) return only;
+  fail(
+    withAccess.length === 0
+      ? `no team in ${file} has access to cluster ${cluster.name}`
+      : `--team is required: ${withAccess.length} teams have access to cluster ${cluster.name}`,
+    withAccess.length === 0
+      ? undefined
+      : `Choose the team you belong to: ${withAccess.map((t) => t.name).join(", ")}.`,
+    "EG140",
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// EKS
+
+async function describe(cluster: Cluster, profile: string | undefined): Promise<ObservedCluster> {
+  const { createEksPort } = await import("../../adapters/aws/eks.js");
+  const eks = createEksPort({ region: cluster.region, ...(profile !== undefined ? { profile } : {}) });
+  let described: ObservedCluster | undefined;
+  try {
+    described = await eks.describeCluster(cluster.name);
+  } catch (error) {
+    if (isPortError(error)) {
+      fail(
+        `eks:DescribeCluster ${cluster.name} in ${cluster.region} failed: ${error.message}`,
+        error.kind === "credentials"
+          ? "Configure AWS credentials (AWS_PROFILE, aws sso login, or access keys) and try again."
+          : error.kind === "access-denied"
+            ? "Your identity needs eks:DescribeCluster on the cluster to read its endpoint and CA."
+            : "Check the cluster name, region and connectivity, then try again.",
+        "kubeconfig-describe-cluster",
+      );
+    }
+    throw error;
+  }
+  if (described === undefined) {
+    fail(
+      `cluster ${cluster.name} does not exist in ${cluster.region}`,
+      "Check the cluster name and region (aws eks list-clusters --region REGION).",
+      "kubeconfig-describe-cluster",
+    );
+  }
+  if (described.endpoint === "" || described.certificateAuthorityData === "") {
+    fail(
+      `cluster ${cluster.name} has no endpoint or CA yet (it is probably still being created)`,
+      "Wait until the cluster is ACTIVE and run this again.",
+      "kubeconfig-describe-cluster",
+    );
+  }
+  return described;
+}
+
+function checkCluster(cluster: Cluster, described: ObservedCluster, term: Terminal, quiet: boolean): Cluster {
+  if (described.arn === cluster.arn) return cluster;
+  if (cluster.authentication !== "auto" && !quiet) {
+    term.err(
+      `${term.paint.yellow("warning")} EKS reports cluster ARN ${described.arn}, the config implies ${cluster.arn}; the entries are named after EKS's.\n`,
+    );
+  }
+  return { ...cluster, arn: described.arn };
+}
+
+// ---------------------------------------------------------------------------------------
+// AWS config profile (--exec aws)
+
+interface ProfilePart {
+  readonly path: string;
+  readonly profile: AwsCliProfile;
+  readonly plan: ProfilePlan;
+  readonly sessionNameFrom: "flag" | "caller";
+}
+
+async function planProfile(target: Target, name: string, options: KubeconfigOptions): Promise<ProfilePart> {
+  const sourceProfile = options.sourceProfile ?? process.env["AWS_PROFILE"] ?? "default";
+  if (sourceProfile === name) {
+    fail(
+      `--source-profile ${sourceProfile} is the profile being written`,
+      "The team profile assumes the role from another profile that holds your own credentials; pass that one with --source-profile.",
+    );
+  }
+  let sessionName = options.sessionName;
+  const sessionNameFrom = sessionName !== undefined ? "flag" : "caller";
+  sessionName ??= await callerSessionName(sourceProfile, target.cluster.region);
+  const team = {
+    name: target.team.name,
+    iamGroup: target.team.iamGroup ?? "",
+    sessionName: target.sessionNamePolicy ?? "free",
+    requireMfa: false,
+    access: [],
+    roleName: target.team.name,
+    roleArn: target.team.roleArn,
+    kubernetesGroup: "",
+    kubernetesUsername: "",
+    systemMasters: false,
+  } as const;
+  const profile = awsCliProfile(team, { sourceProfile, roleSessionName: sessionName, profileName: name });
+  const problems = validateAwsCliProfile(team, profile, `profile ${name}`);
+  if (problems.length > 0) throw new CommandFailure(problems);
+  const path = awsConfigPath();
+  const text = (await readAwsConfig(path)) ?? "";
+  const plan = planAwsConfigProfile(text, profile, formatAwsConfigProfile);
+  if (plan.action === "conflict" && options.writeAwsProfile === true) {
+    const diffs = plan.differences.map(
+      ([k, have, want]) => `${k} is ${have ?? "not set"}, eksgate would set ${want}`,
+    );
+    fail(
+      `profile ${name} already exists in ${path} (line ${plan.line}) with other settings: ${diffs.join("; ")}`,
+      `eksgate never overwrites a profile. Either edit or remove [profile ${name}] in ${path} yourself, or choose another name with --profile-name.`,
+      "aws-profile-conflict",
+    );
+  }
+  return { path, profile, plan, sessionNameFrom };
+}
+
+async function callerSessionName(sourceProfile: string, region: string): Promise<string> {
+  await import("../../adapters/aws/node-version-warning.js");
+  const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
+  const { standardCredentials } = await import("../../adapters/aws/client-config.js");
+  const { sessionNameFromArn } = await import("../../token/plugin.js");
+  const client = new STSClient({ region, credentials: standardCredentials(sourceProfile) });
+  let arn: string | undefined;
+  try {
+    arn = (await client.send(new GetCallerIdentityCommand({}))).Arn;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    fail(
+      `cannot find out who you are with profile ${sourceProfile} (sts:GetCallerIdentity failed: ${message})`,
+      "The session name defaults to your IAM user name. Check --source-profile, or pass --session-name YOUR_IAM_USER_NAME.",
+      "kubeconfig-caller-identity",
+    );
+  } finally {
+    client.destroy();
+  }
+  const name = arn === undefined ? undefined : sessionNameFromArn(arn);
+  if (name === undefined) {
+    fail(
+      `cannot derive a role session name from your identity ${arn ?? "(none)"}`,
+      "Pass --session-name with your IAM user name.",
+      "kubeconfig-caller-identity",
+    );
+  }
+  return name;
+}
+
+// ---------------------------------------------------------------------------------------
+// Output
+
+interface ReportInput {
+  readonly path: string;
+  readonly entries: KubeconfigEntries;
+  readonly changes: readonly EntryChange[];
+  readonly dryRun: boolean;
+  readonly kubeconfigChanged: boolean;
+  readonly profilePart: ProfilePart | undefined;
+  readonly profileWritten: boolean;
+  readonly options: KubeconfigOptions;
+}
+
+const SYMBOL = { add: "+", replace: "~", unchanged: "=" } as const;
+const VERB = { add: "add", replace: "replace", unchanged: "unchanged" } as const;
+
+function textReport(input: ReportInput & { readonly term: Terminal }): string {
+  const { term, entries, path, dryRun } = input;
+  const lines: string[] = [];
+  const head = dryRun
+    ? `kubeconfig ${path} (dry run: nothing is written)`
+    : input.kubeconfigChanged
+      ? `kubeconfig ${path} updated`
+      : `kubeconfig ${path} is already up to date`;
+  lines.push(term.paint.bold(head));
+  for (const change of input.changes) {
+    const paint =
+      change.action === "add"
+        ? term.paint.green
+        : change.action === "replace"
+          ? term.paint.yellow
+          : term.paint.dim;
+    lines.push(
+      paint(`  ${SYMBOL[change.action]} ${change.kind.padEnd(15)} ${change.name}  (${VERB[change.action]})`),
+    );
+  }
+  if (dryRun) {
+    lines.push("", term.paint.dim("entries:"));
+    const snippet = formatKubeconfig({
+      clusters: [entries.cluster],
+      contexts: [entries.context],
+      users: [entries.user],
+    } as Record<string, unknown>);
+    lines.push(
+      ...snippet
+        .trimEnd()
+        .split("\n")
+        .map((l) => `  ${l}`),
+    );
+  }
+  const part = input.profilePart;
+  if (part !== undefined) {
+    lines.push("");
+    const section = formatAwsConfigProfile(part.profile).trimEnd();
+    if (part.plan.action === "unchanged") {
+      lines.push(
+        `AWS config ${part.path}: profile ${part.profile.name} is already there with these settings.`,
+      );
+    } else if (part.plan.action === "conflict") {
+      lines.push(
+        term.paint.yellow(
+          `AWS config ${part.path}: profile ${part.profile.name} exists with other settings (line ${part.plan.line}); the kubeconfig uses it as it is.`,
+        ),
+        `  eksgate would have written:`,
+        ...section.split("\n").map((l) => `    ${l}`),
+      );
+    } else if (input.profileWritten) {
+      lines.push(`AWS config ${part.path}: added`, ...section.split("\n").map((l) => `  ${l}`));
+    } else if (input.options.writeAwsProfile === true) {
+      lines.push(`AWS config ${part.path}: would add`, ...section.split("\n").map((l) => `  ${l}`));
+    } else {
+      lines.push(
+        term.paint.yellow(
+          `AWS config ${part.path}: profile ${part.profile.name} is missing; the kubeconfig needs it.`,
+        ),
+        "  Run again with --write-aws-profile, or add it yourself:",
+        ...section.split("\n").map((l) => `    ${l}`),
+      );
+    }
+  }
+  if (!dryRun) {
+    const current = input.changes.find((c) => c.kind === "current-context");
+    const context = entries.context.name;
+    lines.push(
+      "",
+      current?.name === context
+        ? `Current context: ${context}. Try: kubectl auth whoami`
+        : `Use it: kubectl --context ${context} auth whoami   (or pass --set-context)`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function jsonReport(
+  input: ReportInput & { readonly cluster: Cluster; readonly described: ObservedCluster },
+): Record<string, unknown> {
+  const part = input.profilePart;
+  return {
+    ok: true,
+    dryRun: input.dryRun,
+    kubeconfig: {
+      path: input.path,
+      written: !input.dryRun && input.kubeconfigChanged,
+      changes: input.changes,
+    },
+    cluster: {
+      name: input.cluster.name,
+      region: input.cluster.region,
+      arn: input.cluster.arn,
+      server: input.described.endpoint,
+    },
+    context: input.entries.context.name,
+    user: input.entries.user,
+    ...(part !== undefined
+      ? {
+          awsProfile: {
+            path: part.path,
+            name: part.profile.name,
+            settings: part.profile.settings,
+            sessionNameFrom: part.sessionNameFrom,
+            action: part.plan.action,
+            written: input.profileWritten,
+          },
+        }
+      : {}),
+  };
+}
