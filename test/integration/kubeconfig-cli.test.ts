@@ -56,6 +56,14 @@ preferences: {}
 x-my-tool: keep-me
 `;
 
+interface Report {
+  readonly ok: boolean;
+  readonly kubeconfig: { readonly path: string; readonly written: boolean };
+  readonly cluster: Record<string, string>;
+  readonly user: { readonly user: { readonly exec: { readonly args: readonly string[] } } };
+  readonly awsProfile?: Record<string, unknown>;
+}
+
 interface Run {
   readonly code: number;
   readonly stdout: string;
@@ -208,11 +216,11 @@ describe("eksgate kubeconfig", () => {
     );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as Record<string, any>;
-    expect(report["ok"]).toBe(true);
-    expect(report["kubeconfig"]).toMatchObject({ path: file, written: true });
-    expect(report["cluster"]).toEqual({ name: CLUSTER, region: REGION, arn: CLUSTER_ARN, server: SERVER });
-    expect(report["user"].user.exec.args).toEqual([
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.ok).toBe(true);
+    expect(report.kubeconfig).toMatchObject({ path: file, written: true });
+    expect(report.cluster).toEqual({ name: CLUSTER, region: REGION, arn: CLUSTER_ARN, server: SERVER });
+    expect(report.user.user.exec.args).toEqual([
       "token",
       "--cluster-name",
       CLUSTER,
@@ -256,8 +264,8 @@ describe("eksgate kubeconfig", () => {
     expect(existsSync(join(dir, "aws-config"))).toBe(false);
 
     const dry = await run([...args, "--write-aws-profile", "--dry-run", "--json"], env, dir);
-    const dryReport = JSON.parse(dry.stdout) as Record<string, any>;
-    expect(dryReport["awsProfile"]).toMatchObject({
+    const dryReport = JSON.parse(dry.stdout) as Report;
+    expect(dryReport.awsProfile).toMatchObject({
       action: "add",
       written: false,
       sessionNameFrom: "caller",

@@ -458,7 +458,7 @@ function textReport(input: ReportInput & { readonly term: Terminal }): string {
       clusters: [entries.cluster],
       contexts: [entries.context],
       users: [entries.user],
-    } as Record<string, unknown>);
+    });
     lines.push(
       ...snippet
         .trimEnd()

@@ -73,7 +73,6 @@ export function planAwsConfigProfile(
   if (existing !== undefined) {
     const differences: (readonly [string, string | undefined, string])[] = [];
     for (const [key, wanted] of Object.entries(profile.settings)) {
-      if (wanted === undefined) continue;
       const have = existing.settings[key];
       if (have !== wanted) differences.push([key, have, wanted]);
     }

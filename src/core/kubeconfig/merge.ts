@@ -99,7 +99,7 @@ export function parseKubeconfigText(
         {
           code: KUBECONFIG_CODES.notAConfig,
           severity: "error",
-          summary: `${file} is a ${String(kind)}, not a kubeconfig (kind: Config)`,
+          summary: `${file} is a ${JSON.stringify(kind)}, not a kubeconfig (kind: Config)`,
           detail: "Point --kubeconfig (or KUBECONFIG) at a kubeconfig file.",
         },
       ],
@@ -228,7 +228,7 @@ export function mergeKubeconfig(
       { kind: "context", name: entries.context.name, action: contexts.action },
       {
         kind: "current-context",
-        name: wantCurrent ? entries.context.name : String(current),
+        name: wantCurrent ? entries.context.name : current,
         action: currentAction,
       },
     ],
