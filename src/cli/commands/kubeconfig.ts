@@ -388,9 +388,11 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
 async function callerSessionName(sourceProfile: string, region: string): Promise<string> {
   await import("../../adapters/aws/node-version-warning.js");
   const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-  const { standardCredentials } = await import("../../adapters/aws/client-config.js");
+  const { fromIni } = await import("@aws-sdk/credential-providers");
   const { sessionNameFromArn } = await import("../../token/plugin.js");
-  const client = new STSClient({ region, credentials: standardCredentials(sourceProfile) });
+  // Exactly the credentials the aws CLI uses for source_profile: that profile of the shared
+  // config and credentials files (keys, SSO, credential_process), never environment keys.
+  const client = new STSClient({ region, credentials: fromIni({ profile: sourceProfile }) });
   let arn: string | undefined;
   try {
     arn = (await client.send(new GetCallerIdentityCommand({}))).Arn;
