@@ -84,15 +84,22 @@ export function createKubeSnapshotSource(
       }
     },
     async rbacObjects() {
-      const tag = (kind: string) => (items: readonly unknown[]) => items.map((i) => plainItem(i, kind, rbacVersion));
+      const tag = (kind: string) => (items: readonly unknown[]) =>
+        items.map((i) => plainItem(i, kind, rbacVersion));
       return [
-        ...tag("ClusterRole")(await listAll((c) => rbac.listClusterRole({ limit, ...(c ? { _continue: c } : {}) }))),
+        ...tag("ClusterRole")(
+          await listAll((c) => rbac.listClusterRole({ limit, ...(c ? { _continue: c } : {}) })),
+        ),
         ...tag("ClusterRoleBinding")(
           await listAll((c) => rbac.listClusterRoleBinding({ limit, ...(c ? { _continue: c } : {}) })),
         ),
-        ...tag("Role")(await listAll((c) => rbac.listRoleForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) }))),
+        ...tag("Role")(
+          await listAll((c) => rbac.listRoleForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) })),
+        ),
         ...tag("RoleBinding")(
-          await listAll((c) => rbac.listRoleBindingForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) })),
+          await listAll((c) =>
+            rbac.listRoleBindingForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) }),
+          ),
         ),
       ];
     },

@@ -2,13 +2,165 @@
  * Registers the access-audit commands (snapshot, explain, who-can, can-i, audit).
  * Each command's action loads its implementation lazily.
  */
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import type { Terminal } from "../terminal.js";
+import type { CanICliOptions } from "./can-i.js";
+import type { ExplainCliOptions } from "./explain.js";
+import type { SnapshotCliOptions } from "./snapshot.js";
+import type { WhoCanCliOptions } from "./who-can.js";
+
+const LIVE_NOTE = `
+Input: --snapshot DIR reads a snapshot (layout in docs/audit.md). Without it, the same data
+is collected live, read-only, with your AWS credentials and kubeconfig (see eksgate snapshot).`;
+
+/** The options every audit command takes to find its input. */
+function inputOptions(command: Command): Command {
+  return command
+    .option("--snapshot <dir>", "read this snapshot directory instead of collecting live")
+    .option("-c, --config <file>", "live: the eksgate config that lists the clusters and their regions")
+    .option("--region <region>", "live: the AWS region of the clusters (default AWS_REGION)")
+    .option("--profile <name>", "live: the AWS profile to use")
+    .option("--context <name>", "live: the kubeconfig context (one cluster only; default: the cluster ARN)")
+    .option("--kubeconfig <file>", "live: the kubeconfig file (default KUBECONFIG or ~/.kube/config)");
+}
+
+function outputOption(command: Command, graphs: boolean): Command {
+  const choices = graphs ? ["text", "json", "mermaid", "dot"] : ["text", "json"];
+  return command
+    .option("--json", "print JSON (same as -o json)")
+    .addOption(new Option("-o, --output <format>", "output format").choices(choices).default("text"));
+}
+
+function collectClusters(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
 
 export function registerAuditCommands(
-  _program: Command,
-  _term: Terminal,
-  _setExit: (code: number) => void,
+  program: Command,
+  term: Terminal,
+  setExit: (code: number) => void,
 ): void {
-  // The audit commands are added here.
+  program
+    .command("snapshot")
+    .description("collect IAM, EKS access entries, aws-auth and RBAC into a snapshot directory (read-only)")
+    .requiredOption("--out <dir>", "the directory to write the snapshot to")
+    .option(
+      "--cluster <name>",
+      "a cluster to collect (repeatable; default: the config's, else all in the region)",
+      collectClusters,
+    )
+    .option("-c, --config <file>", "the eksgate config that lists the clusters and their regions")
+    .option("--region <region>", "the AWS region of the clusters (default AWS_REGION)")
+    .option("--profile <name>", "the AWS profile to use")
+    .option("--context <name>", "the kubeconfig context (one cluster only; default: the cluster ARN)")
+    .option("--kubeconfig <file>", "the kubeconfig file (default KUBECONFIG or ~/.kube/config)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eksgate snapshot --out snap/ --cluster prod --region eu-west-1
+  eksgate snapshot --out snap/ -c eksgate.yaml
+  eksgate snapshot --out snap/ --cluster prod --context prod-admin
+
+Reads only: iam:GetAccountAuthorizationDetails, eks:DescribeCluster, eks:ListClusters,
+eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies, and
+get/list of ConfigMap kube-system/aws-auth, RBAC objects and Namespaces.`,
+    )
+    .action(async (options: SnapshotCliOptions) => {
+      const { snapshotCommand } = await import("./snapshot.js");
+      setExit(await snapshotCommand(options, term));
+    });
+
+  outputOption(
+    inputOptions(
+      program
+        .command("explain")
+        .description("show what an IAM user or role can reach in each cluster, and why, hop by hop")
+        .argument("<principal-arn>", "an IAM user, role or assumed-role ARN")
+        .option("--cluster <name>", "only this cluster")
+        .option(
+          "--session-name <name>",
+          "for a role: the session name (default EKSGetTokenAuth, what aws eks get-token uses)",
+        ),
+    ),
+    true,
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eksgate explain arn:aws:iam::111122223333:user/alice --snapshot snap/
+  eksgate explain arn:aws:iam::111122223333:role/eksgate-rnd --cluster prod --snapshot snap/
+  eksgate explain arn:aws:iam::111122223333:user/alice --snapshot snap/ -o mermaid > alice.mmd
+${LIVE_NOTE}`,
+    )
+    .action(async (principal: string, options: ExplainCliOptions) => {
+      const { explainCommand } = await import("./explain.js");
+      setExit(await explainCommand(principal, options, term));
+    });
+
+  outputOption(
+    inputOptions(
+      program
+        .command("who-can")
+        .description("list the IAM users and roles that can make a Kubernetes request, each with its path")
+        .argument("<verb>", "get, list, create, delete, impersonate, ... or *")
+        .argument(
+          "<resource>",
+          "pods, pods/log, deployments.apps, deployments.apps/scale, or a URL such as /healthz",
+        )
+        .option("-n, --namespace <ns>", "the namespace of the request (default: cluster-wide)")
+        .option("--cluster <name>", "only this cluster")
+        .option("--subresource <name>", "the subresource (same as RESOURCE/SUB)")
+        .option("--name <name>", "the object's name (rules with resourceNames need it)")
+        .option("--detail", "print every hop with its reason")
+        .option("--no-impersonation", "do not count identities that get there by impersonating a holder"),
+    ),
+    true,
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eksgate who-can delete pods -n payments --cluster prod --snapshot snap/
+  eksgate who-can get pods/log -n payments --snapshot snap/ --detail
+  eksgate who-can get secrets -n kube-system --name aws-credentials --snapshot snap/
+  eksgate who-can get /metrics --snapshot snap/ --json
+${LIVE_NOTE}`,
+    )
+    .action(async (verb: string, resource: string, options: WhoCanCliOptions) => {
+      const { whoCanCommand } = await import("./who-can.js");
+      setExit(await whoCanCommand(verb, resource, options, term));
+    });
+
+  outputOption(
+    inputOptions(
+      program
+        .command("can-i")
+        .description("answer whether an IAM user or role can make a Kubernetes request (exit 0 yes, 1 no)")
+        .argument("<principal-arn>", "an IAM user, role or assumed-role ARN")
+        .argument("<verb>", "get, list, create, delete, ...")
+        .argument("<resource>", "pods, pods/log, deployments.apps, or a URL such as /healthz")
+        .option("-n, --namespace <ns>", "the namespace of the request (default: cluster-wide)")
+        .option("--cluster <name>", "only this cluster (default: yes when any cluster allows)")
+        .option("--subresource <name>", "the subresource (same as RESOURCE/SUB)")
+        .option("--name <name>", "the object's name")
+        .option("--session-name <name>", "for a role: the session name (default EKSGetTokenAuth)"),
+    ),
+    true,
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eksgate can-i arn:aws:iam::111122223333:user/bob delete pods -n payments --snapshot snap/
+  eksgate can-i arn:aws:iam::111122223333:user/carol get pods --cluster prod --snapshot snap/ --json
+
+Exit code 0 when allowed, 1 when not (the reason says which hop broke) or on bad input.
+${LIVE_NOTE}`,
+    )
+    .action(async (principal: string, verb: string, resource: string, options: CanICliOptions) => {
+      const { canICommand } = await import("./can-i.js");
+      setExit(await canICommand(principal, verb, resource, options, term));
+    });
 }

@@ -28,7 +28,6 @@ import {
   describeGrant,
   whoCan as rbacWhoCan,
   SUPERUSER_GROUP,
-  type Grant,
   type RequestAttributes,
   type WhoCanEntry,
 } from "../rbac/index.js";

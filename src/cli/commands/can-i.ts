@@ -1,0 +1,123 @@
+/** `eksgate can-i PRINCIPAL_ARN VERB RESOURCE`: yes or no, with the path or where it breaks. */
+import { classifyPrincipalArn } from "../../core/evaluate/iam/arn.js";
+import { canI, parseAccessRequest, type RequestInput } from "../../core/evaluate/access/index.js";
+import type { Diagnostic } from "../../core/diagnostics.js";
+import type { AccessSnapshot } from "../../core/snapshot/index.js";
+import type { RequestAttributes } from "../../core/evaluate/rbac/index.js";
+import { ExitCode, type Terminal } from "../terminal.js";
+import { dotGraph, mermaidGraph } from "../views/access-graph.js";
+import { canIJson, canIText } from "../views/access.js";
+import { renderDiagnostics } from "../views/diagnostics.js";
+import { AUDIT_CODES, cliError, loadAccessSnapshot, type AccessInputOptions } from "./snapshot.js";
+
+export type AuditFormat = "text" | "json" | "mermaid" | "dot";
+
+export interface AuditOutputOptions {
+  readonly json?: boolean;
+  readonly output?: AuditFormat;
+}
+
+export function outputFormat(options: AuditOutputOptions): AuditFormat {
+  return options.json === true ? "json" : (options.output ?? "text");
+}
+
+export function checkPrincipal(arn: string): Diagnostic | undefined {
+  const kind = classifyPrincipalArn(arn).kind;
+  if (kind === "user" || kind === "role" || kind === "assumed-role") return undefined;
+  return cliError(
+    AUDIT_CODES.principal,
+    `${JSON.stringify(arn)} is not an IAM user, role or assumed-role ARN`,
+    kind === "group"
+      ? "Groups are not principals: ask about a member (arn:aws:iam::ACCOUNT:user/NAME), or use who-can."
+      : "Use arn:aws:iam::ACCOUNT:user/NAME, arn:aws:iam::ACCOUNT:role/NAME or arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION.",
+  );
+}
+
+export function checkCluster(snapshot: AccessSnapshot, cluster: string | undefined): Diagnostic | undefined {
+  if (cluster === undefined || snapshot.clusters.some((c) => c.name === cluster)) return undefined;
+  const known = snapshot.clusters.map((c) => c.name);
+  return cliError(
+    AUDIT_CODES.cluster,
+    `cluster ${cluster} is not in the snapshot`,
+    known.length > 0 ? `Known: ${known.join(", ")}.` : "The snapshot has no clusters/<name>/ directory.",
+  );
+}
+
+export interface RequestCliOptions {
+  readonly namespace?: string;
+  readonly subresource?: string;
+  readonly name?: string;
+}
+
+export function requestFrom(
+  verb: string,
+  resource: string,
+  options: RequestCliOptions,
+): RequestAttributes | Diagnostic {
+  const input: RequestInput = {
+    verb,
+    resource,
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    ...(options.subresource !== undefined ? { subresource: options.subresource } : {}),
+    ...(options.name !== undefined ? { name: options.name } : {}),
+  };
+  const parsed = parseAccessRequest(input);
+  if (!parsed.ok)
+    return cliError(
+      AUDIT_CODES.request,
+      parsed.error,
+      "Examples: pods, pods/log, deployments.apps/scale, /healthz.",
+    );
+  return parsed.request;
+}
+
+export interface CanICliOptions extends AccessInputOptions, AuditOutputOptions, RequestCliOptions {
+  readonly cluster?: string;
+  readonly sessionName?: string;
+}
+
+export async function canICommand(
+  principalArn: string,
+  verb: string,
+  resource: string,
+  options: CanICliOptions,
+  term: Terminal,
+): Promise<number> {
+  const bad = checkPrincipal(principalArn);
+  const request = requestFrom(verb, resource, options);
+  const problems = [...(bad !== undefined ? [bad] : []), ...("code" in request ? [request] : [])];
+  if (problems.length > 0 || "code" in request) {
+    term.err(renderDiagnostics(problems, term));
+    return ExitCode.error;
+  }
+  const snapshot = await loadAccessSnapshot(
+    options,
+    options.cluster === undefined ? [] : [options.cluster],
+    term,
+  );
+  if (snapshot === undefined) return ExitCode.error;
+  const unknownCluster = checkCluster(snapshot, options.cluster);
+  if (unknownCluster !== undefined) {
+    term.err(renderDiagnostics([unknownCluster], term));
+    return ExitCode.error;
+  }
+  const result = canI(snapshot, principalArn, request, {
+    ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+    ...(options.sessionName !== undefined ? { sessionName: options.sessionName } : {}),
+  });
+  switch (outputFormat(options)) {
+    case "json":
+      term.out(`${JSON.stringify(canIJson(result), null, 2)}\n`);
+      break;
+    case "mermaid":
+      term.out(mermaidGraph(result.paths));
+      break;
+    case "dot":
+      term.out(dotGraph(result.paths));
+      break;
+    case "text":
+      term.out(canIText(result, term));
+      break;
+  }
+  return result.allowed ? ExitCode.ok : ExitCode.error;
+}

@@ -1,0 +1,63 @@
+/** `eksgate explain PRINCIPAL_ARN`: what an IAM user or role reaches in each cluster, hop by hop. */
+import { explainPrincipal } from "../../core/evaluate/access/index.js";
+import { ExitCode, type Terminal } from "../terminal.js";
+import { mermaidGraph, dotGraph } from "../views/access-graph.js";
+import { explainJson, explainText } from "../views/access.js";
+import { renderDiagnostics } from "../views/diagnostics.js";
+import { checkCluster, checkPrincipal, outputFormat, type AuditOutputOptions } from "./can-i.js";
+import { loadAccessSnapshot, type AccessInputOptions } from "./snapshot.js";
+
+export interface ExplainCliOptions extends AccessInputOptions, AuditOutputOptions {
+  readonly cluster?: string;
+  readonly sessionName?: string;
+}
+
+export async function explainCommand(
+  principalArn: string,
+  options: ExplainCliOptions,
+  term: Terminal,
+): Promise<number> {
+  const bad = checkPrincipal(principalArn);
+  if (bad !== undefined) {
+    term.err(renderDiagnostics([bad], term));
+    return ExitCode.error;
+  }
+  const snapshot = await loadAccessSnapshot(
+    options,
+    options.cluster === undefined ? [] : [options.cluster],
+    term,
+  );
+  if (snapshot === undefined) return ExitCode.error;
+  const unknownCluster = checkCluster(snapshot, options.cluster);
+  if (unknownCluster !== undefined) {
+    term.err(renderDiagnostics([unknownCluster], term));
+    return ExitCode.error;
+  }
+  const result = explainPrincipal(snapshot, principalArn, {
+    ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+    ...(options.sessionName !== undefined ? { sessionName: options.sessionName } : {}),
+  });
+  switch (outputFormat(options)) {
+    case "json":
+      term.out(`${JSON.stringify(explainJson(result), null, 2)}\n`);
+      break;
+    case "mermaid":
+      term.out(
+        mermaidGraph(
+          result.reach.map((r) => ({ principalArn: result.principal.arn, cluster: r.cluster, hops: r.hops })),
+        ),
+      );
+      break;
+    case "dot":
+      term.out(
+        dotGraph(
+          result.reach.map((r) => ({ principalArn: result.principal.arn, cluster: r.cluster, hops: r.hops })),
+        ),
+      );
+      break;
+    case "text":
+      term.out(explainText(result, term));
+      break;
+  }
+  return ExitCode.ok;
+}

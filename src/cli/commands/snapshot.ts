@@ -1,0 +1,213 @@
+/**
+ * `eksgate snapshot --out DIR`: collect an access snapshot live (read-only) and write it in
+ * the documented layout; and the snapshot loading every audit command shares (offline from
+ * `--snapshot DIR`, or collected live in memory).
+ */
+import { loadConfigFile } from "../../adapters/fs/config-file.js";
+import { readSnapshotDir, writeSnapshotDir } from "../../adapters/fs/snapshot-dir.js";
+import type { Diagnostic } from "../../core/diagnostics.js";
+import { hasErrors } from "../../core/diagnostics.js";
+import { parseSnapshot, type AccessSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
+import type { SnapshotTarget } from "../../engine/snapshot.js";
+import { ExitCode, type Terminal } from "../terminal.js";
+import { renderDiagnostics } from "../views/diagnostics.js";
+
+/** Where the audit commands read from. */
+export interface AccessInputOptions {
+  /** An offline snapshot directory. */
+  readonly snapshot?: string;
+  /** eksgate config: which clusters (and regions) to collect live. */
+  readonly config?: string;
+  readonly region?: string;
+  readonly profile?: string;
+  /** kubeconfig context, for a single cluster. */
+  readonly context?: string;
+  readonly kubeconfig?: string;
+}
+
+export interface SnapshotCliOptions extends AccessInputOptions {
+  readonly out: string;
+  readonly cluster?: readonly string[];
+}
+
+export const AUDIT_CODES = {
+  principal: "AUD001",
+  cluster: "AUD002",
+  request: "AUD003",
+  notInSnapshot: "AUD004",
+  collect: "AUD005",
+  region: "AUD006",
+  context: "AUD007",
+} as const;
+
+export function cliError(code: string, summary: string, detail?: string): Diagnostic {
+  return { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}) };
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const hint = (error as { hint?: unknown }).hint;
+    return typeof hint === "string" ? `${error.message}. ${hint}` : error.message;
+  }
+  return String(error);
+}
+
+async function targetsFor(
+  options: AccessInputOptions,
+  clusters: readonly string[],
+): Promise<{ targets: SnapshotTarget[]; regions: string[] } | { diagnostics: readonly Diagnostic[] }> {
+  const envRegion = process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"];
+  let configured: { name: string; region: string }[] = [];
+  if (options.config !== undefined) {
+    const loaded = await loadConfigFile(options.config);
+    if (!loaded.ok) return { diagnostics: loaded.diagnostics };
+    configured = loaded.value.clusters.map((c) => ({ name: c.name, region: c.region }));
+  }
+  const region = options.region ?? envRegion;
+  const targets: SnapshotTarget[] = [];
+  const wanted = clusters.length > 0 ? clusters : configured.map((c) => c.name);
+  for (const name of wanted) {
+    const r = options.region ?? configured.find((c) => c.name === name)?.region ?? envRegion;
+    if (r === undefined) {
+      return {
+        diagnostics: [
+          cliError(
+            AUDIT_CODES.region,
+            `no region for cluster ${name}`,
+            "Pass --region, set AWS_REGION, or name a config (-c) that gives the cluster's region.",
+          ),
+        ],
+      };
+    }
+    targets.push({ name, region: r });
+  }
+  if (targets.length === 0 && region === undefined) {
+    return {
+      diagnostics: [
+        cliError(
+          AUDIT_CODES.region,
+          "no cluster and no region to list clusters in",
+          "Pass --cluster NAME and --region, set AWS_REGION, or use -c eksgate.yaml.",
+        ),
+      ],
+    };
+  }
+  return { targets, regions: region === undefined ? [] : [region] };
+}
+
+/** Collects the snapshot files live. Prints progress and problems on stderr. */
+export async function collectLive(
+  options: AccessInputOptions,
+  clusters: readonly string[],
+  term: Terminal,
+): Promise<{ files: readonly SnapshotFile[]; clusters: readonly string[] } | undefined> {
+  const t = await targetsFor(options, clusters);
+  if ("diagnostics" in t) {
+    term.err(renderDiagnostics(t.diagnostics, term));
+    return undefined;
+  }
+  if (options.context !== undefined && t.targets.length !== 1) {
+    term.err(
+      renderDiagnostics(
+        [cliError(AUDIT_CODES.context, "--context needs exactly one cluster", "Name it with --cluster.")],
+        term,
+      ),
+    );
+    return undefined;
+  }
+  const [{ collectSnapshot }, aws, kube] = await Promise.all([
+    import("../../engine/snapshot.js"),
+    import("../../adapters/aws/snapshot.js"),
+    import("../../adapters/kube/snapshot.js"),
+  ]);
+  const awsOptions = {
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    ...(t.targets[0]?.region !== undefined ? { region: t.targets[0].region } : {}),
+  };
+  try {
+    const collected = await collectSnapshot(
+      {
+        iam: aws.createIamSnapshotSource(awsOptions),
+        eks: (region) => aws.createEksSnapshotSource(region, awsOptions),
+        kube: (cluster) =>
+          Promise.resolve(
+            kube.createKubeSnapshotSource(cluster, {
+              ...(options.context !== undefined ? { context: options.context } : {}),
+              ...(options.kubeconfig !== undefined ? { kubeconfigPath: options.kubeconfig } : {}),
+            }),
+          ),
+      },
+      {
+        clusters: t.targets,
+        regions: t.regions,
+        progress: (step) => {
+          if (term.isTTY) term.err(term.paint.dim(`  ${step}\n`));
+        },
+      },
+    );
+    if (collected.diagnostics.length > 0) term.err(renderDiagnostics(collected.diagnostics, term));
+    if (hasErrors(collected.diagnostics)) return undefined;
+    return { files: collected.files, clusters: collected.clusters };
+  } catch (error) {
+    term.err(
+      renderDiagnostics(
+        [
+          cliError(
+            AUDIT_CODES.collect,
+            `collecting the snapshot failed: ${messageOf(error)}`,
+            "The snapshot needs iam:GetAccountAuthorizationDetails, eks:DescribeCluster, eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies, and get/list on ConfigMaps, RBAC objects and Namespaces. Or pass --snapshot DIR.",
+          ),
+        ],
+        term,
+      ),
+    );
+    return undefined;
+  }
+}
+
+/**
+ * The snapshot the audit commands work on: read from `--snapshot DIR`, or collected live in
+ * memory. Prints problems; undefined when there is nothing usable.
+ */
+export async function loadAccessSnapshot(
+  options: AccessInputOptions,
+  clusters: readonly string[],
+  term: Terminal,
+): Promise<AccessSnapshot | undefined> {
+  let files: readonly SnapshotFile[];
+  if (options.snapshot !== undefined) {
+    const read = await readSnapshotDir(options.snapshot);
+    if (!read.ok) {
+      term.err(renderDiagnostics(read.diagnostics, term));
+      return undefined;
+    }
+    files = read.value;
+  } else {
+    const live = await collectLive(options, clusters, term);
+    if (live === undefined) return undefined;
+    files = live.files;
+  }
+  const parsed = parseSnapshot(files);
+  const shown = parsed.diagnostics.filter((d) => d.severity !== "info");
+  if (shown.length > 0) term.err(renderDiagnostics(shown, term));
+  if (
+    hasErrors(parsed.diagnostics) &&
+    parsed.snapshot.iamIndex.users.length + parsed.snapshot.iamIndex.roles.length === 0
+  )
+    return undefined;
+  return parsed.snapshot;
+}
+
+/** `eksgate snapshot --out DIR` */
+export async function snapshotCommand(options: SnapshotCliOptions, term: Terminal): Promise<number> {
+  const live = await collectLive(options, options.cluster ?? [], term);
+  if (live === undefined) return ExitCode.error;
+  const written = await writeSnapshotDir(options.out, live.files);
+  const check = parseSnapshot(live.files);
+  const problems = check.diagnostics.filter((d) => d.severity !== "info");
+  if (problems.length > 0) term.err(renderDiagnostics(problems, term));
+  term.out(
+    `wrote ${written.length} files under ${options.out} (${live.clusters.length} cluster${live.clusters.length === 1 ? "" : "s"}: ${live.clusters.join(", ") || "none"})\n`,
+  );
+  return ExitCode.ok;
+}

@@ -1,0 +1,64 @@
+/** `eksgate who-can VERB RESOURCE`: the IAM users and roles that can, each with its path. */
+import { whoCanAccess } from "../../core/evaluate/access/index.js";
+import { ExitCode, type Terminal } from "../terminal.js";
+import { dotGraph, mermaidGraph } from "../views/access-graph.js";
+import { whoCanJson, whoCanText } from "../views/access.js";
+import { renderDiagnostics } from "../views/diagnostics.js";
+import {
+  checkCluster,
+  outputFormat,
+  requestFrom,
+  type AuditOutputOptions,
+  type RequestCliOptions,
+} from "./can-i.js";
+import { loadAccessSnapshot, type AccessInputOptions } from "./snapshot.js";
+
+export interface WhoCanCliOptions extends AccessInputOptions, AuditOutputOptions, RequestCliOptions {
+  readonly cluster?: string;
+  readonly detail?: boolean;
+  readonly impersonation?: boolean;
+}
+
+export async function whoCanCommand(
+  verb: string,
+  resource: string,
+  options: WhoCanCliOptions,
+  term: Terminal,
+): Promise<number> {
+  const request = requestFrom(verb, resource, options);
+  if ("code" in request) {
+    term.err(renderDiagnostics([request], term));
+    return ExitCode.error;
+  }
+  const snapshot = await loadAccessSnapshot(
+    options,
+    options.cluster === undefined ? [] : [options.cluster],
+    term,
+  );
+  if (snapshot === undefined) return ExitCode.error;
+  const unknownCluster = checkCluster(snapshot, options.cluster);
+  if (unknownCluster !== undefined) {
+    term.err(renderDiagnostics([unknownCluster], term));
+    return ExitCode.error;
+  }
+  const result = whoCanAccess(snapshot, request, {
+    ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+    includeImpersonation: options.impersonation ?? true,
+  });
+  const paths = result.principals.flatMap((p) => p.paths);
+  switch (outputFormat(options)) {
+    case "json":
+      term.out(`${JSON.stringify(whoCanJson(result), null, 2)}\n`);
+      break;
+    case "mermaid":
+      term.out(mermaidGraph(paths));
+      break;
+    case "dot":
+      term.out(dotGraph(paths));
+      break;
+    case "text":
+      term.out(whoCanText(result, term, options.detail === true));
+      break;
+  }
+  return ExitCode.ok;
+}
