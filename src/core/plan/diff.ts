@@ -407,9 +407,17 @@ export function planChanges(input: PlanInput): Result<Plan> {
       const arn = entry.principalArn.toLowerCase();
       const mapped = desiredTeams.some((t) => t.roleArn.toLowerCase() === arn);
       const wanted = mode === "access-entries" && mapped;
-      const ours =
-        entry.tags[MANAGED_TAG_KEY] === MANAGED_BY_VALUE && [...owned].some((o) => o.toLowerCase() === arn);
-      if (!wanted && (ours || removedRoleArns.has(arn))) {
+      const tagged = entry.tags[MANAGED_TAG_KEY] === MANAGED_BY_VALUE;
+      const ours = tagged && [...owned].some((o) => o.toLowerCase() === arn);
+      // An entry eksgate made for a team that is gone, even when its role is gone too.
+      const entryTeam = entry.tags[TEAM_TAG_KEY];
+      const orphan =
+        tagged &&
+        entryTeam !== undefined &&
+        (scope.destroy
+          ? teamInScope(entryTeam)
+          : scope.team === undefined && !configTeamNames.has(entryTeam));
+      if (!wanted && (ours || orphan || removedRoleArns.has(arn))) {
         add(
           PHASE.deleteAccessEntry,
           "authentication",

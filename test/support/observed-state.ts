@@ -1,0 +1,438 @@
+// Builders for the planner's input: configs from YAML text, synthetic ObservedState
+// (an empty account and cluster, roles, groups, clusters), and a small in-memory
+// "apply" that executes a plan's steps against an ObservedState the way the engine does
+// against AWS and Kubernetes, so tests can check that a plan converges.
+import { expect } from "vitest";
+import { parseAccessConfig } from "../../src/core/config/load.js";
+import type { AccessConfig } from "../../src/core/model/access-config.js";
+import { updateAwsAuthData, updateMapRoles } from "../../src/core/model/aws-auth.js";
+import type { IamTag } from "../../src/core/model/iam-documents.js";
+import type { PolicyDocument } from "../../src/core/model/policy-document.js";
+import { clusterRbacObjects, type RbacObject } from "../../src/core/model/rbac.js";
+import { planChanges, rbacKey, ROLE_ID_TAG_KEY } from "../../src/core/plan/diff.js";
+import type {
+  ClusterAuthenticationMode,
+  ObservedAccessEntryState,
+  ObservedClusterState,
+  ObservedIamGroup,
+  ObservedIamRole,
+  ObservedState,
+} from "../../src/core/plan/observed.js";
+import type { Plan, PlanScope } from "../../src/core/plan/plan.js";
+import type { Diagnostic } from "../../src/core/diagnostics.js";
+
+export const ACCOUNT = "111122223333";
+export const PLANNED_AT = "2024-05-01T12:00:00.000Z";
+export const CONFIG_FILE = "eksgate.yaml";
+
+/** Parses config text and fails the test when it does not validate. */
+export function configFrom(yaml: string): AccessConfig {
+  const parsed = parseAccessConfig(CONFIG_FILE, yaml);
+  if (!parsed.ok) {
+    throw new Error(`test config does not validate: ${JSON.stringify(parsed.diagnostics, null, 2)}`);
+  }
+  return parsed.value;
+}
+
+export type PlanOutcome =
+  | { readonly ok: true; readonly plan: Plan; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+export function runPlanner(
+  config: AccessConfig,
+  observed: ObservedState,
+  scope: Partial<PlanScope> = {},
+): PlanOutcome {
+  const result = planChanges({
+    config,
+    observed,
+    scope: { destroy: false, ...scope },
+    createdAt: PLANNED_AT,
+    configFile: CONFIG_FILE,
+  });
+  return result.ok
+    ? { ok: true, plan: result.value, diagnostics: result.diagnostics }
+    : { ok: false, diagnostics: result.diagnostics };
+}
+
+/** Plans and expects success. */
+export function planOf(config: AccessConfig, observed: ObservedState, scope: Partial<PlanScope> = {}): Plan {
+  const outcome = runPlanner(config, observed, scope);
+  if (!outcome.ok) {
+    expect.fail(`planning failed: ${outcome.diagnostics.map((d) => `${d.code} ${d.summary}`).join("; ")}`);
+  }
+  return outcome.plan;
+}
+
+/** Plans and expects failure; returns the error diagnostics. */
+export function planErrors(
+  config: AccessConfig,
+  observed: ObservedState,
+  scope: Partial<PlanScope> = {},
+): readonly Diagnostic[] {
+  const outcome = runPlanner(config, observed, scope);
+  if (outcome.ok) {
+    expect.fail(`planning succeeded with steps ${outcome.plan.steps.map((s) => s.id).join(", ")}`);
+  }
+  return outcome.diagnostics.filter((d) => d.severity === "error");
+}
+
+export function stepIds(plan: Pick<Plan, "steps">): string[] {
+  return plan.steps.map((s) => s.id);
+}
+
+export function stepById(plan: Pick<Plan, "steps">, id: string): Plan["steps"][number] {
+  const step = plan.steps.find((s) => s.id === id);
+  if (step === undefined) {
+    return expect.fail(`no step ${id}; steps: ${stepIds(plan).join(", ")}`);
+  }
+  return step;
+}
+
+// ------------------------------------------------------------------------- builders
+
+export interface EmptyStateOptions {
+  /** Live authentication mode per cluster (default CONFIG_MAP). */
+  readonly modes?: Readonly<Record<string, ClusterAuthenticationMode>>;
+  /** IAM groups that do not exist (all of the config's groups exist otherwise). */
+  readonly missingGroups?: readonly string[];
+}
+
+/**
+ * An account and clusters where eksgate has done nothing yet: no team role, the teams'
+ * groups exist without eksgate's policies, clusters without aws-auth, access entries or
+ * eksgate's RBAC objects, and every namespace the config names exists.
+ */
+export function emptyObservedState(config: AccessConfig, options: EmptyStateOptions = {}): ObservedState {
+  const roles: Record<string, ObservedIamRole | null> = {};
+  for (const team of config.teams) roles[team.roleName] = null;
+  const groups: Record<string, ObservedIamGroup> = {};
+  for (const team of config.teams) {
+    groups[team.iamGroup] = {
+      name: team.iamGroup,
+      exists: !(options.missingGroups ?? []).includes(team.iamGroup),
+      policies: {},
+    };
+  }
+  const clusters: Record<string, ObservedClusterState> = {};
+  for (const cluster of config.clusters) {
+    const mode = options.modes?.[cluster.name] ?? "CONFIG_MAP";
+    const namespaces: Record<string, boolean> = {};
+    for (const object of clusterRbacObjects(config, cluster.name)) {
+      if (object.metadata.namespace !== undefined) namespaces[object.metadata.namespace] = true;
+    }
+    clusters[cluster.name] = observedCluster(cluster.name, mode, { namespaces });
+  }
+  return { roles, groups, clusters };
+}
+
+export function observedCluster(
+  name: string,
+  mode: ClusterAuthenticationMode | undefined,
+  overrides: Partial<ObservedClusterState> = {},
+): ObservedClusterState {
+  return {
+    name,
+    authenticationMode: mode,
+    awsAuth: undefined,
+    awsAuthRead: mode !== undefined && mode !== "API",
+    accessEntries: [],
+    managedRbac: [],
+    foreignRbac: [],
+    namespaces: {},
+    ...overrides,
+  };
+}
+
+export function roleArn(name: string, account = ACCOUNT): string {
+  return `arn:aws:iam::${account}:role/${name}`;
+}
+
+export function observedRole(name: string, overrides: Partial<ObservedIamRole> = {}): ObservedIamRole {
+  return {
+    name,
+    arn: roleArn(name),
+    roleId: `AROA${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
+    path: "/",
+    trustPolicy: { Version: "2012-10-17", Statement: [] },
+    tags: [],
+    createDate: "2024-01-01T00:00:00.000Z",
+    inlinePolicies: {},
+    ...overrides,
+  };
+}
+
+/** Tags eksgate puts on a team's role. */
+export function eksgateRoleTags(team: string, group: string): IamTag[] {
+  return [
+    { Key: "eksgate.dev/managed-by", Value: "eksgate" },
+    { Key: "eksgate.dev/team", Value: team },
+    { Key: "eksgate.dev/iam-group", Value: group },
+  ];
+}
+
+export function withRole(state: ObservedState, role: ObservedIamRole | null, name?: string): ObservedState {
+  const key = name ?? role?.name;
+  if (key === undefined) throw new Error("withRole(null) needs a name");
+  return { ...state, roles: { ...state.roles, [key]: role } };
+}
+
+export function withGroup(state: ObservedState, group: ObservedIamGroup): ObservedState {
+  return { ...state, groups: { ...state.groups, [group.name]: group } };
+}
+
+export function mapRole(
+  state: ObservedState,
+  name: string,
+  change: (role: ObservedIamRole) => ObservedIamRole,
+): ObservedState {
+  const role = state.roles[name];
+  if (role === undefined || role === null) throw new Error(`no observed role ${name}`);
+  return withRole(state, change(role));
+}
+
+export function mapCluster(
+  state: ObservedState,
+  name: string,
+  change: (cluster: ObservedClusterState) => Partial<ObservedClusterState>,
+): ObservedState {
+  const cluster = state.clusters[name];
+  if (cluster === undefined) throw new Error(`no observed cluster ${name}`);
+  return { ...state, clusters: { ...state.clusters, [name]: { ...cluster, ...change(cluster) } } };
+}
+
+export function cluster(state: ObservedState, name: string): ObservedClusterState {
+  const found = state.clusters[name];
+  if (found === undefined) throw new Error(`no observed cluster ${name}`);
+  return found;
+}
+
+// ------------------------------------------------------------------------- simulated apply
+
+type DeepMutable<T> = T extends readonly (infer U)[]
+  ? DeepMutable<U>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: DeepMutable<T[K]> }
+    : T;
+
+/** Hands out increasing ISO timestamps, one second apart, as the clouds' clocks would. */
+export class SimulatedClock {
+  private tick = 0;
+  constructor(private readonly start: number) {}
+  /** A clock that starts after every timestamp already in the state. */
+  static after(state: ObservedState): SimulatedClock {
+    const stamps = [
+      "2024-06-01T00:00:00.000Z",
+      ...Object.values(state.roles).flatMap((r) => (r ? [r.createDate] : [])),
+      ...Object.values(state.clusters).flatMap((c) => c.accessEntries.map((e) => e.createdAt)),
+    ];
+    return new SimulatedClock(Math.max(...stamps.map((s) => Date.parse(s))));
+  }
+  now(): string {
+    this.tick += 1;
+    return new Date(this.start + this.tick * 1000).toISOString();
+  }
+}
+
+/**
+ * Executes a plan's steps against an observed state, as src/engine/apply.ts does against
+ * the real services: IAM roles and inline policies, aws-auth rewritten by the same writer
+ * from the step's desired entries and owned ARNs (on the ConfigMap as it is now), access
+ * entries tagged with the role's id, access-policy associations, and RBAC upserts and
+ * deletes. Returns the state a fresh observation would then see.
+ */
+export function simulateApply(
+  state: ObservedState,
+  plan: Plan,
+  clock: SimulatedClock = SimulatedClock.after(state),
+): ObservedState {
+  const next = structuredClone(state) as DeepMutable<ObservedState>;
+  let roleCounter = Object.keys(next.roles).length;
+  for (const step of plan.steps) {
+    const { resource, payload } = step;
+    switch (resource.kind) {
+      case "iam-role": {
+        if (step.action === "delete") {
+          Reflect.deleteProperty(next.roles, resource.roleName);
+          break;
+        }
+        if (payload.type !== "role") throw new Error(`${step.id}: payload ${payload.type}`);
+        const existing = next.roles[resource.roleName];
+        if (existing === undefined || existing === null) {
+          roleCounter += 1;
+          next.roles[resource.roleName] = {
+            name: resource.roleName,
+            arn: `arn:aws:iam::${plan.accountId}:role/${resource.roleName}`,
+            roleId: `AROASIMULATED${roleCounter}`,
+            path: "/",
+            trustPolicy: structuredClone(payload.trustPolicy) as DeepMutable<PolicyDocument>,
+            tags: payload.tags.map((t) => ({ ...t })),
+            createDate: clock.now(),
+            inlinePolicies: {},
+          };
+        } else {
+          existing.trustPolicy = structuredClone(payload.trustPolicy) as DeepMutable<PolicyDocument>;
+          for (const tag of payload.tags) {
+            const current = existing.tags.find((t) => t.Key === tag.Key);
+            if (current === undefined) existing.tags.push({ ...tag });
+            else current.Value = tag.Value;
+          }
+        }
+        break;
+      }
+      case "iam-role-policy": {
+        const role = next.roles[resource.roleName];
+        if (role === undefined || role === null) throw new Error(`${step.id}: no role`);
+        if (step.action === "delete") Reflect.deleteProperty(role.inlinePolicies, resource.policyName);
+        else if (payload.type === "policy")
+          role.inlinePolicies[resource.policyName] = structuredClone(
+            payload.document,
+          ) as DeepMutable<PolicyDocument>;
+        else throw new Error(`${step.id}: payload ${payload.type}`);
+        break;
+      }
+      case "iam-group-policy": {
+        const group = next.groups[resource.groupName];
+        if (group === undefined || !group.exists) throw new Error(`${step.id}: no group`);
+        if (step.action === "delete") Reflect.deleteProperty(group.policies, resource.policyName);
+        else if (payload.type === "policy")
+          group.policies[resource.policyName] = structuredClone(
+            payload.document,
+          ) as DeepMutable<PolicyDocument>;
+        else throw new Error(`${step.id}: payload ${payload.type}`);
+        break;
+      }
+      case "aws-auth": {
+        if (payload.type !== "aws-auth") throw new Error(`${step.id}: payload ${payload.type}`);
+        const c = clusterOf(next, resource.cluster);
+        if (c.awsAuth === undefined) {
+          const created = updateMapRoles(undefined, payload.desired, payload.owned);
+          if (!created.ok) throw new Error(`${step.id}: ${JSON.stringify(created.diagnostics)}`);
+          c.awsAuth = { data: { mapRoles: created.value.text }, resourceVersion: "1" };
+        } else {
+          const updated = updateAwsAuthData(c.awsAuth.data, payload.desired, payload.owned);
+          if (!updated.ok) throw new Error(`${step.id}: ${JSON.stringify(updated.diagnostics)}`);
+          c.awsAuth = {
+            data: updated.value.data,
+            resourceVersion: String(Number(c.awsAuth.resourceVersion) + 1),
+          };
+        }
+        break;
+      }
+      case "access-entry": {
+        const c = clusterOf(next, resource.cluster);
+        const index = c.accessEntries.findIndex(
+          (e) => e.principalArn.toLowerCase() === resource.principalArn.toLowerCase(),
+        );
+        if (step.action === "delete" || step.action === "replace") {
+          if (index >= 0) c.accessEntries.splice(index, 1);
+          if (step.action === "delete") break;
+        }
+        if (payload.type !== "access-entry") throw new Error(`${step.id}: payload ${payload.type}`);
+        const existing = c.accessEntries.find(
+          (e) => e.principalArn.toLowerCase() === resource.principalArn.toLowerCase(),
+        );
+        if (step.action === "update" && existing !== undefined) {
+          existing.kubernetesGroups = [...payload.kubernetesGroups];
+          existing.username = payload.username;
+          break;
+        }
+        const role = next.roles[resource.principalArn.slice(resource.principalArn.lastIndexOf("/") + 1)];
+        const entry: DeepMutable<ObservedAccessEntryState> = {
+          principalArn: resource.principalArn,
+          type: "STANDARD",
+          kubernetesGroups: [...payload.kubernetesGroups],
+          username: payload.username,
+          tags: { ...payload.tags, ...(role ? { [ROLE_ID_TAG_KEY]: role.roleId } : {}) },
+          createdAt: clock.now(),
+          policies: [],
+        };
+        c.accessEntries.push(entry);
+        break;
+      }
+      case "access-policy": {
+        const c = clusterOf(next, resource.cluster);
+        const entry = c.accessEntries.find(
+          (e) => e.principalArn.toLowerCase() === resource.principalArn.toLowerCase(),
+        );
+        if (entry === undefined) throw new Error(`${step.id}: no access entry`);
+        entry.policies = entry.policies.filter((p) => p.policyArn !== resource.policyArn);
+        if (step.action !== "delete") {
+          if (payload.type !== "access-policy") throw new Error(`${step.id}: payload ${payload.type}`);
+          entry.policies.push({
+            policyArn: resource.policyArn,
+            accessScope: structuredClone(payload.accessScope) as DeepMutable<typeof payload.accessScope>,
+          });
+        }
+        break;
+      }
+      case "rbac": {
+        const c = clusterOf(next, resource.cluster);
+        const key = `${resource.objectKind}/${resource.namespace ?? ""}/${resource.name}`;
+        c.managedRbac = c.managedRbac.filter((o) => rbacKey(o) !== key);
+        if (step.action !== "delete") {
+          if (payload.type !== "rbac") throw new Error(`${step.id}: payload ${payload.type}`);
+          c.managedRbac.push(structuredClone(payload.object) as DeepMutable<RbacObject>);
+        }
+        break;
+      }
+    }
+  }
+  return next;
+}
+
+function clusterOf(state: DeepMutable<ObservedState>, name: string): DeepMutable<ObservedClusterState> {
+  const c = state.clusters[name];
+  if (c === undefined) throw new Error(`no cluster ${name}`);
+  return c;
+}
+
+/**
+ * Two clusters: `dev` authenticates through aws-auth, `prod` through access entries.
+ * rnd administers dev; payments edits two namespaces on dev and reads logs (custom role)
+ * in one namespace on prod; support views both clusters and needs MFA.
+ */
+export const TWO_CLUSTERS_YAML = `apiVersion: eksgate.dev/v1alpha1
+kind: AccessConfig
+accountId: "${ACCOUNT}"
+clusters:
+  - name: dev
+    region: us-east-2
+    authentication: aws-auth
+  - name: prod
+    region: eu-west-1
+    authentication: access-entries
+teams:
+  - name: rnd
+    iamGroup: dev.rnd.group
+    access:
+      - cluster: dev
+        clusterRole: cluster-admin
+        allowClusterAdmin: true
+  - name: payments
+    iamGroup: payments-devs
+    access:
+      - cluster: dev
+        clusterRole: edit
+        namespaces: [payments, payments-staging]
+      - cluster: prod
+        clusterRole: log-reader
+        namespaces: [payments]
+  - name: support
+    iamGroup: support
+    requireMfa: true
+    access:
+      - cluster: dev
+        clusterRole: view
+      - cluster: prod
+        clusterRole: view
+customRoles:
+  - name: log-reader
+    rules:
+      - apiGroups: [""]
+        resources: [pods, pods/log]
+        verbs: [get, list, watch]
+`;
+
+/** The live modes that fit TWO_CLUSTERS_YAML. */
+export const TWO_CLUSTERS_MODES = { dev: "CONFIG_MAP", prod: "API" } as const;
