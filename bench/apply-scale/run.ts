@@ -70,6 +70,7 @@ interface SizeResult {
   readonly steps: number;
   readonly applyMs: number;
   readonly noopPlanMs: number;
+  readonly destroyMs: number;
   readonly applyCalls: Record<string, number>;
   readonly noopCalls: Record<string, number>;
   readonly awsAuthWritesPerCluster: number;
@@ -145,13 +146,14 @@ async function main(): Promise<void> {
       const run = async (
         label: string,
         apply: boolean,
+        destroy = false,
       ): Promise<{ ms: number; calls: Record<string, number>; plan: Plan }> => {
         const wiring = wireEngine(
           { kubeconfig: kubeconfigFile, backupDir: join(work, "backups"), region: REGION },
           () => undefined,
         );
         const started = performance.now();
-        const planned = await makePlan(config, "bench.yaml", scope, wiring.deps);
+        const planned = await makePlan(config, "bench.yaml", { ...scope, destroy }, wiring.deps);
         if (!planned.ok) throw new Error(`${label}: ${JSON.stringify(planned.diagnostics.slice(0, 3))}`);
         const plan = planned.value.plan;
         if (apply) {
@@ -174,6 +176,11 @@ async function main(): Promise<void> {
       process.stderr.write(`size ${teams}: no-op plan...\n`);
       const noop = await run("no-op plan", false);
       if (noop.plan.steps.length !== 0) throw new Error(`no-op plan has ${noop.plan.steps.length} steps`);
+      // Leave nothing behind for the next size: destroy, then check nothing is left to do.
+      process.stderr.write(`size ${teams}: destroy...\n`);
+      const destroyed = await run("destroy", true, true);
+      const after = await run("after destroy", false, true);
+      if (after.plan.steps.length !== 0) throw new Error(`destroy left ${after.plan.steps.length} steps`);
       const awsCalls = sum(first.calls, (k) => !k.startsWith("kube "));
       results.push({
         teams,
@@ -181,11 +188,11 @@ async function main(): Promise<void> {
         steps: first.plan.steps.length,
         applyMs: Math.round(first.ms),
         noopPlanMs: Math.round(noop.ms),
+        destroyMs: Math.round(destroyed.ms),
         applyCalls: first.calls,
         noopCalls: noop.calls,
         awsAuthWritesPerCluster:
-          sum(first.calls, (k) => k === "kube update configmaps" || k === "kube create configmaps") /
-          CLUSTERS,
+          sum(first.calls, (k) => /^kube (create|update|patch) configmaps$/.test(k)) / CLUSTERS,
         noopWrites: sum(noop.calls, (k) => WRITE_OPERATION.test(k)),
         awsCallsPerTeam: Math.round((awsCalls / teams) * 100) / 100,
       });
