@@ -130,7 +130,13 @@ export async function observe(
     const accessEntries: ObservedAccessEntryState[] = [];
     if (mode !== "CONFIG_MAP") {
       const principals = await eks.listAccessEntries(cluster.name);
-      for (const principal of principals.filter((p) => ourArns.has(p.toLowerCase()))) {
+      // eksgate's roles, and entries of roles named like eksgate's default (eksgate-<team>):
+      // those may be left over from a team whose role is already gone; the planner deletes
+      // them only when they carry eksgate's tag.
+      const candidates = principals.filter(
+        (p) => ourArns.has(p.toLowerCase()) || /:role\/eksgate-[^/]+$/.test(p),
+      );
+      for (const principal of candidates) {
         const entry = await eks.describeAccessEntry(cluster.name, principal);
         if (entry === undefined) continue;
         const policies = await eks.listAssociatedAccessPolicies(cluster.name, principal);
