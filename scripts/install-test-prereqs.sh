@@ -17,4 +17,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 1
 fi
 
+# Headless Chromium renders the audit report in its test (Debian's package).
+if ! command -v chromium >/dev/null; then
+  echo "installing Debian's chromium for the audit report test..."
+  if [ "$(id -u)" = "0" ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ||
+      { echo "could not install chromium: apt-get install chromium" >&2; exit 1; }
+  else
+    echo "The audit report test needs Chromium: sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+
 npm run --silent test:env:build
