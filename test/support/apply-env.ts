@@ -108,7 +108,8 @@ async function startRecordingProxy(target: string): Promise<RecordingProxy> {
           port: upstream.port,
           method: req.method,
           path: req.url,
-          headers: { ...req.headers, host: upstream.host },
+          // The Host header is part of the SigV4 signature: forward it as signed.
+          headers: req.headers,
         },
         (up) => {
           calls.push({ action, status: up.statusCode ?? 0 });
