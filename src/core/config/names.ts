@@ -2,6 +2,7 @@
  * Name rules shared by the config checks: what IAM and Kubernetes accept, and a
  * "did you mean" for misspelt references.
  */
+import { RESERVED_USERNAME_PREFIXES } from "../model/access-entry.js";
 
 /** IAM role, group and policy names: letters, digits and `+=,.@_-`. */
 export const IAM_NAME = /^[\w+=,.@-]+$/;
@@ -25,12 +26,10 @@ export const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9._-]{0,99}$/;
 
 export const ACCOUNT_ID = /^\d{12}$/;
 
-/** Kubernetes group and user names that belong to the system and must not be handed out. */
-export const RESERVED_KUBERNETES_PREFIXES = ["system:", "eks:", "aws:", "amazon:", "iam:"] as const;
-
+/** The prefix of a Kubernetes group or user name that EKS reserves, if it has one. */
 export function reservedPrefix(name: string): string | undefined {
   const lower = name.toLowerCase();
-  return RESERVED_KUBERNETES_PREFIXES.find((p) => lower.startsWith(p));
+  return RESERVED_USERNAME_PREFIXES.find((p) => lower.startsWith(p));
 }
 
 /** Levenshtein distance, small inputs only. */

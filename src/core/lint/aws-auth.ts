@@ -3,6 +3,8 @@
  * cluster do something other than what its author probably meant. Pure: the CLI reads
  * the file and prints the diagnostics.
  */
+import { RESERVED_USERNAME_PREFIXES } from "../model/access-entry.js";
+import { editDistance } from "../config/names.js";
 import { sortDiagnostics, type Diagnostic, type SourcePosition } from "../diagnostics.js";
 import { parsePrincipalArn } from "../model/arn.js";
 import {
@@ -25,7 +27,6 @@ export const AWS_AUTH_LINT_CODES: readonly AwsAuthCodeInfo[] = AWS_AUTH_CODE_TAB
 );
 
 /** Username prefixes reserved for Kubernetes and AWS components. */
-export const RESERVED_USERNAME_PREFIXES = ["system:", "eks:", "aws:", "amazon:", "iam:"] as const;
 
 export interface AwsAuthLintReport {
   readonly diagnostics: Diagnostic[];
@@ -33,20 +34,6 @@ export interface AwsAuthLintReport {
 
 function show(value: unknown): string {
   return typeof value === "string" ? value : value === undefined ? "nothing" : JSON.stringify(value);
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length] ?? 0;
 }
 
 export function lintAwsAuth(manifestText: string, fileName: string): AwsAuthLintReport {
@@ -106,7 +93,9 @@ export function lintAwsAuth(manifestText: string, fileName: string): AwsAuthLint
   }
   for (const key of Object.keys(m.data)) {
     if ((AWS_AUTH_KEYS as readonly string[]).includes(key)) continue;
-    const near = AWS_AUTH_KEYS.find((k) => k.toLowerCase() === key.toLowerCase() || levenshtein(k, key) <= 2);
+    const near = AWS_AUTH_KEYS.find(
+      (k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2,
+    );
     if (near !== undefined) {
       const value = m.data[key];
       push(
