@@ -15,7 +15,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSy
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
 import {
@@ -321,6 +321,9 @@ export async function startApplyEnv(): Promise<ApplyEnv> {
       await proxy.stop();
       await moto.stop();
       rmSync(dir, { recursive: true, force: true });
+      // The private build goes too; the next environment builds again from the tree.
+      rmSync(dirname(cli), { recursive: true, force: true });
+      built = undefined;
     },
   };
 }
