@@ -190,15 +190,23 @@ Exit code 1 when there are errors (the authenticator would drop or never match e
     .option("--role-arn <arn>", "without a config: the team role to assume")
     .option("--group <name>", "IAM group named in access-denied messages (default: the team's)")
     .addOption(
-      new Option("--exec <form>", "credential command in the kubeconfig").choices(["eksgate", "aws"]).default("eksgate"),
+      new Option("--exec <form>", "credential command in the kubeconfig")
+        .choices(["eksgate", "aws"])
+        .default("eksgate"),
     )
     .option("--profile-name <name>", "--exec aws: the AWS config profile to use (default: eksgate-<team>)")
     .option("--write-aws-profile", "--exec aws: add that profile to the AWS config file if it is missing")
-    .option("--source-profile <name>", "--exec aws: profile with your own credentials (default: AWS_PROFILE or default)")
+    .option(
+      "--source-profile <name>",
+      "--exec aws: profile with your own credentials (default: AWS_PROFILE or default)",
+    )
     .option("--session-name <name>", "--exec aws: role session name (default: your IAM user name)")
     .option("--set-context", "make the context the current one")
     .option("--alias <name>", "name of the context and user (default: the cluster ARN)")
-    .option("--kubeconfig <file>", "kubeconfig to change (default: first file in KUBECONFIG, or ~/.kube/config)")
+    .option(
+      "--kubeconfig <file>",
+      "kubeconfig to change (default: first file in KUBECONFIG, or ~/.kube/config)",
+    )
     .option("--profile <name>", "AWS profile for DescribeCluster (default: the standard credential chain)")
     .option("--dry-run", "show what would change, write nothing")
     .option("--json", "print what was (or would be) written as JSON")
