@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from "commander";
 import type { Terminal } from "../terminal.js";
+import type { AuditCliOptions } from "./audit.js";
 import type { CanICliOptions } from "./can-i.js";
 import type { ExplainCliOptions } from "./explain.js";
 import type { SnapshotCliOptions } from "./snapshot.js";
@@ -162,5 +163,29 @@ ${LIVE_NOTE}`,
     .action(async (principal: string, verb: string, resource: string, options: CanICliOptions) => {
       const { canICommand } = await import("./can-i.js");
       setExit(await canICommand(principal, verb, resource, options, term));
+    });
+
+  inputOptions(
+    program
+      .command("audit")
+      .description("list risky or broken access (findings with severity and code); optionally an HTML report")
+      .option("--cluster <name>", "only this cluster")
+      .option("--json", "print JSON")
+      .option("--html <file>", "also write a self-contained HTML report with the access graph"),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eksgate audit --snapshot snap/
+  eksgate audit --snapshot snap/ --cluster prod --html report.html
+  eksgate audit --snapshot snap/ --json
+
+Exit code 1 when any finding is an error (or on bad input), 0 otherwise. Codes: docs/audit.md.
+${LIVE_NOTE}`,
+    )
+    .action(async (options: AuditCliOptions) => {
+      const { auditCommand } = await import("./audit.js");
+      setExit(await auditCommand(options, term));
     });
 }

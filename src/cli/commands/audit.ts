@@ -1,0 +1,79 @@
+/**
+ * `eksgate audit [--snapshot DIR] [--cluster NAME] [--json] [--html FILE]`: findings with
+ * severity and code, grouped by severity; exit 1 when any finding is an error.
+ */
+import { writeFile } from "node:fs/promises";
+import { readSnapshotDir } from "../../adapters/fs/snapshot-dir.js";
+import { accessGraphs, auditSnapshot } from "../../core/evaluate/audit/index.js";
+import { parseSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
+import { ExitCode, type Terminal } from "../terminal.js";
+import { auditHtml } from "../views/audit-html.js";
+import { auditJson, auditText } from "../views/audit.js";
+import { renderDiagnostics } from "../views/diagnostics.js";
+import { checkCluster, type AuditOutputOptions } from "./can-i.js";
+import { cliError, collectLive, type AccessInputOptions } from "./snapshot.js";
+
+/** The HTML report could not be written (docs/audit.md). */
+const HTML_WRITE_CODE = "AUD008";
+
+export interface AuditCliOptions extends AccessInputOptions, AuditOutputOptions {
+  readonly cluster?: string;
+  readonly html?: string;
+}
+
+export async function auditCommand(options: AuditCliOptions, term: Terminal): Promise<number> {
+  let files: readonly SnapshotFile[];
+  if (options.snapshot !== undefined) {
+    const read = await readSnapshotDir(options.snapshot);
+    if (!read.ok) {
+      term.err(renderDiagnostics(read.diagnostics, term));
+      return ExitCode.error;
+    }
+    files = read.value;
+  } else {
+    const live = await collectLive(options, options.cluster === undefined ? [] : [options.cluster], term);
+    if (live === undefined) return ExitCode.error;
+    files = live.files;
+  }
+  const parsed = parseSnapshot(files);
+  const shown = parsed.diagnostics.filter((d) => d.severity !== "info");
+  if (shown.length > 0) term.err(renderDiagnostics(shown, term));
+  const snapshot = parsed.snapshot;
+  const unknownCluster = checkCluster(snapshot, options.cluster);
+  if (unknownCluster !== undefined) {
+    term.err(renderDiagnostics([unknownCluster], term));
+    return ExitCode.error;
+  }
+  const clusters = options.cluster === undefined ? undefined : [options.cluster];
+  const report = auditSnapshot({ snapshot, files, ...(clusters !== undefined ? { clusters } : {}) });
+  if (options.html !== undefined) {
+    const graphs = accessGraphs(snapshot, clusters);
+    try {
+      await writeFile(
+        options.html,
+        auditHtml(report, graphs, { source: options.snapshot ?? "live collection" }),
+        "utf8",
+      );
+    } catch (error) {
+      term.err(
+        renderDiagnostics(
+          [
+            cliError(
+              HTML_WRITE_CODE,
+              `could not write ${options.html}: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          ],
+          term,
+        ),
+      );
+      return ExitCode.error;
+    }
+  }
+  if (options.json === true || options.output === "json") {
+    term.out(`${JSON.stringify(auditJson(report), null, 2)}\n`);
+  } else {
+    term.out(auditText(report, term));
+    if (options.html !== undefined) term.out(`wrote ${options.html}\n`);
+  }
+  return report.counts.error > 0 ? ExitCode.error : ExitCode.ok;
+}
