@@ -36,7 +36,7 @@ describe("kubeconfig entries (golden)", () => {
 });
 
 describe("eksgateExecUser", () => {
-  it("runs `eksgate token` with cluster, region and role, v1 and never interactive, named after the cluster ARN", () => {
+  it("runs `eksgate token` with cluster, region, role and group, v1 and never interactive, named after the cluster ARN", () => {
     const t = team("rnd");
     expect(eksgateExecUser(t, DEV)).toEqual({
       name: "arn:aws:eks:us-east-2:123456789123:cluster/dev.my-eks-cluster",
@@ -52,6 +52,8 @@ describe("eksgateExecUser", () => {
             "us-east-2",
             "--role-arn",
             "arn:aws:iam::123456789123:role/eksgate-rnd",
+            "--group",
+            t.iamGroup,
           ],
           interactiveMode: "Never",
         },

@@ -41,16 +41,13 @@ export function teamKubeconfigEntries(
     if (options.profileName === undefined) throw new Error("the aws exec form needs a profile name");
     user = awsCliExecUser(cluster, options.profileName, names);
   } else {
-    const base = eksgateExecUser({ ...asTeam(team) }, cluster, names);
-    const args =
-      team.iamGroup !== undefined ? [...base.user.exec.args, "--group", team.iamGroup] : base.user.exec.args;
+    const base = eksgateExecUser(team, cluster, names);
     user = {
       name: base.name,
       user: {
         exec: {
           ...base.user.exec,
           ...(options.command !== undefined ? { command: options.command } : {}),
-          args,
         },
       },
     };
@@ -59,21 +56,5 @@ export function teamKubeconfigEntries(
     cluster: kubeconfigCluster(cluster, endpoint.server, endpoint.certificateAuthorityData),
     user,
     context: kubeconfigContext(cluster, names),
-  };
-}
-
-// eksgateExecUser only reads the role ARN; the rest of Team is not needed for the entry.
-function asTeam(team: TeamIdentity): Team {
-  return {
-    name: team.name,
-    iamGroup: team.iamGroup ?? "",
-    sessionName: "caller",
-    requireMfa: false,
-    access: [],
-    roleName: team.roleArn.split("/").pop() ?? "",
-    roleArn: team.roleArn,
-    kubernetesGroup: "",
-    kubernetesUsername: "",
-    systemMasters: false,
   };
 }

@@ -71,7 +71,7 @@ export const AWS_CLI_COMMAND = "aws";
 
 /** The user entry running `eksgate token` for a team on a cluster. */
 export function eksgateExecUser(
-  team: Team,
+  team: { readonly roleArn: string; readonly iamGroup?: string },
   cluster: Cluster,
   options: KubeconfigNameOptions = {},
 ): NamedUser {
@@ -89,6 +89,8 @@ export function eksgateExecUser(
           cluster.region,
           "--role-arn",
           team.roleArn,
+          // Named in the error when the caller may not assume the role.
+          ...(team.iamGroup !== undefined && team.iamGroup !== "" ? ["--group", team.iamGroup] : []),
         ],
         interactiveMode: "Never",
       },
