@@ -29,4 +29,4 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 
-npm run --silent test:env:build
+npm run --silent test:env:build -- --with-aws-iam-authenticator
