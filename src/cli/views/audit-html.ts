@@ -26,8 +26,8 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, "&#39;");
 }
 
-const COLUMN_WIDTH = 270;
-const NODE_WIDTH = 220;
+const COLUMN_WIDTH = 255;
+const NODE_WIDTH = 215;
 const NODE_HEIGHT = 30;
 const ROW_GAP = 14;
 const TOP = 40;
