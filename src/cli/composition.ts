@@ -13,6 +13,7 @@ import { resolveKubeConnection } from "../adapters/kube/connection.js";
 import { createKubePort } from "../adapters/kube/kube-port.js";
 import { defaultBackupDir, fileBackupStore } from "../adapters/fs/backups.js";
 import { PortError } from "../ports/errors.js";
+import { signToken } from "../token/bearer-token.js";
 
 export interface ConnectionOptions {
   readonly profile?: string;
@@ -28,6 +29,32 @@ export interface Wiring {
   calls(): Record<string, number>;
 }
 
+/** Signs EKS bearer tokens for one cluster, reusing each for 10 of its 15 minutes. */
+function clusterTokenProvider(
+  clusterName: string,
+  region: string,
+  credentials: ReturnType<typeof standardCredentials>,
+): () => Promise<string> {
+  let cached: { token: string; until: number } | undefined;
+  return async () => {
+    const now = Date.now();
+    if (cached !== undefined && cached.until > now) return cached.token;
+    const identity = typeof credentials === "function" ? await credentials() : credentials;
+    const token = signToken(
+      {
+        accessKeyId: identity.accessKeyId,
+        secretAccessKey: identity.secretAccessKey,
+        ...(identity.sessionToken !== undefined ? { sessionToken: identity.sessionToken } : {}),
+      },
+      clusterName,
+      region,
+      now,
+    );
+    cached = { token, until: now + 10 * 60_000 };
+    return token;
+  };
+}
+
 export function wireEngine(options: ConnectionOptions, events: EventSink): Wiring {
   const credentials = standardCredentials(options.profile);
   const profile = options.profile !== undefined ? { profile: options.profile } : {};
@@ -41,6 +68,9 @@ export function wireEngine(options: ConnectionOptions, events: EventSink): Wirin
     kube: async (cluster, described): Promise<KubePort> => {
       const connection = await resolveKubeConnection({
         ...(options.kubeconfig !== undefined ? { kubeconfigPath: options.kubeconfig } : {}),
+        // With no kubeconfig context for the cluster, connect to the endpoint from
+        // DescribeCluster with an EKS token signed by the identity running eksgate.
+        tokenProvider: clusterTokenProvider(cluster.name, cluster.region, credentials),
         cluster: {
           name: cluster.name,
           arn: described.arn,
