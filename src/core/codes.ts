@@ -64,6 +64,12 @@ export const EKSGATE_CODES: readonly CodeInfo[] = [
   { code: "EG135", area: "config", title: "Warning: no clusters, or a team with no access." },
   { code: "EG136", area: "config", title: "The IAM group ARN belongs to another account." },
   { code: "EG137", area: "config", title: "Warning: cluster-admin bound inside namespaces." },
+  {
+    code: "EG138",
+    area: "config",
+    title: "An access names both or neither of clusterRole and accessPolicy.",
+  },
+  { code: "EG139", area: "config", title: "accessPolicy on a cluster configured for aws-auth." },
   { code: "EG140", area: "cli", title: "--cluster or --team names something the config does not define." },
   {
     code: "EG201",
@@ -76,6 +82,11 @@ export const EKSGATE_CODES: readonly CodeInfo[] = [
     code: "EG211",
     area: "plan",
     title: "The config's authentication does not fit the cluster's authentication mode.",
+  },
+  {
+    code: "EG212",
+    area: "plan",
+    title: "A team asks for an access policy on a cluster that authenticates through aws-auth.",
   },
   {
     code: "EG213",

@@ -28,7 +28,7 @@ describe("identity mappings (golden)", () => {
     const teams = [...config.teams, team("breakglass", { systemMasters: true })];
     const out = {
       mapRoles: teams.map(teamAwsAuthMapping),
-      accessEntries: teams.map(teamAccessEntry),
+      accessEntries: teams.map((t) => teamAccessEntry(t)),
     };
     expectGolden("identity/mappings.json", `${JSON.stringify(out, null, 2)}\n`);
   });

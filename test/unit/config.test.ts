@@ -323,3 +323,53 @@ describe("config: JSON Schema", () => {
     expect(readFileSync("schema/eksgate.schema.json", "utf8")).toBe(accessConfigJsonSchemaText());
   });
 });
+
+describe("config: access policies", () => {
+  const policyBody = (access: string, auth = "access-entries"): string =>
+    header +
+    `clusters:
+  - name: prod
+    region: us-east-2
+    authentication: ${auth}
+teams:
+  - name: ops
+    iamGroup: ops
+    access:
+${access}`;
+
+  it("accepts an access policy with a namespace wildcard on an access-entries cluster", () => {
+    const result = parseAccessConfig(
+      "f",
+      policyBody("      - cluster: prod\n        accessPolicy: edit\n        namespaces: [dev-*, shared]\n"),
+    );
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ok && result.value.teams[0]?.access[0]).toEqual({
+      cluster: "prod",
+      accessPolicy: "edit",
+      namespaces: ["dev-*", "shared"],
+      allowClusterAdmin: false,
+    });
+  });
+
+  it("both or neither of clusterRole and accessPolicy is EG138", () => {
+    expect(only(policyBody("      - cluster: prod\n        namespaces: [a]\n"), "EG138").summary).toContain(
+      "neither",
+    );
+    expect(
+      only(
+        policyBody("      - cluster: prod\n        clusterRole: view\n        accessPolicy: view\n"),
+        "EG138",
+      ).summary,
+    ).toContain("both");
+  });
+
+  it("an access policy on an aws-auth cluster is EG139", () => {
+    const d = only(policyBody("      - cluster: prod\n        accessPolicy: view\n", "aws-auth"), "EG139");
+    expect(d.path).toBe("teams[0].access[0].accessPolicy");
+  });
+
+  it("the cluster-admin access policy needs allowClusterAdmin (EG122)", () => {
+    const d = only(policyBody("      - cluster: prod\n        accessPolicy: cluster-admin\n"), "EG122");
+    expect(d.path).toBe("teams[0].access[0].accessPolicy");
+  });
+});

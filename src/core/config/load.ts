@@ -303,7 +303,8 @@ function normalize(raw: RawAccessConfig): AccessConfig {
     const kubernetesGroup = t.kubernetesGroup ?? defaultKubernetesGroup(t.name);
     const access: TeamAccess[] = t.access.map((a) => ({
       cluster: a.cluster,
-      clusterRole: a.clusterRole,
+      ...(a.clusterRole !== undefined ? { clusterRole: a.clusterRole } : {}),
+      ...(a.accessPolicy !== undefined ? { accessPolicy: a.accessPolicy } : {}),
       namespaces: [...new Set(a.namespaces ?? [])],
       allowClusterAdmin: a.allowClusterAdmin ?? false,
     }));

@@ -245,7 +245,26 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
             : "Define the cluster under clusters: first.",
         );
       }
-      if (!knownRoles.includes(access.clusterRole)) {
+      const clusterMode = raw.clusters.find((c) => c.name === access.cluster)?.authentication ?? "auto";
+      if ((access.clusterRole === undefined) === (access.accessPolicy === undefined)) {
+        report(
+          "EG138",
+          accessPath,
+          access.clusterRole === undefined
+            ? "access names neither a clusterRole nor an accessPolicy"
+            : "access names both a clusterRole and an accessPolicy",
+          "Give exactly one: clusterRole (an RBAC binding) or accessPolicy (an EKS access policy, access-entries clusters only).",
+        );
+      }
+      if (access.accessPolicy !== undefined && clusterMode === "aws-auth") {
+        report(
+          "EG139",
+          [...accessPath, "accessPolicy"],
+          `cluster "${access.cluster}" authenticates through aws-auth, which has no access policies`,
+          "Use clusterRole for this cluster, or set its authentication to access-entries (or auto) once the cluster allows access entries.",
+        );
+      }
+      if (access.clusterRole !== undefined && !knownRoles.includes(access.clusterRole)) {
         const suggestion = didYouMean(access.clusterRole, knownRoles);
         report(
           "EG121",
@@ -256,17 +275,22 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
       }
       const custom = raw.customRoles?.find((r) => r.name === access.clusterRole);
       const powerful =
-        access.clusterRole === "cluster-admin" || (custom !== undefined && isClusterAdminLike(custom.rules));
+        access.clusterRole === "cluster-admin" ||
+        access.accessPolicy === "cluster-admin" ||
+        (custom !== undefined && isClusterAdminLike(custom.rules));
       if (powerful && access.allowClusterAdmin !== true) {
+        const field = access.accessPolicy !== undefined ? "accessPolicy" : "clusterRole";
         report(
           "EG122",
-          [...accessPath, "clusterRole"],
-          `"${access.clusterRole}" grants cluster-admin power and was not explicitly allowed`,
+          [...accessPath, field],
+          `"${access.clusterRole ?? access.accessPolicy ?? ""}" grants cluster-admin power and was not explicitly allowed`,
           "eksgate is least-privilege by default: add allowClusterAdmin: true to this access entry if that is intended, or use admin/edit/view.",
         );
       }
       (access.namespaces ?? []).forEach((ns, k) => {
-        if (!DNS1123_LABEL.test(ns) || ns.length > DNS1123_LABEL_MAX) {
+        // Access policy scopes may end in a wildcard (dev-*); RoleBindings need real names.
+        const name = access.accessPolicy !== undefined && ns.endsWith("*") ? `${ns.slice(0, -1)}x` : ns;
+        if (!DNS1123_LABEL.test(name) || ns.length > DNS1123_LABEL_MAX) {
           report(
             "EG124",
             [...accessPath, "namespaces", k],
@@ -293,7 +317,7 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
           "warning",
         );
       }
-      const key = `${access.cluster}\u0000${access.clusterRole}\u0000${(access.namespaces ?? []).join(",")}`;
+      const key = `${access.cluster}\u0000${access.clusterRole ?? `policy:${access.accessPolicy ?? ""}`}\u0000${(access.namespaces ?? []).join(",")}`;
       if (seen.has(key)) {
         report("EG126", accessPath, "this access entry repeats an earlier one", "Remove the repeat.");
       }

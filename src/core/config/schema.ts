@@ -23,7 +23,15 @@ const teamAccess = z.strictObject({
   cluster: z.string().describe("Name of a cluster from `clusters`."),
   clusterRole: z
     .string()
-    .describe("view | edit | admin | cluster-admin, or the name of one of `customRoles`."),
+    .optional()
+    .describe("view | edit | admin | cluster-admin, or the name of one of `customRoles` (bound with RBAC)."),
+  accessPolicy: z
+    .enum(["view", "edit", "admin", "admin-view", "cluster-admin"])
+    .optional()
+    .describe(
+      "Instead of clusterRole, on access-entries clusters: associate this EKS access policy with the team's access entry " +
+        "(scoped to namespaces when given).",
+    ),
   namespaces: z
     .array(z.string())
     .optional()

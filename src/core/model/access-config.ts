@@ -24,10 +24,23 @@ export interface Cluster {
 /** A built-in ClusterRole name or one of the config's custom roles. */
 export type BuiltInClusterRole = "view" | "edit" | "admin" | "cluster-admin";
 
+/**
+ * An EKS access policy granted through the team's access entry instead of an RBAC
+ * binding (access-entries clusters only): AmazonEKSViewPolicy, AmazonEKSEditPolicy,
+ * AmazonEKSAdminPolicy, AmazonEKSAdminViewPolicy, AmazonEKSClusterAdminPolicy.
+ */
+export type AccessPolicyChoice = "view" | "edit" | "admin" | "admin-view" | "cluster-admin";
+
 export interface TeamAccess {
   readonly cluster: string;
-  readonly clusterRole: string;
-  /** Empty: cluster-wide (ClusterRoleBinding). Otherwise one RoleBinding per namespace. */
+  /** The ClusterRole bound for the team; absent when the access is an access policy. */
+  readonly clusterRole?: string;
+  /** An EKS access policy instead of RBAC. Exactly one of clusterRole and accessPolicy is set. */
+  readonly accessPolicy?: AccessPolicyChoice;
+  /**
+   * Empty: cluster-wide (a ClusterRoleBinding, or cluster scope for an access policy).
+   * Otherwise one RoleBinding per namespace (or namespace scope).
+   */
   readonly namespaces: readonly string[];
   readonly allowClusterAdmin: boolean;
 }

@@ -4,7 +4,7 @@
  * team's username template and group; RBAC bindings on that group do the rest.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import type { Team } from "./access-config.js";
+import type { AccessPolicyChoice, Team } from "./access-config.js";
 
 /** One `mapRoles` entry as eksgate writes it (aws-auth-spec: rolearn, username, groups). */
 export interface AwsAuthRoleMapping {
@@ -80,20 +80,49 @@ function partitionOf(arn: string): string {
  * migration does too); its own group stays in `kubernetesGroups` so its RBAC bindings
  * still apply.
  */
-export function teamAccessEntry(team: Team): AccessEntrySpec {
+const ACCESS_POLICY_OF: Readonly<Record<AccessPolicyChoice, AccessPolicyName>> = {
+  view: "AmazonEKSViewPolicy",
+  edit: "AmazonEKSEditPolicy",
+  admin: "AmazonEKSAdminPolicy",
+  "admin-view": "AmazonEKSAdminViewPolicy",
+  "cluster-admin": "AmazonEKSClusterAdminPolicy",
+};
+
+/**
+ * The team's access entry on one cluster. Access policies come from the team's accesses
+ * on that cluster that name an `accessPolicy` (cluster scope, or the union of their
+ * namespaces), and from `systemMasters` (cluster-admin, cluster scope): access entries
+ * refuse `system:` groups, so that is how system:masters is expressed there.
+ */
+export function teamAccessEntry(team: Team, clusterName?: string): AccessEntrySpec {
+  const partition = partitionOf(team.roleArn);
+  const scopes = new Map<AccessPolicyName, Set<string> | "cluster">();
+  const grant = (name: AccessPolicyName, namespaces: readonly string[]): void => {
+    const current = scopes.get(name);
+    if (current === "cluster" || namespaces.length === 0) {
+      scopes.set(name, "cluster");
+      return;
+    }
+    scopes.set(name, new Set([...(current ?? []), ...namespaces]));
+  };
+  if (team.systemMasters) grant("AmazonEKSClusterAdminPolicy", []);
+  for (const access of team.access) {
+    if (access.accessPolicy !== undefined && (clusterName === undefined || access.cluster === clusterName)) {
+      grant(ACCESS_POLICY_OF[access.accessPolicy], access.namespaces);
+    }
+  }
   return {
     principalArn: team.roleArn,
     type: "STANDARD",
     kubernetesGroups: [team.kubernetesGroup],
     username: team.kubernetesUsername,
-    accessPolicies: team.systemMasters
-      ? [
-          {
-            policyArn: accessPolicyArn(partitionOf(team.roleArn), "AmazonEKSClusterAdminPolicy"),
-            accessScope: { type: "cluster" },
-          },
-        ]
-      : [],
+    accessPolicies: [...scopes.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, scope]) => ({
+        policyArn: accessPolicyArn(partition, name),
+        accessScope:
+          scope === "cluster" ? { type: "cluster" } : { type: "namespace", namespaces: [...scope].sort() },
+      })),
   };
 }
 

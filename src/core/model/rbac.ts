@@ -125,6 +125,8 @@ export function teamRbacBindings(team: Team, clusterName: string): readonly Rbac
   const out = new Map<string, RbacBinding>();
   for (const access of team.access) {
     if (access.cluster !== clusterName) continue;
+    // Access policies are granted through the access entry, not RBAC.
+    if (access.clusterRole === undefined) continue;
     const name = rbacBindingName(team.name, access.clusterRole);
     if (access.namespaces.length === 0) {
       const crb: ClusterRoleBinding = {
@@ -405,7 +407,9 @@ export function validateTeamRbac(team: Team, teamPath: string): Diagnostic[] {
   team.access.forEach((access, i) => {
     const accessPath = `${teamPath}.access[${i}]`;
     out.push(
-      ...validateRbacObjectName(rbacBindingName(team.name, access.clusterRole), `${accessPath}.clusterRole`),
+      ...(access.clusterRole !== undefined
+        ? validateRbacObjectName(rbacBindingName(team.name, access.clusterRole), `${accessPath}.clusterRole`)
+        : []),
     );
     access.namespaces.forEach((ns, j) => {
       out.push(...validateNamespaceName(ns, `${accessPath}.namespaces[${j}]`));

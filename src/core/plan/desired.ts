@@ -69,7 +69,7 @@ export function desiredState(config: AccessConfig, filter: DesiredStateFilter = 
         cluster,
         teams: reaching.map((t) => t.name),
         awsAuthMappings: reaching.map(teamAwsAuthMapping),
-        accessEntries: reaching.map(teamAccessEntry),
+        accessEntries: reaching.map((team) => teamAccessEntry(team, cluster.name)),
         rbacObjects: clusterRbacObjects(scoped, cluster.name),
       };
     }),

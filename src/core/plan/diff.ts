@@ -377,6 +377,18 @@ export function planChanges(input: PlanInput): Result<Plan> {
       ...managedRoles.filter((r) => teamInScope(tagValue(r.tags, TEAM_TAG_KEY) ?? "")).map((r) => r.arn),
     ]);
 
+    const policyTeams = desiredTeams.filter((t) =>
+      t.access.some((a) => a.cluster === cluster.name && a.accessPolicy !== undefined),
+    );
+    if (mode === "aws-auth" && policyTeams.length > 0) {
+      error(
+        "EG212",
+        `cluster ${cluster.name} authenticates through aws-auth (mode ${state.authenticationMode}), which has no access policies (team ${policyTeams.map((t) => t.name).join(", ")})`,
+        `Switch the cluster to API_AND_CONFIG_MAP (aws eks update-cluster-config --name ${cluster.name} --region ${cluster.region} --access-config authenticationMode=API_AND_CONFIG_MAP), or use clusterRole instead of accessPolicy.`,
+        `${clusterPath}.authentication`,
+      );
+      continue;
+    }
     if (mode === "aws-auth") {
       // Only entries eksgate may change go in: the writer refuses a desired entry it does not
       // own, and a --team plan must leave other teams' entries as they are.
@@ -670,7 +682,7 @@ function planAccessEntry(
   role: ObservedIamRole | null,
   add: AddStep,
 ): void {
-  const spec = teamAccessEntry(team);
+  const spec = teamAccessEntry(team, cluster.name);
   const entry = state.accessEntries.find((e) => e.principalArn.toLowerCase() === team.roleArn.toLowerCase());
   const resource: PlanResource = { kind: "access-entry", cluster: cluster.name, principalArn: team.roleArn };
   const tags = { [MANAGED_TAG_KEY]: MANAGED_BY_VALUE, [TEAM_TAG_KEY]: team.name };

@@ -14,7 +14,12 @@
 import { classifyPrincipalArn } from "../iam/arn.js";
 import { renderAwsAuthTemplate, matchAwsAuth } from "../../model/aws-auth.js";
 import { rolePathOf } from "../../model/arn.js";
-import type { AwsAuthAccount, AwsAuthMapping } from "../../model/aws-auth.js";
+import type {
+  AwsAuthAccount,
+  AwsAuthMapping,
+  AwsAuthMappings,
+  AwsAuthRoleMapping,
+} from "../../model/aws-auth.js";
 import { authenticatedIdentity, type AccessPolicyAssociation, type Identity } from "../rbac/index.js";
 import type { AccessEntryRecord, ClusterAccess, ClusterAuthenticationMode } from "../../snapshot/model.js";
 
@@ -367,14 +372,27 @@ export function mapPrincipal(cluster: ClusterAccess, caller: SessionCaller): Clu
   };
 }
 
+/** mapRoles entries whose rolearn has a role path, computed once per aws-auth (usually none). */
+const rolePathEntries = new WeakMap<AwsAuthMappings, readonly AwsAuthRoleMapping[]>();
+
+function entriesWithRolePath(mappings: AwsAuthMappings): readonly AwsAuthRoleMapping[] {
+  let hit = rolePathEntries.get(mappings);
+  if (hit === undefined) {
+    hit = mappings.effectiveRoles.filter((r) => r.rolearn !== "" && rolePathOf(r.rolearn) !== undefined);
+    rolePathEntries.set(mappings, hit);
+  }
+  return hit;
+}
+
 /** A note when aws-auth names this role with a role path (such an entry never matches). */
 function rolePathNote(principalArn: string, cluster: ClusterAccess): string | undefined {
   const kind = classifyPrincipalArn(principalArn);
   const name = kind.kind === "role" ? kind.name : kind.kind === "assumed-role" ? kind.roleName : undefined;
   if (name === undefined || kind.kind === "other") return undefined;
   const account = "account" in kind ? kind.account : "";
-  const withPath = cluster.awsAuth?.mappings.effectiveRoles.find((r) => {
-    if (r.rolearn === "" || rolePathOf(r.rolearn) === undefined) return false;
+  const mappings = cluster.awsAuth?.mappings;
+  if (mappings === undefined) return undefined;
+  const withPath = entriesWithRolePath(mappings).find((r) => {
     const k = classifyPrincipalArn(r.rolearn);
     return k.kind === "role" && k.account === account && k.name.toLowerCase() === name.toLowerCase();
   });
