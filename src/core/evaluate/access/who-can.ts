@@ -259,13 +259,25 @@ function clusterWhoCan(
       }
     }
     if (typeof role === "string") continue;
+    // A role that is not mapped, or whose mapping reaches nothing here whatever the
+    // session name, cannot lead any assumer to the request: skip the IAM evaluation.
+    // Only a session-dependent username can matter, and only if some User holds a grant.
+    if (!direct.mapped) continue;
+    const noUserHolders = idx.users.size === 0 && idx.impersonatingUsers.size === 0;
+    if (
+      grantPath(cluster, idx, direct, request) === undefined &&
+      !direct.groupsSessionDependent &&
+      (!direct.sessionDependent || noUserHolders)
+    ) {
+      continue;
+    }
     // Map once per distinct session name only when the mapping depends on it.
     const bySession = new Map<string, { mapping: MappedIdentity; hops: Hop[] } | undefined>();
     const viaSession = (sessionName: string, reason: string) => {
-      const key = direct.mapped && !direct.sessionDependent ? "" : sessionName;
+      const key = direct.sessionDependent ? sessionName : "";
       if (bySession.has(key)) return bySession.get(key);
       const m =
-        key === "" && direct.mapped
+        key === ""
           ? direct
           : mapPrincipal(cluster, { principalArn: roleArn, sessionName, sessionNameReason: reason });
       let result: { mapping: MappedIdentity; hops: Hop[] } | undefined;

@@ -79,6 +79,8 @@ export interface MappedIdentity {
   readonly accessPolicies: readonly AccessPolicyAssociation[];
   /** Whether the user name or a group depends on the session name. */
   readonly sessionDependent: boolean;
+  /** Whether a group depends on the session name (then RBAC group grants differ by person). */
+  readonly groupsSessionDependent: boolean;
   /** Things a reader should know (ignored access entries, unresolved templates, ...). */
   readonly notes: readonly string[];
   /** One line: how the mapping was made. */
@@ -232,6 +234,7 @@ function mapThroughEntry(
     identity: authenticatedIdentity({ user: username.value.text, groups, principalArn: entry.principalArn }),
     accessPolicies,
     sessionDependent: hasSessionTemplate(usernameTemplate) || groupTemplates.some(hasSessionTemplate),
+    groupsSessionDependent: groupTemplates.some(hasSessionTemplate),
     notes,
     why:
       `access entry for ${entry.principalArn} (${entry.source})` +
@@ -365,6 +368,7 @@ export function mapPrincipal(cluster: ClusterAccess, caller: SessionCaller): Clu
     identity: authenticatedIdentity({ user: m.username, groups: m.groups, principalArn: m.canonicalArn }),
     accessPolicies: [],
     sessionDependent: templates.some(hasSessionTemplate),
+    groupsSessionDependent: m.via === "mapAccounts" ? false : m.entry.groups.some(hasSessionTemplate),
     notes,
     why:
       `aws-auth ${whatMatched}` +
