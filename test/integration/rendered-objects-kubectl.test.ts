@@ -199,6 +199,8 @@ describe("rendered kubeconfig", () => {
       DEV.region,
       "--role-arn",
       t.roleArn,
+      "--group",
+      t.iamGroup,
     ]);
     expect(call.info.apiVersion).toBe("client.authentication.k8s.io/v1");
     expect(call.info.spec.interactive).toBe(false);
