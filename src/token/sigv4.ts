@@ -4,7 +4,7 @@
  * EKS bearer token, and form-encoded STS query requests (GetCallerIdentity, AssumeRole).
  *
  * Why our own instead of @smithy/signature-v4: importing that package costs more start-up
- * time than the whole cache-hit path is allowed to take (see docs/benchmarks-token.md).
+ * time than the whole cache-hit path is allowed to take (see docs/benchmarks.md).
  *
  * Reference: "Create a signed AWS API request" and "Authenticating requests: using query
  * parameters" in the AWS General Reference / IAM user guide.

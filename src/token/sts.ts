@@ -1,7 +1,7 @@
 /**
  * The two STS calls the plugin makes on a cache miss, as signed query-protocol POSTs over
  * node:http(s). Loaded only on a cache miss. The AWS SDK's STS client would do the same
- * but costs several times the start-up time of this module (docs/benchmarks-token.md).
+ * but costs several times the start-up time of this module (docs/benchmarks.md).
  *
  * The endpoint is `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else the regional
  * `https://sts.<region>.amazonaws.com` (what the SDK and awscli do).
