@@ -229,6 +229,7 @@ function clusterWhoCan(
   request: RequestAttributes,
   options: AccessWhoCanOptions,
   out: Collector,
+  assumersOf: (roleArn: string, includeRoles?: boolean) => ReturnType<typeof principalsThatCanAssume>,
 ): KubernetesHolder[] {
   const index = snapshot.iamIndex;
   const rbac = rbacWhoCan(cluster.rbac, request, {
@@ -288,7 +289,7 @@ function clusterWhoCan(
       bySession.set(key, result);
       return result;
     };
-    const assumers = principalsThatCanAssume(index, roleArn);
+    const assumers = assumersOf(roleArn);
     for (const c of assumers.principals) {
       if (c.principalType === "assumed-role") continue;
       const reason = candidateSessionReason(index, c);
@@ -306,7 +307,7 @@ function clusterWhoCan(
       });
       // Role chaining: users who can assume the calling role.
       if (c.principalType === "role" && (options.roleChaining ?? true)) {
-        for (const u of principalsThatCanAssume(index, c.principalArn, { includeRoles: false }).principals) {
+        for (const u of assumersOf(c.principalArn, false).principals) {
           if (u.principalType !== "user") continue;
           const first = callerHops(u);
           out.add("user", u.principalArn, lastSegment(u.principalArn), first.groups, {
@@ -384,9 +385,22 @@ export function whoCanAccess(
       p.paths.push(path);
     },
   };
+  // Who may assume a role is an IAM question: answer it once per query, not once per cluster.
+  const assumers = new Map<string, ReturnType<typeof principalsThatCanAssume>>();
+  const assumersOf = (roleArn: string, includeRoles = true): ReturnType<typeof principalsThatCanAssume> => {
+    const key = `${includeRoles ? "r" : "u"}|${roleArn}`;
+    let answer = assumers.get(key);
+    if (answer === undefined) {
+      answer = includeRoles
+        ? principalsThatCanAssume(snapshot.iamIndex, roleArn)
+        : principalsThatCanAssume(snapshot.iamIndex, roleArn, { includeRoles: false });
+      assumers.set(key, answer);
+    }
+    return answer;
+  };
   const kubernetesSubjects: KubernetesHolder[] = [];
   for (const cluster of clusters)
-    kubernetesSubjects.push(...clusterWhoCan(snapshot, cluster, request, options, collector));
+    kubernetesSubjects.push(...clusterWhoCan(snapshot, cluster, request, options, collector, assumersOf));
   const principals: WhoCanPrincipal[] = [...found.values()]
     .map((p) => ({
       arn: p.arn,
