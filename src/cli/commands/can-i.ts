@@ -43,6 +43,28 @@ export function checkCluster(snapshot: AccessSnapshot, cluster: string | undefin
   );
 }
 
+/**
+ * The snapshot for a command scoped to `--cluster` (collected for that cluster only when
+ * live), refusing a cluster the snapshot does not have. Prints problems.
+ */
+export async function loadSnapshotFor(
+  options: AccessInputOptions & { readonly cluster?: string },
+  term: Terminal,
+): Promise<AccessSnapshot | undefined> {
+  const snapshot = await loadAccessSnapshot(
+    options,
+    options.cluster === undefined ? [] : [options.cluster],
+    term,
+  );
+  if (snapshot === undefined) return undefined;
+  const unknownCluster = checkCluster(snapshot, options.cluster);
+  if (unknownCluster !== undefined) {
+    term.err(renderDiagnostics([unknownCluster], term));
+    return undefined;
+  }
+  return snapshot;
+}
+
 export interface RequestCliOptions {
   readonly namespace?: string;
   readonly subresource?: string;
@@ -90,17 +112,8 @@ export async function canICommand(
     term.err(renderDiagnostics(problems, term));
     return ExitCode.error;
   }
-  const snapshot = await loadAccessSnapshot(
-    options,
-    options.cluster === undefined ? [] : [options.cluster],
-    term,
-  );
+  const snapshot = await loadSnapshotFor(options, term);
   if (snapshot === undefined) return ExitCode.error;
-  const unknownCluster = checkCluster(snapshot, options.cluster);
-  if (unknownCluster !== undefined) {
-    term.err(renderDiagnostics([unknownCluster], term));
-    return ExitCode.error;
-  }
   const result = canI(snapshot, principalArn, request, {
     ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     ...(options.sessionName !== undefined ? { sessionName: options.sessionName } : {}),

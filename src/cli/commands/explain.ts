@@ -4,8 +4,8 @@ import { ExitCode, type Terminal } from "../terminal.js";
 import { mermaidGraph, dotGraph } from "../views/access-graph.js";
 import { explainJson, explainText } from "../views/access.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
-import { checkCluster, checkPrincipal, outputFormat, type AuditOutputOptions } from "./can-i.js";
-import { loadAccessSnapshot, type AccessInputOptions } from "./snapshot.js";
+import { checkPrincipal, loadSnapshotFor, outputFormat, type AuditOutputOptions } from "./can-i.js";
+import type { AccessInputOptions } from "./snapshot.js";
 
 export interface ExplainCliOptions extends AccessInputOptions, AuditOutputOptions {
   readonly cluster?: string;
@@ -22,17 +22,8 @@ export async function explainCommand(
     term.err(renderDiagnostics([bad], term));
     return ExitCode.error;
   }
-  const snapshot = await loadAccessSnapshot(
-    options,
-    options.cluster === undefined ? [] : [options.cluster],
-    term,
-  );
+  const snapshot = await loadSnapshotFor(options, term);
   if (snapshot === undefined) return ExitCode.error;
-  const unknownCluster = checkCluster(snapshot, options.cluster);
-  if (unknownCluster !== undefined) {
-    term.err(renderDiagnostics([unknownCluster], term));
-    return ExitCode.error;
-  }
   const result = explainPrincipal(snapshot, principalArn, {
     ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     ...(options.sessionName !== undefined ? { sessionName: options.sessionName } : {}),

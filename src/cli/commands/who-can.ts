@@ -5,13 +5,13 @@ import { dotGraph, mermaidGraph } from "../views/access-graph.js";
 import { whoCanJson, whoCanText } from "../views/access.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 import {
-  checkCluster,
+  loadSnapshotFor,
   outputFormat,
   requestFrom,
   type AuditOutputOptions,
   type RequestCliOptions,
 } from "./can-i.js";
-import { loadAccessSnapshot, type AccessInputOptions } from "./snapshot.js";
+import type { AccessInputOptions } from "./snapshot.js";
 
 export interface WhoCanCliOptions extends AccessInputOptions, AuditOutputOptions, RequestCliOptions {
   readonly cluster?: string;
@@ -30,17 +30,8 @@ export async function whoCanCommand(
     term.err(renderDiagnostics([request], term));
     return ExitCode.error;
   }
-  const snapshot = await loadAccessSnapshot(
-    options,
-    options.cluster === undefined ? [] : [options.cluster],
-    term,
-  );
+  const snapshot = await loadSnapshotFor(options, term);
   if (snapshot === undefined) return ExitCode.error;
-  const unknownCluster = checkCluster(snapshot, options.cluster);
-  if (unknownCluster !== undefined) {
-    term.err(renderDiagnostics([unknownCluster], term));
-    return ExitCode.error;
-  }
   const result = whoCanAccess(snapshot, request, {
     ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     includeImpersonation: options.impersonation ?? true,
