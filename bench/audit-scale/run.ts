@@ -302,6 +302,17 @@ function runChild(dir: string, users: number): Measured {
 }
 
 async function main(): Promise<void> {
+  const generateDir = option("generate");
+  if (generateDir !== undefined) {
+    generate(generateDir, {
+      users: flag("users", 10_000),
+      groups: flag("groups", 1_000),
+      roles: flag("roles", 3_000),
+      clusters: flag("clusters", 5),
+      bindings: flag("bindings", 3_000),
+    });
+    return;
+  }
   const measureDir = option("measure");
   if (measureDir !== undefined) {
     process.stdout.write(`${JSON.stringify(await measure(measureDir, flag("users", 10_000)))}\n`);

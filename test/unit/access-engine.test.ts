@@ -67,6 +67,49 @@ describe("snapshot fixture", () => {
     expect(p.snapshot.clusters[0]?.authenticationMode).toBe("CONFIG_MAP");
   });
 
+  it("reports broken YAML with the file, line and column, and keeps the rest of the snapshot", () => {
+    const p = parseSnapshot([
+      { path: "clusters/x/rbac.yaml", text: "apiVersion: v1\nkind: List\nitems:\n  - kind: Role\n - x\n" },
+      {
+        path: "clusters/x/namespaces.yaml",
+        text: "kind: List\nitems:\n  - {apiVersion: v1, kind: Namespace, metadata: {name: a}}\n",
+      },
+    ]);
+    const bad = p.diagnostics.find((d) => d.code === "SNAP004");
+    expect(bad?.summary).toMatch(/^clusters\/x\/rbac\.yaml:5:2 is not valid YAML: /);
+    expect(bad?.severity).toBe("error");
+    expect(p.snapshot.clusters[0]?.rbac.namespaces).toContain("a");
+  });
+
+  it("reads JSON (kubectl -o json) and multi-document YAML alike", () => {
+    const role = (name: string) => ({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name },
+      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }],
+    });
+    const asJson = parseSnapshot([
+      { path: "clusters/x/rbac.yaml", text: JSON.stringify({ kind: "List", items: [role("a"), role("b")] }) },
+    ]);
+    const asYaml = parseSnapshot([
+      {
+        path: "clusters/x/rbac.yaml",
+        text: "kind: ClusterRole\nmetadata: {name: a}\nrules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n---\n---\nkind: ClusterRole\nmetadata: {name: b}\n",
+      },
+    ]);
+    for (const p of [asJson, asYaml]) {
+      expect([...(p.snapshot.clusters[0]?.rbac.clusterRoles.keys() ?? [])].sort()).toEqual(["a", "b"]);
+    }
+  });
+
+  it("refuses a YAML file that expands aliases without bound", () => {
+    const anchors = Array.from({ length: 1200 }, () => "  - *a").join("\n");
+    const p = parseSnapshot([
+      { path: "clusters/x/rbac.yaml", text: `base: &a {kind: x}\nitems:\n${anchors}\n` },
+    ]);
+    expect(p.diagnostics.find((d) => d.code === "SNAP004")?.summary).toMatch(/alias/i);
+  });
+
   it("merges several pages of authorization details", () => {
     const page = (n: string) =>
       JSON.stringify({ UserDetailList: [{ UserName: n, Arn: user(n), GroupList: [] }], IsTruncated: true });

@@ -3,7 +3,7 @@
  * problem is a diagnostic; what can be read is kept. What the AWS CLI and kubectl print is
  * accepted as-is.
  */
-import { parseAllDocuments } from "yaml";
+import { loadAll, YAMLException } from "js-yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import {
   indexSnapshot,
@@ -87,27 +87,43 @@ function parseJson(file: SnapshotFile, diagnostics: Diagnostic[]): unknown {
   }
 }
 
-/** Parses YAML or JSON text (JSON is YAML) into its documents. */
+/** At most this many aliases per document: a snapshot from kubectl has none. */
+const MAX_ALIASES = 1000;
+
+/**
+ * Parses YAML or JSON text (JSON is YAML) into its documents. Snapshot files are large
+ * (thousands of RBAC objects) and need no source positions, so they are read with js-yaml,
+ * which builds plain values directly; JSON text takes JSON.parse. (The config and aws-auth
+ * readers use `yaml`, for positions and byte-preserving writes.)
+ */
 function parseDocuments(file: SnapshotFile, diagnostics: Diagnostic[]): unknown[] {
-  const docs = parseAllDocuments(file.text);
-  const list = Array.isArray(docs) ? docs : [docs];
-  const out: unknown[] = [];
-  for (const doc of list) {
-    if (doc.errors.length > 0) {
-      diagnostics.push(
-        problem(
-          SNAPSHOT_CODES.badYaml,
-          "error",
-          `${file.path} is not valid YAML: ${doc.errors[0]?.message ?? "parse error"}`,
-          file.path,
-        ),
-      );
-      continue;
+  const text = file.text;
+  if (/^\s*[[{]/u.test(text)) {
+    try {
+      const value = JSON.parse(text) as unknown;
+      return value === null ? [] : [value];
+    } catch {
+      // Not JSON after all (a YAML flow collection, or broken): the YAML reader says why.
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
-    if (value !== null && value !== undefined) out.push(value);
   }
-  return out;
+  let docs: unknown[];
+  try {
+    docs = loadAll(text, { filename: file.path, maxAliases: MAX_ALIASES });
+  } catch (error) {
+    const mark = error instanceof YAMLException ? error.mark : undefined;
+    const reason = error instanceof YAMLException ? error.reason : String(error);
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.badYaml,
+        "error",
+        `${file.path}${mark === undefined ? "" : `:${String(mark.line + 1)}:${String(mark.column + 1)}`} is not valid YAML: ${reason}`,
+        file.path,
+        "Save the file again with kubectl get ... -o yaml (or -o json).",
+      ),
+    );
+    return [];
+  }
+  return docs.filter((d) => d !== null && d !== undefined);
 }
 
 // ---------------------------------------------------------------------------------------------

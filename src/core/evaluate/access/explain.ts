@@ -9,7 +9,7 @@ import {
   describeEdge,
   describeGrant,
   escalationEdges,
-  subjectKey,
+  bindingsNaming,
   SUPERUSER_GROUP,
   type AccessPolicyAssociation,
   type BindingRef,
@@ -95,10 +95,6 @@ export function selectClusters(
   return c === undefined ? undefined : [c];
 }
 
-function subjectMatches(identity: Identity, kind: "user" | "group", name: string): boolean {
-  return kind === "user" ? identity.user === name : identity.groups.includes(name);
-}
-
 /** Every binding that names `identity`, with what it gives; access policies; system:masters. */
 export function accessSummary(
   cluster: ClusterAccess,
@@ -106,12 +102,8 @@ export function accessSummary(
   accessPolicies: readonly AccessPolicyAssociation[],
 ): AccessSummary {
   const bindings: BindingSummary[] = [];
-  for (const b of cluster.rbac.bindings) {
-    const index = b.subjects.findIndex((s) => {
-      const key = subjectKey(s, b.namespace);
-      return !("never" in key) && subjectMatches(identity, key.kind, key.name);
-    });
-    const subject = b.subjects[index];
+  for (const { binding: b, subjectIndex } of bindingsNaming(cluster.rbac, identity)) {
+    const subject = b.subjects[subjectIndex];
     if (subject === undefined) continue;
     const role: RoleRefResolved = {
       kind: b.roleRef.kind,

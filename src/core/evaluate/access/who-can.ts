@@ -163,6 +163,99 @@ function lastSegment(arn: string): string {
   return arn.slice(arn.lastIndexOf("/") + 1);
 }
 
+/** A mapped role or user of a cluster, with its mapping when it presents its own ARN. */
+interface MappedTarget<T> {
+  readonly target: T | string;
+  readonly arn: string;
+  readonly direct: MappedIdentity;
+}
+
+/**
+ * A cluster's mapped principals, indexed by the Kubernetes user and groups their mapping
+ * gives, so that a query looks only at those whose identity some grant names. Built once
+ * per cluster: none of it depends on the query.
+ */
+interface TargetIndex<T> {
+  readonly targets: readonly MappedTarget<T>[];
+  readonly byUser: ReadonlyMap<string, readonly number[]>;
+  readonly byGroup: ReadonlyMap<string, readonly number[]>;
+  /** Groups depend on the session name, or access policies grant: always looked at. */
+  readonly always: readonly number[];
+  /** Only the user name depends on the session: looked at when some User subject holds a grant. */
+  readonly sessionUser: readonly number[];
+}
+
+function indexTargets<T extends { readonly arn: string }>(
+  cluster: ClusterAccess,
+  principals: ReadonlyMap<string, T | string>,
+): TargetIndex<T> {
+  const targets: MappedTarget<T>[] = [];
+  const byUser = new Map<string, number[]>();
+  const byGroup = new Map<string, number[]>();
+  const always: number[] = [];
+  const sessionUser: number[] = [];
+  const push = (map: Map<string, number[]>, key: string, i: number): void => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  for (const [, target] of principals) {
+    const arn = typeof target === "string" ? target : target.arn;
+    const direct = mapPrincipal(cluster, { principalArn: arn });
+    // Not mapped under its own session: neither it nor anyone assuming it gets in.
+    if (!direct.mapped) continue;
+    const i = targets.length;
+    targets.push({ target, arn, direct });
+    push(byUser, direct.identity.user, i);
+    for (const g of direct.identity.groups) push(byGroup, g, i);
+    if (direct.groupsSessionDependent || direct.accessPolicies.length > 0) always.push(i);
+    else if (direct.sessionDependent) sessionUser.push(i);
+  }
+  return { targets, byUser, byGroup, always, sessionUser };
+}
+
+/** The targets whose identity a grant of `idx` may name, in index order. */
+function candidates<T>(targets: TargetIndex<T>, idx: ClusterGrantIndex): MappedTarget<T>[] {
+  const picked = new Set<number>(targets.always);
+  const add = (list: readonly number[] | undefined): void => {
+    if (list !== undefined) for (const i of list) picked.add(i);
+  };
+  for (const user of [...idx.users.keys(), ...idx.impersonatingUsers.keys()]) add(targets.byUser.get(user));
+  for (const group of [...idx.groups.keys(), ...idx.impersonatingGroups.keys()])
+    add(targets.byGroup.get(group));
+  if (idx.users.size > 0 || idx.impersonatingUsers.size > 0) add(targets.sessionUser);
+  return [...picked]
+    .sort((a, b) => a - b)
+    .flatMap((i) => {
+      const t = targets.targets[i];
+      return t === undefined ? [] : [t];
+    });
+}
+
+const clusterTargets = new WeakMap<
+  ClusterAccess,
+  {
+    readonly index: IamIndex;
+    readonly roles: TargetIndex<IamRole>;
+    readonly users: TargetIndex<IamUser>;
+  }
+>();
+
+function targetsOf(
+  index: IamIndex,
+  cluster: ClusterAccess,
+): { readonly roles: TargetIndex<IamRole>; readonly users: TargetIndex<IamUser> } {
+  const known = clusterTargets.get(cluster);
+  if (known?.index === index) return known;
+  const built = {
+    index,
+    roles: indexTargets(cluster, rolesOf(index, cluster)),
+    users: indexTargets(cluster, usersOf(index, cluster)),
+  };
+  clusterTargets.set(cluster, built);
+  return built;
+}
+
 function rolesOf(index: IamIndex, cluster: ClusterAccess): Map<string, IamRole | string> {
   const targets = clusterMappingTargets(cluster);
   const roles = new Map<string, IamRole | string>();
@@ -237,39 +330,27 @@ function clusterWhoCan(
   });
   const idx = grantIndex(rbac.entries);
 
-  for (const [, role] of rolesOf(index, cluster)) {
-    const roleArn = typeof role === "string" ? role : role.arn;
-    const direct = mapPrincipal(cluster, { principalArn: roleArn });
-    if (direct.mapped) {
-      const g = grantPath(cluster, idx, direct, request);
-      if (g !== undefined) {
-        const hops = [
-          directRoleHop(
-            roleArn,
-            direct.sessionName ?? GET_TOKEN_SESSION_NAME,
-            direct.sessionNameReason ?? "",
-          ),
-          ...mappingHops(direct),
-          ...g,
-        ];
-        out.add("role", roleArn, lastSegment(roleArn), [], {
-          principalArn: roleArn,
-          cluster: cluster.name,
-          hops,
-        });
-      }
+  const targets = targetsOf(index, cluster);
+  for (const { target: role, arn: roleArn, direct } of candidates(targets.roles, idx)) {
+    const g = grantPath(cluster, idx, direct, request);
+    if (g !== undefined) {
+      const hops = [
+        directRoleHop(roleArn, direct.sessionName ?? GET_TOKEN_SESSION_NAME, direct.sessionNameReason ?? ""),
+        ...mappingHops(direct),
+        ...g,
+      ];
+      out.add("role", roleArn, lastSegment(roleArn), [], {
+        principalArn: roleArn,
+        cluster: cluster.name,
+        hops,
+      });
     }
     if (typeof role === "string") continue;
-    // A role that is not mapped, or whose mapping reaches nothing here whatever the
-    // session name, cannot lead any assumer to the request: skip the IAM evaluation.
-    // Only a session-dependent username can matter, and only if some User holds a grant.
-    if (!direct.mapped) continue;
+    // A role whose mapping reaches nothing here whatever the session name cannot lead any
+    // assumer to the request: skip the IAM evaluation. Only a session-dependent user name
+    // can matter, and only if some User holds a grant.
     const noUserHolders = idx.users.size === 0 && idx.impersonatingUsers.size === 0;
-    if (
-      grantPath(cluster, idx, direct, request) === undefined &&
-      !direct.groupsSessionDependent &&
-      (!direct.sessionDependent || noUserHolders)
-    ) {
+    if (g === undefined && !direct.groupsSessionDependent && (!direct.sessionDependent || noUserHolders)) {
       continue;
     }
     // Map once per distinct session name only when the mapping depends on it.
@@ -320,10 +401,7 @@ function clusterWhoCan(
     }
   }
 
-  for (const [, user] of usersOf(index, cluster)) {
-    const arn = typeof user === "string" ? user : user.arn;
-    const m = mapPrincipal(cluster, { principalArn: arn });
-    if (!m.mapped) continue;
+  for (const { arn, direct: m } of candidates(targets.users, idx)) {
     const g = grantPath(cluster, idx, m, request);
     if (g === undefined) continue;
     out.add("user", arn, lastSegment(arn), [], {
@@ -349,6 +427,9 @@ function clusterWhoCan(
     };
   });
 }
+
+/** Who may assume each role, per snapshot (keyed `r|` with roles as callers, `u|` users only). */
+const assumerAnswers = new WeakMap<IamIndex, Map<string, ReturnType<typeof principalsThatCanAssume>>>();
 
 /** Every IAM user and role that can make `request`, each with its paths. */
 export function whoCanAccess(
@@ -385,16 +466,22 @@ export function whoCanAccess(
       p.paths.push(path);
     },
   };
-  // Who may assume a role is an IAM question: answer it once per query, not once per cluster.
-  const assumers = new Map<string, ReturnType<typeof principalsThatCanAssume>>();
+  // Who may assume a role is an IAM question: answer it once per snapshot, not once per
+  // cluster or per query.
+  let assumers = assumerAnswers.get(snapshot.iamIndex);
+  if (assumers === undefined) {
+    assumers = new Map();
+    assumerAnswers.set(snapshot.iamIndex, assumers);
+  }
+  const known = assumers;
   const assumersOf = (roleArn: string, includeRoles = true): ReturnType<typeof principalsThatCanAssume> => {
     const key = `${includeRoles ? "r" : "u"}|${roleArn}`;
-    let answer = assumers.get(key);
+    let answer = known.get(key);
     if (answer === undefined) {
       answer = includeRoles
         ? principalsThatCanAssume(snapshot.iamIndex, roleArn)
         : principalsThatCanAssume(snapshot.iamIndex, roleArn, { includeRoles: false });
-      assumers.set(key, answer);
+      known.set(key, answer);
     }
     return answer;
   };

@@ -148,19 +148,33 @@ function resolve(caller: SessionCaller): ResolvedCaller | { error: string } {
   };
 }
 
+/** Per list of access entries: the first entry for each `kind|account|lowercased name`. */
+const entryIndexes = new WeakMap<readonly AccessEntryRecord[], ReadonlyMap<string, AccessEntryRecord>>();
+
+function entryKey(kind: string, account: string, name: string): string {
+  return `${kind}|${account}|${name.toLowerCase()}`;
+}
+
 /** The access entry for a caller: same account, same kind, same name (paths do not matter). */
 export function accessEntryFor(
   entries: readonly AccessEntryRecord[],
   caller: { readonly kind: "user" | "role"; readonly account: string; readonly name: string },
 ): AccessEntryRecord | undefined {
-  const name = caller.name.toLowerCase();
-  return entries.find((e) => {
-    const k = classifyPrincipalArn(e.principalArn);
-    return k.kind === caller.kind && k.account === caller.account && k.name.toLowerCase() === name;
-  });
+  let index = entryIndexes.get(entries);
+  if (index === undefined) {
+    const built = new Map<string, AccessEntryRecord>();
+    for (const e of entries) {
+      const k = classifyPrincipalArn(e.principalArn);
+      if (k.kind !== "user" && k.kind !== "role") continue;
+      const key = entryKey(k.kind, k.account, k.name);
+      if (!built.has(key)) built.set(key, e);
+    }
+    entryIndexes.set(entries, built);
+    index = built;
+  }
+  return index.get(entryKey(caller.kind, caller.account, caller.name));
 }
 
-/** Kubernetes user name and groups of non-STANDARD entries (node roles); approximate. */
 function nodeIdentity(type: string): { username: string; groups: string[] } | undefined {
   switch (type) {
     case "EC2_LINUX":
@@ -242,8 +256,30 @@ function mapThroughEntry(
   };
 }
 
+/**
+ * Mappings of callers given by ARN alone (no session name), per cluster: the answer depends
+ * only on the two, and who-can asks it for every mapped role of every query.
+ */
+const plainMappings = new WeakMap<ClusterAccess, Map<string, ClusterMapping>>();
+
 /** Maps a caller to its Kubernetes identity on `cluster`. */
 export function mapPrincipal(cluster: ClusterAccess, caller: SessionCaller): ClusterMapping {
+  if (caller.sessionName !== undefined || caller.sessionNameReason !== undefined)
+    return mapCaller(cluster, caller);
+  let known = plainMappings.get(cluster);
+  if (known === undefined) {
+    known = new Map();
+    plainMappings.set(cluster, known);
+  }
+  let mapping = known.get(caller.principalArn);
+  if (mapping === undefined) {
+    mapping = mapCaller(cluster, { principalArn: caller.principalArn });
+    known.set(caller.principalArn, mapping);
+  }
+  return mapping;
+}
+
+function mapCaller(cluster: ClusterAccess, caller: SessionCaller): ClusterMapping {
   const c = resolve(caller);
   const mode = cluster.authenticationMode;
   if ("error" in c) {

@@ -290,3 +290,30 @@ export function loadRbacSnapshot(
   const built = buildRbacSnapshot(read.objects, options);
   return { snapshot: built.snapshot, diagnostics: [...read.diagnostics, ...built.diagnostics] };
 }
+
+/**
+ * Every binding with a subject that stands for `identity` (its user or one of its groups),
+ * in snapshot order, each with the first such subject. Uses the subject indexes, so it
+ * touches only the bindings that name the identity.
+ */
+export function bindingsNaming(
+  rbac: RbacSnapshot,
+  identity: { readonly user: string; readonly groups: readonly string[] },
+): SubjectHit[] {
+  const first = new Map<BindingRecord, number>();
+  const collect = (index: SubjectIndex): void => {
+    const lists = [index.users.get(identity.user), ...identity.groups.map((g) => index.groups.get(g))];
+    for (const list of lists) {
+      if (list === undefined) continue;
+      for (const hit of list) {
+        const seen = first.get(hit.binding);
+        if (seen === undefined || hit.subjectIndex < seen) first.set(hit.binding, hit.subjectIndex);
+      }
+    }
+  };
+  collect(rbac.clusterIndex);
+  for (const index of rbac.namespaceIndex.values()) collect(index);
+  return [...first]
+    .map(([binding, subjectIndex]) => ({ binding, subjectIndex }))
+    .sort((a, b) => a.binding.index - b.binding.index);
+}

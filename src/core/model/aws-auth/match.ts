@@ -149,6 +149,44 @@ export type AwsAuthMatch =
       readonly reason: string;
     };
 
+interface MappingIndex {
+  readonly exactRoles: ReadonlyMap<string, readonly AwsAuthRoleMapping[]>;
+  readonly ssoRoles: readonly AwsAuthRoleMapping[];
+  /** Last written first. */
+  readonly users: ReadonlyMap<string, readonly AwsAuthUserMapping[]>;
+}
+
+/** Per parsed aws-auth, its entries by lowercased ARN: built once, on the first lookup. */
+const indexes = new WeakMap<AwsAuthMappings, MappingIndex>();
+
+function indexOf(mappings: AwsAuthMappings): MappingIndex {
+  const known = indexes.get(mappings);
+  if (known !== undefined) return known;
+  const exactRoles = new Map<string, AwsAuthRoleMapping[]>();
+  const ssoRoles: AwsAuthRoleMapping[] = [];
+  for (const r of mappings.effectiveRoles) {
+    if (r.sso !== undefined) {
+      ssoRoles.push(r);
+      continue;
+    }
+    const list = exactRoles.get(r.key);
+    if (list === undefined) exactRoles.set(r.key, [r]);
+    else list.push(r);
+  }
+  const users = new Map<string, AwsAuthUserMapping[]>();
+  for (let i = mappings.effectiveUsers.length - 1; i >= 0; i--) {
+    const u = mappings.effectiveUsers[i];
+    if (u === undefined) continue;
+    const key = u.userarn.toLowerCase();
+    const list = users.get(key);
+    if (list === undefined) users.set(key, [u]);
+    else list.push(u);
+  }
+  const index: MappingIndex = { exactRoles, ssoRoles, users };
+  indexes.set(mappings, index);
+  return index;
+}
+
 /** The role entries that match a canonical ARN, best first (exact rolearn before sso). */
 export function matchingRoleEntries(
   mappings: AwsAuthMappings,
@@ -156,18 +194,15 @@ export function matchingRoleEntries(
   options: AwsAuthMatchOptions = {},
 ): AwsAuthRoleMapping[] {
   const lower = canonicalArn.toLowerCase();
-  const exact = mappings.effectiveRoles.filter((r) => r.sso === undefined && r.key === lower);
-  const sso =
-    options.ssoRoleMatch === false
-      ? []
-      : mappings.effectiveRoles.filter((r) => r.sso !== undefined && arnLike(lower, r.key));
-  return [...exact, ...sso];
+  const index = indexOf(mappings);
+  const exact = index.exactRoles.get(lower) ?? [];
+  if (options.ssoRoleMatch === false || index.ssoRoles.length === 0) return [...exact];
+  return [...exact, ...index.ssoRoles.filter((r) => arnLike(lower, r.key))];
 }
 
 /** The user entries that match a canonical ARN, the last written first. */
 export function matchingUserEntries(mappings: AwsAuthMappings, canonicalArn: string): AwsAuthUserMapping[] {
-  const lower = canonicalArn.toLowerCase();
-  return mappings.effectiveUsers.filter((u) => u.userarn.toLowerCase() === lower).reverse();
+  return [...(indexOf(mappings).users.get(canonicalArn.toLowerCase()) ?? [])];
 }
 
 /** Maps a caller through aws-auth. Fails only when the caller ARN is not acceptable. */
