@@ -18,10 +18,10 @@
  * - Duplicates: roles are keyed by the lowercased rolearn (or the sso pattern), users by
  *   the userarn as written; the last entry with a key wins.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from "yaml";
-import type { Node as YamlNode, Pair } from "yaml";
+import { isSeq, parseAllDocuments } from "yaml";
 import type { Diagnostic, Result, SourcePosition } from "../../diagnostics.js";
 import { AWS_AUTH_CODES, type AwsAuthCodeName } from "./codes.js";
+import { fromYamlNode, pairFor, readSimpleList, type LocatedNode } from "./located.js";
 import { AUTHENTICATOR_YAML_OPTIONS, LineIndex } from "./text-position.js";
 import type {
   AwsAuthAccount,
@@ -82,7 +82,7 @@ type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string
 interface ListItem {
   readonly index: number;
   readonly value: JsonValue;
-  readonly node?: YamlNode;
+  readonly node?: LocatedNode;
 }
 
 interface ListRead {
@@ -96,6 +96,7 @@ class Reader {
   constructor(
     private readonly key: AwsAuthKey,
     private readonly value: AwsAuthValue,
+    private readonly fastLists = true,
   ) {}
 
   at(offset: number | undefined): SourcePosition | undefined {
@@ -103,8 +104,8 @@ class Reader {
     return this.value.locate(Math.max(0, Math.min(offset, this.value.text.length)));
   }
 
-  nodeAt(node: YamlNode | null | undefined): SourcePosition | undefined {
-    return this.at(node?.range?.[0]);
+  nodeAt(node: LocatedNode | undefined): SourcePosition | undefined {
+    return this.at(node?.start);
   }
 
   report(
@@ -131,6 +132,13 @@ class Reader {
       return { status: "skipped", items: [] };
     }
     if (viaJson && /^\s*\{/u.test(text)) return this.readJsonObjectText(text);
+    if (viaJson && this.fastLists) {
+      // Most aws-auth values are plain lists of strings: read those without a document model.
+      const simple = readSimpleList(text);
+      if (simple !== undefined) {
+        return { status: "read", items: simple.map((item, index) => ({ index, ...item })) };
+      }
+    }
     const docs = parseAllDocuments(text, AUTHENTICATOR_YAML_OPTIONS);
     const doc = Array.isArray(docs) ? docs[0] : undefined;
     if (doc === undefined) return { status: "read", items: [] };
@@ -168,14 +176,14 @@ class Reader {
         `${this.key} holds a ${describe(js as JsonValue)}, not a list: the authenticator reads no entry from it`,
         `Write ${this.key} as a YAML list: each entry starts with '- '.`,
         this.key,
-        this.nodeAt(doc.contents),
+        this.at(doc.contents?.range[0]),
       );
       return { status: "dropped", items: [] };
     }
     const seq = isSeq(doc.contents) ? doc.contents : undefined;
     const items = (js as unknown[]).map((value, index): ListItem => {
-      const node = seq?.items[index];
-      return { index, value: toJsonValue(value), ...(isNode(node) ? { node } : {}) };
+      const node = fromYamlNode(seq?.items[index]);
+      return { index, value: toJsonValue(value), ...(node === undefined ? {} : { node }) };
     });
     return { status: "read", items };
   }
@@ -210,10 +218,6 @@ function firstLine(message: string): string {
   return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "").trim();
 }
 
-function isNode(value: unknown): value is YamlNode {
-  return typeof value === "object" && value !== null && "range" in value;
-}
-
 function toJsonValue(value: unknown): JsonValue {
   if (value === null || value === undefined) return null;
   if (typeof value === "string" || typeof value === "boolean") return value;
@@ -243,6 +247,8 @@ function describe(value: JsonValue): string {
 
 /** Go's case folding for JSON field names (simple upper-then-lower per character). */
 function fold(name: string): string {
+  // ASCII folds by lowercasing; only a few non-ASCII letters (the Kelvin sign, long s) differ.
+  if (/^[\x00-\x7f]*$/u.test(name)) return name.toLowerCase();
   let out = "";
   for (const ch of name) {
     const up = ch.toUpperCase();
@@ -258,17 +264,6 @@ function chooseKey(object: Record<string, JsonValue>, field: string): string | u
     .filter((k) => fold(k) === target)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return candidates[candidates.length - 1];
-}
-
-function pairFor(node: YamlNode | undefined, key: string): Pair | undefined {
-  if (!isMap(node)) return undefined;
-  for (const item of node.items) {
-    if (!isPair(item)) continue;
-    const k: unknown = item.key;
-    const text = isScalar(k) ? String(k.value) : "";
-    if (text === key) return item;
-  }
-  return undefined;
 }
 
 type FieldName = "rolearn" | "userarn" | "sso" | "username" | "groups" | "userid";
@@ -301,11 +296,8 @@ function decodeEntry(
     const key = chooseKey(value, name);
     if (key === undefined) continue;
     const pair = pairFor(item.node, key);
-    const valueNode = isNode(pair?.value) ? pair.value : undefined;
-    const source =
-      reader.nodeAt(valueNode) ??
-      reader.nodeAt(isNode(pair?.key) ? pair.key : undefined) ??
-      reader.nodeAt(item.node);
+    const valueNode = pair?.value;
+    const source = reader.nodeAt(valueNode) ?? reader.nodeAt(pair?.keyNode) ?? reader.nodeAt(item.node);
     fields[name] = { name: key, ...(source === undefined ? {} : { source }) };
     const v = value[key] ?? null;
     if (v === null) continue;
@@ -325,12 +317,11 @@ function decodeEntry(
         wrongType("a list of strings");
         continue;
       }
-      const seq = isSeq(valueNode) ? valueNode : undefined;
+      const seq = valueNode?.items;
       groups = [];
       groupSources = [];
       v.forEach((g, i) => {
-        const gNode = seq?.items[i];
-        const gSource = reader.nodeAt(isNode(gNode) ? gNode : undefined) ?? source;
+        const gSource = reader.nodeAt(seq?.[i]) ?? source;
         groupSources.push(gSource);
         if (typeof g === "string" || g === null) {
           groups.push(g ?? "");
@@ -499,9 +490,8 @@ function readAccounts(
   const accounts: AwsAuthAccount[] = [];
   for (const item of list.items) {
     const path = `mapAccounts[${item.index}]`;
-    let node: unknown = item.node;
+    const node = item.node?.alias === true ? undefined : item.node;
     const source = reader.nodeAt(item.node);
-    if (isAlias(node)) node = undefined;
     if (Array.isArray(item.value) || (item.value !== null && typeof item.value === "object")) {
       reader.report(
         "invalidEntry",
@@ -514,8 +504,8 @@ function readAccounts(
     }
     let accountId: string;
     if (item.value === null) accountId = "";
-    else if (isScalar(node) && node.type === Scalar.PLAIN && node.range)
-      accountId = text.slice(node.range[0], node.range[1]).trim();
+    else if (node?.plainEnd !== undefined && node.start !== undefined)
+      accountId = text.slice(node.start, node.plainEnd).trim();
     else accountId = String(item.value);
     accounts.push({ index: item.index, path, accountId, ...(source === undefined ? {} : { source }) });
   }
@@ -537,7 +527,19 @@ function effective<T extends AwsAuthMapping>(entries: readonly T[], shadowed: Aw
  * from). Never fails: problems come back as diagnostics and the entries the authenticator
  * would use are returned.
  */
-export function parseAwsAuthData(data: AwsAuthData): Result<AwsAuthMappings> {
+export interface AwsAuthParseOptions {
+  /**
+   * Read plain string lists with the fast reader (located.ts). Default true; false makes
+   * every value go through the reference reader (the tests compare the two).
+   */
+  readonly fastLists?: boolean;
+}
+
+export function parseAwsAuthData(
+  data: AwsAuthData,
+  options: AwsAuthParseOptions = {},
+): Result<AwsAuthMappings> {
+  const fast = options.fastLists ?? true;
   const diagnostics: Diagnostic[] = [];
   const status: Record<AwsAuthKey, AwsAuthKeyStatus> = {
     mapRoles: "absent",
@@ -555,7 +557,7 @@ export function parseAwsAuthData(data: AwsAuthData): Result<AwsAuthMappings> {
   let accounts: AwsAuthAccount[] = [];
   const users0 = valueOf("mapUsers");
   if (users0 !== undefined) {
-    const reader = new Reader("mapUsers", users0);
+    const reader = new Reader("mapUsers", users0, fast);
     const list = reader.readList(true);
     status.mapUsers = list.status;
     users = readUsers(reader, list.items);
@@ -563,7 +565,7 @@ export function parseAwsAuthData(data: AwsAuthData): Result<AwsAuthMappings> {
   }
   const roles0 = valueOf("mapRoles");
   if (roles0 !== undefined) {
-    const reader = new Reader("mapRoles", roles0);
+    const reader = new Reader("mapRoles", roles0, fast);
     const list = reader.readList(true);
     status.mapRoles = list.status;
     roles = readRoles(reader, list.items);
@@ -571,7 +573,7 @@ export function parseAwsAuthData(data: AwsAuthData): Result<AwsAuthMappings> {
   }
   const accounts0 = valueOf("mapAccounts");
   if (accounts0 !== undefined) {
-    const reader = new Reader("mapAccounts", accounts0);
+    const reader = new Reader("mapAccounts", accounts0, fast);
     const read = readAccounts(reader, accounts0.text);
     status.mapAccounts = read.status;
     accounts = read.accounts;
