@@ -12,23 +12,12 @@ import {
   readAwsAuthManifest,
   type AwsAuthData,
 } from "../../src/core/model/aws-auth.js";
+import { prng } from "../support/rbac-corpus.js";
 
 function both(data: AwsAuthData): { fast: unknown; reference: unknown } {
   return {
     fast: parseAwsAuthData(data, { fastLists: true }),
     reference: parseAwsAuthData(data, { fastLists: false }),
-  };
-}
-
-/** mulberry32: a small seeded PRNG, so that a failing case can be reproduced from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
