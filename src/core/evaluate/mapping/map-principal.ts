@@ -257,24 +257,24 @@ function mapThroughEntry(
 }
 
 /**
- * Mappings of callers given by ARN alone (no session name), per cluster: the answer depends
- * only on the two, and who-can asks it for every mapped role of every query.
+ * Mappings already made, per cluster, by caller (ARN, session name, reason): the answer
+ * depends on nothing else, and who-can asks the same ones for every mapped role of every
+ * query (a role's own session, then each assumer's session name).
  */
-const plainMappings = new WeakMap<ClusterAccess, Map<string, ClusterMapping>>();
+const madeMappings = new WeakMap<ClusterAccess, Map<string, ClusterMapping>>();
 
 /** Maps a caller to its Kubernetes identity on `cluster`. */
 export function mapPrincipal(cluster: ClusterAccess, caller: SessionCaller): ClusterMapping {
-  if (caller.sessionName !== undefined || caller.sessionNameReason !== undefined)
-    return mapCaller(cluster, caller);
-  let known = plainMappings.get(cluster);
+  let known = madeMappings.get(cluster);
   if (known === undefined) {
     known = new Map();
-    plainMappings.set(cluster, known);
+    madeMappings.set(cluster, known);
   }
-  let mapping = known.get(caller.principalArn);
+  const key = `${caller.principalArn}\n${caller.sessionName ?? "\u0000"}\n${caller.sessionNameReason ?? "\u0000"}`;
+  let mapping = known.get(key);
   if (mapping === undefined) {
-    mapping = mapCaller(cluster, { principalArn: caller.principalArn });
-    known.set(caller.principalArn, mapping);
+    mapping = mapCaller(cluster, caller);
+    known.set(key, mapping);
   }
   return mapping;
 }
