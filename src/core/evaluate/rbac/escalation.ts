@@ -10,7 +10,7 @@ import { apiGroupMatches, resourceMatches, verbMatches } from "./match.js";
 import type { Identity, PolicyRule, Subject } from "./model.js";
 import { RBAC_API_GROUP, SUPERUSER_GROUP } from "./model.js";
 import type { BindingRecord, RbacSnapshot } from "./snapshot.js";
-import { subjectKey } from "./snapshot.js";
+import { bindingsNaming } from "./snapshot.js";
 
 export type EscalationVerb = "impersonate" | "bind" | "escalate";
 
@@ -132,16 +132,6 @@ export function escalationCapabilities(snapshot: RbacSnapshot): readonly Escalat
   return out;
 }
 
-/** The index of the first holder of `capability` that is `identity`, or -1. */
-export function holderIndex(capability: EscalationCapability, identity: Identity): number {
-  for (const [i, s] of capability.holders.entries()) {
-    const key = subjectKey(s, capability.binding.namespace);
-    if ("never" in key) continue;
-    if (key.kind === "user" ? key.name === identity.user : identity.groups.includes(key.name)) return i;
-  }
-  return -1;
-}
-
 /** The escalation edges `identity` holds, in any namespace. */
 export function escalationEdges(snapshot: RbacSnapshot, identity: Identity): EscalationEdge[] {
   const edges: EscalationEdge[] = [];
@@ -155,18 +145,38 @@ export function escalationEdges(snapshot: RbacSnapshot, identity: Identity): Esc
       });
     }
   }
-  for (const c of escalationCapabilities(snapshot)) {
-    const i = holderIndex(c, identity);
-    const subject = c.holders[i];
+  // Only the bindings that name the identity can give it an edge.
+  const byBinding = capabilitiesByBinding(snapshot);
+  for (const { binding, subjectIndex } of bindingsNaming(snapshot, identity)) {
+    const subject = binding.subjects[subjectIndex];
     if (subject === undefined) continue;
-    edges.push({
-      verb: c.verb,
-      target: c.target,
-      namespace: c.namespace,
-      grant: { ...c.grant, subject, subjectIndex: i },
-    });
+    for (const c of byBinding.get(binding) ?? []) {
+      edges.push({
+        verb: c.verb,
+        target: c.target,
+        namespace: c.namespace,
+        grant: { ...c.grant, subject, subjectIndex },
+      });
+    }
   }
   return edges;
+}
+
+const capabilityIndexes = new WeakMap<RbacSnapshot, ReadonlyMap<BindingRecord, EscalationCapability[]>>();
+
+function capabilitiesByBinding(snapshot: RbacSnapshot): ReadonlyMap<BindingRecord, EscalationCapability[]> {
+  let index = capabilityIndexes.get(snapshot);
+  if (index === undefined) {
+    const built = new Map<BindingRecord, EscalationCapability[]>();
+    for (const c of escalationCapabilities(snapshot)) {
+      const list = built.get(c.binding);
+      if (list === undefined) built.set(c.binding, [c]);
+      else list.push(c);
+    }
+    capabilityIndexes.set(snapshot, built);
+    index = built;
+  }
+  return index;
 }
 
 export function describeEdge(edge: EscalationEdge): string {

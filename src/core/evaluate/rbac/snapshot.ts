@@ -300,20 +300,33 @@ export function bindingsNaming(
   rbac: RbacSnapshot,
   identity: { readonly user: string; readonly groups: readonly string[] },
 ): SubjectHit[] {
+  const index = everyBindingIndex(rbac);
   const first = new Map<BindingRecord, number>();
-  const collect = (index: SubjectIndex): void => {
-    const lists = [index.users.get(identity.user), ...identity.groups.map((g) => index.groups.get(g))];
-    for (const list of lists) {
-      if (list === undefined) continue;
-      for (const hit of list) {
-        const seen = first.get(hit.binding);
-        if (seen === undefined || hit.subjectIndex < seen) first.set(hit.binding, hit.subjectIndex);
-      }
+  const lists = [index.users.get(identity.user), ...identity.groups.map((g) => index.groups.get(g))];
+  for (const list of lists) {
+    if (list === undefined) continue;
+    for (const hit of list) {
+      const seen = first.get(hit.binding);
+      if (seen === undefined || hit.subjectIndex < seen) first.set(hit.binding, hit.subjectIndex);
     }
-  };
-  collect(rbac.clusterIndex);
-  for (const index of rbac.namespaceIndex.values()) collect(index);
+  }
   return [...first]
     .map(([binding, subjectIndex]) => ({ binding, subjectIndex }))
     .sort((a, b) => a.binding.index - b.binding.index);
+}
+
+/** Per snapshot: every binding (cluster-wide and in any namespace) by subject name. */
+const everyIndexes = new WeakMap<RbacSnapshot, SubjectIndex>();
+
+function everyBindingIndex(rbac: RbacSnapshot): SubjectIndex {
+  let index = everyIndexes.get(rbac);
+  if (index !== undefined) return index;
+  const built = newIndex();
+  for (const source of [rbac.clusterIndex, ...rbac.namespaceIndex.values()]) {
+    for (const [name, hits] of source.users) for (const hit of hits) add(built.users, name, hit);
+    for (const [name, hits] of source.groups) for (const hit of hits) add(built.groups, name, hit);
+  }
+  everyIndexes.set(rbac, built);
+  index = built;
+  return index;
 }
