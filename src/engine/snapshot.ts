@@ -18,6 +18,13 @@ export interface CollectOptions {
   readonly clusters: readonly SnapshotTarget[];
   /** Regions to list clusters in when `clusters` is empty. */
   readonly regions?: readonly string[];
+  /**
+   * SCPs: a file's content (the iam/scps.json shape), or read from AWS Organizations
+   * (`sources.organizations`). Without it the snapshot has no SCPs.
+   */
+  readonly serviceControlPolicies?:
+    | { readonly from: "file"; readonly content: unknown }
+    | { readonly from: "organizations" };
   /** Called as each step starts, for progress output. */
   readonly progress?: (step: string) => void;
 }
@@ -42,6 +49,7 @@ export async function collectSnapshot(
   const diagnostics: Diagnostic[] = [];
   progress("IAM: GetAccountAuthorizationDetails");
   const iamPages = await sources.iam.accountAuthorizationDetails();
+  const scps = await collectServiceControlPolicies(sources, options, iamPages, diagnostics, progress);
 
   let targets = [...options.clusters];
   if (targets.length === 0) {
@@ -94,8 +102,71 @@ export async function collectSnapshot(
     });
   }
   return {
-    files: snapshotFiles({ iamPages, clusters }),
+    files: snapshotFiles({ iamPages, clusters, ...(scps === undefined ? {} : { scps }) }),
     clusters: clusters.map((c) => c.name),
     diagnostics,
   };
+}
+
+/** The account IDs the IAM pages hold principals of. */
+function accountsOf(iamPages: readonly unknown[]): string[] {
+  const accounts = new Set<string>();
+  for (const page of iamPages) {
+    const p = record(page);
+    for (const list of ["UserDetailList", "GroupDetailList", "RoleDetailList"]) {
+      const items = p?.[list];
+      if (!Array.isArray(items)) continue;
+      for (const item of items) {
+        const arn = record(item)?.["Arn"];
+        const account = typeof arn === "string" ? arn.split(":")[4] : undefined;
+        if (account !== undefined && /^\d{12}$/.test(account)) accounts.add(account);
+      }
+    }
+  }
+  return [...accounts].sort();
+}
+
+async function collectServiceControlPolicies(
+  sources: SnapshotSources,
+  options: CollectOptions,
+  iamPages: readonly unknown[],
+  diagnostics: Diagnostic[],
+  progress: (step: string) => void,
+): Promise<unknown> {
+  const wanted = options.serviceControlPolicies;
+  if (wanted === undefined) return undefined;
+  if (wanted.from === "file") return wanted.content;
+  const organizations = sources.organizations;
+  if (organizations === undefined) return undefined;
+  const accounts = accountsOf(iamPages);
+  progress(`Organizations: SCPs for ${accounts.join(", ") || "no account"}`);
+  const answer = await organizations.serviceControlPolicies(accounts);
+  switch (answer.kind) {
+    case "policies":
+      for (const note of answer.notes) diagnostics.push({ code: "SNAP112", severity: "info", summary: note });
+      return answer.accounts;
+    case "not-enabled":
+      diagnostics.push({
+        code: "SNAP112",
+        severity: "info",
+        summary: "the organization has not enabled service control policies: no SCP applies",
+      });
+      return undefined;
+    case "no-organization":
+      diagnostics.push({
+        code: "SNAP112",
+        severity: "info",
+        summary: "the account is in no AWS organization: no SCP applies",
+      });
+      return undefined;
+    case "denied":
+      diagnostics.push({
+        code: "SNAP111",
+        severity: "warning",
+        summary: `SCPs were not read from AWS Organizations (${answer.message}); the snapshot has none, so an SCP deny would go unseen`,
+        detail:
+          "Run from the management account or a delegated administrator with organizations:ListParents, ListPoliciesForTarget, DescribePolicy and DescribeOrganization, or pass --scps FILE.",
+      });
+      return undefined;
+  }
 }

@@ -15,6 +15,26 @@ export interface IamSnapshotSource {
   accountAuthorizationDetails(): Promise<readonly unknown[]>;
 }
 
+/** What AWS Organizations says about service control policies (SCPs). */
+export type ServiceControlPolicyAnswer =
+  /** Per account, its levels from the root down to the account (the iam/scps.json shape). */
+  | { readonly kind: "policies"; readonly accounts: readonly unknown[]; readonly notes: readonly string[] }
+  /** The SCP policy type is not enabled at the root: no SCP applies. */
+  | { readonly kind: "not-enabled" }
+  /** The account is in no organization: no SCP applies. */
+  | { readonly kind: "no-organization" }
+  /** The caller may not read the organization's policies. */
+  | { readonly kind: "denied"; readonly message: string };
+
+export interface OrganizationsSnapshotSource {
+  /**
+   * The SCPs that apply to each account: for every level from the organization root down
+   * to the account, the policies attached there. The management account is left out (SCPs
+   * do not apply to it), with a note.
+   */
+  serviceControlPolicies(accountIds: readonly string[]): Promise<ServiceControlPolicyAnswer>;
+}
+
 export interface EksSnapshotSource {
   listClusters(): Promise<readonly string[]>;
   /** `{"cluster": {...}}` as `aws eks describe-cluster` prints it; undefined when not found. */
@@ -39,6 +59,8 @@ export interface KubeSnapshotSource {
 
 export interface SnapshotSources {
   readonly iam: IamSnapshotSource;
+  /** Only when SCPs are to be read from AWS Organizations. */
+  readonly organizations?: OrganizationsSnapshotSource;
   /** One EKS source per region. */
   readonly eks: (region: string) => EksSnapshotSource;
   /** Connects to a cluster's Kubernetes API. */

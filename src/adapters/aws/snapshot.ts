@@ -12,14 +12,31 @@ import {
   ResourceNotFoundException,
 } from "@aws-sdk/client-eks";
 import { IAMClient, paginateGetAccountAuthorizationDetails } from "@aws-sdk/client-iam";
+import {
+  AccessDeniedException,
+  AWSOrganizationsNotInUseException,
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListParentsCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+  paginateListPoliciesForTarget,
+  PolicyTypeNotEnabledException,
+} from "@aws-sdk/client-organizations";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import type { EksSnapshotSource, IamSnapshotSource } from "../../ports/snapshot.js";
+import "./node-version-warning.js";
+import type {
+  EksSnapshotSource,
+  IamSnapshotSource,
+  OrganizationsSnapshotSource,
+  ServiceControlPolicyAnswer,
+} from "../../ports/snapshot.js";
 
 export interface AwsSnapshotOptions {
   readonly profile?: string;
   /** Region for IAM request signing; IAM itself is global. */
   readonly region?: string;
-  readonly endpoints?: { readonly iam?: string; readonly eks?: string };
+  readonly endpoints?: { readonly iam?: string; readonly eks?: string; readonly organizations?: string };
   readonly credentials?: {
     readonly accessKeyId: string;
     readonly secretAccessKey: string;
@@ -52,6 +69,87 @@ export function createIamSnapshotSource(options: AwsSnapshotOptions): IamSnapsho
       for await (const page of paginateGetAccountAuthorizationDetails({ client }, {}))
         pages.push(plain(page));
       return pages;
+    },
+  };
+}
+
+/** An organization is at most five OUs deep: root, five OUs, the account. */
+const MAX_LEVELS = 7;
+
+export function createOrganizationsSnapshotSource(options: AwsSnapshotOptions): OrganizationsSnapshotSource {
+  const client = new OrganizationsClient({
+    region: "us-east-1",
+    credentials: credentialsOf(options),
+    ...(options.endpoints?.organizations !== undefined ? { endpoint: options.endpoints.organizations } : {}),
+  });
+  const documents = new Map<string, Promise<{ Name: string; Document: unknown }>>();
+  const describe = (id: string): Promise<{ Name: string; Document: unknown }> => {
+    let known = documents.get(id);
+    if (known === undefined) {
+      known = client.send(new DescribePolicyCommand({ PolicyId: id })).then((out) => {
+        const content = out.Policy?.Content ?? "{}";
+        return { Name: out.Policy?.PolicySummary?.Name ?? id, Document: JSON.parse(content) as unknown };
+      });
+      documents.set(id, known);
+    }
+    return known;
+  };
+  const attached = async (target: string): Promise<{ Name: string; Document: unknown }[]> => {
+    const out: { Name: string; Document: unknown }[] = [];
+    const pages = paginateListPoliciesForTarget(
+      { client },
+      { TargetId: target, Filter: "SERVICE_CONTROL_POLICY" },
+    );
+    for await (const page of pages) {
+      for (const p of page.Policies ?? []) if (p.Id !== undefined) out.push(await describe(p.Id));
+    }
+    return out;
+  };
+  /** The targets from the root down to the account. */
+  const chain = async (account: string): Promise<string[]> => {
+    const targets = [account];
+    let child = account;
+    for (let depth = 0; depth < MAX_LEVELS; depth++) {
+      const parents = await client.send(new ListParentsCommand({ ChildId: child }));
+      const parent = parents.Parents?.[0];
+      if (parent?.Id === undefined) break;
+      targets.unshift(parent.Id);
+      if (parent.Type === "ROOT") break;
+      child = parent.Id;
+    }
+    return targets;
+  };
+  return {
+    async serviceControlPolicies(accountIds): Promise<ServiceControlPolicyAnswer> {
+      try {
+        const organization = await client.send(new DescribeOrganizationCommand({}));
+        const management = organization.Organization?.MasterAccountId;
+        // SCPs apply only when the policy type is enabled at the root.
+        const roots = await client.send(new ListRootsCommand({}));
+        const enabled = (roots.Roots ?? []).some((r) =>
+          (r.PolicyTypes ?? []).some((t) => t.Type === "SERVICE_CONTROL_POLICY" && t.Status === "ENABLED"),
+        );
+        if (!enabled) return { kind: "not-enabled" };
+        const notes: string[] = [];
+        const accounts: unknown[] = [];
+        for (const account of accountIds) {
+          if (account === management) {
+            notes.push(`account ${account} is the organization's management account: SCPs do not apply to it`);
+            continue;
+          }
+          const levels = [];
+          for (const target of await chain(account))
+            levels.push({ Target: target, Policies: await attached(target) });
+          accounts.push({ AccountId: account, Levels: levels });
+        }
+        return { kind: "policies", accounts, notes };
+      } catch (error) {
+        if (error instanceof AWSOrganizationsNotInUseException) return { kind: "no-organization" };
+        if (error instanceof PolicyTypeNotEnabledException) return { kind: "not-enabled" };
+        if (error instanceof AccessDeniedException)
+          return { kind: "denied", message: error.message || "access denied" };
+        throw error;
+      }
     },
   };
 }

@@ -53,3 +53,27 @@ export async function writeSnapshotDir(dir: string, files: readonly SnapshotFile
     files.map((f) => ({ path: f.path, content: f.text })),
   );
 }
+
+/** Reads and parses a JSON file (e.g. `--scps FILE`). */
+export async function readJsonFile(path: string): Promise<Result<unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return failure(
+      SNAPSHOT_DIR_CODES.missing,
+      code === "ENOENT" ? `${path} not found` : `cannot read ${path}: ${String(error)}`,
+      "Check the path.",
+    );
+  }
+  try {
+    return { ok: true, value: JSON.parse(text.replace(/^\uFEFF/, "")) as unknown, diagnostics: [] };
+  } catch (error) {
+    return failure(
+      "SNAP002",
+      `${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      "Write it as JSON: a list of {AccountId, Levels: [{Target, Policies: [{Name, Document}]}]} (docs/audit.md).",
+    );
+  }
+}

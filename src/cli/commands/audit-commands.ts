@@ -22,7 +22,9 @@ function inputOptions(command: Command): Command {
     .option("--region <region>", "live: the AWS region of the clusters (default AWS_REGION)")
     .option("--profile <name>", "live: the AWS profile to use")
     .option("--context <name>", "live: the kubeconfig context (one cluster only; default: the cluster ARN)")
-    .option("--kubeconfig <file>", "live: the kubeconfig file (default KUBECONFIG or ~/.kube/config)");
+    .option("--kubeconfig <file>", "live: the kubeconfig file (default KUBECONFIG or ~/.kube/config)")
+    .option("--scps <file>", "live: service control policies from this file (the iam/scps.json shape)")
+    .option("--organizations", "live: read service control policies from AWS Organizations");
 }
 
 function outputOption(command: Command, graphs: boolean): Command {
@@ -55,6 +57,8 @@ export function registerAuditCommands(
     .option("--profile <name>", "the AWS profile to use")
     .option("--context <name>", "the kubeconfig context (one cluster only; default: the cluster ARN)")
     .option("--kubeconfig <file>", "the kubeconfig file (default KUBECONFIG or ~/.kube/config)")
+    .option("--scps <file>", "service control policies from this file (the iam/scps.json shape)")
+    .option("--organizations", "read service control policies from AWS Organizations (when permitted)")
     .addHelpText(
       "after",
       `
@@ -62,10 +66,14 @@ Examples:
   eksgate snapshot --out snap/ --cluster prod --region eu-west-1
   eksgate snapshot --out snap/ -c eksgate.yaml
   eksgate snapshot --out snap/ --cluster prod --context prod-admin
+  eksgate snapshot --out snap/ --cluster prod --organizations   # SCPs too
 
 Reads only: iam:GetAccountAuthorizationDetails, eks:DescribeCluster, eks:ListClusters,
 eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies, and
-get/list of ConfigMap kube-system/aws-auth, RBAC objects and Namespaces.`,
+get/list of ConfigMap kube-system/aws-auth, RBAC objects and Namespaces. With
+--organizations also organizations:DescribeOrganization, ListParents,
+ListPoliciesForTarget and DescribePolicy (management account or delegated administrator);
+without that permission the snapshot is written without SCPs and says so.`,
     )
     .action(async (options: SnapshotCliOptions) => {
       const { snapshotCommand } = await import("./snapshot.js");

@@ -4,7 +4,7 @@
  * `--snapshot DIR`, or collected live in memory).
  */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
-import { readSnapshotDir, writeSnapshotDir } from "../../adapters/fs/snapshot-dir.js";
+import { readJsonFile, readSnapshotDir, writeSnapshotDir } from "../../adapters/fs/snapshot-dir.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { hasErrors } from "../../core/diagnostics.js";
 import { parseSnapshot, type AccessSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
@@ -23,6 +23,10 @@ export interface AccessInputOptions {
   /** kubeconfig context, for a single cluster. */
   readonly context?: string;
   readonly kubeconfig?: string;
+  /** A file of SCPs (the iam/scps.json shape). */
+  readonly scps?: string;
+  /** Read SCPs from AWS Organizations. */
+  readonly organizations?: boolean;
 }
 
 export interface SnapshotCliOptions extends AccessInputOptions {
@@ -38,6 +42,7 @@ export const AUDIT_CODES = {
   collect: "AUD005",
   region: "AUD006",
   context: "AUD007",
+  scps: "AUD009",
 } as const;
 
 export function cliError(code: string, summary: string, detail?: string): Diagnostic {
@@ -115,6 +120,30 @@ export async function collectLive(
     );
     return undefined;
   }
+  if (options.scps !== undefined && options.organizations === true) {
+    term.err(
+      renderDiagnostics(
+        [
+          cliError(
+            AUDIT_CODES.scps,
+            "--scps and --organizations both name where SCPs come from",
+            "Keep one: --scps FILE, or --organizations to read them from AWS Organizations.",
+          ),
+        ],
+        term,
+      ),
+    );
+    return undefined;
+  }
+  let scpContent: unknown;
+  if (options.scps !== undefined) {
+    const read = await readJsonFile(options.scps);
+    if (!read.ok) {
+      term.err(renderDiagnostics(read.diagnostics, term));
+      return undefined;
+    }
+    scpContent = read.value;
+  }
   const [{ collectSnapshot }, aws, kube] = await Promise.all([
     import("../../engine/snapshot.js"),
     import("../../adapters/aws/snapshot.js"),
@@ -128,6 +157,9 @@ export async function collectLive(
     const collected = await collectSnapshot(
       {
         iam: aws.createIamSnapshotSource(awsOptions),
+        ...(options.organizations === true
+          ? { organizations: aws.createOrganizationsSnapshotSource(awsOptions) }
+          : {}),
         eks: (region) => aws.createEksSnapshotSource(region, awsOptions),
         kube: (cluster) =>
           Promise.resolve(
@@ -140,6 +172,11 @@ export async function collectLive(
       {
         clusters: t.targets,
         regions: t.regions,
+        ...(scpContent !== undefined
+          ? { serviceControlPolicies: { from: "file" as const, content: scpContent } }
+          : options.organizations === true
+            ? { serviceControlPolicies: { from: "organizations" as const } }
+            : {}),
         progress: (step) => {
           if (term.isTTY) term.err(term.paint.dim(`  ${step}\n`));
         },
