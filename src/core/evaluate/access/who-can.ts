@@ -316,6 +316,28 @@ function candidateSessionReason(index: IamIndex, c: AssumeCandidate): string {
   );
 }
 
+/**
+ * The hops of a principal that can assume a role, up to and into the role: they depend on
+ * the IAM decision only, so they are built once and shared by its paths on every cluster.
+ */
+const assumerParts = new WeakMap<
+  AssumeCandidate,
+  { readonly reason: string; readonly start: { hops: Hop[]; groups: string[] }; readonly assume: Hop }
+>();
+
+function assumerPart(
+  index: IamIndex,
+  c: AssumeCandidate,
+): { readonly reason: string; readonly start: { hops: Hop[]; groups: string[] }; readonly assume: Hop } {
+  let part = assumerParts.get(c);
+  if (part === undefined) {
+    const reason = candidateSessionReason(index, c);
+    part = { reason, start: callerHops(c), assume: assumeHop(c.decision, reason) };
+    assumerParts.set(c, part);
+  }
+  return part;
+}
+
 function clusterWhoCan(
   snapshot: AccessSnapshot,
   cluster: ClusterAccess,
@@ -373,14 +395,13 @@ function clusterWhoCan(
     const assumers = assumersOf(roleArn);
     for (const c of assumers.principals) {
       if (c.principalType === "assumed-role") continue;
-      const reason = candidateSessionReason(index, c);
+      const { reason, start, assume } = assumerPart(index, c);
       const reached = viaSession(c.decision.sessionName, reason);
       if (reached === undefined) continue;
       const m = reached.mapping.sessionDependent
         ? { ...reached.mapping, sessionName: c.decision.sessionName, sessionNameReason: reason }
         : reached.mapping;
-      const start = callerHops(c);
-      const tail = [assumeHop(c.decision, reason), ...mappingHops(m), ...reached.hops];
+      const tail = [assume, ...mappingHops(m), ...reached.hops];
       out.add(c.principalType, c.principalArn, lastSegment(c.principalArn), start.groups, {
         principalArn: c.principalArn,
         cluster: cluster.name,
@@ -390,11 +411,11 @@ function clusterWhoCan(
       if (c.principalType === "role" && (options.roleChaining ?? true)) {
         for (const u of assumersOf(c.principalArn, false).principals) {
           if (u.principalType !== "user") continue;
-          const first = callerHops(u);
-          out.add("user", u.principalArn, lastSegment(u.principalArn), first.groups, {
+          const first = assumerPart(index, u);
+          out.add("user", u.principalArn, lastSegment(u.principalArn), first.start.groups, {
             principalArn: u.principalArn,
             cluster: cluster.name,
-            hops: [...first.hops, assumeHop(u.decision, candidateSessionReason(index, u)), ...tail],
+            hops: [...first.start.hops, first.assume, ...tail],
           });
         }
       }
