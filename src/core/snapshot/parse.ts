@@ -108,10 +108,24 @@ function parseDocuments(file: SnapshotFile, diagnostics: Diagnostic[]): unknown[
   }
   let docs: unknown[];
   try {
-    docs = loadAll(text, { filename: file.path, maxAliases: MAX_ALIASES });
+    // An alias starts with `*` and needs an anchor (`&`): without `&` there is none to count.
+    let aliases = 0;
+    docs = text.includes("&")
+      ? loadAll(text, undefined, {
+          filename: file.path,
+          listener(event, state) {
+            if (event !== "open" || /^\s*\*/u.exec(text.slice(state.position, state.position + 64)) === null)
+              return;
+            aliases++;
+            if (aliases > MAX_ALIASES) throw new Error(`more than ${String(MAX_ALIASES)} aliases`);
+          },
+        })
+      : loadAll(text, undefined, { filename: file.path });
   } catch (error) {
-    const mark = error instanceof YAMLException ? error.mark : undefined;
-    const reason = error instanceof YAMLException ? error.reason : String(error);
+    const mark =
+      error instanceof YAMLException ? (error.mark as YAMLException["mark"] | undefined) : undefined;
+    const reason =
+      error instanceof YAMLException ? error.reason : error instanceof Error ? error.message : String(error);
     diagnostics.push(
       problem(
         SNAPSHOT_CODES.badYaml,

@@ -3,14 +3,14 @@
  * parser read it: the reader needs offsets (for diagnostics and `source` positions), not
  * a particular YAML library's node types.
  *
- * Two readers produce it. `readSimpleList` is the fast one (js-yaml's event parser, no
- * document model): it takes only lists whose every scalar is a string under any YAML
- * schema, with no anchors, aliases, tags, block scalars, directives or second document,
- * and returns undefined for anything else. `fromYamlNode` converts the `yaml` library's
+ * Two readers produce it. `readSimpleList` is the fast one (js-yaml, which builds plain
+ * values directly, with its node listener for offsets): it takes only lists whose every
+ * scalar is a string under any YAML schema, with no anchors, aliases, tags, block scalars,
+ * directives, duplicate keys or second document, and returns undefined for anything else. `fromYamlNode` converts the `yaml` library's
  * nodes, which the reader falls back to and which stays the reference for every case
  * the fast reader declines (YAML 1.1 scalars, errors, aliases).
  */
-import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from "js-yaml";
+import { FAILSAFE_SCHEMA, loadAll } from "js-yaml";
 import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Node as YamlNode } from "yaml";
 
 export interface LocatedPair {
@@ -92,68 +92,118 @@ export interface SimpleListItem {
   readonly node: LocatedNode;
 }
 
+/** One node as js-yaml composed it: where it opened, and what it became. */
+interface Frame {
+  readonly open: number;
+  kind: string | null;
+  result: unknown;
+  readonly children: Frame[];
+}
+
 class Declined extends Error {}
+
+/** The first offset at or after `from` that is not white space or a comment. */
+function significant(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else if (c === 35 /* # */) {
+      while (i < text.length && text.charCodeAt(i) !== 10) i++;
+    } else return i;
+  }
+}
+
+/**
+ * js-yaml calls its listener around every node it composes, sometimes twice around the
+ * same node (an outer call that only delegates): keep the innermost of such a chain.
+ */
+function innermost(frame: Frame): Frame {
+  let f = frame;
+  for (;;) {
+    const only = f.children.length === 1 ? f.children[0] : undefined;
+    if (only === undefined || only.kind !== f.kind || only.result !== f.result) return f;
+    f = only;
+  }
+}
 
 /**
  * Reads a one-document YAML (or JSON) list made only of strings, lists and mappings, with
  * locations; undefined when the text is anything else (the reference reader decides then).
  */
 export function readSimpleList(text: string): SimpleListItem[] | undefined {
-  let events: Event[];
+  // Directives are left to the reference reader (anchors, aliases, tags and block scalars
+  // are declined below, where the node starts).
+  if (/^%/mu.test(text)) return undefined;
+  const root: Frame = { open: 0, kind: null, result: undefined, children: [] };
+  const stack: Frame[] = [root];
+  let documents: unknown[];
   try {
-    events = parseEvents(text, {});
+    documents = loadAll(text, undefined, {
+      schema: FAILSAFE_SCHEMA,
+      listener(event, state) {
+        if (event === "open") {
+          stack.push({ open: state.position, kind: null, result: undefined, children: [] });
+          return;
+        }
+        const frame = stack.pop();
+        const parent = stack[stack.length - 1];
+        if (frame === undefined || parent === undefined) throw new Declined();
+        frame.kind = state.kind;
+        frame.result = state.result;
+        parent.children.push(frame);
+      },
+    });
   } catch {
     return undefined;
   }
-  let i = 0;
-  const next = (): Event => {
-    const e = events[i++];
-    if (e === undefined) throw new Declined();
-    return e;
-  };
-  const scalar = (e: ScalarEvent): { value: string; node: LocatedNode } => {
-    if (e.style === SCALAR_STYLE.LITERAL_BLOCK || e.style === SCALAR_STYLE.FOLDED_BLOCK) throw new Declined();
-    const value = getScalarValue(text, e);
-    if (e.style === SCALAR_STYLE.PLAIN) {
-      if (!isSurelyString(value)) throw new Declined();
-      return { value, node: { start: e.valueStart } };
-    }
-    return { value, node: { start: e.valueStart - 1 } };
-  };
-  const node = (e: Event): { value: StringTree; node: LocatedNode } => {
-    if (e.type === EVENT_ID.DOCUMENT || e.type === EVENT_ID.POP || e.type === EVENT_ID.ALIAS)
+  const [top, ...more] = root.children;
+  if (documents.length !== 1 || top === undefined || more.length > 0) return undefined;
+  const build = (raw: Frame): { value: StringTree; node: LocatedNode } => {
+    const frame = innermost(raw);
+    const start = significant(text, frame.open);
+    const first = text[start];
+    if (first === "&" || first === "*" || first === "!" || first === "|" || first === ">")
       throw new Declined();
-    if (e.anchorStart !== -1 || e.tagStart !== -1) throw new Declined();
-    if (e.type === EVENT_ID.SCALAR) return scalar(e);
-    if (e.type === EVENT_ID.SEQUENCE) {
+    if (frame.kind === "scalar") {
+      if (typeof frame.result !== "string") throw new Declined();
+      if (first !== '"' && first !== "'" && !isSurelyString(frame.result)) throw new Declined();
+      return { value: frame.result, node: { start } };
+    }
+    if (frame.kind === "sequence") {
       const values: StringTree[] = [];
       const items: LocatedNode[] = [];
-      for (let c = next(); c.type !== EVENT_ID.POP; c = next()) {
-        const item = node(c);
+      for (const child of frame.children) {
+        const item = build(child);
         values.push(item.value);
         items.push(item.node);
       }
-      return { value: values, node: { start: e.start, items } };
+      if (!Array.isArray(frame.result) || frame.result.length !== values.length) throw new Declined();
+      return { value: values, node: { start, items } };
     }
-    const object: Record<string, StringTree> = {};
-    const pairs: LocatedPair[] = [];
-    for (let k = next(); k.type !== EVENT_ID.POP; k = next()) {
-      if (k.type !== EVENT_ID.SCALAR || k.anchorStart !== -1 || k.tagStart !== -1) throw new Declined();
-      const key = scalar(k);
-      if (key.value === "__proto__" || key.value === "<<") throw new Declined();
-      const value = node(next());
-      object[key.value] = value.value;
-      pairs.push({ key: key.value, keyNode: key.node, value: value.node });
+    if (frame.kind === "mapping") {
+      if (frame.children.length % 2 !== 0) throw new Declined();
+      const object: Record<string, StringTree> = {};
+      const pairs: LocatedPair[] = [];
+      for (let i = 0; i < frame.children.length; i += 2) {
+        const keyFrame = frame.children[i];
+        const valueFrame = frame.children[i + 1];
+        if (keyFrame === undefined || valueFrame === undefined) throw new Declined();
+        const key = build(keyFrame);
+        if (typeof key.value !== "string" || key.value === "__proto__" || key.value === "<<")
+          throw new Declined();
+        if (Object.hasOwn(object, key.value)) throw new Declined();
+        const value = build(valueFrame);
+        object[key.value] = value.value;
+        pairs.push({ key: key.value, keyNode: key.node, value: value.node });
+      }
+      return { value: object, node: { start, pairs } };
     }
-    return { value: object, node: { start: e.start, pairs } };
+    throw new Declined();
   };
   try {
-    const doc = next();
-    if (doc.type !== EVENT_ID.DOCUMENT || doc.directives.length > 0) return undefined;
-    const top = next();
-    if (top.type !== EVENT_ID.SEQUENCE) return undefined;
-    const list = node(top);
-    if (next().type !== EVENT_ID.POP || i !== events.length) return undefined;
+    if (innermost(top).kind !== "sequence") return undefined;
+    const list = build(top);
     const values = list.value as StringTree[];
     const nodes = list.node.items ?? [];
     return values.map((value, n) => ({ value, node: nodes[n] ?? {} }));
