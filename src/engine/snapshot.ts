@@ -23,8 +23,7 @@ export interface CollectOptions {
    * (`sources.organizations`). Without it the snapshot has no SCPs.
    */
   readonly serviceControlPolicies?:
-    | { readonly from: "file"; readonly content: unknown }
-    | { readonly from: "organizations" };
+    { readonly from: "file"; readonly content: unknown } | { readonly from: "organizations" };
   /** Called as each step starts, for progress output. */
   readonly progress?: (step: string) => void;
 }

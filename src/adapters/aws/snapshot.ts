@@ -134,7 +134,9 @@ export function createOrganizationsSnapshotSource(options: AwsSnapshotOptions): 
         const accounts: unknown[] = [];
         for (const account of accountIds) {
           if (account === management) {
-            notes.push(`account ${account} is the organization's management account: SCPs do not apply to it`);
+            notes.push(
+              `account ${account} is the organization's management account: SCPs do not apply to it`,
+            );
             continue;
           }
           const levels = [];
