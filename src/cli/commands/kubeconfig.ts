@@ -25,6 +25,7 @@ import {
   type EntryChange,
   type KubeconfigEntries,
 } from "../../core/kubeconfig/merge.js";
+import type { AwsCredentials } from "../../adapters/aws/client-config.js";
 import { isPortError } from "../../ports/errors.js";
 import type { ObservedCluster } from "../../ports/eks.js";
 import { ExitCode, type Terminal } from "../terminal.js";
@@ -92,7 +93,7 @@ export async function kubeconfigCommand(options: KubeconfigOptions, term: Termin
 
 async function run(options: KubeconfigOptions, term: Terminal): Promise<number> {
   const target = await resolveTarget(options, term);
-  const described = await describe(target.cluster, options.profile);
+  const described = await describe(target, options, term);
   const cluster = checkCluster(target.cluster, described, term, options.json === true);
 
   let profilePart: ProfilePart | undefined;
@@ -286,25 +287,37 @@ function pickTeam(config: AccessConfig, cluster: Cluster, name: string | undefin
 // ---------------------------------------------------------------------------------------
 // EKS
 
-async function describe(cluster: Cluster, profile: string | undefined): Promise<ObservedCluster> {
+async function describe(
+  target: Target,
+  options: KubeconfigOptions,
+  term: Terminal,
+): Promise<ObservedCluster> {
+  const { cluster } = target;
+  const profile = options.profile;
   const { createEksPort } = await import("../../adapters/aws/eks.js");
   const eks = createEksPort({ region: cluster.region, ...(profile !== undefined ? { profile } : {}) });
   let described: ObservedCluster | undefined;
   try {
     described = await eks.describeCluster(cluster.name);
   } catch (error) {
-    if (isPortError(error)) {
+    if (!isPortError(error)) throw error;
+    if (error.kind !== "access-denied") {
       fail(
         `eks:DescribeCluster ${cluster.name} in ${cluster.region} failed: ${error.message}`,
         error.kind === "credentials"
           ? "Configure AWS credentials (AWS_PROFILE, aws sso login, or access keys) and try again."
-          : error.kind === "access-denied"
-            ? "Your identity needs eks:DescribeCluster on the cluster to read its endpoint and CA."
-            : "Check the cluster name, region and connectivity, then try again.",
+          : "Check the cluster name, region and connectivity, then try again.",
         "kubeconfig-describe-cluster",
       );
     }
-    throw error;
+    // Team members usually hold only sts:AssumeRole on the team role, whose own policy allows
+    // eks:DescribeCluster: read the cluster as the team role, the way the token will.
+    described = await describeAsTeamRole(target, options, error.message);
+    if (options.json !== true) {
+      term.err(
+        `${term.paint.dim("note")} your identity may not call eks:DescribeCluster; read ${cluster.name} as the team role ${target.team.roleArn} instead\n`,
+      );
+    }
   }
   if (described === undefined) {
     fail(
@@ -321,6 +334,44 @@ async function describe(cluster: Cluster, profile: string | undefined): Promise<
     );
   }
   return described;
+}
+
+/** DescribeCluster with the team role's credentials, assumed under the member's session name. */
+async function describeAsTeamRole(
+  target: Target,
+  options: KubeconfigOptions,
+  ownDenial: string,
+): Promise<ObservedCluster | undefined> {
+  const { cluster, team } = target;
+  const [{ createEksPort }, { standardCredentials }, { fromTemporaryCredentials }] = await Promise.all([
+    import("../../adapters/aws/eks.js"),
+    import("../../adapters/aws/client-config.js"),
+    import("@aws-sdk/credential-providers"),
+  ]);
+  const profile = options.profile;
+  const sessionName =
+    options.sessionName ??
+    (await sessionNameOf(
+      standardCredentials(profile),
+      cluster.region,
+      profile === undefined ? "" : `with profile ${profile}`,
+      "Configure AWS credentials, or pass --session-name YOUR_IAM_USER_NAME.",
+    ));
+  const credentials = fromTemporaryCredentials({
+    masterCredentials: standardCredentials(profile),
+    params: { RoleArn: team.roleArn, RoleSessionName: sessionName, DurationSeconds: 900 },
+    clientConfig: { region: cluster.region },
+  });
+  try {
+    return await createEksPort({ region: cluster.region, credentials }).describeCluster(cluster.name);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    fail(
+      `eks:DescribeCluster ${cluster.name} in ${cluster.region} is denied to your identity (${ownDenial}), and reading it as the team role ${team.roleArn} (session ${sessionName}) failed too: ${message}`,
+      "Check that you are in the team's IAM group (it allows sts:AssumeRole on the role), or ask for eks:DescribeCluster on the cluster.",
+      "kubeconfig-describe-cluster",
+    );
+  }
 }
 
 function checkCluster(cluster: Cluster, described: ObservedCluster, term: Terminal, quiet: boolean): Cluster {
@@ -386,21 +437,36 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
 }
 
 async function callerSessionName(sourceProfile: string, region: string): Promise<string> {
-  await import("../../adapters/aws/node-version-warning.js");
-  const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-  const { fromIni } = await import("@aws-sdk/credential-providers");
-  const { sessionNameFromArn } = await import("../../token/plugin.js");
   // Exactly the credentials the aws CLI uses for source_profile: that profile of the shared
   // config and credentials files (keys, SSO, credential_process), never environment keys.
-  const client = new STSClient({ region, credentials: fromIni({ profile: sourceProfile }) });
+  const { fromIni } = await import("@aws-sdk/credential-providers");
+  return sessionNameOf(
+    fromIni({ profile: sourceProfile }),
+    region,
+    `with profile ${sourceProfile}`,
+    "The session name defaults to your IAM user name. Check --source-profile, or pass --session-name YOUR_IAM_USER_NAME.",
+  );
+}
+
+/** The role session name a set of credentials gives: the IAM user name behind them. */
+async function sessionNameOf(
+  credentials: AwsCredentials,
+  region: string,
+  how: string,
+  hint: string,
+): Promise<string> {
+  await import("../../adapters/aws/node-version-warning.js");
+  const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
+  const { sessionNameFromArn } = await import("../../token/plugin.js");
+  const client = new STSClient({ region, credentials });
   let arn: string | undefined;
   try {
     arn = (await client.send(new GetCallerIdentityCommand({}))).Arn;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     fail(
-      `cannot find out who you are with profile ${sourceProfile} (sts:GetCallerIdentity failed: ${message})`,
-      "The session name defaults to your IAM user name. Check --source-profile, or pass --session-name YOUR_IAM_USER_NAME.",
+      `cannot find out who you are${how === "" ? "" : ` ${how}`} (sts:GetCallerIdentity failed: ${message})`,
+      hint,
       "kubeconfig-caller-identity",
     );
   } finally {
