@@ -327,6 +327,30 @@ describe("whoCanAccess", () => {
   });
 });
 
+describe("whoCanAccess ordering", () => {
+  it("lists principals in natural order: user-2 before user-10", () => {
+    const names = ["user-10", "user-2", "user-1"];
+    const p = parseSnapshot([
+      {
+        path: "iam/account-authorization-details.json",
+        text: JSON.stringify({
+          UserDetailList: names.map((n) => ({ UserName: n, Arn: user(n), GroupList: [] })),
+        }),
+      },
+      {
+        path: "clusters/c/aws-auth.yaml",
+        text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n  mapUsers: |\n${names.map((n) => `    - {userarn: "${user(n)}", username: ${n}, groups: [devs]}`).join("\n")}\n`,
+      },
+      {
+        path: "clusters/c/rbac.yaml",
+        text: "kind: ClusterRoleBinding\napiVersion: rbac.authorization.k8s.io/v1\nmetadata: {name: devs}\nsubjects: [{kind: Group, name: devs, apiGroup: rbac.authorization.k8s.io}]\nroleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}\n---\nkind: ClusterRole\napiVersion: rbac.authorization.k8s.io/v1\nmetadata: {name: view}\nrules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n",
+      },
+    ]);
+    const found = whoCanAccess(p.snapshot, req("get", "pods", "default")).principals.map((x) => x.name);
+    expect(found).toEqual(["user-1", "user-2", "user-10"]);
+  });
+});
+
 describe("parseAccessRequest", () => {
   it("reads resource, group, subresource and non-resource URLs", () => {
     expect(req("get", "pods/log", "a")).toEqual({

@@ -449,6 +449,9 @@ function clusterWhoCan(
   });
 }
 
+/** ARNs in the order a person expects: `user-2` before `user-10`. */
+const byArn = new Intl.Collator("en", { numeric: true });
+
 /** Who may assume each role, per snapshot (keyed `r|` with roles as callers, `u|` users only). */
 const assumerAnswers = new WeakMap<IamIndex, Map<string, ReturnType<typeof principalsThatCanAssume>>>();
 
@@ -518,6 +521,6 @@ export function whoCanAccess(
       clusters: [...p.clusters].sort(),
       paths: p.paths,
     }))
-    .sort((a, b) => (a.type === b.type ? a.arn.localeCompare(b.arn) : a.type === "user" ? -1 : 1));
+    .sort((a, b) => (a.type === b.type ? byArn.compare(a.arn, b.arn) : a.type === "user" ? -1 : 1));
   return { request, clusters: clusters.map((c) => c.name), principals, kubernetesSubjects };
 }
