@@ -5,6 +5,8 @@ export interface Terminal {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly isTTY: boolean;
+  /** The terminal's width; 0 when unknown (not a terminal, or one that reports no size). */
+  readonly columns: number;
   readonly color: boolean;
   readonly paint: ReturnType<typeof pc.createColors>;
 }
@@ -16,6 +18,7 @@ export function processTerminal(): Terminal {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     isTTY,
+    columns: isTTY ? process.stdout.columns : 0,
     color,
     paint: pc.createColors(color),
   };

@@ -180,6 +180,8 @@ export interface ApplyEnv {
   writeFile(name: string, text: string): string;
   run(args: readonly string[], options?: RunOptions): Promise<CliResult>;
   spawnCli(args: readonly string[], options?: RunOptions): ChildProcess;
+  /** The environment the CLI runs with (for running it some other way, e.g. on a terminal). */
+  cliEnv(options?: RunOptions): NodeJS.ProcessEnv;
   /** IAM/STS calls the CLI made since the last `markAws()`. */
   awsCalls(): readonly RecordedAwsCall[];
   markAws(): void;
@@ -283,6 +285,7 @@ export async function startApplyEnv(): Promise<ApplyEnv> {
       return file;
     },
     spawnCli,
+    cliEnv: (options = {}) => envFor(options),
     run(args, options = {}) {
       return new Promise((done, fail) => {
         const child = spawnCli(args, options);

@@ -13,6 +13,7 @@ export function recordingTerminal(): Terminal & { stdout: () => string; stderr: 
       err += s;
     },
     isTTY: false,
+    columns: 0,
     color: false,
     paint: pc.createColors(false),
     stdout: () => out,

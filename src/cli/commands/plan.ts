@@ -195,13 +195,17 @@ async function confirm(plan: Plan, options: ApplyOptions, term: Terminal, verb: 
   }
 }
 
+const MIN_TASK_LIST_COLUMNS = 40;
+
 async function runSteps(
   plan: Plan,
   runner: StepRunner,
   term: Terminal,
   quiet: boolean,
 ): Promise<ApplyResult> {
-  if (term.isTTY && !quiet) {
+  // The task list redraws in place and wraps at the terminal's width: only on a terminal
+  // that reports one wide enough (a pseudo-terminal without a size reports 0).
+  if (term.isTTY && term.columns >= MIN_TASK_LIST_COLUMNS && !quiet) {
     const { Listr } = await import("listr2");
     const outcomes: StepOutcome[] = [];
     const tasks = new Listr(
