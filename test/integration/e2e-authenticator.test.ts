@@ -16,7 +16,13 @@ import {
   startAuthenticator,
   type Authenticator,
 } from "../env/authenticator.js";
-import { awsClients, createGroup, createUserWithAccessKey, type SeededUser } from "../env/aws-seed.js";
+import {
+  awsClients,
+  createGroup,
+  createUserWithAccessKey,
+  putUserPolicy,
+  type SeededUser,
+} from "../env/aws-seed.js";
 import { motoEnv, setMotoEnforcement, uniqueName } from "../env/context.js";
 import { startEksDouble, type EksDouble } from "../env/eks-double/index.js";
 import { startKube, type KubeEnv } from "../env/kube.js";
@@ -64,6 +70,8 @@ describe("end to end through aws-iam-authenticator", () => {
     awsBob: "",
   };
   let binDir: string;
+  let adminKubeconfig: string;
+  let config: string;
 
   /** What a person's shell holds: their own keys (or profiles), nothing of the test's. */
   function personEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -129,7 +137,7 @@ describe("end to end through aws-iam-authenticator", () => {
     roleArn = `arn:aws:iam::${ACCOUNT}:role/eksgate-${team}`;
 
     // The admin's kubeconfig: a context named after the cluster ARN, as eksgate looks for.
-    const adminKubeconfig = join(work, "admin.kubeconfig");
+    adminKubeconfig = join(work, "admin.kubeconfig");
     writeFileSync(
       adminKubeconfig,
       JSON.stringify({
@@ -168,7 +176,7 @@ describe("end to end through aws-iam-authenticator", () => {
     const ns = await run("kubectl", ["create", "namespace", namespace], adminEnv);
     expect(ns.stderr).toBe("");
 
-    const config = join(work, "eksgate.yaml");
+    config = join(work, "eksgate.yaml");
     writeFileSync(
       config,
       `apiVersion: eksgate.dev/v1alpha1
@@ -317,6 +325,71 @@ teams:
       });
     });
   }
+
+  it("plan with no kubeconfig context connects with a token it signs itself, through the authenticator", async () => {
+    // A platform admin with AWS keys and nothing else: no kubeconfig. aws-auth maps the user
+    // to system:masters (as a cluster creator's entry would).
+    await setMotoEnforcement(false);
+    const { iam } = awsClients(motoEnv().endpoint);
+    const adminName = uniqueName("platform-admin");
+    const platform = await createUserWithAccessKey(iam, adminName);
+    await putUserPolicy(iam, adminName, "everything", {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+    });
+    await setMotoEnforcement(true);
+    const current = await run(
+      "kubectl",
+      ["--kubeconfig", adminKubeconfig, "-n", "kube-system", "get", "configmap", "aws-auth", "-o", "json"],
+      personEnv({}),
+    );
+    expect(current.code, current.stderr).toBe(0);
+    const data = (JSON.parse(current.stdout) as { data: Record<string, string> }).data;
+    const mapUsers = `${data["mapUsers"] ?? ""}- userarn: ${platform.arn}\n  username: platform-admin\n  groups: [system:masters]\n`;
+    const patched = await run(
+      "kubectl",
+      [
+        "--kubeconfig",
+        adminKubeconfig,
+        "-n",
+        "kube-system",
+        "patch",
+        "configmap",
+        "aws-auth",
+        "--type",
+        "merge",
+        "-p",
+        JSON.stringify({ data: { mapUsers } }),
+      ],
+      personEnv({}),
+    );
+    expect(patched.code, patched.stderr).toBe(0);
+
+    const noKubeconfig = join(work, "empty.kubeconfig");
+    writeFileSync(noKubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
+    const before = verifier.calls().length;
+    const plan = await run(
+      process.execPath,
+      [CLI_JS, "plan", "-c", config],
+      personEnv({
+        KUBECONFIG: noKubeconfig,
+        AWS_ACCESS_KEY_ID: platform.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: platform.credentials.secretAccessKey,
+        AWS_REGION: REGION,
+        AWS_ENDPOINT_URL_IAM: motoEnv().endpoint,
+        AWS_ENDPOINT_URL_STS: motoEnv().endpoint,
+        AWS_ENDPOINT_URL_EKS: eks.endpoint,
+        NO_COLOR: "1",
+      }),
+    );
+    expect(plan.code, `${plan.stdout}\n${plan.stderr}\n${authenticator?.log().slice(-2500) ?? ""}`).toBe(0);
+    // It read aws-auth and the RBAC objects it wrote earlier, as the platform admin.
+    expect(plan.stdout).toContain("No changes: AWS and the clusters already match the config.");
+    const calls = verifier.calls().slice(before);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c.outcome === "ok" && c.clusterId === CLUSTER)).toBe(true);
+    expect(calls.map((c) => c.arn)).toContain(platform.arn);
+  });
 
   it("a token for another cluster is refused by the authenticator", async () => {
     // eksgate token for a cluster name the authenticator does not serve: the STS signature
