@@ -7,6 +7,15 @@ import { RBAC_DIAGNOSTIC_CODES } from "../../src/core/model/rbac.js";
 import { ACCESS_ENTRY_DIAGNOSTIC_CODES } from "../../src/core/model/access-entry.js";
 import { KUBECONFIG_DIAGNOSTIC_CODES } from "../../src/core/model/kubeconfig-entry.js";
 import { POLICY_DIAGNOSTIC_CODES } from "../../src/core/model/policy-document.js";
+import { AUDIT_CODE_TABLE } from "../../src/core/evaluate/audit/index.js";
+import { RBAC_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/rbac/codes.js";
+import { SNAPSHOT_CODE_TABLE } from "../../src/core/snapshot/codes.js";
+import { COMMAND_CODE_TABLE } from "../../src/cli/codes.js";
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
 
 function list(title: string, codes: Readonly<Record<string, string>>): string {
   const lines = Object.entries(codes).map(
@@ -48,5 +57,35 @@ ${list("IAM names and documents", IAM_DIAGNOSTIC_CODES)}
 ${list("IAM policy documents", POLICY_DIAGNOSTIC_CODES)}
 ${list("RBAC objects", RBAC_DIAGNOSTIC_CODES)}
 ${list("Access entries and aws-auth entries", ACCESS_ENTRY_DIAGNOSTIC_CODES)}
-${list("AWS CLI profiles", KUBECONFIG_DIAGNOSTIC_CODES)}`;
+${list("AWS CLI profiles", KUBECONFIG_DIAGNOSTIC_CODES)}
+## Access audit findings (AUD1nn): \`eksgate audit\`
+
+Details, and which findings are downgraded when, in [audit.md](audit.md#audit-eksgate-audit).
+
+${table(
+  ["code", "severity", "meaning"],
+  AUDIT_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
+)}
+
+## Access snapshot (SNAP): \`eksgate snapshot\` and \`--snapshot DIR\`
+
+${table(
+  ["code", "severity", "meaning"],
+  SNAPSHOT_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
+)}
+
+## RBAC evaluation (RBAC_*): the objects the audit reads
+
+${table(
+  ["code", "severity", "meaning"],
+  RBAC_EVALUATION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
+)}
+
+## Commands: the audit commands' input (AUD0nn) and \`eksgate kubeconfig\`
+
+${table(
+  ["code", "command", "meaning"],
+  COMMAND_CODE_TABLE.map((c) => [`\`${c.code}\``, c.command, c.title]),
+)}
+`;
 }

@@ -2,6 +2,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EKSGATE_CODES } from "../../src/core/codes.js";
+import { COMMAND_CODE_TABLE } from "../../src/cli/codes.js";
+import { RBAC_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/rbac/codes.js";
+import { SNAPSHOT_CODE_TABLE } from "../../src/core/snapshot/codes.js";
 import { diagnosticsDocument } from "../support/diagnostics-doc.js";
 
 function sourceFiles(dir: string): string[] {
@@ -26,6 +29,43 @@ describe("diagnostic codes", () => {
   it("codes in the table are unique", () => {
     const codes = EKSGATE_CODES.map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it("every diagnostic code written in src/, of any family, is in docs/diagnostics.md", () => {
+    const doc = diagnosticsDocument();
+    const family = /"((?:EG|AA|AUD|SNAP|ARN)\d{3}|RBAC_[A-Z_]+|kubeconfig-[a-z-]+|aws-profile-[a-z-]+)"/g;
+    const used = new Map<string, string>();
+    for (const file of sourceFiles("src")) {
+      for (const match of readFileSync(file, "utf8").matchAll(family)) {
+        const code = match[1] ?? "";
+        // A kubeconfig-... string can be a file or profile name rather than a code.
+        if (
+          code.startsWith("kubeconfig-") &&
+          !/code|CODES/.test(match.input.slice(Math.max(0, match.index - 80), match.index))
+        )
+          continue;
+        used.set(code, file);
+      }
+    }
+    const missing = [...used].filter(([code]) => !doc.includes(`\`${code}\``)).map(([c, f]) => `${c} (${f})`);
+    expect(missing).toEqual([]);
+    expect(used.size).toBeGreaterThan(100);
+  });
+
+  it("every code in the snapshot, RBAC and command tables is still reported somewhere", () => {
+    const tables = new Set([
+      "src/core/snapshot/codes.ts",
+      "src/core/evaluate/rbac/codes.ts",
+      "src/cli/codes.ts",
+    ]);
+    const source = sourceFiles("src")
+      .filter((f) => !tables.has(f))
+      .map((f) => readFileSync(f, "utf8"))
+      .join("\n");
+    const stale = [...SNAPSHOT_CODE_TABLE, ...RBAC_EVALUATION_CODE_TABLE, ...COMMAND_CODE_TABLE]
+      .map((c) => c.code)
+      .filter((code) => !source.includes(`"${code}"`));
+    expect(stale).toEqual([]);
   });
 
   it("docs/diagnostics.md is generated from the tables (run npm run docs:diagnostics)", () => {

@@ -38,7 +38,6 @@ export const AUDIT_CODES = {
   principal: "AUD001",
   cluster: "AUD002",
   request: "AUD003",
-  notInSnapshot: "AUD004",
   collect: "AUD005",
   region: "AUD006",
   context: "AUD007",
