@@ -7,6 +7,7 @@ import { RBAC_DIAGNOSTIC_CODES } from "../../src/core/model/rbac.js";
 import { ACCESS_ENTRY_DIAGNOSTIC_CODES } from "../../src/core/model/access-entry.js";
 import { KUBECONFIG_DIAGNOSTIC_CODES } from "../../src/core/model/kubeconfig-entry.js";
 import { POLICY_DIAGNOSTIC_CODES } from "../../src/core/model/policy-document.js";
+import { MODEL_CODE_MEANINGS, type ModelCode } from "../../src/core/model/code-meanings.js";
 import { AUDIT_CODE_TABLE } from "../../src/core/evaluate/audit/index.js";
 import { RBAC_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/rbac/codes.js";
 import { SNAPSHOT_CODE_TABLE } from "../../src/core/snapshot/codes.js";
@@ -17,10 +18,8 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-function list(title: string, codes: Readonly<Record<string, string>>): string {
-  const lines = Object.entries(codes).map(
-    ([name, code]) => `| \`${code}\` | ${name.replace(/([A-Z])/g, " $1").toLowerCase()} |`,
-  );
+function list(title: string, codes: Readonly<Record<string, ModelCode>>): string {
+  const lines = Object.values(codes).map((code) => `| \`${code}\` | ${MODEL_CODE_MEANINGS[code]} |`);
   return `### ${title}\n\n| code | meaning |\n| --- | --- |\n${lines.join("\n")}\n`;
 }
 
