@@ -2,6 +2,11 @@ import { defineConfig } from "vitest/config";
 
 // Two tiers: `unit` is pure and fast; `integration` runs against moto and a real
 // kube-apiserver that test/env starts once per run (globalSetup).
+// Test files that build SDK clients themselves would print the SDK's Node 20 warning into
+// the test output; the CLI runs the tests spawn get their own environments, so this does
+// not hide the product's own handling of it (tested in aws-adapters and snapshot-live).
+const QUIET_SDK = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,12 +14,14 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          env: QUIET_SDK,
         },
       },
       {
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          env: QUIET_SDK,
           globalSetup: ["test/env/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
