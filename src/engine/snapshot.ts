@@ -164,7 +164,7 @@ async function collectServiceControlPolicies(
         severity: "warning",
         summary: `SCPs were not read from AWS Organizations (${answer.message}); the snapshot has none, so an SCP deny would go unseen`,
         detail:
-          "Run from the management account or a delegated administrator with organizations:ListParents, ListPoliciesForTarget, DescribePolicy and DescribeOrganization, or pass --scps FILE.",
+          "Run from the management account or a delegated administrator with organizations:DescribeOrganization, ListRoots, ListParents, ListPoliciesForTarget and DescribePolicy, or pass --scps FILE.",
       });
       return undefined;
   }

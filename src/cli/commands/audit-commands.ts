@@ -71,7 +71,7 @@ Examples:
 Reads only: iam:GetAccountAuthorizationDetails, eks:DescribeCluster, eks:ListClusters,
 eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies, and
 get/list of ConfigMap kube-system/aws-auth, RBAC objects and Namespaces. With
---organizations also organizations:DescribeOrganization, ListParents,
+--organizations also organizations:DescribeOrganization, ListRoots, ListParents,
 ListPoliciesForTarget and DescribePolicy (management account or delegated administrator);
 without that permission the snapshot is written without SCPs and says so.`,
     )
