@@ -1,5 +1,6 @@
 /** Command-line parsing and dispatch. Each command's action returns its exit code. */
 import { Command, CommanderError, Option } from "commander";
+import type { KubeconfigOptions } from "./commands/kubeconfig.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 import { EKSGATE_VERSION } from "./version.js";
 import { registerAuditCommands } from "./commands/audit-commands.js";
@@ -231,7 +232,7 @@ Examples:
   eksgate kubeconfig -c eksgate.yaml --team payments --exec aws --write-aws-profile
   KUBECONFIG=~/.kube/prod eksgate kubeconfig -c eksgate.yaml --team payments --json`,
     )
-    .action(async (options: KubeconfigCliOptions) => {
+    .action(async (options: KubeconfigOptions) => {
       const { kubeconfigCommand } = await import("./commands/kubeconfig.js");
       setExit(await kubeconfigCommand(options, term));
     });
@@ -265,25 +266,4 @@ export interface PlanCliOptions extends CommonCliOptions {
 export interface ApplyCliOptions extends CommonCliOptions {
   readonly autoApprove?: boolean;
   readonly backupDir?: string;
-}
-
-export interface KubeconfigCliOptions {
-  readonly config?: string;
-  readonly cluster?: string;
-  readonly team?: string;
-  readonly clusterName?: string;
-  readonly region?: string;
-  readonly roleArn?: string;
-  readonly group?: string;
-  readonly exec: "eksgate" | "aws";
-  readonly profileName?: string;
-  readonly writeAwsProfile?: boolean;
-  readonly sourceProfile?: string;
-  readonly sessionName?: string;
-  readonly setContext?: boolean;
-  readonly alias?: string;
-  readonly kubeconfig?: string;
-  readonly profile?: string;
-  readonly dryRun?: boolean;
-  readonly json?: boolean;
 }
