@@ -6,6 +6,7 @@
  *   operators (`StringNotEquals`, `ArnNotLike`, ...), which hold when the key is missing;
  * - `ForAnyValue:` is false and `ForAllValues:` is true on a missing or empty key.
  */
+import { ALWAYS_PRESENT_KEYS } from "./context-builder.js";
 import type { ConditionClause } from "./policy-document.js";
 import {
   parseIamDate,
@@ -115,6 +116,8 @@ export interface ConditionOutcome {
   readonly failure?: string;
   /** Operators this evaluator does not know (such clauses never hold). */
   readonly unsupported?: readonly string[];
+  /** Keys AWS always sets that a clause found absent (the request time was not given). */
+  readonly missingKeys?: readonly string[];
 }
 
 const SATISFIED: ConditionOutcome = { satisfied: true };
@@ -124,11 +127,13 @@ export function evaluateConditions(
   context: RequestContext,
   variablesEnabled: boolean,
 ): ConditionOutcome {
+  const missingKeys: string[] = [];
   for (const clause of clauses) {
     const outcome = evaluateClause(clause, context, variablesEnabled);
-    if (!outcome.satisfied) return outcome;
+    missingKeys.push(...(outcome.missingKeys ?? []));
+    if (!outcome.satisfied) return missingKeys.length === 0 ? outcome : { ...outcome, missingKeys };
   }
-  return SATISFIED;
+  return missingKeys.length === 0 ? SATISFIED : { satisfied: true, missingKeys };
 }
 
 function describe(clause: ConditionClause): string {
@@ -141,10 +146,6 @@ export function evaluateClause(
   variablesEnabled: boolean,
 ): ConditionOutcome {
   const op = parseOperator(clause.operator);
-  const fail = (why: string): ConditionOutcome => ({
-    satisfied: false,
-    failure: `${describe(clause)}: ${why}`,
-  });
   if (!op.isNull && op.base === undefined) {
     return {
       satisfied: false,
@@ -154,6 +155,24 @@ export function evaluateClause(
   }
   const requestValues = context.get(clause.key);
   const present = requestValues !== undefined && requestValues.length > 0;
+  const outcome = evaluatePresent(op, clause, requestValues, present, context, variablesEnabled);
+  return !present && ALWAYS_PRESENT_KEYS.has(clause.key.toLowerCase())
+    ? { ...outcome, missingKeys: [clause.key] }
+    : outcome;
+}
+
+function evaluatePresent(
+  op: ParsedOperator,
+  clause: ConditionClause,
+  requestValues: readonly string[] | undefined,
+  present: boolean,
+  context: RequestContext,
+  variablesEnabled: boolean,
+): ConditionOutcome {
+  const fail = (why: string): ConditionOutcome => ({
+    satisfied: false,
+    failure: `${describe(clause)}: ${why}`,
+  });
 
   if (op.isNull) {
     const wantsAbsent = clause.values.some((v) => v.toLowerCase() === "true");
@@ -173,7 +192,7 @@ export function evaluateClause(
     return fail("a policy variable in the condition has no value in the request");
   }
 
-  if (!present) {
+  if (!present || requestValues === undefined) {
     if (op.ifExists) return SATISFIED;
     if (op.set === "all") return SATISFIED;
     if (op.set === "any") return fail("key is absent");
