@@ -1,10 +1,20 @@
 /**
  * The Condition element. Every clause (operator x key) must hold; within a clause the policy
- * values are alternatives. Semantics from "IAM JSON policy elements: Condition operators" and
+ * values are alternatives (for negated operators: none may match). Semantics from "IAM JSON
+ * policy elements: Condition operators"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html),
+ * "Single-valued vs. multivalued context keys"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html),
+ * "IAM policy elements: Variables and tags"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html) and
  * iam-evaluation.md I9:
  * - a missing key fails every operator, except `...IfExists` (true), `Null`, and the negated
  *   operators (`StringNotEquals`, `ArnNotLike`, ...), which hold when the key is missing;
- * - `ForAnyValue:` is false and `ForAllValues:` is true on a missing or empty key.
+ * - `ForAnyValue:` is false and `ForAllValues:` is true on a missing or empty key, whatever the
+ *   operator after the prefix (`...IfExists` still holds on a missing key);
+ * - policy variables are substituted only in string and ARN operators; a variable with no value
+ *   (and no default) is null: no request value equals or is like it, so that policy value never
+ *   matches, and negated operators hold against it.
  */
 import { ALWAYS_PRESENT_KEYS } from "./context-builder.js";
 import type { ConditionClause } from "./policy-document.js";
@@ -21,6 +31,8 @@ type Comparer = (requestValue: string, policyValue: string) => boolean;
 interface BaseOperator {
   readonly compare: Comparer;
   readonly negated: boolean;
+  /** String and ARN operators take policy variables; the others see `${...}` as text. */
+  readonly variables?: boolean;
 }
 
 const num = (s: string): number => (s.trim() === "" ? Number.NaN : Number(s));
@@ -49,12 +61,12 @@ const arn: Comparer = (v, p) => arnMatches(p, v);
 const ip: Comparer = (v, p) => ipv4InCidr(v, p);
 
 const OPERATORS: Readonly<Record<string, BaseOperator>> = {
-  stringequals: { compare: stringEquals, negated: false },
-  stringnotequals: { compare: stringEquals, negated: true },
-  stringequalsignorecase: { compare: stringEqualsIgnoreCase, negated: false },
-  stringnotequalsignorecase: { compare: stringEqualsIgnoreCase, negated: true },
-  stringlike: { compare: stringLike, negated: false },
-  stringnotlike: { compare: stringLike, negated: true },
+  stringequals: { compare: stringEquals, negated: false, variables: true },
+  stringnotequals: { compare: stringEquals, negated: true, variables: true },
+  stringequalsignorecase: { compare: stringEqualsIgnoreCase, negated: false, variables: true },
+  stringnotequalsignorecase: { compare: stringEqualsIgnoreCase, negated: true, variables: true },
+  stringlike: { compare: stringLike, negated: false, variables: true },
+  stringnotlike: { compare: stringLike, negated: true, variables: true },
   numericequals: { compare: numeric((a, b) => a === b), negated: false },
   numericnotequals: { compare: numeric((a, b) => a === b), negated: true },
   numericlessthan: { compare: numeric((a, b) => a < b), negated: false },
@@ -68,10 +80,10 @@ const OPERATORS: Readonly<Record<string, BaseOperator>> = {
   dategreaterthan: { compare: dated((a, b) => a > b), negated: false },
   dategreaterthanequals: { compare: dated((a, b) => a >= b), negated: false },
   bool: { compare: bool, negated: false },
-  arnequals: { compare: arn, negated: false },
-  arnlike: { compare: arn, negated: false },
-  arnnotequals: { compare: arn, negated: true },
-  arnnotlike: { compare: arn, negated: true },
+  arnequals: { compare: arn, negated: false, variables: true },
+  arnlike: { compare: arn, negated: false, variables: true },
+  arnnotequals: { compare: arn, negated: true, variables: true },
+  arnnotlike: { compare: arn, negated: true, variables: true },
   ipaddress: { compare: ip, negated: false },
   notipaddress: { compare: ip, negated: true },
 };
@@ -183,14 +195,16 @@ function evaluatePresent(
   const base = op.base;
   if (base === undefined) return fail("operator not supported");
 
+  // A value whose variable has no value is null: nothing equals it or is like it, so it is
+  // left out of the alternatives (a negated operator then holds against it).
   const policyValues: string[] = [];
+  let nulls = 0;
   for (const raw of clause.values) {
-    const v = variablesEnabled ? substituteVariables(raw, context) : raw;
-    if (v !== undefined) policyValues.push(v);
+    const v = variablesEnabled && base.variables === true ? substituteVariables(raw, context) : raw;
+    if (v === undefined) nulls++;
+    else policyValues.push(v);
   }
-  if (policyValues.length === 0 && clause.values.length > 0) {
-    return fail("a policy variable in the condition has no value in the request");
-  }
+  const nullNote = nulls === 0 ? "" : " (a policy variable in it has no value in the request)";
 
   if (!present || requestValues === undefined) {
     if (op.ifExists) return SATISFIED;
@@ -209,7 +223,9 @@ function evaluatePresent(
   else if (op.set === "any") ok = requestValues.some(oneValue);
   else if (base.negated) ok = requestValues.every(oneValue);
   else ok = requestValues.some(oneValue);
-  return ok ? SATISFIED : fail(`request value ${JSON.stringify(requestValues)} does not satisfy it`);
+  return ok
+    ? SATISFIED
+    : fail(`request value ${JSON.stringify(requestValues)} does not satisfy it${nullNote}`);
 }
 
 function ipv4InCidr(address: string, cidr: string): boolean {
