@@ -223,11 +223,51 @@ describe("request context of a request on a resource", () => {
     };
     const without = evaluate(snap, `arn:aws:iam::${A}:user/dan`, "s3:GetObject", "arn:aws:s3:::b/k");
     expect(without.decision).toBe("ImplicitDeny");
-    expect(without.warnings.join("\n")).toContain("aws:CurrentTime, which AWS always sets");
+    expect(without.warnings.join("\n")).toContain(
+      "tests aws:CurrentTime, which AWS sets on every request, but no request time was given",
+    );
     const withTime = evaluate(snap, `arn:aws:iam::${A}:user/dan`, "s3:GetObject", "arn:aws:s3:::b/k", {
       at: "2029-12-31T23:59:59Z",
     });
     expect(withTime.decision).toBe("Allow");
     expect(withTime.warnings).toEqual([]);
+  });
+
+  it("a Deny on aws:SourceIp without the caller's address says the address was not given", () => {
+    const snap: IamSnapshot = {
+      accounts: [
+        {
+          UserDetailList: [
+            {
+              UserName: "erin",
+              Arn: `arn:aws:iam::${A}:user/erin`,
+              UserPolicyList: [
+                {
+                  PolicyName: "office",
+                  PolicyDocument: doc(
+                    { Sid: "All", Effect: "Allow", Action: "s3:*", Resource: "*" },
+                    {
+                      Sid: "OfficeOnly",
+                      Effect: "Deny",
+                      Action: "*",
+                      Resource: "*",
+                      Condition: { NotIpAddress: { "aws:SourceIp": "203.0.113.0/24" } },
+                    },
+                  ),
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const unknown = evaluate(snap, `arn:aws:iam::${A}:user/erin`, "s3:GetObject", "arn:aws:s3:::b/k");
+    expect(unknown.decision).toBe("ExplicitDeny");
+    expect(unknown.warnings.join("\n")).toContain("the caller's IP address was not given");
+    const office = evaluate(snap, `arn:aws:iam::${A}:user/erin`, "s3:GetObject", "arn:aws:s3:::b/k", {
+      context: { "aws:SourceIp": "203.0.113.7" },
+    });
+    expect(office.decision).toBe("Allow");
+    expect(office.warnings).toEqual([]);
   });
 });

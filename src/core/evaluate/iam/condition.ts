@@ -16,7 +16,7 @@
  *   (and no default) is null: no request value equals or is like it, so that policy value never
  *   matches, and negated operators hold against it.
  */
-import { ALWAYS_PRESENT_KEYS } from "./context-builder.js";
+import { UNKNOWN_UNLESS_GIVEN } from "./context-builder.js";
 import type { ConditionClause } from "./policy-document.js";
 import {
   parseIamDate,
@@ -128,7 +128,7 @@ export interface ConditionOutcome {
   readonly failure?: string;
   /** Operators this evaluator does not know (such clauses never hold). */
   readonly unsupported?: readonly string[];
-  /** Keys AWS always sets that a clause found absent (the request time was not given). */
+  /** Keys AWS sets on every request that a clause found absent (they were not given). */
   readonly missingKeys?: readonly string[];
 }
 
@@ -168,7 +168,7 @@ export function evaluateClause(
   const requestValues = context.get(clause.key);
   const present = requestValues !== undefined && requestValues.length > 0;
   const outcome = evaluatePresent(op, clause, requestValues, present, context, variablesEnabled);
-  return !present && ALWAYS_PRESENT_KEYS.has(clause.key.toLowerCase())
+  return !present && UNKNOWN_UNLESS_GIVEN.has(clause.key.toLowerCase())
     ? { ...outcome, missingKeys: [clause.key] }
     : outcome;
 }

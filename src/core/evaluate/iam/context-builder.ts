@@ -165,5 +165,14 @@ function stringify(input: ContextInput | undefined): Record<string, string | rea
   return out;
 }
 
-/** Keys AWS puts in every request; a condition that finds one absent was given too little. */
-export const ALWAYS_PRESENT_KEYS: ReadonlySet<string> = new Set(["aws:currenttime", "aws:epochtime"]);
+/**
+ * Keys AWS puts in (nearly) every request but a snapshot cannot know, with what was missing.
+ * A condition that finds one absent was evaluated on too little: the decision says so.
+ */
+export const UNKNOWN_UNLESS_GIVEN: ReadonlyMap<string, string> = new Map([
+  ["aws:currenttime", "no request time was given"],
+  ["aws:epochtime", "no request time was given"],
+  ["aws:sourceip", "the caller's IP address was not given (AWS leaves it out only behind a VPC endpoint)"],
+  ["aws:requestedregion", "the region of the request was not given"],
+  ["aws:useragent", "the caller's user agent was not given"],
+]);

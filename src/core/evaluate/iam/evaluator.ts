@@ -30,6 +30,7 @@ import {
 } from "./policy-document.js";
 import {
   buildRequestContext,
+  UNKNOWN_UNLESS_GIVEN,
   type AssumeRoleFacts,
   type PrincipalFacts,
   type RequestOptions,
@@ -359,8 +360,9 @@ function evaluateLayer(
         );
       }
       for (const key of outcome.missingKeys ?? []) {
+        const why = UNKNOWN_UNLESS_GIVEN.get(key.toLowerCase()) ?? "it was not given";
         layer.warnings.push(
-          `${describeSource(base)} tests ${key}, which AWS always sets; no request time was given, so it was evaluated as absent`,
+          `${describeSource(base)} tests ${key}, which AWS sets on every request, but ${why}: it was evaluated as absent`,
         );
       }
       if (!outcome.satisfied) {
