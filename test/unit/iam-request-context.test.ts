@@ -11,6 +11,7 @@ import {
   type AccountAuthorizationDetails,
   type Decision,
   type IamSnapshot,
+  type RequestOptions,
 } from "../../src/core/evaluate/iam/index.js";
 import { buildRequestContext } from "../../src/core/evaluate/iam/context-builder.js";
 import { formatIamDate, parseIamDate } from "../../src/core/evaluate/iam/request-context.js";
@@ -196,77 +197,58 @@ describe("request context of a request on a resource", () => {
     expect(ctx(s3)["aws:ResourceAccount"]).toBeUndefined();
   });
 
-  it("a decision that tests aws:CurrentTime without a request time says so", () => {
+  /** One user `u` with one inline policy of these statements; `ask` evaluates s3:GetObject. */
+  function oneUser(...statements: object[]): (options?: RequestOptions) => Decision {
     const snap: IamSnapshot = {
       accounts: [
         {
           UserDetailList: [
             {
-              UserName: "dan",
-              Arn: `arn:aws:iam::${A}:user/dan`,
-              UserPolicyList: [
-                {
-                  PolicyName: "until",
-                  PolicyDocument: doc({
-                    Sid: "Until",
-                    Effect: "Allow",
-                    Action: "s3:*",
-                    Resource: "*",
-                    Condition: { DateLessThan: { "aws:CurrentTime": "2030-01-01T00:00:00Z" } },
-                  }),
-                },
-              ],
+              UserName: "u",
+              Arn: `arn:aws:iam::${A}:user/u`,
+              UserPolicyList: [{ PolicyName: "p", PolicyDocument: doc(...statements) }],
             },
           ],
         },
       ],
     };
-    const without = evaluate(snap, `arn:aws:iam::${A}:user/dan`, "s3:GetObject", "arn:aws:s3:::b/k");
+    return (options = {}) =>
+      evaluate(snap, `arn:aws:iam::${A}:user/u`, "s3:GetObject", "arn:aws:s3:::b/k", options);
+  }
+
+  it("a decision that tests aws:CurrentTime without a request time says so", () => {
+    const ask = oneUser({
+      Sid: "Until",
+      Effect: "Allow",
+      Action: "s3:*",
+      Resource: "*",
+      Condition: { DateLessThan: { "aws:CurrentTime": "2030-01-01T00:00:00Z" } },
+    });
+    const without = ask();
     expect(without.decision).toBe("ImplicitDeny");
     expect(without.warnings.join("\n")).toContain(
       "tests aws:CurrentTime, which AWS sets on every request, but no request time was given",
     );
-    const withTime = evaluate(snap, `arn:aws:iam::${A}:user/dan`, "s3:GetObject", "arn:aws:s3:::b/k", {
-      at: "2029-12-31T23:59:59Z",
-    });
+    const withTime = ask({ at: "2029-12-31T23:59:59Z" });
     expect(withTime.decision).toBe("Allow");
     expect(withTime.warnings).toEqual([]);
   });
 
   it("a Deny on aws:SourceIp without the caller's address says the address was not given", () => {
-    const snap: IamSnapshot = {
-      accounts: [
-        {
-          UserDetailList: [
-            {
-              UserName: "erin",
-              Arn: `arn:aws:iam::${A}:user/erin`,
-              UserPolicyList: [
-                {
-                  PolicyName: "office",
-                  PolicyDocument: doc(
-                    { Sid: "All", Effect: "Allow", Action: "s3:*", Resource: "*" },
-                    {
-                      Sid: "OfficeOnly",
-                      Effect: "Deny",
-                      Action: "*",
-                      Resource: "*",
-                      Condition: { NotIpAddress: { "aws:SourceIp": "203.0.113.0/24" } },
-                    },
-                  ),
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    };
-    const unknown = evaluate(snap, `arn:aws:iam::${A}:user/erin`, "s3:GetObject", "arn:aws:s3:::b/k");
+    const ask = oneUser(
+      { Sid: "All", Effect: "Allow", Action: "s3:*", Resource: "*" },
+      {
+        Sid: "OfficeOnly",
+        Effect: "Deny",
+        Action: "*",
+        Resource: "*",
+        Condition: { NotIpAddress: { "aws:SourceIp": "203.0.113.0/24" } },
+      },
+    );
+    const unknown = ask();
     expect(unknown.decision).toBe("ExplicitDeny");
     expect(unknown.warnings.join("\n")).toContain("the caller's IP address was not given");
-    const office = evaluate(snap, `arn:aws:iam::${A}:user/erin`, "s3:GetObject", "arn:aws:s3:::b/k", {
-      context: { "aws:SourceIp": "203.0.113.7" },
-    });
+    const office = ask({ context: { "aws:SourceIp": "203.0.113.7" } });
     expect(office.decision).toBe("Allow");
     expect(office.warnings).toEqual([]);
   });
