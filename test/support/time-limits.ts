@@ -24,3 +24,6 @@ export const SPAWN_DEADLINE_MS = 300_000;
 
 /** A server catching up with a change (the RBAC authorizer's cache, the aggregation controller). */
 export const SETTLE_DEADLINE_MS = 300_000;
+
+/** One request to a server of the environment that stops answering mid-way. */
+export const REQUEST_DEADLINE_MS = 120_000;
