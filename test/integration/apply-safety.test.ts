@@ -41,6 +41,7 @@ import {
   resetCluster,
   startApplyEnv,
 } from "../support/apply-env.js";
+import { LONG_SCENARIO_TIMEOUT_MS } from "../support/time-limits.js";
 
 const GROUPS = ["g-pay", "g-ops"];
 const NS_1 = uniqueName("safe-1");
@@ -132,7 +133,9 @@ beforeEach(async () => {
   await env.moto.setEnforcement(false);
 });
 
-describe("apply safety", { timeout: 300_000 }, () => {
+// The longest scenarios of the suite: an apply killed at each of six steps, each time on a
+// fresh cluster, applied again and planned.
+describe("apply safety", { timeout: LONG_SCENARIO_TIMEOUT_MS }, () => {
   it("a concurrent aws-auth writer between eksgate's read and write: 409, re-read, both changes survive", async () => {
     const { cluster, config: file } = await freshCluster([PAY]);
     const loaded = await loadConfigFile(file);

@@ -5,7 +5,6 @@
 // token by calling "STS" (the loopback verifier, which checks the presigned signature with
 // the keys moto holds). Nothing in the chain between kubectl and RBAC is a stand-in except
 // STS's answer to the presigned GetCallerIdentity.
-import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,30 +22,23 @@ import {
   putUserPolicy,
   type SeededUser,
 } from "../env/aws-seed.js";
-import { motoEnv, setMotoEnforcement, uniqueName } from "../env/context.js";
+import {
+  motoEnv,
+  type ProgramRun as Run,
+  runProgram as run,
+  setMotoEnforcement,
+  uniqueName,
+} from "../env/context.js";
 import { startEksDouble, type EksDouble } from "../env/eks-double/index.js";
 import { startKube, type KubeEnv } from "../env/kube.js";
 import { startStsVerifier, type StsVerifier } from "../env/sts-verifier.js";
+import { LONG_SCENARIO_TIMEOUT_MS } from "../support/time-limits.js";
 
 const CLI_JS = join(import.meta.dirname, "../../dist/cli.js");
 const REGION = "us-east-2";
 const ACCOUNT = "123456789012";
 const CLUSTER = "e2e-cluster";
 const CLUSTER_ARN = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`;
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((done) => {
-    execFile(command, [...args], { env, encoding: "utf8", timeout: 90_000 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
-    });
-  });
-}
 
 function log(line: string): void {
   process.stderr.write(`[e2e] ${line}\n`);
@@ -250,7 +242,7 @@ teams:
 
     // From here on moto checks every call like AWS: keys, identity policies, trust policies.
     await setMotoEnforcement(true);
-  }, 1_800_000);
+  }, LONG_SCENARIO_TIMEOUT_MS);
 
   afterAll(async () => {
     await setMotoEnforcement(false);

@@ -22,6 +22,7 @@ import {
 } from "../../src/core/model/rbac.js";
 import { freshNamespace, kubeEnv, uniqueName } from "../env/context.js";
 import { DEV, access, exampleConfig, team } from "../support/example-access-config.js";
+import { SPAWN_DEADLINE_MS } from "../support/time-limits.js";
 
 interface Run {
   readonly code: number;
@@ -34,7 +35,7 @@ function run(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
     execFile(
       "kubectl",
       [...args],
-      { env: { ...process.env, ...env }, timeout: 60_000 },
+      { env: { ...process.env, ...env }, timeout: SPAWN_DEADLINE_MS },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") fail(new Error(`kubectl did not run: ${error.message}`));
         else done({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });

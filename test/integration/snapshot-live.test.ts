@@ -35,6 +35,7 @@ import {
   setAwsAuth,
   startApplyEnv,
 } from "../support/apply-env.js";
+import { SPAWN_DEADLINE_MS } from "../support/time-limits.js";
 
 const CLUSTER = uniqueName("snap");
 const NS = uniqueName("snap-web");
@@ -167,7 +168,7 @@ function aws(args: readonly string[]): Promise<Run> {
       [...args, "--output", "json"],
       {
         encoding: "utf8",
-        timeout: 60_000,
+        timeout: SPAWN_DEADLINE_MS,
         env: {
           PATH: process.env["PATH"],
           HOME: awsHome,
@@ -307,7 +308,7 @@ afterAll(async () => {
   await started.stop();
 });
 
-describe("eksgate snapshot, live", { timeout: 180_000 }, () => {
+describe("eksgate snapshot, live", () => {
   it("writes the documented layout, read-only, and it reads back with what was seeded", async () => {
     const kubeBefore = await kubeVersions();
     env.markAws();

@@ -10,6 +10,8 @@ import { POLICY_DIAGNOSTIC_CODES } from "../../src/core/model/policy-document.js
 import { MODEL_CODE_MEANINGS, type ModelCode } from "../../src/core/model/code-meanings.js";
 import { AUDIT_CODE_TABLE } from "../../src/core/evaluate/audit/index.js";
 import { RBAC_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/rbac/codes.js";
+import { IAM_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/iam-codes.js";
+import { KUBE_CONNECTION_CODE_TABLE } from "../../src/adapters/kube/connection.js";
 import { SNAPSHOT_CODE_TABLE } from "../../src/core/snapshot/codes.js";
 import { COMMAND_CODE_TABLE } from "../../src/cli/codes.js";
 
@@ -78,6 +80,24 @@ ${table(
 ${table(
   ["code", "severity", "meaning"],
   RBAC_EVALUATION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
+)}
+
+## IAM evaluation (IAM_*): the IAM data the audit reads
+
+${table(
+  ["code", "severity", "meaning"],
+  IAM_EVALUATION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
+)}
+
+## Kubernetes connection (kube-*): finding the cluster in a kubeconfig
+
+\`plan\`, \`apply\` and \`destroy\` choose the kubeconfig context of each cluster by its ARN,
+then its name, then its API server; a context that names the cluster but points at another
+server is skipped.
+
+${table(
+  ["code", "severity", "meaning"],
+  KUBE_CONNECTION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
 )}
 
 ## Commands: the audit commands' input (AUD0nn) and \`eksgate kubeconfig\`
