@@ -51,9 +51,9 @@ function cli(...args: string[]): Promise<Run> {
 
 const offline = ["--snapshot", SNAP];
 
-function json<T>(r: Run): T {
+function json(r: Run): unknown {
   try {
-    return JSON.parse(r.stdout) as T;
+    return JSON.parse(r.stdout) as unknown;
   } catch {
     throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
@@ -79,12 +79,14 @@ describe("can-i in a request context", { timeout: 120_000 }, () => {
     expect(r.stdout).toContain(
       'context: no MFA (what only MFA allows is shown "with MFA"), at 2026-12-03T10:00:00Z, session name = IAM user name (a role used directly: EKSGetTokenAuth), extra: none',
     );
-    const j = json<{
+    const j = json(
+      await cli("can-i", user("mallory"), "delete", "pods", "--at", AT, "--json", ...offline),
+    ) as {
       allowed: boolean;
       answer: string;
       context: ContextJson;
       paths: { requires?: unknown[] }[];
-    }>(await cli("can-i", user("mallory"), "delete", "pods", "--at", AT, "--json", ...offline));
+    };
     expect(j.answer).toBe("yes-with-mfa");
     expect(j.allowed).toBe(true);
     expect(j.paths[0]?.requires).toHaveLength(1);
@@ -151,9 +153,9 @@ describe("can-i in a request context", { timeout: 120_000 }, () => {
     expect(after.stdout).toContain("at 2027-01-01T00:00:00Z,");
 
     const start = Math.floor(Date.now() / 1000) * 1000;
-    const j = json<{ context: ContextJson }>(
-      await cli("can-i", user("oscar"), "get", "pods", "--json", ...offline),
-    );
+    const j = json(await cli("can-i", user("oscar"), "get", "pods", "--json", ...offline)) as {
+      context: ContextJson;
+    };
     const end = Date.now();
     expect(j.context.atGiven).toBe(false);
     expect(j.context.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
@@ -206,7 +208,7 @@ describe("who-can, explain and audit in a request context", { timeout: 120_000 }
     expect(r.stdout.split("\n")[1]).toMatch(/^context: no MFA/);
     const strict = await cli("who-can", "delete", "pods", "--no-mfa", "--at", AT, ...offline);
     expect(strict.stdout).not.toContain("mallory");
-    const j = json<{ context: ContextJson; principals: { arn: string; requires: { kind: string }[] }[] }>(
+    const j = json(
       await cli(
         "who-can",
         "delete",
@@ -218,7 +220,7 @@ describe("who-can, explain and audit in a request context", { timeout: 120_000 }
         "aws:SourceIp=10.0.0.1",
         ...offline,
       ),
-    );
+    ) as { context: ContextJson; principals: { arn: string; requires: { kind: string }[] }[] };
     expect(j.principals.find((p) => p.arn === user("mallory"))?.requires.map((c) => c.kind)).toEqual(["mfa"]);
     expect(j.context.extra).toEqual({ "aws:SourceIp": ["10.0.0.1"] });
   });
@@ -235,7 +237,7 @@ describe("who-can, explain and audit in a request context", { timeout: 120_000 }
   it("audit states the context in text and JSON, and the HTML report's graph follows it", async () => {
     const text = await cli("audit", "--at", AT, "--mfa", ...offline);
     expect(text.stdout).toContain("context: signed in with MFA (--mfa), at 2026-12-03T10:00:00Z");
-    const j = json<{ context: ContextJson }>(await cli("audit", "--json", "--at", AT, ...offline));
+    const j = json(await cli("audit", "--json", "--at", AT, ...offline)) as { context: ContextJson };
     expect(j.context.mfa).toBe("unstated");
     const html = join(home, "report.html");
     const written = await cli("audit", "--at", AT, "--html", html, ...offline);
