@@ -54,6 +54,8 @@ const NODE_READER = uniqueName("node-reader");
 
 const userArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:user/${name}`;
 const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+/** A fixed request time, so that live and offline answers (which state it) compare equal. */
+const AT = "2026-12-03T10:00:00Z";
 const VIEW_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 
@@ -124,7 +126,7 @@ function connection(): string[] {
     CLUSTER,
     "--region",
     REGION,
-    "--context",
+    "--kube-context",
     env.clusterArn(CLUSTER),
     "--kubeconfig",
     env.kubeconfig,
@@ -393,11 +395,13 @@ describe("eksgate snapshot, live", () => {
 
   it("who-can answers the same live and from the written snapshot, through aws-auth and the access entry", async () => {
     const ask = async (args: readonly string[]) => {
-      const live = await env.run(["who-can", ...args, "--json", ...connection()]);
+      const live = await env.run(["who-can", ...args, "--json", "--at", AT, ...connection()]);
       const offline = await env.run([
         "who-can",
         ...args,
         "--json",
+        "--at",
+        AT,
         "--cluster",
         CLUSTER,
         "--snapshot",
@@ -444,11 +448,13 @@ describe("eksgate snapshot, live", () => {
 
   it("can-i answers the same live and offline: yes with the path, no with the reason", async () => {
     const ask = async (args: readonly string[], code: number) => {
-      const live = await env.run(["can-i", ...args, "--json", ...connection()]);
+      const live = await env.run(["can-i", ...args, "--json", "--at", AT, ...connection()]);
       const offline = await env.run([
         "can-i",
         ...args,
         "--json",
+        "--at",
+        AT,
         "--cluster",
         CLUSTER,
         "--snapshot",
@@ -481,11 +487,13 @@ describe("eksgate snapshot, live", () => {
   });
 
   it("explain answers the same live and offline", async () => {
-    const live = await env.run(["explain", userArn(ALICE), "--json", ...connection()]);
+    const live = await env.run(["explain", userArn(ALICE), "--json", "--at", AT, ...connection()]);
     const offline = await env.run([
       "explain",
       userArn(ALICE),
       "--json",
+      "--at",
+      AT,
       "--cluster",
       CLUSTER,
       "--snapshot",
@@ -607,7 +615,7 @@ describe("eksgate snapshot, live", () => {
       CLUSTER,
       "--region",
       REGION,
-      "--context",
+      "--kube-context",
       context,
       "--kubeconfig",
       env.kubeconfig,
@@ -617,5 +625,62 @@ describe("eksgate snapshot, live", () => {
     expect(noContext.stderr).toContain("update-kubeconfig");
     expect(noContext.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("never reads a cluster through a kubeconfig context that points at another server", async () => {
+    // A kubeconfig as a recreated cluster leaves it: the context is named after the cluster
+    // ARN, but its server is the old cluster's. DescribeCluster reports the live endpoint.
+    const stale = env.writeFile(
+      "stale-kubeconfig.yaml",
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        `  - name: ${env.clusterArn(CLUSTER)}`,
+        "    cluster:",
+        "      server: https://127.0.0.1:1",
+        "users:",
+        "  - name: stale",
+        "    user:",
+        "      token: not-used",
+        "contexts:",
+        `  - name: ${env.clusterArn(CLUSTER)}`,
+        "    context:",
+        `      cluster: ${env.clusterArn(CLUSTER)}`,
+        "      user: stale",
+        `current-context: ${env.clusterArn(CLUSTER)}`,
+        "",
+      ].join("\n"),
+    );
+    const out = join(env.dir, "snap-stale");
+    const base = ["snapshot", "--out", out, "--cluster", CLUSTER, "--region", REGION, "--kubeconfig", stale];
+    const found = await env.run(base);
+    expect(found.code, found.stderr).toBe(1);
+    expect(found.stderr).toContain("kube-context-other-server");
+    expect(found.stderr).toContain("https://127.0.0.1:1");
+    expect(found.stderr).toContain("kube-no-connection");
+    expect(found.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(existsSync(out)).toBe(false);
+
+    const named = await env.run([...base, "--kube-context", env.clusterArn(CLUSTER)]);
+    expect(named.code, named.stderr).toBe(1);
+    expect(named.stderr).toMatch(/error kube-context-other-server/);
+    expect(existsSync(out)).toBe(false);
+
+    // The audit commands collect live through the same resolver.
+    const who = await env.run([
+      "who-can",
+      "get",
+      "pods",
+      "--cluster",
+      CLUSTER,
+      "--region",
+      REGION,
+      "--kubeconfig",
+      stale,
+    ]);
+    expect(who.code).toBe(1);
+    expect(who.stdout).toBe("");
+    expect(who.stderr).toContain("kube-context-other-server");
   });
 });

@@ -165,7 +165,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
           code: KUBE_CONNECTION_CODES.contextNotFound,
           severity: "error",
           summary: `kubeconfig context "${options.context}" not found.`,
-          detail: `Looked in ${describeFiles(files)}. List contexts with \`kubectl config get-contexts\`.`,
+          detail: `Looked in ${describeFiles(files)}. List contexts with \`kubectl config get-contexts\`, or add this cluster's with ${updateKubeconfigCommand(cluster)}.`,
         },
       ]);
     }

@@ -20,8 +20,8 @@ export interface AccessInputOptions {
   readonly config?: string;
   readonly region?: string;
   readonly profile?: string;
-  /** kubeconfig context, for a single cluster. */
-  readonly context?: string;
+  /** kubeconfig context, for a single cluster (`--kube-context`). */
+  readonly kubeContext?: string;
   readonly kubeconfig?: string;
   /** A file of SCPs (the iam/scps.json shape). */
   readonly scps?: string;
@@ -32,6 +32,8 @@ export interface AccessInputOptions {
 export interface SnapshotCliOptions extends AccessInputOptions {
   readonly out: string;
   readonly cluster?: readonly string[];
+  /** The old name of `--kube-context`: refused with a hint. */
+  readonly context?: string;
 }
 
 export const AUDIT_CODES = {
@@ -40,8 +42,9 @@ export const AUDIT_CODES = {
   request: "AUD003",
   collect: "AUD005",
   region: "AUD006",
-  context: "AUD007",
+  kubeContext: "AUD007",
   scps: "AUD009",
+  renamedFlag: "AUD014",
 } as const;
 
 export function cliError(code: string, summary: string, detail?: string): Diagnostic {
@@ -110,10 +113,16 @@ export async function collectLive(
     term.err(renderDiagnostics(t.diagnostics, term));
     return undefined;
   }
-  if (options.context !== undefined && t.targets.length !== 1) {
+  if (options.kubeContext !== undefined && t.targets.length !== 1) {
     term.err(
       renderDiagnostics(
-        [cliError(AUDIT_CODES.context, "--context needs exactly one cluster", "Name it with --cluster.")],
+        [
+          cliError(
+            AUDIT_CODES.kubeContext,
+            "--kube-context needs exactly one cluster",
+            "Name it with --cluster.",
+          ),
+        ],
         term,
       ),
     );
@@ -161,12 +170,10 @@ export async function collectLive(
           : {}),
         eks: (region) => aws.createEksSnapshotSource(region, awsOptions),
         kube: (cluster) =>
-          Promise.resolve(
-            kube.createKubeSnapshotSource(cluster, {
-              ...(options.context !== undefined ? { context: options.context } : {}),
-              ...(options.kubeconfig !== undefined ? { kubeconfigPath: options.kubeconfig } : {}),
-            }),
-          ),
+          kube.createKubeSnapshotSource(cluster, {
+            ...(options.kubeContext !== undefined ? { context: options.kubeContext } : {}),
+            ...(options.kubeconfig !== undefined ? { kubeconfigPath: options.kubeconfig } : {}),
+          }),
       },
       {
         clusters: t.targets,
@@ -236,6 +243,21 @@ export async function loadAccessSnapshot(
 
 /** `eksgate snapshot --out DIR` */
 export async function snapshotCommand(options: SnapshotCliOptions, term: Terminal): Promise<number> {
+  if (options.context !== undefined) {
+    term.err(
+      renderDiagnostics(
+        [
+          cliError(
+            AUDIT_CODES.renamedFlag,
+            "--context was renamed to --kube-context",
+            `Pass --kube-context ${options.context}: --context now names request-context keys on explain, who-can, can-i and audit (docs/audit.md).`,
+          ),
+        ],
+        term,
+      ),
+    );
+    return ExitCode.error;
+  }
   const live = await collectLive(options, options.cluster ?? [], term);
   if (live === undefined) return ExitCode.error;
   const written = await writeSnapshotDir(options.out, live.files);

@@ -13,7 +13,7 @@
  */
 import { classifyPrincipalArn } from "../iam/arn.js";
 import { renderAwsAuthTemplate, matchAwsAuth } from "../../model/aws-auth.js";
-import { rolePathOf } from "../../model/arn.js";
+import { parsePrincipalArn, rolePathOf } from "../../model/arn.js";
 import type {
   AwsAuthAccount,
   AwsAuthMapping,
@@ -101,7 +101,8 @@ export interface UnmappedIdentity {
 export type ClusterMapping = MappedIdentity | UnmappedIdentity;
 
 interface ResolvedCaller {
-  readonly kind: "user" | "role";
+  /** `root` and `federated-user` present their own ARN, like a user, but have no access entry. */
+  readonly kind: "user" | "role" | "root" | "federated-user";
   readonly account: string;
   readonly partition: string;
   readonly name: string;
@@ -143,8 +144,20 @@ function resolve(caller: SessionCaller): ResolvedCaller | { error: string } {
       sessionNameReason,
     };
   }
+  // The account root user and federated-user sessions: the authenticator maps them by their
+  // own ARN (mapUsers) or account (mapAccounts), as written ("Canonicalize", pkg/arn).
+  const parsed = parsePrincipalArn(caller.principalArn);
+  if (parsed.ok && (parsed.value.kind === "root" || parsed.value.kind === "federated-user")) {
+    return {
+      kind: parsed.value.kind,
+      account: parsed.value.accountId,
+      partition,
+      name: parsed.value.kind === "root" ? "root" : parsed.value.name,
+      callerArn: caller.principalArn,
+    };
+  }
   return {
-    error: `${caller.principalArn} is not an IAM user, role or assumed-role ARN; only those can authenticate to EKS`,
+    error: `${caller.principalArn} is not a principal the authenticator maps (an IAM user, role, account root, assumed-role or federated-user ARN)`,
   };
 }
 
@@ -294,7 +307,11 @@ function mapCaller(cluster: ClusterAccess, caller: SessionCaller): ClusterMappin
     };
   }
   const notes: string[] = [];
-  const entry = accessEntryFor(cluster.accessEntries, c);
+  // Access entries name IAM users and roles only.
+  const entry =
+    c.kind === "user" || c.kind === "role"
+      ? accessEntryFor(cluster.accessEntries, { kind: c.kind, account: c.account, name: c.name })
+      : undefined;
   if (entry !== undefined && mode !== "CONFIG_MAP") return mapThroughEntry(cluster, entry, c, notes);
   if (entry !== undefined) {
     notes.push(
