@@ -39,8 +39,9 @@ const SHELLS = ["dash", "bash"] as const;
 const IS_ROOT = process.getuid?.() === 0;
 const OTHER_UID = 65534;
 
+// What kubectl puts in the environment, with the newline Go's JSON encoder ends it with.
 const EXEC_INFO_V1 =
-  '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}';
+  '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}\n';
 const ROLE = "arn:aws:iam::111122223333:role/teams/eksgate-payments";
 const KEY_ID = "AKIASHIMTESTSHIMTEST";
 const ARGS = [
@@ -243,6 +244,12 @@ describe("eksgate-token, cache hits", () => {
 
   const hits: { name: string; args: readonly string[]; env?: NodeJS.ProcessEnv; parts?: TokenKeyParts }[] = [
     { name: "v1beta1 when kubectl asks nothing", args: ARGS, env: { KUBERNETES_EXEC_INFO: "" } },
+    { name: "v1beta1 for a lone newline", args: ARGS, env: { KUBERNETES_EXEC_INFO: "\n" } },
+    {
+      name: "KUBERNETES_EXEC_INFO without its final newline",
+      args: ARGS,
+      env: { KUBERNETES_EXEC_INFO: EXEC_INFO_V1.trimEnd() },
+    },
     {
       name: "interactive v1beta1",
       args: ARGS,
@@ -518,6 +525,11 @@ describe("eksgate-token, everything else goes to the Node plugin with the same a
       },
     },
     { name: "a blank KUBERNETES_EXEC_INFO", args: ARGS, env: { KUBERNETES_EXEC_INFO: "  " } },
+    {
+      name: "KUBERNETES_EXEC_INFO with two final newlines",
+      args: ARGS,
+      env: { KUBERNETES_EXEC_INFO: `${EXEC_INFO_V1}\n` },
+    },
     { name: "a relative XDG_CACHE_HOME and HOME", args: ARGS, env: { XDG_CACHE_HOME: "rel", HOME: "." } },
   ];
 
