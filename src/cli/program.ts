@@ -219,7 +219,9 @@ and context (named after the cluster ARN, as aws eks update-kubeconfig names the
 added or replaced; every other entry and field stays. The file is replaced atomically and
 left readable by you only (0600).
 
---exec aws writes "aws eks get-token ... --profile P" instead of eksgate token. The aws
+The user runs eksgate-token (eksgate token, with cache hits served without starting Node;
+on Windows eksgate token itself). --exec aws writes "aws eks get-token ... --profile P"
+instead. The aws
 CLI only picks a role session name through a profile with role_arn, source_profile and
 role_session_name; eksgate shows that profile and adds it to AWS_CONFIG_FILE (or
 ~/.aws/config) with --write-aws-profile. An existing profile is never changed.

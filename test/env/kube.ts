@@ -28,6 +28,11 @@ export interface StartKubeOptions {
   readonly webhookCaData?: string;
   /** TokenReview API version the webhook speaks (default v1). */
   readonly webhookVersion?: "v1" | "v1beta1";
+  /**
+   * How long the apiserver reuses a webhook's answer for the same token (default 0s: tests
+   * change what the webhook answers; kube-apiserver's own default is 2m).
+   */
+  readonly webhookCacheTtl?: string;
   /** Parent directory for the environment's private temp directory (default: the OS temp dir). */
   readonly dir?: string;
   /** Binaries to run; default: the cached pinned build (run ensureControlPlane first). */
@@ -180,7 +185,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeEnv
         `--authentication-token-webhook-config-file=${webhookConfig}`,
         `--authentication-token-webhook-version=${options.webhookVersion ?? "v1"}`,
         // Tests change what the webhook answers; never serve a stale cached review.
-        "--authentication-token-webhook-cache-ttl=0s",
+        `--authentication-token-webhook-cache-ttl=${options.webhookCacheTtl ?? "0s"}`,
       );
     }
 

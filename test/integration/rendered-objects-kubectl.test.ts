@@ -146,11 +146,11 @@ describe("rendered RBAC manifests", () => {
 describe("rendered kubeconfig", () => {
   it("is loaded by kubectl, which runs the exec entry with its arguments and uses the credential", async () => {
     const env = kubeEnv();
-    // A stand-in `eksgate` on PATH: records what kubectl passed, answers with the admin token.
+    // A stand-in `eksgate-token` on PATH: records what kubectl passed, answers with the admin token.
     const bin = join(dir, "bin");
     const record = join(dir, "exec-call.json");
     mkdirSync(bin, { recursive: true });
-    const stub = join(bin, "eksgate");
+    const stub = join(bin, "eksgate-token");
     writeFileSync(
       stub,
       [
@@ -193,7 +193,6 @@ describe("rendered kubeconfig", () => {
       info: { apiVersion: string; spec: { interactive: boolean } };
     };
     expect(call.args).toEqual([
-      "token",
       "--cluster-name",
       DEV.name,
       "--region",

@@ -1,8 +1,9 @@
 /**
  * `eksgate kubeconfig`: writes the cluster, user and context a team member needs into the
  * kubeconfig, with the endpoint and CA read from EKS DescribeCluster. The user's credentials
- * come from `eksgate token` (default) or from `aws eks get-token` through an AWS config
- * profile that assumes the team role under the member's own session name (`--exec aws`).
+ * come from `eksgate-token` (default; `eksgate token` on Windows) or from `aws eks get-token`
+ * through an AWS config profile that assumes the team role under the member's own session
+ * name (`--exec aws`).
  */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
 import { kubeconfigPath, readOptionalText, writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
@@ -109,6 +110,8 @@ async function run(options: KubeconfigOptions, term: Terminal): Promise<number> 
     { server: described.endpoint, certificateAuthorityData: described.certificateAuthorityData },
     {
       exec: options.exec,
+      // bin/eksgate-token is a POSIX shell script; Windows has none, so Node runs there.
+      plugin: process.platform === "win32" ? "eksgate" : "eksgate-token",
       ...(profileName !== undefined ? { profileName } : {}),
       ...(options.alias !== undefined ? { alias: options.alias } : {}),
     },
