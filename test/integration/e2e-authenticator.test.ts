@@ -5,7 +5,6 @@
 // token by calling "STS" (the loopback verifier, which checks the presigned signature with
 // the keys moto holds). Nothing in the chain between kubectl and RBAC is a stand-in except
 // STS's answer to the presigned GetCallerIdentity.
-import { execFile } from "node:child_process";
 import {
   chmodSync,
   existsSync,
