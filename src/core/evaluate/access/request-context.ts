@@ -76,7 +76,7 @@ export function iamRequestOptions(context: RequestContextOptions, withMfa: boole
   return {
     mfa: withMfa,
     ...(age !== undefined ? { mfaAgeSeconds: age } : {}),
-    ...(context.at !== undefined ? { now: context.at } : {}),
+    ...(context.at !== undefined ? { at: context.at } : {}),
     ...(Object.keys(extra).length > 0 ? { context: extra } : {}),
   };
 }
