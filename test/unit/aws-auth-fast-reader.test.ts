@@ -204,5 +204,5 @@ describe("fast aws-auth list reader", () => {
     }
     expect(taken).toBeGreaterThan(1000);
     expect(declined).toBeGreaterThan(300);
-  });
+  }, 120_000);
 });
