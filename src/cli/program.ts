@@ -165,6 +165,7 @@ Examples:
       'the manifest, as printed by "kubectl get configmap aws-auth -n kube-system -o yaml"; - for stdin',
     )
     .option("--json", "print findings as JSON")
+    .option("--strict", "exit 1 on warnings too (entries the authenticator keeps but that never match)")
     .addHelpText(
       "after",
       `
@@ -173,9 +174,11 @@ Examples:
   eksgate lint aws-auth aws-auth.yaml
   kubectl get configmap aws-auth -n kube-system -o yaml | eksgate lint aws-auth - --json
 
-Exit code 1 when there are errors (the authenticator would drop or never match entries).`,
+Exit code 1 when there are errors (the authenticator drops a key or an entry, or the API
+server rejects the ConfigMap); with --strict also on warnings (an entry the authenticator
+keeps but that never matches, such as an ARN with a 5-digit account). Reads at most 1 MiB.`,
     )
-    .action(async (file: string, options: { json?: boolean }) => {
+    .action(async (file: string, options: { json?: boolean; strict?: boolean }) => {
       const { lintAwsAuthCommand } = await import("./commands/lint.js");
       setExit(await lintAwsAuthCommand(file, options, term));
     });

@@ -44,6 +44,14 @@ ${eg}
 
 ## aws-auth (AA): \`eksgate lint aws-auth\`, plan and apply
 
+The severity follows what the authenticator does with the entry. **error**: it drops the
+key or the entry (or the API server rejects the ConfigMap), so mappings are lost.
+**warning**: it keeps the entry, but the entry never matches anyone (an ARN with a 5-digit
+account, a placeholder, a region, white space, a group, a session ARN, a role path; an sso
+entry on EKS), or it works in a way that misleads. **info**: nothing is lost (an empty
+value is skipped). \`eksgate lint aws-auth\` exits 1 on errors; with \`--strict\` on warnings
+too. The severity shown is the one in this table, always.
+
 | code | severity | meaning |
 | --- | --- | --- |
 ${aa}

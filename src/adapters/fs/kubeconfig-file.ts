@@ -6,9 +6,12 @@
  * (0600): a kubeconfig may hold credentials.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readFile, realpath, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, open, realpath, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
+import type { Result } from "../../core/diagnostics.js";
+import { readFailureDiagnostic } from "./config-file.js";
+import { MAX_SETTINGS_BYTES, readRegularFile } from "./read-input.js";
 
 export function kubeconfigPath(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit !== undefined && explicit !== "") return explicit;
@@ -16,14 +19,15 @@ export function kubeconfigPath(explicit: string | undefined, env: NodeJS.Process
   return first ?? join(env["HOME"] ?? homedir(), ".kube", "config");
 }
 
-/** The file's text, or undefined when it does not exist yet. */
-export async function readOptionalText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+/**
+ * The file's text, or undefined when it does not exist yet. Refused (EG106, EG102, EG100)
+ * when it is not a regular file, larger than 16 MiB or unreadable.
+ */
+export async function readOptionalText(path: string, what: string): Promise<Result<string | undefined>> {
+  const read = await readRegularFile(path, MAX_SETTINGS_BYTES);
+  if (!read.ok && read.reason === "missing") return { ok: true, value: undefined, diagnostics: [] };
+  if (!read.ok) return { ok: false, diagnostics: [readFailureDiagnostic(read, what, path)] };
+  return { ok: true, value: new TextDecoder().decode(read.bytes), diagnostics: [] };
 }
 
 /**

@@ -1,8 +1,9 @@
 /** Reads a snapshot directory into its files, and writes one. The parsing is in src/core/snapshot. */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { Diagnostic, Result } from "../../core/diagnostics.js";
 import { isSnapshotDataFile, type SnapshotFile } from "../../core/snapshot/index.js";
+import { describeReadFailure, MAX_SNAPSHOT_FILE_BYTES, readRegularFile } from "./read-input.js";
 import { writeFilesAtomically } from "./write-files.js";
 
 export const SNAPSHOT_DIR_CODES = { missing: "SNAP100", unreadable: "SNAP101" } as const;
@@ -35,13 +36,16 @@ export async function readSnapshotDir(dir: string): Promise<Result<SnapshotFile[
     const full = join(dir, name);
     const path = relative(dir, full).split(sep).join("/");
     if (!isSnapshotDataFile(path)) continue;
-    try {
-      if (!(await stat(full)).isFile()) continue;
-      const text = await readFile(full, "utf8");
-      files.push({ path, text: text.replace(/^\uFEFF/, "") });
-    } catch (error) {
-      return failure(SNAPSHOT_DIR_CODES.unreadable, `cannot read ${full}: ${String(error)}`);
+    const read = await readRegularFile(full, MAX_SNAPSHOT_FILE_BYTES);
+    if (!read.ok && read.reason === "directory") continue;
+    if (!read.ok) {
+      return failure(
+        SNAPSHOT_DIR_CODES.unreadable,
+        describeReadFailure(read, "snapshot file", full),
+        "A snapshot holds regular files only; collect it again with `eksgate snapshot --out DIR`.",
+      );
     }
+    files.push({ path, text: new TextDecoder().decode(read.bytes).replace(/^\uFEFF/, "") });
   }
   return { ok: true, value: files, diagnostics: [] };
 }
@@ -56,17 +60,15 @@ export async function writeSnapshotDir(dir: string, files: readonly SnapshotFile
 
 /** Reads and parses a JSON file (e.g. `--scps FILE`). */
 export async function readJsonFile(path: string): Promise<Result<unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
+  const read = await readRegularFile(path, MAX_SNAPSHOT_FILE_BYTES);
+  if (!read.ok) {
     return failure(
-      SNAPSHOT_DIR_CODES.missing,
-      code === "ENOENT" ? `${path} not found` : `cannot read ${path}: ${String(error)}`,
+      read.reason === "missing" ? SNAPSHOT_DIR_CODES.missing : SNAPSHOT_DIR_CODES.unreadable,
+      describeReadFailure(read, "file", path),
       "Check the path.",
     );
   }
+  const text = new TextDecoder().decode(read.bytes);
   try {
     return { ok: true, value: JSON.parse(text.replace(/^\uFEFF/, "")) as unknown, diagnostics: [] };
   } catch (error) {

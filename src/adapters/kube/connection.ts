@@ -15,8 +15,9 @@
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
+import { describeReadFailure, MAX_SETTINGS_BYTES, readRegularFileSync } from "../fs/read-input.js";
 import type { Diagnostic, Result } from "../../core/diagnostics.js";
 
 export interface KubeConnection {
@@ -138,7 +139,11 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
     if (!existsSync(file)) continue;
     const config = new KubeConfig();
     try {
-      config.loadFromFile(file);
+      // Read like every other input (a regular file, bounded), then as loadFromFile does.
+      const read = readRegularFileSync(file, MAX_SETTINGS_BYTES);
+      if (!read.ok) throw new Error(describeReadFailure(read, "kubeconfig", file));
+      config.loadFromString(new TextDecoder().decode(read.bytes));
+      config.makePathsAbsolute(dirname(file));
     } catch (error) {
       diagnostics.push({
         code: KUBE_CONNECTION_CODES.kubeconfigUnreadable,

@@ -118,7 +118,9 @@ async function run(options: KubeconfigOptions, term: Terminal): Promise<number> 
   );
 
   const path = kubeconfigPath(options.kubeconfig);
-  const text = await readOptionalText(path);
+  const read = await readOptionalText(path, "kubeconfig");
+  if (!read.ok) throw new CommandFailure(read.diagnostics);
+  const text = read.value;
   const parsed = parseKubeconfigText(text ?? "", path);
   if (!parsed.ok) throw new CommandFailure(parsed.diagnostics);
   const merged = mergeKubeconfig(parsed.value, entries, { setCurrentContext: options.setContext === true });
@@ -424,7 +426,9 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
   const problems = validateAwsCliProfile(team, profile, `profile ${name}`);
   if (problems.length > 0) throw new CommandFailure(problems);
   const path = awsConfigPath();
-  const text = (await readAwsConfig(path)) ?? "";
+  const read = await readAwsConfig(path);
+  if (!read.ok) throw new CommandFailure(read.diagnostics);
+  const text = read.value ?? "";
   const plan = planAwsConfigProfile(text, profile, formatAwsConfigProfile);
   if (plan.action === "conflict" && options.writeAwsProfile === true) {
     const diffs = plan.differences.map(

@@ -17,7 +17,8 @@ import type {
 } from "../model/access-config.js";
 import { formatPath, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics.js";
 import { accessConfigSchema, type RawAccessConfig, type RawPolicyRule } from "./schema.js";
-import { locate, parseYamlSource, type PathSegment, type YamlSource } from "./source.js";
+import { locate, parseYamlSource, positionAt, type PathSegment, type YamlSource } from "./source.js";
+import { yamlDocumentToJs } from "../yaml-js.js";
 import { didYouMean } from "./names.js";
 import { checkRules, type Locator } from "./rules.js";
 
@@ -37,7 +38,26 @@ export function parseAccessConfig(file: string, text: string): Result<AccessConf
   const { source, diagnostics: yamlDiagnostics } = parseYamlSource(file, text);
   if (yamlDiagnostics.length > 0) return fail(yamlDiagnostics);
 
-  const raw: unknown = source.document.toJS({ maxAliasCount: 100 });
+  const js = yamlDocumentToJs(source.document, { maxAliasCount: 100 });
+  if (!js.ok) {
+    const at = js.problem.offset === undefined ? undefined : positionAt(source, js.problem.offset);
+    return fail([
+      {
+        code: js.problem.kind === "collection-key" ? "EG107" : "EG104",
+        severity: "error",
+        summary:
+          js.problem.kind === "collection-key"
+            ? js.problem.message
+            : `YAML alias problem: ${js.problem.message}`,
+        detail:
+          js.problem.kind === "collection-key"
+            ? "Write the key as a name (quote it if it needs brackets or braces)."
+            : "Write the values out instead of using YAML anchors and aliases (*name).",
+        source: at ?? { file, line: 1, column: 1 },
+      },
+    ]);
+  }
+  const raw = js.value;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return fail([
       {

@@ -4,6 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, SourcePosition } from "../diagnostics.js";
+import { YAML_QUIET } from "../yaml-js.js";
 
 /** Files larger than this are refused before parsing. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -61,7 +62,7 @@ export function parseYamlSource(
   text: string,
 ): { source: YamlSource; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, ...YAML_QUIET });
   const source: YamlSource = { file, document, lineCounter };
   const diagnostics: Diagnostic[] = [];
   for (const error of document.errors) {

@@ -14,7 +14,8 @@
  * - the context keeps its other fields (a default `namespace`, extensions).
  */
 import { parseDocument, stringify } from "yaml";
-import type { Diagnostic } from "../diagnostics.js";
+import { YAML_QUIET, yamlDocumentToJs } from "../yaml-js.js";
+import type { Diagnostic, SourcePosition } from "../diagnostics.js";
 import type { NamedCluster, NamedContext, NamedUser } from "../model/kubeconfig-entry.js";
 
 export type JsonObject = Record<string, unknown>;
@@ -56,11 +57,17 @@ function isObject(value: unknown): value is JsonObject {
  * treats it. Problems come back as diagnostics; a file that is not a kubeconfig is never
  * overwritten.
  */
+function positionIn(text: string, file: string, offset: number): SourcePosition {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf("\n") + 1;
+  return { file, line: before.split("\n").length, column: offset - lineStart + 1 };
+}
+
 export function parseKubeconfigText(
   text: string,
   file: string,
 ): { ok: true; value: JsonObject } | { ok: false; diagnostics: Diagnostic[] } {
-  const doc = parseDocument(text, { uniqueKeys: false });
+  const doc = parseDocument(text, { uniqueKeys: false, ...YAML_QUIET });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     return {
@@ -76,7 +83,23 @@ export function parseKubeconfigText(
       ],
     };
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  const js = yamlDocumentToJs(doc, { maxAliasCount: 100 });
+  if (!js.ok) {
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          code: KUBECONFIG_CODES.unreadable,
+          severity: "error",
+          summary: `${file} cannot be read: ${js.problem.message}`,
+          detail:
+            "Fix the file (or point --kubeconfig elsewhere); eksgate does not overwrite a file it cannot read.",
+          ...(js.problem.offset === undefined ? {} : { source: positionIn(text, file, js.problem.offset) }),
+        },
+      ],
+    };
+  }
+  const value = js.value;
   if (value === null || value === undefined) return { ok: true, value: {} };
   if (!isObject(value)) {
     return {

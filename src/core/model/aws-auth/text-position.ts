@@ -38,5 +38,7 @@ export const AUTHENTICATOR_YAML_OPTIONS: ParseOptions & DocumentOptions & Schema
   version: "1.1",
   uniqueKeys: false,
   keepSourceTokens: true,
+  // Nothing printed by the library: whatever matters becomes a diagnostic.
+  logLevel: "error",
   customTags: (tags) => tags.filter((t) => typeof t === "string" || t.tag !== "tag:yaml.org,2002:timestamp"),
 };

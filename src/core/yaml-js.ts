@@ -1,0 +1,55 @@
+/**
+ * A parsed YAML document as plain JavaScript values, with every problem returned instead
+ * of printed or thrown. The `yaml` library's `toJS()` prints a process warning for a
+ * mapping key that is itself a list or a mapping (and turns the key into text), and throws
+ * on an alias to nothing or on too many aliases: here each is a problem with its offset.
+ * Documents read through this must be parsed with `logLevel: "error"` (YAML_QUIET), so that
+ * the library never prints anything.
+ */
+import { isAlias, isCollection, isPair, visit, type Document } from "yaml";
+
+/** Parse option that keeps the `yaml` library from printing warnings. */
+export const YAML_QUIET = { logLevel: "error" } as const;
+
+export interface YamlJsProblem {
+  readonly kind: "collection-key" | "alias";
+  readonly message: string;
+  /** Offset in the text, when known. */
+  readonly offset?: number;
+}
+
+export type YamlJsResult =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: YamlJsProblem };
+
+/** The first mapping key that is a list or a mapping (directly or through an alias). */
+function collectionKey(doc: Document): YamlJsProblem | undefined {
+  let found: YamlJsProblem | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair(pair)) return undefined;
+      const key: unknown = pair.key;
+      const target: unknown = isAlias(key) ? key.resolve(doc) : key;
+      if (!isCollection(target)) return undefined;
+      const range = (key as { range?: readonly number[] | null }).range;
+      found = {
+        kind: "collection-key",
+        message: "a mapping key is a list or a mapping; keys must be plain names",
+        ...(range?.[0] === undefined ? {} : { offset: range[0] }),
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+export function yamlDocumentToJs(doc: Document, options: { readonly maxAliasCount: number }): YamlJsResult {
+  const key = collectionKey(doc);
+  if (key !== undefined) return { ok: false, problem: key };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: options.maxAliasCount }) as unknown };
+  } catch (error) {
+    // ReferenceError for an alias to an unknown anchor or an alias count beyond the limit.
+    const message = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
+    return { ok: false, problem: { kind: "alias", message } };
+  }
+}
