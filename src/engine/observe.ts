@@ -3,15 +3,17 @@
  * and eksgate's other roles, the groups' policies, and per cluster its authentication
  * mode, aws-auth, access entries and eksgate's RBAC objects. Read-only.
  */
+import type { AccessConfig, Cluster } from "../core/model/access-config.js";
 import {
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
-  MANAGED_TAG_KEY,
+  GROUP_TAG_KEY,
+  groupPolicyName,
+  hasDefaultRoleName,
+  isEksgatePolicyName,
+  MANAGED_LABELS,
+  MANAGED_ROLE_TAG,
   TEAM_TAG_KEY,
-  type AccessConfig,
-  type Cluster,
-} from "../core/model/access-config.js";
-import { groupPolicyName } from "../core/model/iam-documents.js";
+  tagValue,
+} from "../core/model/ownership.js";
 import { clusterRbacObjects, type RbacObject } from "../core/model/rbac.js";
 import type {
   ObservedAccessEntryState,
@@ -20,14 +22,13 @@ import type {
   ObservedIamRole,
   ObservedState,
 } from "../core/plan/observed.js";
-import { GROUP_TAG_KEY, rbacKey } from "../core/plan/diff.js";
+import { rbacKey } from "../core/plan/diff.js";
 import type { PlanScope } from "../core/plan/plan.js";
 import type { PolicyDocument } from "../core/model/policy-document.js";
 import type { ObservedRole } from "../ports/iam.js";
 import type { KubePort, RbacKind } from "../ports/kube.js";
 import type { EngineDeps } from "./deps.js";
 
-const EKSGATE_POLICY_PREFIX = "eksgate-";
 const RBAC_KINDS: readonly RbacKind[] = ["ClusterRole", "ClusterRoleBinding", "RoleBinding"];
 
 export interface Observation {
@@ -53,7 +54,7 @@ export async function observe(
   deps.events({ type: "observe", what: "IAM roles" });
   const roles: Record<string, ObservedIamRole | null> = {};
   const readRole = async (role: ObservedRole): Promise<ObservedIamRole> => {
-    const names = (await iam.listRolePolicies(role.name)).filter((n) => n.startsWith(EKSGATE_POLICY_PREFIX));
+    const names = (await iam.listRolePolicies(role.name)).filter(isEksgatePolicyName);
     const inlinePolicies: Record<string, PolicyDocument> = {};
     for (const name of names) {
       const doc = await iam.getRolePolicy(role.name, name);
@@ -65,7 +66,7 @@ export async function observe(
     const role = await iam.getRole(team.roleName);
     roles[team.roleName] = role === undefined ? null : await readRole(role);
   }
-  const tagged = await iam.listRolesTagged("", [{ Key: MANAGED_TAG_KEY, Value: MANAGED_BY_VALUE }]);
+  const tagged = await iam.listRolesTagged("", [MANAGED_ROLE_TAG]);
   for (const role of tagged) {
     if (!(role.name in roles)) roles[role.name] = await readRole(role);
   }
@@ -81,8 +82,9 @@ export async function observe(
   };
   for (const team of config.teams) want(team.iamGroup, groupPolicyName(team));
   for (const role of Object.values(roles)) {
-    const group = role?.tags.find((t) => t.Key === GROUP_TAG_KEY)?.Value;
-    const team = role?.tags.find((t) => t.Key === TEAM_TAG_KEY)?.Value;
+    if (role === null) continue;
+    const group = tagValue(role.tags, GROUP_TAG_KEY);
+    const team = tagValue(role.tags, TEAM_TAG_KEY);
     if (group !== undefined && team !== undefined) want(group, groupPolicyName({ name: team }));
   }
   for (const [name, policyNames] of wantedGroupPolicies) {
@@ -133,9 +135,7 @@ export async function observe(
       // eksgate's roles, and entries of roles named like eksgate's default (eksgate-<team>):
       // those may be left over from a team whose role is already gone; the planner deletes
       // them only when they carry eksgate's tag.
-      const candidates = principals.filter(
-        (p) => ourArns.has(p.toLowerCase()) || /:role\/eksgate-[^/]+$/.test(p),
-      );
+      const candidates = principals.filter((p) => ourArns.has(p.toLowerCase()) || hasDefaultRoleName(p));
       for (const principal of candidates) {
         const entry = await eks.describeAccessEntry(cluster.name, principal);
         if (entry === undefined) continue;
@@ -145,8 +145,7 @@ export async function observe(
     }
 
     const managedRbac: RbacObject[] = [];
-    for (const kind of RBAC_KINDS)
-      managedRbac.push(...(await port.listRbac(kind, { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE })));
+    for (const kind of RBAC_KINDS) managedRbac.push(...(await port.listRbac(kind, MANAGED_LABELS)));
     const managedKeys = new Set(managedRbac.map(rbacKey));
     const desired = clusterRbacObjects(config, cluster.name);
     const foreignRbac: RbacObject[] = [];

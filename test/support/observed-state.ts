@@ -9,7 +9,8 @@ import { updateAwsAuthData, updateMapRoles } from "../../src/core/model/aws-auth
 import type { IamTag } from "../../src/core/model/iam-documents.js";
 import type { PolicyDocument } from "../../src/core/model/policy-document.js";
 import { clusterRbacObjects, type RbacObject } from "../../src/core/model/rbac.js";
-import { planChanges, rbacKey, ROLE_ID_TAG_KEY } from "../../src/core/plan/diff.js";
+import { ROLE_ID_TAG_KEY } from "../../src/core/model/ownership.js";
+import { planChanges, rbacKey } from "../../src/core/plan/diff.js";
 import type {
   ClusterAuthenticationMode,
   ObservedAccessEntryState,

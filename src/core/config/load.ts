@@ -20,6 +20,7 @@ import { accessConfigSchema, type RawAccessConfig, type RawPolicyRule } from "./
 import { locate, parseYamlSource, type PathSegment, type YamlSource } from "./source.js";
 import { didYouMean } from "./names.js";
 import { checkRules, type Locator } from "./rules.js";
+import { defaultRoleName } from "../model/ownership.js";
 
 /** Parses and validates config text. `file` is used in positions only. */
 export function parseAccessConfig(file: string, text: string): Result<AccessConfig> {
@@ -261,11 +262,6 @@ function expectedHint(expected: string): string {
 
 // ---------------------------------------------------------------------------------
 // Stage 2: normalize
-
-/** Default IAM role name for a team. */
-export function defaultRoleName(team: string): string {
-  return `eksgate-${team}`;
-}
 
 /** Default Kubernetes group for a team. */
 export function defaultKubernetesGroup(team: string): string {

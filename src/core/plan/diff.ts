@@ -7,19 +7,25 @@
  * eksgate's roles, and RBAC objects labelled as eksgate's. Anything else found in the way
  * is an error that says what to do, never something to take over.
  */
+import type { AccessConfig, Cluster, PolicyRule, Team } from "../model/access-config.js";
+import { formatPath, hasErrors, type Diagnostic, type Result } from "../diagnostics.js";
+import { teamIamDocuments } from "../model/iam-documents.js";
 import {
+  accessEntryTags,
+  GROUP_TAG_KEY,
+  groupPolicyName,
+  isManagedAccessEntry,
+  isManagedObject,
+  isManagedRole,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   MANAGED_TAG_KEY,
+  managedRoleTags,
+  ROLE_ID_TAG_KEY,
   TEAM_LABEL,
   TEAM_TAG_KEY,
-  type AccessConfig,
-  type Cluster,
-  type PolicyRule,
-  type Team,
-} from "../model/access-config.js";
-import { formatPath, hasErrors, type Diagnostic, type Result } from "../diagnostics.js";
-import { groupPolicyName, teamIamDocuments, type IamTag } from "../model/iam-documents.js";
+  tagValue,
+} from "../model/ownership.js";
 import {
   policyDocumentsEquivalent,
   serializePolicyDocument,
@@ -45,11 +51,6 @@ import {
   type PlanStep,
   type StepPayload,
 } from "./plan.js";
-
-/** The role tag that records the team's IAM group, so a removed team's group policy can be found. */
-export const GROUP_TAG_KEY = "eksgate.dev/iam-group";
-/** The access-entry tag that records the role's unique id when the entry was made. */
-export const ROLE_ID_TAG_KEY = "eksgate.dev/role-id";
 
 export interface PlanInput {
   readonly config: AccessConfig;
@@ -80,19 +81,6 @@ const PHASE = {
 
 interface Draft extends PlanStep {
   readonly phase: Phase;
-}
-
-export function isManagedRole(role: Pick<ObservedIamRole, "tags">): boolean {
-  return role.tags.some((t) => t.Key === MANAGED_TAG_KEY && t.Value === MANAGED_BY_VALUE);
-}
-
-function tagValue(tags: readonly IamTag[], key: string): string | undefined {
-  return tags.find((t) => t.Key === key)?.Value;
-}
-
-/** Role tags eksgate sets: the marker, the team, and the team's group. */
-export function roleTagsFor(team: Team, base: readonly IamTag[]): IamTag[] {
-  return [...base.filter((t) => t.Key !== GROUP_TAG_KEY), { Key: GROUP_TAG_KEY, Value: team.iamGroup }];
 }
 
 function policyLines(sign: string, doc: PolicyDocument): string[] {
@@ -152,7 +140,7 @@ export function planChanges(input: PlanInput): Result<Plan> {
     for (const team of touchedTeams) {
       const teamPath = formatPath(["teams", config.teams.indexOf(team)]);
       const docs = teamIamDocuments(config, team);
-      const tags = roleTagsFor(team, docs.roleTags);
+      const tags = managedRoleTags(team);
       const role = observed.roles[team.roleName] ?? null;
       const roleResource: PlanResource = { kind: "iam-role", roleName: team.roleName };
       const rolePayload: StepPayload = {
@@ -419,7 +407,7 @@ export function planChanges(input: PlanInput): Result<Plan> {
       const arn = entry.principalArn.toLowerCase();
       const mapped = desiredTeams.some((t) => t.roleArn.toLowerCase() === arn);
       const wanted = mode === "access-entries" && mapped;
-      const tagged = entry.tags[MANAGED_TAG_KEY] === MANAGED_BY_VALUE;
+      const tagged = isManagedAccessEntry(entry);
       const ours = tagged && [...owned].some((o) => o.toLowerCase() === arn);
       // An entry eksgate made for a team that is gone, even when its role is gone too.
       const entryTeam = entry.tags[TEAM_TAG_KEY];
@@ -461,11 +449,12 @@ export function planChanges(input: PlanInput): Result<Plan> {
         o.metadata.labels[TEAM_LABEL] === scope.team ||
         (o.kind === "ClusterRole" && scopedRoles.has(o.metadata.name)),
     );
-    // The label decides, whatever list an object came in: unlabelled objects are never eksgate's.
-    const labelled = (o: RbacObject): boolean => o.metadata.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
-    const managed = new Map(state.managedRbac.filter(labelled).map((o) => [rbacKey(o), o]));
+    const managed = new Map(state.managedRbac.filter(isManagedObject).map((o) => [rbacKey(o), o]));
     const foreign = new Map(
-      [...state.foreignRbac, ...state.managedRbac.filter((o) => !labelled(o))].map((o) => [rbacKey(o), o]),
+      [...state.foreignRbac, ...state.managedRbac.filter((o) => !isManagedObject(o))].map((o) => [
+        rbacKey(o),
+        o,
+      ]),
     );
     for (const object of desiredObjects) {
       const key = rbacKey(object);
@@ -685,7 +674,7 @@ function planAccessEntry(
   const spec = teamAccessEntry(team, cluster.name);
   const entry = state.accessEntries.find((e) => e.principalArn.toLowerCase() === team.roleArn.toLowerCase());
   const resource: PlanResource = { kind: "access-entry", cluster: cluster.name, principalArn: team.roleArn };
-  const tags = { [MANAGED_TAG_KEY]: MANAGED_BY_VALUE, [TEAM_TAG_KEY]: team.name };
+  const tags = accessEntryTags(team);
   const payload: StepPayload = {
     type: "access-entry",
     kubernetesGroups: spec.kubernetesGroups,
