@@ -8,7 +8,7 @@
  * is an error that says what to do, never something to take over.
  */
 import type { AccessConfig, Cluster, PolicyRule, Team } from "../model/access-config.js";
-import { formatPath, hasErrors, type Diagnostic, type Result } from "../diagnostics.js";
+import { formatPath, hasErrors, type Result } from "../diagnostics.js";
 import { teamIamDocuments } from "../model/iam-documents.js";
 import {
   accessEntryTags,
@@ -26,11 +26,7 @@ import {
   TEAM_TAG_KEY,
   tagValue,
 } from "../model/ownership.js";
-import {
-  policyDocumentsEquivalent,
-  serializePolicyDocument,
-  type PolicyDocument,
-} from "../model/policy-document.js";
+import { policyDocumentsEquivalent } from "../model/policy-document.js";
 import { teamAccessEntry, teamAwsAuthMapping } from "../model/access-entry.js";
 import { clusterRbacObjects, type RbacObject } from "../model/rbac.js";
 import { formatAwsAuthChanges, parseAwsAuthData, updateAwsAuthData } from "../model/aws-auth.js";
@@ -45,12 +41,11 @@ import {
   PLAN_FORMAT_VERSION,
   fingerprint,
   type Plan,
-  type PlanAction,
   type PlanResource,
   type PlanScope,
-  type PlanStep,
   type StepPayload,
 } from "./plan.js";
+import { createPlanDraft, policyLines, type PlanDraft } from "./steps.js";
 
 export interface PlanInput {
   readonly config: AccessConfig;
@@ -60,67 +55,9 @@ export interface PlanInput {
   readonly configFile: string;
 }
 
-type Phase = number;
-const PHASE = {
-  role: 0,
-  rolePolicy: 1,
-  groupPolicy: 2,
-  accessEntry: 3,
-  accessPolicy: 4,
-  awsAuth: 5,
-  clusterRole: 6,
-  binding: 7,
-  deleteBinding: 10,
-  deleteClusterRole: 11,
-  deleteAccessPolicy: 12,
-  deleteAccessEntry: 13,
-  deleteGroupPolicy: 14,
-  deleteRolePolicy: 15,
-  deleteRole: 16,
-} as const;
-
-interface Draft extends PlanStep {
-  readonly phase: Phase;
-}
-
-function policyLines(sign: string, doc: PolicyDocument): string[] {
-  return serializePolicyDocument(doc, 0)
-    .split("\n")
-    .map((l) => `${sign} ${l}`);
-}
-
 export function planChanges(input: PlanInput): Result<Plan> {
   const { config, observed, scope } = input;
-  const steps: Draft[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const error = (code: string, summary: string, detail: string, path?: string): void => {
-    diagnostics.push({ code, severity: "error", summary, detail, ...(path !== undefined ? { path } : {}) });
-  };
-  const warn = (code: string, summary: string, detail: string): void => {
-    diagnostics.push({ code, severity: "warning", summary, detail });
-  };
-  const add = (
-    phase: Phase,
-    area: PlanStep["area"],
-    action: PlanAction,
-    resource: PlanResource,
-    reason: string,
-    changes: readonly string[],
-    observedValue: unknown,
-    payload: StepPayload,
-  ): void => {
-    steps.push({
-      id: stepId(resource),
-      phase,
-      area,
-      action,
-      resource,
-      reason,
-      changes,
-      observed: fingerprint(observedValue),
-      payload,
-    });
-  };
+  const draft = createPlanDraft();
 
   const inScopeCluster = (name: string): boolean => scope.cluster === undefined || scope.cluster === name;
   const teamInScope = (name: string): boolean => scope.team === undefined || scope.team === name;
@@ -150,18 +87,16 @@ export function planChanges(input: PlanInput): Result<Plan> {
         tags,
       };
       if (role === null) {
-        add(
-          PHASE.role,
-          "iam",
-          "create",
-          roleResource,
-          `team ${team.name} needs a role to assume`,
-          [`+ role ${team.roleName} (${team.roleArn})`, ...policyLines("+ trust", docs.trustPolicy)],
-          undefined,
-          rolePayload,
-        );
+        draft.addStep({
+          action: "create",
+          resource: roleResource,
+          reason: `team ${team.name} needs a role to assume`,
+          changes: [`+ role ${team.roleName} (${team.roleArn})`, ...policyLines("+ trust", docs.trustPolicy)],
+          observed: undefined,
+          payload: rolePayload,
+        });
       } else if (!isManagedRole(role)) {
-        error(
+        draft.error(
           "EG201",
           `IAM role ${team.roleName} exists but is not eksgate's (it lacks the tag ${MANAGED_TAG_KEY}=${MANAGED_BY_VALUE})`,
           `eksgate never takes over a role it did not create. Set roleName for team ${team.name} to a new name, or, if this role is meant for eksgate, tag it ${MANAGED_TAG_KEY}=${MANAGED_BY_VALUE}.`,
@@ -181,16 +116,14 @@ export function planChanges(input: PlanInput): Result<Plan> {
           if (current !== tag.Value) changes.push(`~ tag ${tag.Key}: ${current ?? "(none)"} -> ${tag.Value}`);
         }
         if (changes.length > 0) {
-          add(
-            PHASE.role,
-            "iam",
-            "update",
-            roleResource,
-            "the role's trust policy or tags differ from the config",
+          draft.addStep({
+            action: "update",
+            resource: roleResource,
+            reason: "the role's trust policy or tags differ from the config",
             changes,
-            roleObservation(role),
-            rolePayload,
-          );
+            observed: roleObservation(role),
+            payload: rolePayload,
+          });
         }
         // The team moved to another IAM group, or the role belonged to a team since renamed:
         // the old group policy would still let that group's members assume the role.
@@ -206,51 +139,49 @@ export function planChanges(input: PlanInput): Result<Plan> {
         ) {
           const oldDoc = observed.groups[oldGroup]?.policies[oldPolicy];
           if (oldDoc !== undefined) {
-            add(
-              PHASE.deleteGroupPolicy,
-              "iam",
-              "delete",
-              { kind: "iam-group-policy", groupName: oldGroup, policyName: oldPolicy },
-              `the role now belongs to team ${team.name} with the IAM group ${team.iamGroup}`,
-              policyLines("-", oldDoc),
-              oldDoc,
-              { type: "none" },
-            );
+            draft.addStep({
+              action: "delete",
+              resource: { kind: "iam-group-policy", groupName: oldGroup, policyName: oldPolicy },
+              reason: `the role now belongs to team ${team.name} with the IAM group ${team.iamGroup}`,
+              changes: policyLines("-", oldDoc),
+              observed: oldDoc,
+              payload: { type: "none" },
+            });
           }
         }
       }
       const current = role?.inlinePolicies[docs.rolePolicy.name];
       if (current === undefined || !policyDocumentsEquivalent(current, docs.rolePolicy.document)) {
-        add(
-          PHASE.rolePolicy,
-          "iam",
-          current === undefined ? "create" : "update",
-          { kind: "iam-role-policy", roleName: team.roleName, policyName: docs.rolePolicy.name },
-          current === undefined
-            ? "the role needs its permission policy"
-            : "the role's permission policy differs from the config",
-          [...(current ? policyLines("-", current) : []), ...policyLines("+", docs.rolePolicy.document)],
-          current,
-          { type: "policy", document: docs.rolePolicy.document },
-        );
+        draft.addStep({
+          action: current === undefined ? "create" : "update",
+          resource: { kind: "iam-role-policy", roleName: team.roleName, policyName: docs.rolePolicy.name },
+          reason:
+            current === undefined
+              ? "the role needs its permission policy"
+              : "the role's permission policy differs from the config",
+          changes: [
+            ...(current ? policyLines("-", current) : []),
+            ...policyLines("+", docs.rolePolicy.document),
+          ],
+          observed: current,
+          payload: { type: "policy", document: docs.rolePolicy.document },
+        });
       }
       for (const [name, doc] of Object.entries(role?.inlinePolicies ?? {})) {
         if (name !== docs.rolePolicy.name) {
-          add(
-            PHASE.deleteRolePolicy,
-            "iam",
-            "delete",
-            { kind: "iam-role-policy", roleName: team.roleName, policyName: name },
-            "eksgate no longer uses this inline policy",
-            policyLines("-", doc),
-            doc,
-            { type: "none" },
-          );
+          draft.addStep({
+            action: "delete",
+            resource: { kind: "iam-role-policy", roleName: team.roleName, policyName: name },
+            reason: "eksgate no longer uses this inline policy",
+            changes: policyLines("-", doc),
+            observed: doc,
+            payload: { type: "none" },
+          });
         }
       }
       const group = observed.groups[team.iamGroup];
       if (group === undefined || !group.exists) {
-        error(
+        draft.error(
           "EG202",
           `IAM group ${team.iamGroup} does not exist (team ${team.name})`,
           `Create it (aws iam create-group --group-name ${team.iamGroup}) and add the team's users, or fix iamGroup.`,
@@ -260,21 +191,20 @@ export function planChanges(input: PlanInput): Result<Plan> {
       }
       const groupPolicy = group.policies[docs.groupPolicy.name];
       if (groupPolicy === undefined || !policyDocumentsEquivalent(groupPolicy, docs.groupPolicy.document)) {
-        add(
-          PHASE.groupPolicy,
-          "iam",
-          groupPolicy === undefined ? "create" : "update",
-          { kind: "iam-group-policy", groupName: team.iamGroup, policyName: docs.groupPolicy.name },
-          groupPolicy === undefined
-            ? `members of ${team.iamGroup} need permission to assume the role`
-            : "the group policy differs from the config",
-          [
+        draft.addStep({
+          action: groupPolicy === undefined ? "create" : "update",
+          resource: { kind: "iam-group-policy", groupName: team.iamGroup, policyName: docs.groupPolicy.name },
+          reason:
+            groupPolicy === undefined
+              ? `members of ${team.iamGroup} need permission to assume the role`
+              : "the group policy differs from the config",
+          changes: [
             ...(groupPolicy ? policyLines("-", groupPolicy) : []),
             ...policyLines("+", docs.groupPolicy.document),
           ],
-          groupPolicy,
-          { type: "policy", document: docs.groupPolicy.document },
-        );
+          observed: groupPolicy,
+          payload: { type: "policy", document: docs.groupPolicy.document },
+        });
       }
     }
   }
@@ -296,16 +226,14 @@ export function planChanges(input: PlanInput): Result<Plan> {
     const team = tagValue(role.tags, TEAM_TAG_KEY) ?? "?";
     const reason = scope.destroy ? `destroy: team ${team}` : `team ${team} is no longer in the config`;
     for (const [name, doc] of Object.entries(role.inlinePolicies)) {
-      add(
-        PHASE.deleteRolePolicy,
-        "iam",
-        "delete",
-        { kind: "iam-role-policy", roleName: role.name, policyName: name },
+      draft.addStep({
+        action: "delete",
+        resource: { kind: "iam-role-policy", roleName: role.name, policyName: name },
         reason,
-        policyLines("-", doc),
-        doc,
-        { type: "none" },
-      );
+        changes: policyLines("-", doc),
+        observed: doc,
+        payload: { type: "none" },
+      });
     }
     const groupName = tagValue(role.tags, GROUP_TAG_KEY);
     const group = groupName !== undefined ? observed.groups[groupName] : undefined;
@@ -313,28 +241,24 @@ export function planChanges(input: PlanInput): Result<Plan> {
       // Only this team's policy: teams may share a group.
       for (const [name, doc] of Object.entries(group.policies)) {
         if (name !== groupPolicyName({ name: team })) continue;
-        add(
-          PHASE.deleteGroupPolicy,
-          "iam",
-          "delete",
-          { kind: "iam-group-policy", groupName: group.name, policyName: name },
+        draft.addStep({
+          action: "delete",
+          resource: { kind: "iam-group-policy", groupName: group.name, policyName: name },
           reason,
-          policyLines("-", doc),
-          doc,
-          { type: "none" },
-        );
+          changes: policyLines("-", doc),
+          observed: doc,
+          payload: { type: "none" },
+        });
       }
     }
-    add(
-      PHASE.deleteRole,
-      "iam",
-      "delete",
-      { kind: "iam-role", roleName: role.name },
+    draft.addStep({
+      action: "delete",
+      resource: { kind: "iam-role", roleName: role.name },
       reason,
-      [`- role ${role.name} (${role.arn})`],
-      roleObservation(role),
-      { type: "none" },
-    );
+      changes: [`- role ${role.name} (${role.arn})`],
+      observed: roleObservation(role),
+      payload: { type: "none" },
+    });
   }
 
   // ---------------------------------------------------------------- clusters
@@ -343,7 +267,7 @@ export function planChanges(input: PlanInput): Result<Plan> {
     const state = observed.clusters[cluster.name];
     const clusterPath = formatPath(["clusters", config.clusters.indexOf(cluster)]);
     if (state?.authenticationMode === undefined) {
-      error(
+      draft.error(
         "EG210",
         `EKS cluster ${cluster.name} was not found in ${cluster.region}`,
         "Check the cluster name and region in the config, and that your AWS credentials are for the right account.",
@@ -352,7 +276,7 @@ export function planChanges(input: PlanInput): Result<Plan> {
       continue;
     }
     const mode = resolveMode(cluster, state.authenticationMode, (summary, detail) => {
-      error("EG211", summary, detail, `${clusterPath}.authentication`);
+      draft.error("EG211", summary, detail, `${clusterPath}.authentication`);
     });
     if (mode === undefined) continue;
 
@@ -369,7 +293,7 @@ export function planChanges(input: PlanInput): Result<Plan> {
       t.access.some((a) => a.cluster === cluster.name && a.accessPolicy !== undefined),
     );
     if (mode === "aws-auth" && policyTeams.length > 0) {
-      error(
+      draft.error(
         "EG212",
         `cluster ${cluster.name} authenticates through aws-auth (mode ${state.authenticationMode}), which has no access policies (team ${policyTeams.map((t) => t.name).join(", ")})`,
         `Switch the cluster to API_AND_CONFIG_MAP (aws eks update-cluster-config --name ${cluster.name} --region ${cluster.region} --access-config authenticationMode=API_AND_CONFIG_MAP), or use clusterRole instead of accessPolicy.`,
@@ -381,11 +305,11 @@ export function planChanges(input: PlanInput): Result<Plan> {
       // Only entries eksgate may change go in: the writer refuses a desired entry it does not
       // own, and a --team plan must leave other teams' entries as they are.
       const mapped = desiredTeams.filter((t) => owned.has(t.roleArn)).map(teamAwsAuthMapping);
-      planAwsAuth(cluster, state, mapped, owned, add, error);
+      planAwsAuth(cluster, state, mapped, owned, draft);
     } else {
       // Access entries.
       for (const team of desiredTeams.filter((t) => owned.has(t.roleArn))) {
-        planAccessEntry(cluster, state, team, observed.roles[team.roleName] ?? null, add);
+        planAccessEntry(cluster, state, team, observed.roles[team.roleName] ?? null, draft);
       }
       // Migration: entries eksgate owns in aws-auth are no longer needed once access entries serve them.
       if (state.awsAuth !== undefined) {
@@ -394,8 +318,7 @@ export function planChanges(input: PlanInput): Result<Plan> {
           state,
           [],
           owned,
-          add,
-          error,
+          draft,
           "the cluster authenticates these roles through access entries now",
         );
       }
@@ -418,20 +341,18 @@ export function planChanges(input: PlanInput): Result<Plan> {
           ? teamInScope(entryTeam)
           : scope.team === undefined && !configTeamNames.has(entryTeam));
       if (!wanted && (ours || orphan || removedRoleArns.has(arn))) {
-        add(
-          PHASE.deleteAccessEntry,
-          "authentication",
-          "delete",
-          { kind: "access-entry", cluster: cluster.name, principalArn: entry.principalArn },
-          scope.destroy
+        draft.addStep({
+          action: "delete",
+          resource: { kind: "access-entry", cluster: cluster.name, principalArn: entry.principalArn },
+          reason: scope.destroy
             ? "destroy"
             : mapped
               ? "the cluster authenticates this role through aws-auth now; the entry would take precedence"
               : "no team maps this role any more",
-          [`- access entry ${entry.principalArn}`],
-          entry,
-          { type: "none" },
-        );
+          changes: [`- access entry ${entry.principalArn}`],
+          observed: entry,
+          payload: { type: "none" },
+        });
       }
     }
 
@@ -465,9 +386,8 @@ export function planChanges(input: PlanInput): Result<Plan> {
         name: object.metadata.name,
         ...(object.metadata.namespace !== undefined ? { namespace: object.metadata.namespace } : {}),
       };
-      const phase = object.kind === "ClusterRole" ? PHASE.clusterRole : PHASE.binding;
       if (foreign.has(key)) {
-        error(
+        draft.error(
           "EG220",
           `${object.kind} ${describeObject(object)} exists on ${cluster.name} but is not eksgate's`,
           `eksgate only changes objects labelled ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}. Delete or rename the existing object, or label it if it should be eksgate's.`,
@@ -476,7 +396,7 @@ export function planChanges(input: PlanInput): Result<Plan> {
       }
       const ns = object.metadata.namespace;
       if (ns !== undefined && state.namespaces[ns] === false) {
-        error(
+        draft.error(
           "EG221",
           `namespace ${ns} does not exist on cluster ${cluster.name}`,
           `Create it (kubectl create namespace ${ns}) or remove it from the team's namespaces.`,
@@ -485,31 +405,28 @@ export function planChanges(input: PlanInput): Result<Plan> {
       }
       const current = managed.get(key);
       if (current === undefined) {
-        add(
-          phase,
-          "rbac",
-          "create",
+        draft.addStep({
+          action: "create",
           resource,
-          describeRbacReason(object),
-          [`+ ${object.kind} ${describeObject(object)}`, ...rbacLines(object)],
-          undefined,
-          { type: "rbac", object },
-        );
+          reason: describeRbacReason(object),
+          changes: [`+ ${object.kind} ${describeObject(object)}`, ...rbacLines(object)],
+          observed: undefined,
+          payload: { type: "rbac", object },
+        });
       } else {
         const diff = rbacDifference(current, object);
         if (diff !== undefined) {
-          add(
-            phase,
-            "rbac",
-            diff === "roleRef" ? "replace" : "update",
+          draft.addStep({
+            action: diff === "roleRef" ? "replace" : "update",
             resource,
-            diff === "roleRef"
-              ? "a binding's roleRef cannot change in place"
-              : "the object differs from the config",
-            [`~ ${object.kind} ${describeObject(object)}`, ...rbacLines(object)],
-            comparableRbac(current),
-            { type: "rbac", object },
-          );
+            reason:
+              diff === "roleRef"
+                ? "a binding's roleRef cannot change in place"
+                : "the object differs from the config",
+            changes: [`~ ${object.kind} ${describeObject(object)}`, ...rbacLines(object)],
+            observed: comparableRbac(current),
+            payload: { type: "rbac", object },
+          });
         }
       }
     }
@@ -521,34 +438,31 @@ export function planChanges(input: PlanInput): Result<Plan> {
       const team = object.metadata.labels[TEAM_LABEL];
       const removable = scope.team === undefined || team === scope.team;
       if (!removable) continue;
-      add(
-        object.kind === "ClusterRole" ? PHASE.deleteClusterRole : PHASE.deleteBinding,
-        "rbac",
-        "delete",
-        {
+      draft.addStep({
+        action: "delete",
+        resource: {
           kind: "rbac",
           cluster: cluster.name,
           objectKind: object.kind,
           name: object.metadata.name,
           ...(object.metadata.namespace !== undefined ? { namespace: object.metadata.namespace } : {}),
         },
-        scope.destroy ? "destroy" : "the config no longer asks for it",
-        [`- ${object.kind} ${describeObject(object)}`],
-        comparableRbac(object),
-        { type: "none" },
-      );
+        reason: scope.destroy ? "destroy" : "the config no longer asks for it",
+        changes: [`- ${object.kind} ${describeObject(object)}`],
+        observed: comparableRbac(object),
+        payload: { type: "none" },
+      });
     }
   }
 
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  if (hasErrors(draft.diagnostics)) return { ok: false, diagnostics: draft.diagnostics };
   if (touchedTeams.length === 0 && scope.team !== undefined) {
-    warn(
+    draft.warn(
       "EG230",
       `team ${scope.team} has no access to cluster ${scope.cluster ?? "?"}`,
       "Nothing to do for this team on this cluster.",
     );
   }
-  const ordered = [...steps].sort((a, b) => a.phase - b.phase || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const clusters: Record<string, { region: string }> = {};
   for (const c of config.clusters.filter((c) => inScopeCluster(c.name)))
     clusters[c.name] = { region: c.region };
@@ -562,10 +476,10 @@ export function planChanges(input: PlanInput): Result<Plan> {
       accountId: config.accountId,
       scope,
       clusters,
-      steps: ordered.map(({ phase: _phase, ...step }) => step),
-      diagnostics,
+      steps: draft.orderedSteps(),
+      diagnostics: draft.diagnostics,
     },
-    diagnostics,
+    diagnostics: draft.diagnostics,
   };
 }
 
@@ -592,37 +506,23 @@ function resolveMode(
   return cluster.authentication;
 }
 
-type AddStep = (
-  phase: Phase,
-  area: PlanStep["area"],
-  action: PlanAction,
-  resource: PlanResource,
-  reason: string,
-  changes: readonly string[],
-  observedValue: unknown,
-  payload: StepPayload,
-) => void;
-
 function planAwsAuth(
   cluster: Cluster,
   state: ObservedClusterState,
   desired: readonly { rolearn: string; username: string; groups: readonly string[] }[],
   owned: ReadonlySet<string>,
-  add: AddStep,
-  error: (code: string, summary: string, detail: string) => void,
+  draft: PlanDraft,
   reason?: string,
 ): void {
   const resource: PlanResource = { kind: "aws-auth", cluster: cluster.name };
   const payload: StepPayload = { type: "aws-auth", desired, owned: [...owned].sort() };
   if (state.awsAuth === undefined) {
     if (desired.length === 0) return;
-    add(
-      PHASE.awsAuth,
-      "authentication",
-      "create",
+    draft.addStep({
+      action: "create",
       resource,
-      reason ?? "the cluster has no aws-auth ConfigMap yet",
-      formatAwsAuthChanges(
+      reason: reason ?? "the cluster has no aws-auth ConfigMap yet",
+      changes: formatAwsAuthChanges(
         desired.map((d, i) => ({
           action: "add" as const,
           rolearn: d.rolearn,
@@ -630,15 +530,15 @@ function planAwsAuth(
           after: d,
         })),
       ),
-      undefined,
+      observed: undefined,
       payload,
-    );
+    });
     return;
   }
   const parsed = parseAwsAuthData(state.awsAuth.data);
   const dropped = parsed.ok ? Object.entries(parsed.value.status).filter(([, s]) => s === "dropped") : [];
   if (dropped.length > 0) {
-    error(
+    draft.error(
       "EG213",
       `aws-auth on ${cluster.name} has ${dropped.map(([k]) => k).join(", ")} that the authenticator cannot parse: eksgate writes nothing to it`,
       `Run: kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml && eksgate lint aws-auth aws-auth.yaml, fix the YAML, then plan again.`,
@@ -648,20 +548,18 @@ function planAwsAuth(
   const update = updateAwsAuthData(state.awsAuth.data, desired, owned);
   if (!update.ok) {
     for (const d of update.diagnostics)
-      error(d.code, `aws-auth on ${cluster.name}: ${d.summary}`, d.detail ?? "");
+      draft.error(d.code, `aws-auth on ${cluster.name}: ${d.summary}`, d.detail ?? "");
     return;
   }
   if (update.value.changes.length === 0) return;
-  add(
-    PHASE.awsAuth,
-    "authentication",
-    "update",
+  draft.addStep({
+    action: "update",
     resource,
-    reason ?? "eksgate's entries in mapRoles differ from the config",
-    formatAwsAuthChanges(update.value.changes),
-    state.awsAuth.data,
+    reason: reason ?? "eksgate's entries in mapRoles differ from the config",
+    changes: formatAwsAuthChanges(update.value.changes),
+    observed: state.awsAuth.data,
     payload,
-  );
+  });
 }
 
 function planAccessEntry(
@@ -669,7 +567,7 @@ function planAccessEntry(
   state: ObservedClusterState,
   team: Team,
   role: ObservedIamRole | null,
-  add: AddStep,
+  draft: PlanDraft,
 ): void {
   const spec = teamAccessEntry(team, cluster.name);
   const entry = state.accessEntries.find((e) => e.principalArn.toLowerCase() === team.roleArn.toLowerCase());
@@ -684,84 +582,74 @@ function planAccessEntry(
   const describe = `groups=[${spec.kubernetesGroups.join(", ")}] username=${spec.username}`;
   let replaced = false;
   if (entry === undefined) {
-    add(
-      PHASE.accessEntry,
-      "authentication",
-      "create",
+    draft.addStep({
+      action: "create",
       resource,
-      `team ${team.name}'s role needs an access entry`,
-      [`+ access entry ${team.roleArn} ${describe}`],
-      undefined,
+      reason: `team ${team.name}'s role needs an access entry`,
+      changes: [`+ access entry ${team.roleArn} ${describe}`],
+      observed: undefined,
       payload,
-    );
+    });
   } else {
     const stale = staleEntryReason(entry, role);
     if (stale !== undefined || entry.type !== "STANDARD") {
       replaced = true;
-      add(
-        PHASE.accessEntry,
-        "authentication",
-        "replace",
+      draft.addStep({
+        action: "replace",
         resource,
-        stale ?? `the entry has type ${entry.type}, not STANDARD`,
-        [`-/+ access entry ${team.roleArn} ${describe}`],
-        entry,
+        reason: stale ?? `the entry has type ${entry.type}, not STANDARD`,
+        changes: [`-/+ access entry ${team.roleArn} ${describe}`],
+        observed: entry,
         payload,
-      );
+      });
     } else if (!sameSet(entry.kubernetesGroups, spec.kubernetesGroups) || entry.username !== spec.username) {
-      add(
-        PHASE.accessEntry,
-        "authentication",
-        "update",
+      draft.addStep({
+        action: "update",
         resource,
-        "the entry's groups or username differ from the config",
-        [
+        reason: "the entry's groups or username differ from the config",
+        changes: [
           `- access entry groups=[${entry.kubernetesGroups.join(", ")}] username=${entry.username}`,
           `+ access entry ${describe}`,
         ],
-        entry,
+        observed: entry,
         payload,
-      );
+      });
     }
   }
   const current = replaced ? [] : (entry?.policies ?? []);
   for (const policy of spec.accessPolicies) {
     const existing = current.find((p) => p.policyArn === policy.policyArn);
     if (existing === undefined || fingerprint(existing.accessScope) !== fingerprint(policy.accessScope)) {
-      add(
-        PHASE.accessPolicy,
-        "authentication",
-        existing === undefined ? "create" : "update",
-        {
+      draft.addStep({
+        action: existing === undefined ? "create" : "update",
+        resource: {
           kind: "access-policy",
           cluster: cluster.name,
           principalArn: team.roleArn,
           policyArn: policy.policyArn,
         },
-        "the config asks for this access policy (systemMasters)",
-        [`+ access policy ${policy.policyArn} (${policy.accessScope.type})`],
-        existing,
-        { type: "access-policy", accessScope: policy.accessScope },
-      );
+        reason: "the config asks for this access policy (systemMasters)",
+        changes: [`+ access policy ${policy.policyArn} (${policy.accessScope.type})`],
+        observed: existing,
+        payload: { type: "access-policy", accessScope: policy.accessScope },
+      });
     }
   }
   for (const policy of current) {
     if (!spec.accessPolicies.some((p) => p.policyArn === policy.policyArn)) {
-      add(
-        PHASE.deleteAccessPolicy,
-        "authentication",
-        "delete",
-        {
+      draft.addStep({
+        action: "delete",
+        resource: {
           kind: "access-policy",
           cluster: cluster.name,
           principalArn: team.roleArn,
           policyArn: policy.policyArn,
         },
-        "the config does not ask for this access policy",
-        [`- access policy ${policy.policyArn}`],
-        policy,
-        { type: "none" },
-      );
+        reason: "the config does not ask for this access policy",
+        changes: [`- access policy ${policy.policyArn}`],
+        observed: policy,
+        payload: { type: "none" },
+      });
     }
   }
 }
@@ -851,23 +739,4 @@ function rbacDifference(current: RbacObject, desired: RbacObject): "roleRef" | "
     return "roleRef";
   }
   return fingerprint(comparableRbac(current)) === fingerprint(comparableRbac(desired)) ? undefined : "other";
-}
-
-function stepId(resource: PlanResource): string {
-  switch (resource.kind) {
-    case "iam-role":
-      return `iam-role/${resource.roleName}`;
-    case "iam-role-policy":
-      return `iam-role-policy/${resource.roleName}/${resource.policyName}`;
-    case "iam-group-policy":
-      return `iam-group-policy/${resource.groupName}/${resource.policyName}`;
-    case "aws-auth":
-      return `aws-auth/${resource.cluster}`;
-    case "access-entry":
-      return `access-entry/${resource.cluster}/${resource.principalArn}`;
-    case "access-policy":
-      return `access-policy/${resource.cluster}/${resource.principalArn}/${resource.policyArn}`;
-    case "rbac":
-      return `rbac/${resource.cluster}/${resource.objectKind}/${resource.namespace ?? ""}/${resource.name}`;
-  }
 }
