@@ -12,21 +12,15 @@ import { formatPath, hasErrors, type Result } from "../diagnostics.js";
 import { teamIamDocuments } from "../model/iam-documents.js";
 import {
   accessEntryTags,
-  GROUP_TAG_KEY,
-  groupPolicyName,
   isManagedAccessEntry,
   isManagedObject,
-  isManagedRole,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
-  MANAGED_TAG_KEY,
-  managedRoleTags,
   ROLE_ID_TAG_KEY,
   TEAM_LABEL,
   TEAM_TAG_KEY,
   tagValue,
 } from "../model/ownership.js";
-import { policyDocumentsEquivalent } from "../model/policy-document.js";
 import { teamAccessEntry, teamAwsAuthMapping } from "../model/access-entry.js";
 import { clusterRbacObjects, type RbacObject } from "../model/rbac.js";
 import { formatAwsAuthChanges, parseAwsAuthData, updateAwsAuthData } from "../model/aws-auth.js";
@@ -45,7 +39,9 @@ import {
   type PlanScope,
   type StepPayload,
 } from "./plan.js";
-import { createPlanDraft, policyLines, type PlanDraft } from "./steps.js";
+import { createPlanDraft, type PlanDraft } from "./steps.js";
+import { managedRoles as observedManagedRoles, type PlanContext } from "./context.js";
+import { planRoleRemovals, planTeamsIam } from "./iam-steps.js";
 
 export interface PlanInput {
   readonly config: AccessConfig;
@@ -68,201 +64,18 @@ export function planChanges(input: PlanInput): Result<Plan> {
   );
 
   // ---------------------------------------------------------------- IAM
-  const managedRoles = Object.values(observed.roles).filter(
-    (r): r is ObservedIamRole => r !== null && isManagedRole(r),
-  );
+  const context: PlanContext = { config, observed, scope, draft };
+  const managedRoles = observedManagedRoles(observed);
   const configTeamNames = new Set(config.teams.map((t) => t.name));
-
   if (!scope.destroy) {
-    for (const team of touchedTeams) {
-      const teamPath = formatPath(["teams", config.teams.indexOf(team)]);
-      const docs = teamIamDocuments(config, team);
-      const tags = managedRoleTags(team);
-      const role = observed.roles[team.roleName] ?? null;
-      const roleResource: PlanResource = { kind: "iam-role", roleName: team.roleName };
-      const rolePayload: StepPayload = {
-        type: "role",
-        trustPolicy: docs.trustPolicy,
-        description: docs.roleDescription,
-        tags,
-      };
-      if (role === null) {
-        draft.addStep({
-          action: "create",
-          resource: roleResource,
-          reason: `team ${team.name} needs a role to assume`,
-          changes: [`+ role ${team.roleName} (${team.roleArn})`, ...policyLines("+ trust", docs.trustPolicy)],
-          observed: undefined,
-          payload: rolePayload,
-        });
-      } else if (!isManagedRole(role)) {
-        draft.error(
-          "EG201",
-          `IAM role ${team.roleName} exists but is not eksgate's (it lacks the tag ${MANAGED_TAG_KEY}=${MANAGED_BY_VALUE})`,
-          `eksgate never takes over a role it did not create. Set roleName for team ${team.name} to a new name, or, if this role is meant for eksgate, tag it ${MANAGED_TAG_KEY}=${MANAGED_BY_VALUE}.`,
-          `${teamPath}.roleName`,
-        );
-        continue;
-      } else {
-        const changes: string[] = [];
-        if (!policyDocumentsEquivalent(role.trustPolicy, docs.trustPolicy)) {
-          changes.push(
-            ...policyLines("- trust", role.trustPolicy),
-            ...policyLines("+ trust", docs.trustPolicy),
-          );
-        }
-        for (const tag of tags) {
-          const current = tagValue(role.tags, tag.Key);
-          if (current !== tag.Value) changes.push(`~ tag ${tag.Key}: ${current ?? "(none)"} -> ${tag.Value}`);
-        }
-        if (changes.length > 0) {
-          draft.addStep({
-            action: "update",
-            resource: roleResource,
-            reason: "the role's trust policy or tags differ from the config",
-            changes,
-            observed: roleObservation(role),
-            payload: rolePayload,
-          });
-        }
-        // The team moved to another IAM group, or the role belonged to a team since renamed:
-        // the old group policy would still let that group's members assume the role.
-        const oldGroup = tagValue(role.tags, GROUP_TAG_KEY);
-        const oldTeam = tagValue(role.tags, TEAM_TAG_KEY);
-        const oldPolicy = oldTeam !== undefined ? groupPolicyName({ name: oldTeam }) : undefined;
-        if (
-          oldGroup !== undefined &&
-          oldTeam !== undefined &&
-          oldPolicy !== undefined &&
-          (oldTeam === team.name || !configTeamNames.has(oldTeam)) &&
-          (oldGroup !== team.iamGroup || oldPolicy !== docs.groupPolicy.name)
-        ) {
-          const oldDoc = observed.groups[oldGroup]?.policies[oldPolicy];
-          if (oldDoc !== undefined) {
-            draft.addStep({
-              action: "delete",
-              resource: { kind: "iam-group-policy", groupName: oldGroup, policyName: oldPolicy },
-              reason: `the role now belongs to team ${team.name} with the IAM group ${team.iamGroup}`,
-              changes: policyLines("-", oldDoc),
-              observed: oldDoc,
-              payload: { type: "none" },
-            });
-          }
-        }
-      }
-      const current = role?.inlinePolicies[docs.rolePolicy.name];
-      if (current === undefined || !policyDocumentsEquivalent(current, docs.rolePolicy.document)) {
-        draft.addStep({
-          action: current === undefined ? "create" : "update",
-          resource: { kind: "iam-role-policy", roleName: team.roleName, policyName: docs.rolePolicy.name },
-          reason:
-            current === undefined
-              ? "the role needs its permission policy"
-              : "the role's permission policy differs from the config",
-          changes: [
-            ...(current ? policyLines("-", current) : []),
-            ...policyLines("+", docs.rolePolicy.document),
-          ],
-          observed: current,
-          payload: { type: "policy", document: docs.rolePolicy.document },
-        });
-      }
-      for (const [name, doc] of Object.entries(role?.inlinePolicies ?? {})) {
-        if (name !== docs.rolePolicy.name) {
-          draft.addStep({
-            action: "delete",
-            resource: { kind: "iam-role-policy", roleName: team.roleName, policyName: name },
-            reason: "eksgate no longer uses this inline policy",
-            changes: policyLines("-", doc),
-            observed: doc,
-            payload: { type: "none" },
-          });
-        }
-      }
-      const group = observed.groups[team.iamGroup];
-      if (group === undefined || !group.exists) {
-        draft.error(
-          "EG202",
-          `IAM group ${team.iamGroup} does not exist (team ${team.name})`,
-          `Create it (aws iam create-group --group-name ${team.iamGroup}) and add the team's users, or fix iamGroup.`,
-          `${teamPath}.iamGroup`,
-        );
-        continue;
-      }
-      const groupPolicy = group.policies[docs.groupPolicy.name];
-      if (groupPolicy === undefined || !policyDocumentsEquivalent(groupPolicy, docs.groupPolicy.document)) {
-        draft.addStep({
-          action: groupPolicy === undefined ? "create" : "update",
-          resource: { kind: "iam-group-policy", groupName: team.iamGroup, policyName: docs.groupPolicy.name },
-          reason:
-            groupPolicy === undefined
-              ? `members of ${team.iamGroup} need permission to assume the role`
-              : "the group policy differs from the config",
-          changes: [
-            ...(groupPolicy ? policyLines("-", groupPolicy) : []),
-            ...policyLines("+", docs.groupPolicy.document),
-          ],
-          observed: groupPolicy,
-          payload: { type: "policy", document: docs.groupPolicy.document },
-        });
-      }
-    }
+    planTeamsIam(
+      context,
+      touchedTeams.map((team) => ({ team, documents: teamIamDocuments(config, team) })),
+    );
   }
-
-  // Roles to remove: on destroy, the scoped teams' roles; otherwise roles of teams no longer in the
-  // config, unless a team in the config still uses the role (a renamed team keeping its roleName).
-  const configRoleNames = new Set(config.teams.map((t) => t.roleName));
-  const rolesToRemove =
-    scope.cluster !== undefined
-      ? []
-      : managedRoles.filter((role) => {
-          const team = tagValue(role.tags, TEAM_TAG_KEY);
-          if (team === undefined) return false;
-          return scope.destroy
-            ? teamInScope(team)
-            : !configTeamNames.has(team) && scope.team === undefined && !configRoleNames.has(role.name);
-        });
-  for (const role of rolesToRemove) {
-    const team = tagValue(role.tags, TEAM_TAG_KEY) ?? "?";
-    const reason = scope.destroy ? `destroy: team ${team}` : `team ${team} is no longer in the config`;
-    for (const [name, doc] of Object.entries(role.inlinePolicies)) {
-      draft.addStep({
-        action: "delete",
-        resource: { kind: "iam-role-policy", roleName: role.name, policyName: name },
-        reason,
-        changes: policyLines("-", doc),
-        observed: doc,
-        payload: { type: "none" },
-      });
-    }
-    const groupName = tagValue(role.tags, GROUP_TAG_KEY);
-    const group = groupName !== undefined ? observed.groups[groupName] : undefined;
-    if (group?.exists) {
-      // Only this team's policy: teams may share a group.
-      for (const [name, doc] of Object.entries(group.policies)) {
-        if (name !== groupPolicyName({ name: team })) continue;
-        draft.addStep({
-          action: "delete",
-          resource: { kind: "iam-group-policy", groupName: group.name, policyName: name },
-          reason,
-          changes: policyLines("-", doc),
-          observed: doc,
-          payload: { type: "none" },
-        });
-      }
-    }
-    draft.addStep({
-      action: "delete",
-      resource: { kind: "iam-role", roleName: role.name },
-      reason,
-      changes: [`- role ${role.name} (${role.arn})`],
-      observed: roleObservation(role),
-      payload: { type: "none" },
-    });
-  }
+  const removedRoleArns = planRoleRemovals(context);
 
   // ---------------------------------------------------------------- clusters
-  const removedRoleArns = new Set(rolesToRemove.map((r) => r.arn.toLowerCase()));
   for (const cluster of config.clusters.filter((c) => inScopeCluster(c.name))) {
     const state = observed.clusters[cluster.name];
     const clusterPath = formatPath(["clusters", config.clusters.indexOf(cluster)]);
@@ -676,14 +489,6 @@ function staleEntryReason(entry: ObservedAccessEntryState, role: ObservedIamRole
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join("\u0000") === [...b].sort().join("\u0000");
-}
-
-function roleObservation(role: ObservedIamRole): unknown {
-  return {
-    trust: role.trustPolicy,
-    tags: [...role.tags].sort((a, b) => (a.Key < b.Key ? -1 : 1)),
-    id: role.roleId,
-  };
 }
 
 export function rbacKey(o: Pick<RbacObject, "kind" | "metadata">): string {
