@@ -7,41 +7,18 @@
  * eksgate's roles, and RBAC objects labelled as eksgate's. Anything else found in the way
  * is an error that says what to do, never something to take over.
  */
-import type { AccessConfig, Cluster, PolicyRule, Team } from "../model/access-config.js";
+import type { AccessConfig, PolicyRule, Team } from "../model/access-config.js";
 import { formatPath, hasErrors, type Result } from "../diagnostics.js";
 import { teamIamDocuments } from "../model/iam-documents.js";
-import {
-  accessEntryTags,
-  isManagedAccessEntry,
-  isManagedObject,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
-  ROLE_ID_TAG_KEY,
-  TEAM_LABEL,
-  TEAM_TAG_KEY,
-  tagValue,
-} from "../model/ownership.js";
+import { isManagedObject, MANAGED_BY_LABEL, MANAGED_BY_VALUE, TEAM_LABEL } from "../model/ownership.js";
 import { teamAccessEntry, teamAwsAuthMapping } from "../model/access-entry.js";
 import { clusterRbacObjects, type RbacObject } from "../model/rbac.js";
-import { formatAwsAuthChanges, parseAwsAuthData, updateAwsAuthData } from "../model/aws-auth.js";
-import type {
-  ClusterAuthenticationMode,
-  ObservedAccessEntryState,
-  ObservedClusterState,
-  ObservedIamRole,
-  ObservedState,
-} from "./observed.js";
-import {
-  PLAN_FORMAT_VERSION,
-  fingerprint,
-  type Plan,
-  type PlanResource,
-  type PlanScope,
-  type StepPayload,
-} from "./plan.js";
-import { createPlanDraft, type PlanDraft } from "./steps.js";
-import { managedRoles as observedManagedRoles, type PlanContext } from "./context.js";
+import type { ObservedState } from "./observed.js";
+import { PLAN_FORMAT_VERSION, fingerprint, type Plan, type PlanResource, type PlanScope } from "./plan.js";
+import { createPlanDraft } from "./steps.js";
+import type { PlanContext } from "./context.js";
 import { planRoleRemovals, planTeamsIam } from "./iam-steps.js";
+import { clusterAuthentication, ownedRoleArns, planClusterAuthentication } from "./authentication-steps.js";
 
 export interface PlanInput {
   readonly config: AccessConfig;
@@ -65,8 +42,6 @@ export function planChanges(input: PlanInput): Result<Plan> {
 
   // ---------------------------------------------------------------- IAM
   const context: PlanContext = { config, observed, scope, draft };
-  const managedRoles = observedManagedRoles(observed);
-  const configTeamNames = new Set(config.teams.map((t) => t.name));
   if (!scope.destroy) {
     planTeamsIam(
       context,
@@ -74,6 +49,7 @@ export function planChanges(input: PlanInput): Result<Plan> {
     );
   }
   const removedRoleArns = planRoleRemovals(context);
+  const owned = ownedRoleArns(context);
 
   // ---------------------------------------------------------------- clusters
   for (const cluster of config.clusters.filter((c) => inScopeCluster(c.name))) {
@@ -88,86 +64,28 @@ export function planChanges(input: PlanInput): Result<Plan> {
       );
       continue;
     }
-    const mode = resolveMode(cluster, state.authenticationMode, (summary, detail) => {
-      draft.error("EG211", summary, detail, `${clusterPath}.authentication`);
-    });
-    if (mode === undefined) continue;
-
-    // Teams mapped on this cluster after the plan, and the role ARNs whose entries it may change.
+    // Teams mapped on this cluster after the plan.
     const desiredTeams = config.teams.filter(
       (t) => reaches(t, cluster.name) && !(scope.destroy && teamInScope(t.name)),
     );
-    const owned = new Set<string>([
-      ...config.teams.filter((t) => teamInScope(t.name)).map((t) => t.roleArn),
-      ...managedRoles.filter((r) => teamInScope(tagValue(r.tags, TEAM_TAG_KEY) ?? "")).map((r) => r.arn),
-    ]);
-
-    const policyTeams = desiredTeams.filter((t) =>
-      t.access.some((a) => a.cluster === cluster.name && a.accessPolicy !== undefined),
+    const authentication = clusterAuthentication(
+      context,
+      cluster,
+      state.authenticationMode,
+      desiredTeams,
+      clusterPath,
     );
-    if (mode === "aws-auth" && policyTeams.length > 0) {
-      draft.error(
-        "EG212",
-        `cluster ${cluster.name} authenticates through aws-auth (mode ${state.authenticationMode}), which has no access policies (team ${policyTeams.map((t) => t.name).join(", ")})`,
-        `Switch the cluster to API_AND_CONFIG_MAP (aws eks update-cluster-config --name ${cluster.name} --region ${cluster.region} --access-config authenticationMode=API_AND_CONFIG_MAP), or use clusterRole instead of accessPolicy.`,
-        `${clusterPath}.authentication`,
-      );
-      continue;
-    }
-    if (mode === "aws-auth") {
-      // Only entries eksgate may change go in: the writer refuses a desired entry it does not
-      // own, and a --team plan must leave other teams' entries as they are.
-      const mapped = desiredTeams.filter((t) => owned.has(t.roleArn)).map(teamAwsAuthMapping);
-      planAwsAuth(cluster, state, mapped, owned, draft);
-    } else {
-      // Access entries.
-      for (const team of desiredTeams.filter((t) => owned.has(t.roleArn))) {
-        planAccessEntry(cluster, state, team, observed.roles[team.roleName] ?? null, draft);
-      }
-      // Migration: entries eksgate owns in aws-auth are no longer needed once access entries serve them.
-      if (state.awsAuth !== undefined) {
-        planAwsAuth(
-          cluster,
-          state,
-          [],
-          owned,
-          draft,
-          "the cluster authenticates these roles through access entries now",
-        );
-      }
-    }
-
-    // Access entries eksgate no longer wants. In aws-auth mode it wants none: on an
-    // API_AND_CONFIG_MAP cluster an entry would take precedence over the aws-auth mapping.
-    for (const entry of state.accessEntries) {
-      const arn = entry.principalArn.toLowerCase();
-      const mapped = desiredTeams.some((t) => t.roleArn.toLowerCase() === arn);
-      const wanted = mode === "access-entries" && mapped;
-      const tagged = isManagedAccessEntry(entry);
-      const ours = tagged && [...owned].some((o) => o.toLowerCase() === arn);
-      // An entry eksgate made for a team that is gone, even when its role is gone too.
-      const entryTeam = entry.tags[TEAM_TAG_KEY];
-      const orphan =
-        tagged &&
-        entryTeam !== undefined &&
-        (scope.destroy
-          ? teamInScope(entryTeam)
-          : scope.team === undefined && !configTeamNames.has(entryTeam));
-      if (!wanted && (ours || orphan || removedRoleArns.has(arn))) {
-        draft.addStep({
-          action: "delete",
-          resource: { kind: "access-entry", cluster: cluster.name, principalArn: entry.principalArn },
-          reason: scope.destroy
-            ? "destroy"
-            : mapped
-              ? "the cluster authenticates this role through aws-auth now; the entry would take precedence"
-              : "no team maps this role any more",
-          changes: [`- access entry ${entry.principalArn}`],
-          observed: entry,
-          payload: { type: "none" },
-        });
-      }
-    }
+    if (authentication === undefined) continue;
+    planClusterAuthentication(context, {
+      cluster,
+      state,
+      authentication,
+      teams: desiredTeams,
+      awsAuthMappings: desiredTeams.map(teamAwsAuthMapping),
+      accessEntries: desiredTeams.map((team) => teamAccessEntry(team, cluster.name)),
+      owned,
+      removedRoleArns,
+    });
 
     // RBAC
     const allDesired = clusterRbacObjects({ ...config, teams: desiredTeams }, cluster.name);
@@ -294,201 +212,6 @@ export function planChanges(input: PlanInput): Result<Plan> {
     },
     diagnostics: draft.diagnostics,
   };
-}
-
-function resolveMode(
-  cluster: Cluster,
-  live: ClusterAuthenticationMode,
-  fail: (summary: string, detail: string) => void,
-): "aws-auth" | "access-entries" | undefined {
-  if (cluster.authentication === "auto") return live === "CONFIG_MAP" ? "aws-auth" : "access-entries";
-  if (cluster.authentication === "aws-auth" && live === "API") {
-    fail(
-      `cluster ${cluster.name} authenticates through access entries only (mode API): aws-auth is ignored there`,
-      "Set authentication: access-entries (or auto) for this cluster.",
-    );
-    return undefined;
-  }
-  if (cluster.authentication === "access-entries" && live === "CONFIG_MAP") {
-    fail(
-      `cluster ${cluster.name} does not accept access entries (authentication mode CONFIG_MAP)`,
-      `Switch the cluster first (one way only): aws eks update-cluster-config --name ${cluster.name} --region ${cluster.region} --access-config authenticationMode=API_AND_CONFIG_MAP; or set authentication: aws-auth.`,
-    );
-    return undefined;
-  }
-  return cluster.authentication;
-}
-
-function planAwsAuth(
-  cluster: Cluster,
-  state: ObservedClusterState,
-  desired: readonly { rolearn: string; username: string; groups: readonly string[] }[],
-  owned: ReadonlySet<string>,
-  draft: PlanDraft,
-  reason?: string,
-): void {
-  const resource: PlanResource = { kind: "aws-auth", cluster: cluster.name };
-  const payload: StepPayload = { type: "aws-auth", desired, owned: [...owned].sort() };
-  if (state.awsAuth === undefined) {
-    if (desired.length === 0) return;
-    draft.addStep({
-      action: "create",
-      resource,
-      reason: reason ?? "the cluster has no aws-auth ConfigMap yet",
-      changes: formatAwsAuthChanges(
-        desired.map((d, i) => ({
-          action: "add" as const,
-          rolearn: d.rolearn,
-          path: `mapRoles[${i}]`,
-          after: d,
-        })),
-      ),
-      observed: undefined,
-      payload,
-    });
-    return;
-  }
-  const parsed = parseAwsAuthData(state.awsAuth.data);
-  const dropped = parsed.ok ? Object.entries(parsed.value.status).filter(([, s]) => s === "dropped") : [];
-  if (dropped.length > 0) {
-    draft.error(
-      "EG213",
-      `aws-auth on ${cluster.name} has ${dropped.map(([k]) => k).join(", ")} that the authenticator cannot parse: eksgate writes nothing to it`,
-      `Run: kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml && eksgate lint aws-auth aws-auth.yaml, fix the YAML, then plan again.`,
-    );
-    return;
-  }
-  const update = updateAwsAuthData(state.awsAuth.data, desired, owned);
-  if (!update.ok) {
-    for (const d of update.diagnostics)
-      draft.error(d.code, `aws-auth on ${cluster.name}: ${d.summary}`, d.detail ?? "");
-    return;
-  }
-  if (update.value.changes.length === 0) return;
-  draft.addStep({
-    action: "update",
-    resource,
-    reason: reason ?? "eksgate's entries in mapRoles differ from the config",
-    changes: formatAwsAuthChanges(update.value.changes),
-    observed: state.awsAuth.data,
-    payload,
-  });
-}
-
-function planAccessEntry(
-  cluster: Cluster,
-  state: ObservedClusterState,
-  team: Team,
-  role: ObservedIamRole | null,
-  draft: PlanDraft,
-): void {
-  const spec = teamAccessEntry(team, cluster.name);
-  const entry = state.accessEntries.find((e) => e.principalArn.toLowerCase() === team.roleArn.toLowerCase());
-  const resource: PlanResource = { kind: "access-entry", cluster: cluster.name, principalArn: team.roleArn };
-  const tags = accessEntryTags(team);
-  const payload: StepPayload = {
-    type: "access-entry",
-    kubernetesGroups: spec.kubernetesGroups,
-    username: spec.username,
-    tags,
-  };
-  const describe = `groups=[${spec.kubernetesGroups.join(", ")}] username=${spec.username}`;
-  let replaced = false;
-  if (entry === undefined) {
-    draft.addStep({
-      action: "create",
-      resource,
-      reason: `team ${team.name}'s role needs an access entry`,
-      changes: [`+ access entry ${team.roleArn} ${describe}`],
-      observed: undefined,
-      payload,
-    });
-  } else {
-    const stale = staleEntryReason(entry, role);
-    if (stale !== undefined || entry.type !== "STANDARD") {
-      replaced = true;
-      draft.addStep({
-        action: "replace",
-        resource,
-        reason: stale ?? `the entry has type ${entry.type}, not STANDARD`,
-        changes: [`-/+ access entry ${team.roleArn} ${describe}`],
-        observed: entry,
-        payload,
-      });
-    } else if (!sameSet(entry.kubernetesGroups, spec.kubernetesGroups) || entry.username !== spec.username) {
-      draft.addStep({
-        action: "update",
-        resource,
-        reason: "the entry's groups or username differ from the config",
-        changes: [
-          `- access entry groups=[${entry.kubernetesGroups.join(", ")}] username=${entry.username}`,
-          `+ access entry ${describe}`,
-        ],
-        observed: entry,
-        payload,
-      });
-    }
-  }
-  const current = replaced ? [] : (entry?.policies ?? []);
-  for (const policy of spec.accessPolicies) {
-    const existing = current.find((p) => p.policyArn === policy.policyArn);
-    if (existing === undefined || fingerprint(existing.accessScope) !== fingerprint(policy.accessScope)) {
-      draft.addStep({
-        action: existing === undefined ? "create" : "update",
-        resource: {
-          kind: "access-policy",
-          cluster: cluster.name,
-          principalArn: team.roleArn,
-          policyArn: policy.policyArn,
-        },
-        reason: "the config asks for this access policy (systemMasters)",
-        changes: [`+ access policy ${policy.policyArn} (${policy.accessScope.type})`],
-        observed: existing,
-        payload: { type: "access-policy", accessScope: policy.accessScope },
-      });
-    }
-  }
-  for (const policy of current) {
-    if (!spec.accessPolicies.some((p) => p.policyArn === policy.policyArn)) {
-      draft.addStep({
-        action: "delete",
-        resource: {
-          kind: "access-policy",
-          cluster: cluster.name,
-          principalArn: team.roleArn,
-          policyArn: policy.policyArn,
-        },
-        reason: "the config does not ask for this access policy",
-        changes: [`- access policy ${policy.policyArn}`],
-        observed: policy,
-        payload: { type: "none" },
-      });
-    }
-  }
-}
-
-/**
- * EKS binds an access entry to the role's unique id: if the role was deleted and
- * recreated under the same ARN, the entry silently stops working.
- */
-function staleEntryReason(entry: ObservedAccessEntryState, role: ObservedIamRole | null): string | undefined {
-  // The role is gone and this plan creates it again: the entry is bound to the deleted one.
-  if (role === null) {
-    return `the role ${entry.principalArn} does not exist: the entry is bound to a deleted role and would not authenticate the one this plan creates`;
-  }
-  const recorded = entry.tags[ROLE_ID_TAG_KEY];
-  if (recorded !== undefined && recorded !== role.roleId) {
-    return `role ${role.name} was recreated (id ${recorded} -> ${role.roleId}): the old entry no longer authenticates it`;
-  }
-  // Both are normalized ISO 8601 UTC strings (see ObservedState), so they compare as text.
-  if (role.createDate > entry.createdAt) {
-    return `role ${role.name} was created after its access entry: the entry is bound to the old role and no longer authenticates it`;
-  }
-  return undefined;
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join("\u0000") === [...b].sort().join("\u0000");
 }
 
 export function rbacKey(o: Pick<RbacObject, "kind" | "metadata">): string {
