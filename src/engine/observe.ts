@@ -22,7 +22,7 @@ import type {
   ObservedIamRole,
   ObservedState,
 } from "../core/plan/observed.js";
-import { rbacKey } from "../core/plan/diff.js";
+import { rbacKey } from "../core/plan/rbac-steps.js";
 import type { PlanScope } from "../core/plan/plan.js";
 import type { PolicyDocument } from "../core/model/policy-document.js";
 import type { ObservedRole } from "../ports/iam.js";

@@ -10,7 +10,8 @@ import type { IamTag } from "../../src/core/model/iam-documents.js";
 import type { PolicyDocument } from "../../src/core/model/policy-document.js";
 import { clusterRbacObjects, type RbacObject } from "../../src/core/model/rbac.js";
 import { ROLE_ID_TAG_KEY } from "../../src/core/model/ownership.js";
-import { planChanges, rbacKey } from "../../src/core/plan/diff.js";
+import { planChanges } from "../../src/core/plan/diff.js";
+import { rbacKey } from "../../src/core/plan/rbac-steps.js";
 import type {
   ClusterAuthenticationMode,
   ObservedAccessEntryState,
