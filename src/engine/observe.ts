@@ -3,7 +3,7 @@
  * and eksgate's other roles, the groups' policies, and per cluster its authentication
  * mode, aws-auth, access entries and eksgate's RBAC objects. Read-only.
  */
-import type { AccessConfig, Cluster } from "../core/model/access-config.js";
+import type { AccessConfig } from "../core/model/access-config.js";
 import {
   GROUP_TAG_KEY,
   groupPolicyName,
@@ -14,7 +14,8 @@ import {
   TEAM_TAG_KEY,
   tagValue,
 } from "../core/model/ownership.js";
-import { clusterRbacObjects, type RbacObject } from "../core/model/rbac.js";
+import type { RbacObject } from "../core/model/rbac.js";
+import type { DesiredState } from "../core/plan/desired.js";
 import type {
   ObservedAccessEntryState,
   ObservedClusterState,
@@ -23,7 +24,6 @@ import type {
   ObservedState,
 } from "../core/plan/observed.js";
 import { rbacKey } from "../core/plan/rbac-steps.js";
-import type { PlanScope } from "../core/plan/plan.js";
 import type { PolicyDocument } from "../core/model/policy-document.js";
 import type { ObservedRole } from "../ports/iam.js";
 import type { KubePort, RbacKind } from "../ports/kube.js";
@@ -42,13 +42,16 @@ function iso(text: string): string {
   return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
 
+/**
+ * Observes the config's teams' roles and groups (and eksgate's other roles), and the
+ * clusters of the desired state, looking for its RBAC objects by name.
+ */
 export async function observe(
   config: AccessConfig,
-  scope: PlanScope,
+  desired: DesiredState,
   deps: EngineDeps,
 ): Promise<Observation> {
   const { iam } = deps;
-  const inScope = (c: Cluster): boolean => scope.cluster === undefined || scope.cluster === c.name;
 
   // IAM roles: the teams' roles by name, and every role eksgate tagged (for removed teams).
   deps.events({ type: "observe", what: "IAM roles" });
@@ -107,7 +110,7 @@ export async function observe(
       (a) => a.toLowerCase(),
     ),
   );
-  for (const cluster of config.clusters.filter(inScope)) {
+  for (const { cluster, rbacObjects } of desired.clusters) {
     deps.events({ type: "observe", what: `cluster ${cluster.name}` });
     const eks = deps.eks(cluster.region);
     const described = await eks.describeCluster(cluster.name);
@@ -147,10 +150,9 @@ export async function observe(
     const managedRbac: RbacObject[] = [];
     for (const kind of RBAC_KINDS) managedRbac.push(...(await port.listRbac(kind, MANAGED_LABELS)));
     const managedKeys = new Set(managedRbac.map(rbacKey));
-    const desired = clusterRbacObjects(config, cluster.name);
     const foreignRbac: RbacObject[] = [];
     const namespaces: Record<string, boolean> = {};
-    for (const object of desired) {
+    for (const object of rbacObjects) {
       if (!managedKeys.has(rbacKey(object))) {
         const existing = await port.getRbac(object.kind, object.metadata.name, object.metadata.namespace);
         if (existing !== undefined) foreignRbac.push(existing);

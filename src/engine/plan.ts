@@ -1,6 +1,10 @@
-/** The plan use case: observe, then diff. And the check that a saved plan still holds. */
+/**
+ * The plan use case: the desired state once, then observe (what it names), then diff.
+ * And the check that a saved plan still holds.
+ */
 import type { Diagnostic, Result } from "../core/diagnostics.js";
 import type { AccessConfig } from "../core/model/access-config.js";
+import { desiredAfterPlan } from "../core/plan/desired.js";
 import { planChanges } from "../core/plan/diff.js";
 import { canonicalJson, type Plan, type PlanScope } from "../core/plan/plan.js";
 import type { EngineDeps } from "./deps.js";
@@ -17,9 +21,11 @@ export async function makePlan(
   scope: PlanScope,
   deps: EngineDeps,
 ): Promise<Result<PlanOutcome>> {
-  const observation = await observe(config, scope, deps);
+  const desired = desiredAfterPlan(config, scope);
+  const observation = await observe(config, desired, deps);
   const planned = planChanges({
     config,
+    desired,
     observed: observation.state,
     scope,
     createdAt: deps.clock.now(),

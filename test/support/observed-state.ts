@@ -10,6 +10,7 @@ import type { IamTag } from "../../src/core/model/iam-documents.js";
 import type { PolicyDocument } from "../../src/core/model/policy-document.js";
 import { clusterRbacObjects, type RbacObject } from "../../src/core/model/rbac.js";
 import { ROLE_ID_TAG_KEY } from "../../src/core/model/ownership.js";
+import { desiredAfterPlan } from "../../src/core/plan/desired.js";
 import { planChanges } from "../../src/core/plan/diff.js";
 import { rbacKey } from "../../src/core/plan/rbac-steps.js";
 import type {
@@ -45,10 +46,12 @@ export function runPlanner(
   observed: ObservedState,
   scope: Partial<PlanScope> = {},
 ): PlanOutcome {
+  const fullScope: PlanScope = { destroy: false, ...scope };
   const result = planChanges({
     config,
+    desired: desiredAfterPlan(config, fullScope),
     observed,
-    scope: { destroy: false, ...scope },
+    scope: fullScope,
     createdAt: PLANNED_AT,
     configFile: CONFIG_FILE,
   });

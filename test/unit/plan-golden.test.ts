@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "vitest";
+import { desiredAfterPlan } from "../../src/core/plan/desired.js";
 import { planChanges } from "../../src/core/plan/diff.js";
 import type { ObservedState } from "../../src/core/plan/observed.js";
 import type { PlanScope } from "../../src/core/plan/plan.js";
@@ -44,10 +45,13 @@ function planDocument(
   observed: ObservedState,
   scope: Partial<PlanScope> = {},
 ): string {
+  const config = configFrom(yaml);
+  const fullScope: PlanScope = { destroy: false, ...scope };
   const result = planChanges({
-    config: configFrom(yaml),
+    config,
+    desired: desiredAfterPlan(config, fullScope),
     observed,
-    scope: { destroy: false, ...scope },
+    scope: fullScope,
     createdAt: PLANNED_AT,
     configFile,
   });

@@ -4,24 +4,28 @@
  *
  * What it may touch: IAM roles tagged as eksgate's, eksgate's own inline policies
  * (`eksgate-<team>-...`), aws-auth entries whose role is eksgate's, access entries of
- * eksgate's roles, and RBAC objects labelled as eksgate's. Anything else found in the way
- * is an error that says what to do, never something to take over.
+ * eksgate's roles, and RBAC objects labelled as eksgate's (ownership.ts). Anything else
+ * found in the way is an error that says what to do, never something to take over.
+ *
+ * This module only composes: IAM first (account-wide), then per cluster its
+ * authentication and its RBAC (iam-steps, authentication-steps, rbac-steps). The steps
+ * are ordered by steps.ts.
  */
 import type { AccessConfig, Team } from "../model/access-config.js";
 import { formatPath, hasErrors, type Result } from "../diagnostics.js";
-import { teamIamDocuments } from "../model/iam-documents.js";
-import { teamAccessEntry, teamAwsAuthMapping } from "../model/access-entry.js";
-import { clusterRbacObjects } from "../model/rbac.js";
+import type { DesiredState } from "./desired.js";
 import type { ObservedState } from "./observed.js";
 import { PLAN_FORMAT_VERSION, type Plan, type PlanScope } from "./plan.js";
 import { createPlanDraft } from "./steps.js";
-import type { PlanContext } from "./context.js";
+import { teamInScope, type PlanContext } from "./context.js";
 import { planRoleRemovals, planTeamsIam } from "./iam-steps.js";
 import { clusterAuthentication, ownedRoleArns, planClusterAuthentication } from "./authentication-steps.js";
 import { planClusterRbac } from "./rbac-steps.js";
 
 export interface PlanInput {
   readonly config: AccessConfig;
+  /** What the config asks for once this plan is applied: desiredAfterPlan(config, scope). */
+  readonly desired: DesiredState;
   readonly observed: ObservedState;
   readonly scope: PlanScope;
   readonly createdAt: string;
@@ -29,32 +33,32 @@ export interface PlanInput {
 }
 
 export function planChanges(input: PlanInput): Result<Plan> {
-  const { config, observed, scope } = input;
+  const { config, desired, observed, scope } = input;
   const draft = createPlanDraft();
-
-  const inScopeCluster = (name: string): boolean => scope.cluster === undefined || scope.cluster === name;
-  const teamInScope = (name: string): boolean => scope.team === undefined || scope.team === name;
-  const reaches = (team: Team, cluster: string): boolean => team.access.some((a) => a.cluster === cluster);
-  /** Teams whose objects this plan may create or change. */
-  const touchedTeams = config.teams.filter(
-    (t) => teamInScope(t.name) && (scope.cluster === undefined || reaches(t, scope.cluster)),
-  );
-
-  // ---------------------------------------------------------------- IAM
   const context: PlanContext = { config, observed, scope, draft };
+  const teamNamed = (name: string): Team => {
+    const team = config.teams.find((t) => t.name === name);
+    if (team === undefined)
+      throw new Error(`the desired state names team ${name}, which is not in the config`);
+    return team;
+  };
+
+  // IAM is account-wide: a --cluster plan changes the teams that reach that cluster.
   if (!scope.destroy) {
     planTeamsIam(
       context,
-      touchedTeams.map((team) => ({ team, documents: teamIamDocuments(config, team) })),
+      desired.iam
+        .filter((documents) => teamInScope(scope, documents.team))
+        .map((documents) => ({ team: teamNamed(documents.team), documents })),
     );
   }
   const removedRoleArns = planRoleRemovals(context);
   const owned = ownedRoleArns(context);
 
-  // ---------------------------------------------------------------- clusters
-  for (const cluster of config.clusters.filter((c) => inScopeCluster(c.name))) {
+  for (const wanted of desired.clusters) {
+    const { cluster } = wanted;
     const state = observed.clusters[cluster.name];
-    const clusterPath = formatPath(["clusters", config.clusters.indexOf(cluster)]);
+    const clusterPath = formatPath(["clusters", config.clusters.findIndex((c) => c.name === cluster.name)]);
     if (state?.authenticationMode === undefined) {
       draft.error(
         "EG210",
@@ -64,15 +68,12 @@ export function planChanges(input: PlanInput): Result<Plan> {
       );
       continue;
     }
-    // Teams mapped on this cluster after the plan.
-    const desiredTeams = config.teams.filter(
-      (t) => reaches(t, cluster.name) && !(scope.destroy && teamInScope(t.name)),
-    );
+    const teams = wanted.teams.map(teamNamed);
     const authentication = clusterAuthentication(
       context,
       cluster,
       state.authenticationMode,
-      desiredTeams,
+      teams,
       clusterPath,
     );
     if (authentication === undefined) continue;
@@ -80,22 +81,21 @@ export function planChanges(input: PlanInput): Result<Plan> {
       cluster,
       state,
       authentication,
-      teams: desiredTeams,
-      awsAuthMappings: desiredTeams.map(teamAwsAuthMapping),
-      accessEntries: desiredTeams.map((team) => teamAccessEntry(team, cluster.name)),
+      teams,
+      awsAuthMappings: wanted.awsAuthMappings,
+      accessEntries: wanted.accessEntries,
       owned,
       removedRoleArns,
     });
-
-    planClusterRbac(context, {
-      cluster,
-      state,
-      objects: clusterRbacObjects({ ...config, teams: desiredTeams }, cluster.name),
-    });
+    planClusterRbac(context, { cluster, state, objects: wanted.rbacObjects });
   }
 
   if (hasErrors(draft.diagnostics)) return { ok: false, diagnostics: draft.diagnostics };
-  if (touchedTeams.length === 0 && scope.team !== undefined) {
+  const reaches = (team: Team, cluster: string): boolean => team.access.some((a) => a.cluster === cluster);
+  const touched = config.teams.some(
+    (t) => teamInScope(scope, t.name) && (scope.cluster === undefined || reaches(t, scope.cluster)),
+  );
+  if (!touched && scope.team !== undefined) {
     draft.warn(
       "EG230",
       `team ${scope.team} has no access to cluster ${scope.cluster ?? "?"}`,
@@ -103,8 +103,7 @@ export function planChanges(input: PlanInput): Result<Plan> {
     );
   }
   const clusters: Record<string, { region: string }> = {};
-  for (const c of config.clusters.filter((c) => inScopeCluster(c.name)))
-    clusters[c.name] = { region: c.region };
+  for (const { cluster } of desired.clusters) clusters[cluster.name] = { region: cluster.region };
   return {
     ok: true,
     value: {
