@@ -19,7 +19,7 @@ import {
   TEAM_TAG_KEY,
   tagValue,
 } from "../model/ownership.js";
-import { policyDocumentsEquivalent } from "../model/policy-document.js";
+import { policyDocumentsEquivalent, type PolicyDocument } from "../model/policy-document.js";
 import { managedRoles, teamInScope, type PlanContext } from "./context.js";
 import type { ObservedIamRole } from "./observed.js";
 import type { PlanResource, StepPayload } from "./plan.js";
@@ -86,30 +86,21 @@ function planTeamIam(context: PlanContext, team: Team, docs: TeamIamDocuments): 
     }
     planOldGroupPolicy(context, team, docs, role);
   }
-  const current = role?.inlinePolicies[docs.rolePolicy.name];
-  if (current === undefined || !policyDocumentsEquivalent(current, docs.rolePolicy.document)) {
-    draft.addStep({
-      action: current === undefined ? "create" : "update",
-      resource: { kind: "iam-role-policy", roleName: team.roleName, policyName: docs.rolePolicy.name },
-      reason:
-        current === undefined
-          ? "the role needs its permission policy"
-          : "the role's permission policy differs from the config",
-      changes: [...(current ? policyLines("-", current) : []), ...policyLines("+", docs.rolePolicy.document)],
-      observed: current,
-      payload: { type: "policy", document: docs.rolePolicy.document },
-    });
-  }
+  planInlinePolicy(context, {
+    resource: { kind: "iam-role-policy", roleName: team.roleName, policyName: docs.rolePolicy.name },
+    current: role?.inlinePolicies[docs.rolePolicy.name],
+    wanted: docs.rolePolicy.document,
+    missing: "the role needs its permission policy",
+    different: "the role's permission policy differs from the config",
+  });
   for (const [name, doc] of Object.entries(role?.inlinePolicies ?? {})) {
     if (name !== docs.rolePolicy.name) {
-      draft.addStep({
-        action: "delete",
-        resource: { kind: "iam-role-policy", roleName: team.roleName, policyName: name },
-        reason: "eksgate no longer uses this inline policy",
-        changes: policyLines("-", doc),
-        observed: doc,
-        payload: { type: "none" },
-      });
+      removePolicy(
+        context,
+        { kind: "iam-role-policy", roleName: team.roleName, policyName: name },
+        doc,
+        "eksgate no longer uses this inline policy",
+      );
     }
   }
   const group = observed.groups[team.iamGroup];
@@ -122,23 +113,53 @@ function planTeamIam(context: PlanContext, team: Team, docs: TeamIamDocuments): 
     );
     return;
   }
-  const groupPolicy = group.policies[docs.groupPolicy.name];
-  if (groupPolicy === undefined || !policyDocumentsEquivalent(groupPolicy, docs.groupPolicy.document)) {
-    draft.addStep({
-      action: groupPolicy === undefined ? "create" : "update",
-      resource: { kind: "iam-group-policy", groupName: team.iamGroup, policyName: docs.groupPolicy.name },
-      reason:
-        groupPolicy === undefined
-          ? `members of ${team.iamGroup} need permission to assume the role`
-          : "the group policy differs from the config",
-      changes: [
-        ...(groupPolicy ? policyLines("-", groupPolicy) : []),
-        ...policyLines("+", docs.groupPolicy.document),
-      ],
-      observed: groupPolicy,
-      payload: { type: "policy", document: docs.groupPolicy.document },
-    });
-  }
+  planInlinePolicy(context, {
+    resource: { kind: "iam-group-policy", groupName: team.iamGroup, policyName: docs.groupPolicy.name },
+    current: group.policies[docs.groupPolicy.name],
+    wanted: docs.groupPolicy.document,
+    missing: `members of ${team.iamGroup} need permission to assume the role`,
+    different: "the group policy differs from the config",
+  });
+}
+
+function removePolicy(
+  context: PlanContext,
+  resource: PlanResource,
+  doc: PolicyDocument,
+  reason: string,
+): void {
+  context.draft.addStep({
+    action: "delete",
+    resource,
+    reason,
+    changes: policyLines("-", doc),
+    observed: doc,
+    payload: { type: "none" },
+  });
+}
+
+interface InlinePolicyOptions {
+  readonly resource: PlanResource;
+  /** The policy as observed; undefined when it does not exist. */
+  readonly current: PolicyDocument | undefined;
+  readonly wanted: PolicyDocument;
+  /** The reason when the policy is missing, and when it differs. */
+  readonly missing: string;
+  readonly different: string;
+}
+
+/** Creates or updates an inline policy unless it is already equivalent to the one wanted. */
+function planInlinePolicy(context: PlanContext, options: InlinePolicyOptions): void {
+  const { current, wanted } = options;
+  if (current !== undefined && policyDocumentsEquivalent(current, wanted)) return;
+  context.draft.addStep({
+    action: current === undefined ? "create" : "update",
+    resource: options.resource,
+    reason: current === undefined ? options.missing : options.different,
+    changes: [...(current ? policyLines("-", current) : []), ...policyLines("+", wanted)],
+    observed: current,
+    payload: { type: "policy", document: wanted },
+  });
 }
 
 /**
@@ -160,14 +181,12 @@ function planOldGroupPolicy(
   if (oldGroup === team.iamGroup && oldPolicy === docs.groupPolicy.name) return;
   const oldDoc = context.observed.groups[oldGroup]?.policies[oldPolicy];
   if (oldDoc === undefined) return;
-  context.draft.addStep({
-    action: "delete",
-    resource: { kind: "iam-group-policy", groupName: oldGroup, policyName: oldPolicy },
-    reason: `the role now belongs to team ${team.name} with the IAM group ${team.iamGroup}`,
-    changes: policyLines("-", oldDoc),
-    observed: oldDoc,
-    payload: { type: "none" },
-  });
+  removePolicy(
+    context,
+    { kind: "iam-group-policy", groupName: oldGroup, policyName: oldPolicy },
+    oldDoc,
+    `the role now belongs to team ${team.name} with the IAM group ${team.iamGroup}`,
+  );
 }
 
 /**
@@ -195,14 +214,7 @@ export function planRoleRemovals(context: PlanContext): ReadonlySet<string> {
     const team = tagValue(role.tags, TEAM_TAG_KEY) ?? "?";
     const reason = scope.destroy ? `destroy: team ${team}` : `team ${team} is no longer in the config`;
     for (const [name, doc] of Object.entries(role.inlinePolicies)) {
-      draft.addStep({
-        action: "delete",
-        resource: { kind: "iam-role-policy", roleName: role.name, policyName: name },
-        reason,
-        changes: policyLines("-", doc),
-        observed: doc,
-        payload: { type: "none" },
-      });
+      removePolicy(context, { kind: "iam-role-policy", roleName: role.name, policyName: name }, doc, reason);
     }
     const groupName = tagValue(role.tags, GROUP_TAG_KEY);
     const group = groupName !== undefined ? observed.groups[groupName] : undefined;
@@ -210,14 +222,12 @@ export function planRoleRemovals(context: PlanContext): ReadonlySet<string> {
       // Only this team's policy: teams may share a group.
       for (const [name, doc] of Object.entries(group.policies)) {
         if (name !== groupPolicyName({ name: team })) continue;
-        draft.addStep({
-          action: "delete",
-          resource: { kind: "iam-group-policy", groupName: group.name, policyName: name },
+        removePolicy(
+          context,
+          { kind: "iam-group-policy", groupName: group.name, policyName: name },
+          doc,
           reason,
-          changes: policyLines("-", doc),
-          observed: doc,
-          payload: { type: "none" },
-        });
+        );
       }
     }
     draft.addStep({
