@@ -27,6 +27,8 @@ import type { Diagnostic } from "../../src/core/diagnostics.js";
 export const ACCOUNT = "111122223333";
 export const PLANNED_AT = "2024-05-01T12:00:00.000Z";
 export const CONFIG_FILE = "eksgate.yaml";
+/** Stands for the SHA-256 of the config text, which these tests do not have as a file. */
+export const CONFIG_DIGEST = "c0ffee".padEnd(64, "0");
 
 /** Parses config text and fails the test when it does not validate. */
 export function configFrom(yaml: string): AccessConfig {
@@ -54,6 +56,7 @@ export function runPlanner(
     scope: fullScope,
     createdAt: PLANNED_AT,
     configFile: CONFIG_FILE,
+    configDigest: CONFIG_DIGEST,
   });
   return result.ok
     ? { ok: true, plan: result.value, diagnostics: result.diagnostics }

@@ -54,11 +54,9 @@ function planDocument(
     scope: fullScope,
     createdAt: PLANNED_AT,
     configFile,
+    configDigest: createHash("sha256").update(yaml).digest("hex"),
   });
-  const configDigest = createHash("sha256").update(yaml).digest("hex");
-  const document = result.ok
-    ? { ...result.value, configDigest }
-    : { ok: false, diagnostics: result.diagnostics };
+  const document = result.ok ? result.value : { ok: false, diagnostics: result.diagnostics };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 

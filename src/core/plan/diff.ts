@@ -30,6 +30,8 @@ export interface PlanInput {
   readonly scope: PlanScope;
   readonly createdAt: string;
   readonly configFile: string;
+  /** SHA-256 (hex) of the config file's text. */
+  readonly configDigest: string;
 }
 
 export function planChanges(input: PlanInput): Result<Plan> {
@@ -116,6 +118,7 @@ export function planChanges(input: PlanInput): Result<Plan> {
       clusters,
       steps: draft.orderedSteps(),
       diagnostics: draft.diagnostics,
+      configDigest: input.configDigest,
     },
     diagnostics: draft.diagnostics,
   };
