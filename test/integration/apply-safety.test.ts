@@ -6,6 +6,7 @@
 //
 // Each test starts from a reset environment (moto, the double, eksgate's RBAC objects,
 // aws-auth), with a fresh cluster name.
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -169,7 +170,17 @@ describe("apply safety", { timeout: LONG_SCENARIO_TIMEOUT_MS }, () => {
       backups: fileBackupStore(`${env.stateHome}/in-process`),
       events: (event) => events.push(event),
     };
-    const planned = await makePlan(loaded.value, file, { destroy: false }, deps);
+    const planned = await makePlan(
+      {
+        config: loaded.value,
+        configFile: file,
+        configDigest: createHash("sha256")
+          .update(loaded.text ?? "")
+          .digest("hex"),
+        scope: { destroy: false },
+      },
+      deps,
+    );
     if (!planned.ok) throw new Error(JSON.stringify(planned.diagnostics));
     expect(planned.value.plan.steps.map((s) => s.id)).toContain(`aws-auth/${cluster}`);
 

@@ -9,7 +9,10 @@ import { updateAwsAuthData, updateMapRoles } from "../../src/core/model/aws-auth
 import type { IamTag } from "../../src/core/model/iam-documents.js";
 import type { PolicyDocument } from "../../src/core/model/policy-document.js";
 import { clusterRbacObjects, type RbacObject } from "../../src/core/model/rbac.js";
-import { planChanges, rbacKey, ROLE_ID_TAG_KEY } from "../../src/core/plan/diff.js";
+import { ROLE_ID_TAG_KEY } from "../../src/core/model/ownership.js";
+import { desiredAfterPlan } from "../../src/core/plan/desired.js";
+import { planChanges } from "../../src/core/plan/diff.js";
+import { rbacKey } from "../../src/core/plan/rbac-steps.js";
 import type {
   ClusterAuthenticationMode,
   ObservedAccessEntryState,
@@ -24,6 +27,8 @@ import type { Diagnostic } from "../../src/core/diagnostics.js";
 export const ACCOUNT = "111122223333";
 export const PLANNED_AT = "2024-05-01T12:00:00.000Z";
 export const CONFIG_FILE = "eksgate.yaml";
+/** Stands for the SHA-256 of the config text, which these tests do not have as a file. */
+export const CONFIG_DIGEST = "c0ffee".padEnd(64, "0");
 
 /** Parses config text and fails the test when it does not validate. */
 export function configFrom(yaml: string): AccessConfig {
@@ -43,12 +48,15 @@ export function runPlanner(
   observed: ObservedState,
   scope: Partial<PlanScope> = {},
 ): PlanOutcome {
+  const fullScope: PlanScope = { destroy: false, ...scope };
   const result = planChanges({
     config,
+    desired: desiredAfterPlan(config, fullScope),
     observed,
-    scope: { destroy: false, ...scope },
+    scope: fullScope,
     createdAt: PLANNED_AT,
     configFile: CONFIG_FILE,
+    configDigest: CONFIG_DIGEST,
   });
   return result.ok
     ? { ok: true, plan: result.value, diagnostics: result.diagnostics }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { updateAwsAuthData } from "../../src/core/model/aws-auth.js";
 import type { ObservedAccessEntryState, ObservedState } from "../../src/core/plan/observed.js";
-import { ROLE_ID_TAG_KEY } from "../../src/core/plan/diff.js";
+import { ROLE_ID_TAG_KEY } from "../../src/core/model/ownership.js";
 import {
   ACCOUNT,
   cluster,

@@ -21,6 +21,7 @@ import { locate, parseYamlSource, positionAt, type PathSegment, type YamlSource 
 import { yamlDocumentToJs } from "../yaml-js.js";
 import { didYouMean } from "./names.js";
 import { checkRules, type Locator } from "./rules.js";
+import { defaultRoleName } from "../model/ownership.js";
 
 /** Parses and validates config text. `file` is used in positions only. */
 export function parseAccessConfig(file: string, text: string): Result<AccessConfig> {
@@ -281,11 +282,6 @@ function expectedHint(expected: string): string {
 
 // ---------------------------------------------------------------------------------
 // Stage 2: normalize
-
-/** Default IAM role name for a team. */
-export function defaultRoleName(team: string): string {
-  return `eksgate-${team}`;
-}
 
 /** Default Kubernetes group for a team. */
 export function defaultKubernetesGroup(team: string): string {
