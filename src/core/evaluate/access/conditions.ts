@@ -99,6 +99,7 @@ export function mergeConditions(lists: readonly (readonly HopCondition[] | undef
 export function withConditions<T extends { readonly hops: readonly Hop[] }>(
   path: T,
 ): T & { readonly requires?: readonly HopCondition[] } {
+  if (!path.hops.some((h) => h.requires !== undefined)) return path;
   const requires = mergeConditions(path.hops.map((h) => h.requires));
   return requires.length > 0 ? { ...path, requires } : path;
 }

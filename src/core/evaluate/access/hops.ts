@@ -39,6 +39,15 @@ export function describeStatement(s: HopStatement): string {
  * or a federated-user session (the last two cannot assume roles).
  */
 export function userHop(arn: string, why?: string): Hop {
+  if (arn.includes(":user/")) {
+    return {
+      kind: "iam-user",
+      id: `iam:${arn.toLowerCase()}`,
+      what: `IAM user ${lastSegment(arn)}`,
+      why: why ?? "the IAM user asked about",
+      source: arn,
+    };
+  }
   const parsed = parsePrincipalArn(arn);
   const kind = parsed.ok ? parsed.value.kind : "user";
   const account = parsed.ok ? parsed.value.accountId : "";

@@ -103,8 +103,17 @@ export function contextKey(context: RequestContextOptions): string {
 
 const MFA_TEXT = "multifactorauth";
 
+function mentions(text: string): boolean {
+  return text.toLowerCase().includes(MFA_TEXT);
+}
+
+/** An MFA key in a condition, or an MFA policy variable in a condition value or resource. */
 function statementMentionsMfa(s: Statement): boolean {
-  return JSON.stringify(s).toLowerCase().includes(MFA_TEXT);
+  return (
+    s.conditions.some((c) => mentions(c.key) || c.values.some(mentions)) ||
+    (s.resource ?? []).some(mentions) ||
+    (s.notResource ?? []).some(mentions)
+  );
 }
 
 function attachmentMentionsMfa(a: PolicyAttachment | undefined): boolean {
