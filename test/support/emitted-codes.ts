@@ -90,6 +90,11 @@ export function emittedCodes(dir = "src"): EmittedCodes {
       for (const signature of contextual?.getCallSignatures() ?? [])
         if (signature.declaration !== undefined) targets.push(signature.declaration);
     }
+    // A method of an object literal is called through the interface the object implements.
+    if (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(fn.parent) && ts.isIdentifier(fn.name)) {
+      const member = checker.getContextualType(fn.parent)?.getProperty(fn.name.text);
+      for (const declaration of member?.declarations ?? []) if (declaration !== fn) targets.push(declaration);
+    }
     return targets;
   };
 
