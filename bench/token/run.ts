@@ -1,7 +1,7 @@
 // bench/token: how long kubectl waits for its exec credential plugin, side by side on one
 // machine in one run. Usage:
 //   npx tsx bench/token/run.ts [--rounds N] [--no-build] [--no-kubectl] [--kubectl PATH]
-//                              [--webhook-cache-ttl 2m] [--json FILE]
+//                              [--webhook-cache-ttl 2m] [--baseline DIR] [--json FILE]
 //
 // Rows (each a fresh process; wall time from spawn to exit, and the CPU time the process
 // and its children used, from this process's children's times in /proc/self/stat):
@@ -14,7 +14,9 @@
 //   eksgate token, role credentials cached token expired, signed locally, no network
 //   eksgate token, cache miss + AssumeRole empty cache: GetCallerIdentity + AssumeRole on moto
 //   eksgate-token, cache miss              the shell hands over to Node, which does the same
-//   aws eks get-token [--role-arn]         the installed awscli (AssumeRole on moto)
+//   aws eks get-token --role-arn           the installed awscli, AssumeRole on moto
+//   baseline: ... (with --baseline DIR)    dist/token.js of DIR, built from an earlier commit
+//                                          (see docs/benchmarks.md), hit and miss
 // Commands run interleaved round by round, so load from other processes on the machine
 // hits every row alike; the first rounds are warm-up and not counted.
 //
@@ -320,6 +322,7 @@ async function main(): Promise<void> {
   const jsonOut = option("--json");
   const withKubectl = !process.argv.includes("--no-kubectl");
   const webhookCacheTtl = option("--webhook-cache-ttl") ?? "2m";
+  const baseline = option("--baseline");
   const build = process.argv.includes("--no-build") ? "existing dist/" : buildDist();
   const tokenJs = join(ROOT, "dist", "token.js");
   const cliJs = join(ROOT, "dist", "cli.js");
@@ -501,9 +504,41 @@ async function main(): Promise<void> {
         env: shimEnv(shimColdCache),
         prepare: emptyDir(shimColdCache),
       },
-      { name: "aws eks get-token", command: ["aws", ...awsArgs], env },
       { name: "aws eks get-token --role-arn", command: ["aws", ...awsArgs, "--role-arn", roleArn], env },
     ];
+    if (baseline !== undefined) {
+      // The same plugin built from an earlier commit, with caches of its own (its token
+      // files are JSON); its hit cache is refilled every 10 minutes, outside the timing.
+      const baseTokenJs = join(baseline, "dist", "token.js");
+      if (!existsSync(baseTokenJs)) throw new Error(`${baseTokenJs} is missing`);
+      const baseWarm = join(work, "baseline-warm");
+      const baseCold = join(work, "baseline-cold");
+      let filledAt = 0;
+      const keepBaselineWarm = (): void => {
+        if (Date.now() - filledAt < 10 * 60_000) return;
+        rmSync(baseWarm, { recursive: true, force: true });
+        const filled = spawnSync(node, [baseTokenJs, ...tokenArgs], {
+          env: { ...env, XDG_CACHE_HOME: baseWarm },
+          encoding: "utf8",
+        });
+        if (filled.status !== 0) throw new Error(`cannot fill the baseline cache: ${filled.stderr}`);
+        filledAt = Date.now();
+      };
+      rows.push(
+        {
+          name: "baseline: eksgate token, cache hit",
+          command: [node, baseTokenJs, ...tokenArgs],
+          env: { ...env, XDG_CACHE_HOME: baseWarm },
+          prepare: keepBaselineWarm,
+        },
+        {
+          name: "baseline: eksgate token, cache miss: GetCallerIdentity + AssumeRole",
+          command: [node, baseTokenJs, ...tokenArgs],
+          env: { ...env, XDG_CACHE_HOME: baseCold },
+          prepare: emptyDir(baseCold),
+        },
+      );
+    }
 
     let kubectlInfo = "";
     if (kubeEnv !== undefined) {
@@ -606,12 +641,6 @@ async function main(): Promise<void> {
           name: "kubectl + aws-iam-authenticator token -i",
           viaWebhook: true,
           command: get(exec("authenticator.json", authenticator, authenticatorArgs)),
-          env: kubectlEnv,
-        },
-        {
-          name: "kubectl + aws eks get-token",
-          viaWebhook: true,
-          command: get(exec("aws.json", "aws", awsArgs)),
           env: kubectlEnv,
         },
         {
@@ -745,7 +774,10 @@ async function main(): Promise<void> {
         : [
             `- kubectl + eksgate-token (cache hit) <= 1.15x kubectl with a static token: ${ratio(kubectlShimHit, kubectlFloor)}x ${met(kubectlShimHit / kubectlFloor <= 1.15)} (CPU ${ratio(cpuOf("kubectl + eksgate-token, cache hit (the entry"), cpuOf("kubectl, static token"))}x)`,
           ]),
-      `- cache miss with AssumeRole: eksgate token ${ratio(miss, floor)}x node -e 0 (1.80x in the earlier run); eksgate-token ${ratio(shimMiss, miss)}x eksgate token`,
+      `- cache miss with AssumeRole: eksgate token ${ratio(miss, floor)}x node -e 0; eksgate-token ${ratio(shimMiss, miss)}x eksgate token` +
+        (baseline === undefined
+          ? ""
+          : `; eksgate token ${ratio(miss, byName("baseline: eksgate token, cache miss"))}x the baseline's miss (CPU ${ratio(cpuOf("eksgate token, cache miss"), cpuOf("baseline: eksgate token, cache miss"))}x), hit ${ratio(nodeHit, byName("baseline: eksgate token, cache hit"))}x`),
       "",
       "other ratios:",
       `- eksgate token cache hit (Node) ${ratio(nodeHit, goToken)}x the Go token; eksgate-token cache hit ${(awsRole / shimHit).toFixed(0)}x faster than aws eks get-token --role-arn`,
