@@ -228,3 +228,20 @@ describe("aws-auth values are read like the authenticator reads them", () => {
     });
   }
 });
+
+describe("quoted scalars over several lines, many of them", () => {
+  it("reads 3,000 entries whose quoted rolearn goes on at column 0", () => {
+    const text = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `- rolearn: 'arn:aws:iam::111122223333:role/team-${String(i)}\nx'\n  username: u${String(i)}\n`,
+    ).join("");
+    const m = parsed({ mapRoles: text });
+    expect(m.status.mapRoles).toBe("read");
+    expect(m.roles).toHaveLength(3000);
+    expect([m.roles[2999]?.rolearn, m.roles[2999]?.username]).toEqual([
+      "arn:aws:iam::111122223333:role/team-2999 x",
+      "u2999",
+    ]);
+  }, 120_000);
+});

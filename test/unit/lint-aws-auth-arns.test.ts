@@ -204,3 +204,32 @@ describe("severities come from the code table", () => {
     ]);
   }, 120_000);
 });
+
+describe("fixtures", () => {
+  const fixture = (name: string): string =>
+    readFileSync(new URL(`../fixtures/aws-auth/${name}`, import.meta.url), "utf8");
+  const found = (name: string): [string, string, number | undefined][] =>
+    lintAwsAuth(fixture(name), name).diagnostics.map((d) => [d.code, d.severity, d.source?.line]);
+  it("never-matching-arns.yaml: each ARN that never matches is a warning, the valid ones are not flagged", () => {
+    expect(found("never-matching-arns.yaml")).toEqual([
+      ["AA022", "warning", 13],
+      ["AA022", "warning", 16],
+      ["AA008", "warning", 19],
+      ["AA025", "warning", 22],
+      ["AA010", "warning", 25],
+      ["AA026", "warning", 29],
+      ["AA009", "warning", 32],
+      ["AA022", "warning", 39],
+    ]);
+  });
+  it("outside-data.yaml: the mappings are outside data", () => {
+    expect(found("outside-data.yaml")).toEqual([
+      ["AA015", "warning", 1],
+      ["AA028", "error", 7],
+      ["AA028", "error", 13],
+    ]);
+  });
+  it("sso-entries.yaml: the sso entry does nothing on EKS, the rolearn entry is fine", () => {
+    expect(found("sso-entries.yaml")).toEqual([["AA027", "warning", 14]]);
+  });
+});

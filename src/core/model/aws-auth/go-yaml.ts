@@ -87,28 +87,50 @@ function plainDashesInFlow(text: string): number[] {
  */
 function flattenQuotedScalars(text: string): string {
   let patched = text;
+  /** Where lexing starts: 0, or a line start where the lexer's state is known. */
+  let base = 0;
+  /** Quoted scalars before this offset are done. */
   let from = 0;
+  // Lexing again after a rewrite costs time; a bound keeps a crafted value from making
+  // it quadratic (past it the rest is left to the library, which then reports an error).
+  let budget = 4 * text.length + 65_536;
   for (;;) {
-    let offset = 0;
-    let found: { start: number; end: number } | undefined;
-    for (const token of new Lexer().lex(patched)) {
+    let offset = base;
+    let depth = 0;
+    /** The last line start in block context whose line starts at column 0. */
+    let topLevel = 0;
+    let next: { base: number; from: number } | undefined;
+    for (const token of new Lexer().lex(patched.slice(base))) {
       if (LEXER_MARKERS.has(token)) continue;
-      if (offset >= from && (token.startsWith("'") || token.startsWith('"'))) {
-        const scanned = scanQuoted(patched, offset);
-        if (scanned !== undefined && /[\r\n\u2028\u2029]/u.test(patched.slice(offset, scanned.end))) {
-          const after = /^[ \t]*(.)/u.exec(patched.slice(scanned.end))?.[1];
-          if (after !== ":") {
-            found = { start: offset, end: scanned.end };
-            break;
-          }
-        }
-      }
+      const start = offset;
       offset += token.length;
+      if (token === "[" || token === "{") depth++;
+      else if ((token === "]" || token === "}") && depth > 0) depth--;
+      else if (token === "\n" && depth === 0 && /^[^ \t\r\n#]/u.test(patched.slice(offset, offset + 1))) {
+        topLevel = offset;
+      }
+      if (start < from || !(token.startsWith("'") || token.startsWith('"'))) continue;
+      const scanned = scanQuoted(patched, start);
+      if (scanned === undefined || !/[\r\n\u2028\u2029]/u.test(patched.slice(start, scanned.end))) continue;
+      if (/^[ \t]*:/u.test(patched.slice(scanned.end))) continue;
+      const flat = patched.slice(start, scanned.end).replace(/[\r\n\u2028\u2029]/gu, " ");
+      patched = `${patched.slice(0, start)}${flat}${patched.slice(scanned.end)}`;
+      if (scanned.end <= offset) continue;
+      // The library ended the scalar early and lexed the rest of it as something else. In
+      // block context with nothing more on that line, go on from the next line; otherwise
+      // lex again from the top-level line the scalar is in (now that it is on one line).
+      const eol = patched.indexOf("\n", scanned.end);
+      const rest = patched.slice(scanned.end, eol < 0 ? patched.length : eol);
+      const resumable = depth === 0 && /^[ \t]*(#.*)?\r?$/u.test(rest);
+      next = {
+        base: resumable ? (eol < 0 ? patched.length : eol + 1) : Math.max(topLevel, base),
+        from: scanned.end,
+      };
+      break;
     }
-    if (found === undefined) return patched;
-    const flat = patched.slice(found.start, found.end).replace(/[\r\n\u2028\u2029]/gu, " ");
-    patched = `${patched.slice(0, found.start)}${flat}${patched.slice(found.end)}`;
-    from = found.end;
+    budget -= offset - base;
+    if (next === undefined || budget < 0) return patched;
+    ({ base, from } = next);
   }
 }
 
