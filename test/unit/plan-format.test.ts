@@ -15,15 +15,15 @@ import {
   PLANNED_AT,
   planOf,
   runPlanner,
-  simulateApply,
   stepById,
   TWO_CLUSTERS_MODES,
   TWO_CLUSTERS_YAML,
 } from "../support/observed-state.js";
+import { applyWithEngine } from "../support/fake-cloud.js";
 
 const config = configFrom(TWO_CLUSTERS_YAML);
 const empty = emptyObservedState(config, { modes: TWO_CLUSTERS_MODES });
-const converged = simulateApply(empty, planOf(config, empty));
+const converged = await applyWithEngine(config, empty, planOf(config, empty));
 const WITHOUT_RND_YAML = TWO_CLUSTERS_YAML.replace(/  - name: rnd\n[\s\S]*?(?=  - name: payments)/, "");
 const withoutRnd = configFrom(WITHOUT_RND_YAML);
 
