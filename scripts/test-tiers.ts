@@ -3,7 +3,7 @@
 // tier took. Every tier runs even when an earlier one fails; the exit code is 1 if any
 // failed. With arguments (`npm test -- test/unit/x.test.ts`), runs vitest once with them.
 import config from "../vitest.config.js";
-import { runTier, tierSummary, VITEST, type TierResult } from "./tiers.js";
+import { recordTiers, runTier, tierSummary, VITEST, type TierResult } from "./tiers.js";
 
 const args = process.argv.slice(2);
 const results: TierResult[] = [await runTier("build", "npm", ["run", "build", "--silent"])];
@@ -22,4 +22,5 @@ if (results.every((r) => r.code === 0)) {
 }
 
 process.stdout.write(`== test tiers\n${tierSummary(results)}\n`);
+recordTiers("npm test: ", results);
 process.exitCode = results.every((r) => r.code === 0) ? 0 : 1;

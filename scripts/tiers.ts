@@ -1,6 +1,7 @@
 // Runs commands as named test tiers and says how long each took, for `npm test`,
 // `npm run test:stress` and .ci/run's summary.
 import { type ChildProcess, spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const REPO = join(import.meta.dirname, "..");
@@ -47,12 +48,25 @@ export function runTier(
 }
 
 /** One line per tier, as a table: name, duration, outcome. */
-export function tierSummary(results: readonly TierResult[]): string {
-  const width = Math.max(...results.map((r) => r.name.length));
+export function tierSummary(
+  results: readonly TierResult[],
+  width = Math.max(...results.map((r) => r.name.length)),
+): string {
   return results
     .map(
       (r) =>
         `  ${r.name.padEnd(width)}  ${r.seconds.toFixed(1).padStart(7)} s  ${r.code === 0 ? "ok" : "FAILED"}`,
     )
     .join("\n");
+}
+
+/**
+ * Adds the tiers to the file named by EKSGATE_TIMINGS, if set: .ci/run prints it as one
+ * table of every step's and tier's duration.
+ */
+export function recordTiers(prefix: string, results: readonly TierResult[]): void {
+  const file = process.env["EKSGATE_TIMINGS"];
+  if (file === undefined || file === "") return;
+  const named = results.map((r) => ({ ...r, name: `${prefix}${r.name}` }));
+  appendFileSync(file, `${tierSummary(named, 34)}\n`);
 }
