@@ -22,6 +22,7 @@ import { yamlDocumentToJs } from "../yaml-js.js";
 import { didYouMean } from "./names.js";
 import { checkRules, type Locator } from "./rules.js";
 import { defaultRoleName } from "../model/ownership.js";
+import { formatClusterArn, formatRoleArn, readIamArn } from "../model/arn.js";
 
 /** Parses and validates config text. `file` is used in positions only. */
 export function parseAccessConfig(file: string, text: string): Result<AccessConfig> {
@@ -290,8 +291,8 @@ export function defaultKubernetesGroup(team: string): string {
 
 /** The IAM group name from a name or a group ARN (`arn:aws:iam::A:group/path/name`). */
 export function iamGroupName(value: string): string {
-  const match = /^arn:[^:]+:iam::\d{12}:group\/(?:.*\/)?([^/]+)$/.exec(value);
-  return match?.[1] ?? value;
+  const arn = readIamArn(value);
+  return arn?.resourceType === "group" && arn.name !== "" ? arn.name : value;
 }
 
 /** Drops absent fields so the rule is a plain `PolicyRule`. */
@@ -312,7 +313,7 @@ function normalize(raw: RawAccessConfig): AccessConfig {
     name: c.name,
     region: c.region,
     authentication: c.authentication ?? "auto",
-    arn: `arn:${partition}:eks:${c.region}:${accountId}:cluster/${c.name}`,
+    arn: formatClusterArn(partition, c.region, accountId, c.name),
   }));
   const teams: Team[] = raw.teams.map((t) => {
     const roleName = t.roleName ?? defaultRoleName(t.name);
@@ -331,7 +332,7 @@ function normalize(raw: RawAccessConfig): AccessConfig {
       requireMfa: t.requireMfa ?? false,
       access,
       roleName,
-      roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`,
+      roleArn: formatRoleArn(partition, accountId, roleName),
       kubernetesGroup,
       kubernetesUsername: `${kubernetesGroup}:{{SessionName}}`,
       systemMasters: t.systemMasters ?? false,

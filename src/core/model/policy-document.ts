@@ -10,6 +10,7 @@
  * never proposes an update for a policy that only looks different.
  */
 import type { Diagnostic, Result } from "../diagnostics.js";
+import { isAccountId, formatRootArn, isIamGroupArn } from "./arn.js";
 
 export type PolicyVersion = "2012-10-17" | "2008-10-17";
 export type PolicyEffect = "Allow" | "Deny";
@@ -224,7 +225,7 @@ function canonicalPrincipal(p: Principal, partition: string): Principal {
     const values = p[type];
     if (values === undefined) continue;
     const list = asArray(values).map((v) =>
-      type === "AWS" && /^\d{12}$/.test(v) ? `arn:${partition}:iam::${v}:root` : v,
+      type === "AWS" && isAccountId(v) ? formatRootArn(partition, v) : v,
     );
     out[type] = sortedUnique(list);
   }
@@ -556,7 +557,7 @@ export function validatePolicyDocument(doc: PolicyDocument, kind: PolicyKind, pa
         const pr = st[key];
         if (pr === undefined || pr === "*") continue;
         for (const arn of asArray(pr.AWS)) {
-          if (/^arn:[^:]+:iam::\d{12}:group\//.test(arn))
+          if (isIamGroupArn(arn))
             out.push({
               code: POLICY_DIAGNOSTIC_CODES.groupPrincipal,
               severity: "error",
