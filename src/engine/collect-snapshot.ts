@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from "../core/diagnostics.js";
 import { snapshotFiles, type CollectedCluster, type SnapshotFile } from "../core/snapshot/index.js";
-import type { SnapshotSources } from "../ports/snapshot.js";
+import type { SnapshotSources } from "../ports/snapshot-sources.js";
 import { accountIdOf, isAccountId } from "../core/model/arn.js";
 
 export interface SnapshotTarget {
