@@ -34,13 +34,13 @@ import {
   type V1ClusterRoleBinding,
   type V1ConfigMap,
   type V1ObjectMeta,
-  type V1PolicyRule,
   type V1RoleBinding,
   type V1RoleRef,
   type RbacV1Subject,
 } from "@kubernetes/client-node";
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type PolicyRule } from "../../core/model/access-config.js";
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "../../core/model/access-config.js";
 import {
+  normalizePolicyRule,
   RBAC_API_VERSION,
   type ClusterRole,
   type ClusterRoleBinding,
@@ -585,17 +585,7 @@ function fromV1ClusterRole(role: V1ClusterRole): ClusterRole {
     apiVersion: RBAC_API_VERSION,
     kind: "ClusterRole",
     metadata: { name: role.metadata?.name ?? "", labels: { ...role.metadata?.labels } },
-    rules: (role.rules ?? []).map(fromV1Rule),
-  };
-}
-
-function fromV1Rule(rule: V1PolicyRule): PolicyRule {
-  return {
-    verbs: [...rule.verbs],
-    ...(rule.apiGroups !== undefined ? { apiGroups: [...rule.apiGroups] } : {}),
-    ...(rule.resources !== undefined ? { resources: [...rule.resources] } : {}),
-    ...(rule.resourceNames !== undefined ? { resourceNames: [...rule.resourceNames] } : {}),
-    ...(rule.nonResourceURLs !== undefined ? { nonResourceURLs: [...rule.nonResourceURLs] } : {}),
+    rules: (role.rules ?? []).map(normalizePolicyRule),
   };
 }
 

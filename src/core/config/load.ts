@@ -7,21 +7,15 @@
  * Every diagnostic carries a code, the field path, and `file:line:column`.
  */
 import type * as z from "zod";
-import type {
-  AccessConfig,
-  Cluster,
-  CustomRole,
-  PolicyRule,
-  Team,
-  TeamAccess,
-} from "../model/access-config.js";
+import type { AccessConfig, Cluster, CustomRole, Team, TeamAccess } from "../model/access-config.js";
 import { formatPath, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics.js";
-import { accessConfigSchema, type RawAccessConfig, type RawPolicyRule } from "./schema.js";
+import { accessConfigSchema, type RawAccessConfig } from "./schema.js";
 import { locate, parseYamlSource, positionAt, type PathSegment, type YamlSource } from "./source.js";
 import { yamlDocumentToJs } from "../yaml-js.js";
 import { didYouMean } from "./names.js";
 import { checkRules, type Locator } from "./rules.js";
 import { defaultRoleName } from "../model/ownership.js";
+import { normalizePolicyRule } from "../model/rbac.js";
 import { formatClusterArn, formatRoleArn, readIamArn } from "../model/arn.js";
 
 /** Parses and validates config text. `file` is used in positions only. */
@@ -295,17 +289,6 @@ export function iamGroupName(value: string): string {
   return arn?.resourceType === "group" && arn.name !== "" ? arn.name : value;
 }
 
-/** Drops absent fields so the rule is a plain `PolicyRule`. */
-function normalizeRule(rule: RawPolicyRule): PolicyRule {
-  return {
-    ...(rule.apiGroups !== undefined ? { apiGroups: rule.apiGroups } : {}),
-    ...(rule.resources !== undefined ? { resources: rule.resources } : {}),
-    ...(rule.resourceNames !== undefined ? { resourceNames: rule.resourceNames } : {}),
-    ...(rule.nonResourceURLs !== undefined ? { nonResourceURLs: rule.nonResourceURLs } : {}),
-    verbs: rule.verbs,
-  };
-}
-
 function normalize(raw: RawAccessConfig): AccessConfig {
   const partition = raw.partition ?? "aws";
   const accountId = String(raw.accountId);
@@ -340,7 +323,7 @@ function normalize(raw: RawAccessConfig): AccessConfig {
   });
   const customRoles: CustomRole[] = (raw.customRoles ?? []).map((r) => ({
     name: r.name,
-    rules: r.rules.map(normalizeRule),
+    rules: r.rules.map(normalizePolicyRule),
   }));
   return { accountId, partition, clusters, teams, customRoles };
 }
