@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   canonicalPolicyDocument,
   decodePolicyDocument,
+  decodePolicyJson,
   policyDocumentSize,
   policyDocumentsEquivalent,
   serializePolicyDocument,
@@ -9,6 +10,7 @@ import {
   type PolicyDocument,
   type Statement,
 } from "../../src/core/model/policy-document.js";
+import { parsePolicyDocument } from "../../src/core/evaluate/iam/policy-document.js";
 
 const trust: PolicyDocument = {
   Version: "2012-10-17",
@@ -393,5 +395,29 @@ describe("validatePolicyDocument", () => {
       ["policy-sid", "error", "i.Statement[0].Sid"],
       ["policy-sid", "error", "i.Statement[2].Sid"],
     ]);
+  });
+});
+
+describe("one decoding for the planner and the evaluator", () => {
+  const doc = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "eks:DescribeCluster", Resource: "*" }],
+  };
+
+  it("decodePolicyJson reads plain and percent-encoded JSON alike and names what is wrong", () => {
+    expect(decodePolicyJson(`  ${JSON.stringify(doc)}`)).toEqual({ ok: true, value: doc });
+    expect(decodePolicyJson(encodeURIComponent(JSON.stringify(doc)))).toEqual({ ok: true, value: doc });
+    expect(decodePolicyJson("%7B%E0%A4%A")).toMatchObject({ ok: false, problem: "encoding" });
+    expect(decodePolicyJson("%7B")).toMatchObject({ ok: false, problem: "json" });
+  });
+
+  it("the evaluator's parser accepts and refuses the same texts as the planner's reader", () => {
+    for (const text of [JSON.stringify(doc), encodeURIComponent(JSON.stringify(doc)), "%7B%E0%A4%A", "%7B"]) {
+      const planner = decodePolicyDocument(text);
+      const evaluator = parsePolicyDocument(text, "doc");
+      const evaluatorRefused = evaluator.diagnostics.some((d) => d.code === "IAM_POLICY_UNPARSABLE");
+      expect(evaluatorRefused, text).toBe(!planner.ok);
+      if (planner.ok) expect(evaluator.document.statements.length).toBe(1);
+    }
   });
 });

@@ -19,6 +19,7 @@ import { delimiter, dirname, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { describeReadFailure, MAX_SETTINGS_BYTES, readRegularFileSync } from "../fs/read-input.js";
 import type { Diagnostic, Result } from "../../core/diagnostics.js";
+import { regionOf } from "../../core/model/arn.js";
 
 export interface KubeConnection {
   /** The API server URL requests go to. */
@@ -337,7 +338,7 @@ export function normalizeServer(server: string): string {
 }
 
 function updateKubeconfigCommand(cluster: KubeClusterIdentity): string {
-  const region = cluster.arn.split(":")[3];
+  const region = regionOf(cluster.arn);
   const regionFlag = region !== undefined && region !== "" ? ` --region ${region}` : "";
   return `\`aws eks update-kubeconfig --name ${cluster.name}${regionFlag}\``;
 }

@@ -31,6 +31,7 @@ import type { CallerCredentials, ClusterAccessPort } from "../../ports/cluster-a
 import type { ObservedCluster } from "../../ports/eks.js";
 import { ExitCode, type Terminal } from "../terminal.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
+import { readIamArn, partitionOf, accountIdOf, formatClusterArn } from "../../core/model/arn.js";
 
 export interface KubeconfigOptions {
   readonly config?: string;
@@ -198,19 +199,26 @@ async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promis
     if (missing.length > 0)
       fail(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required without a config file`);
     const roleArn = options.roleArn ?? "";
-    const roleName = /^arn:[\w-]+:iam::\d{12}:role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn)?.[1];
+    const role = readIamArn(roleArn);
+    const roleName =
+      role !== undefined &&
+      /^[\w-]+$/.test(role.partition) &&
+      role.resourceType === "role" &&
+      /^[\w+=,.@-]+$/.test(role.name)
+        ? role.name
+        : undefined;
     if (roleName === undefined)
       fail(`--role-arn ${roleArn} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
     const region = options.region ?? "";
-    const partition = roleArn.split(":")[1] ?? "aws";
-    const account = roleArn.split(":")[4] ?? "";
+    const partition = partitionOf(roleArn);
+    const account = accountIdOf(roleArn) ?? "";
     return {
       // The ARN is replaced by the one DescribeCluster reports (see checkCluster).
       cluster: {
         name: options.clusterName ?? "",
         region,
         authentication: "auto",
-        arn: `arn:${partition}:eks:${region}:${account}:cluster/${options.clusterName ?? ""}`,
+        arn: formatClusterArn(partition, region, account, options.clusterName ?? ""),
       },
       team: { name: roleName, roleArn, ...(options.group !== undefined ? { iamGroup: options.group } : {}) },
     };

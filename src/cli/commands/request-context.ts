@@ -10,7 +10,7 @@ import {
   type RequestContextOptions,
   type RequestContextSummary,
 } from "../../core/evaluate/access/index.js";
-import { classifyPrincipalArn } from "../../core/evaluate/iam/arn.js";
+import { classifyPrincipalArn } from "../../core/model/arn.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Terminal } from "../terminal.js";
 import { renderDiagnostics } from "../views/diagnostics.js";

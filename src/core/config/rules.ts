@@ -20,6 +20,7 @@ import {
   didYouMean,
   reservedPrefix,
 } from "./names.js";
+import { isIamGroupArn, accountIdOf } from "../model/arn.js";
 
 export type Locator = (path: readonly PathSegment[], key?: boolean) => SourcePosition | undefined;
 
@@ -184,7 +185,7 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
         "IAM group names are 1-128 characters of letters, digits and +=,.@_-; an ARN looks like arn:aws:iam::123456789012:group/NAME.",
       );
     }
-    const groupArnAccount = /^arn:[^:]+:iam::(\d{12}):group\//.exec(team.iamGroup)?.[1];
+    const groupArnAccount = isIamGroupArn(team.iamGroup) ? accountIdOf(team.iamGroup) : undefined;
     if (groupArnAccount !== undefined && groupArnAccount !== config.accountId) {
       report(
         "EG136",

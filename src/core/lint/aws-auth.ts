@@ -6,8 +6,12 @@
 import { RESERVED_USERNAME_PREFIXES } from "../model/access-entry.js";
 import { editDistance } from "../config/names.js";
 import { sortDiagnostics, type Diagnostic, type SourcePosition } from "../diagnostics.js";
-import { parsePrincipalArn } from "../model/arn.js";
-import { accountIdProblem, iamPrincipalArnProblem, type IamArnProblemKind } from "../model/arn-validity.js";
+import {
+  accountIdProblem,
+  iamPrincipalArnProblem,
+  parsePrincipalArn,
+  type IamArnProblemKind,
+} from "../model/arn.js";
 import {
   AWS_AUTH_CODE_TABLE,
   AWS_AUTH_KEYS,

@@ -17,6 +17,7 @@ import {
   type PolicyDocument,
   type Statement,
 } from "./policy-document.js";
+import { formatRootArn } from "./arn.js";
 
 /** The account a config manages: enough to build root and role ARNs. */
 export type AccountRef = Pick<AccessConfig, "accountId" | "partition">;
@@ -55,7 +56,7 @@ export const GROUP_POLICY_STATEMENT_SID = "EksgateAssumeTeamRole";
 export { groupPolicyName, rolePolicyName, teamRoleTags } from "./ownership.js";
 
 export function accountRootArn(account: AccountRef): string {
-  return `arn:${account.partition}:iam::${account.accountId}:root`;
+  return formatRootArn(account.partition, account.accountId);
 }
 
 export function teamRoleDescription(team: Pick<Team, "name">): string {

@@ -5,7 +5,7 @@
  */
 import type { Severity } from "../../diagnostics.js";
 import { lintAwsAuth } from "../../lint/aws-auth.js";
-import { parsePrincipalArn } from "../../model/arn.js";
+import { parsePrincipalArn, arnResourceName } from "../../model/arn.js";
 import type { AccessSnapshot, ClusterAccess, SnapshotFile } from "../../snapshot/index.js";
 import { ACCESS_ENTRIES_FILE, clusterFilePath } from "../../snapshot/index.js";
 import type { IamIndex, IamRole } from "../iam/index.js";
@@ -196,7 +196,7 @@ function masterFindings(cluster: ClusterAccess, out: AuditFinding[]): void {
       );
     }
     for (const a of e.associations) {
-      const name = a.policyArn.slice(a.policyArn.lastIndexOf("/") + 1);
+      const name = arnResourceName(a.policyArn);
       if (!ADMIN_POLICIES.has(name)) continue;
       const wide = a.accessScope.type === "cluster";
       out.push(

@@ -4,7 +4,7 @@
  * "who can assume this role" and "which roles can this principal assume" cheap.
  */
 import type { Diagnostic } from "../../diagnostics.js";
-import { accountOf, classifyPrincipalArn, parseArn } from "./arn.js";
+import { accountIdOf, classifyPrincipalArn, readArn } from "../../model/arn.js";
 import {
   Policy,
   parsePolicyDocument,
@@ -242,7 +242,7 @@ export class IamIndex {
 
   private loadAccount(details: AccountAuthorizationDetails, path: string): void {
     (details.GroupDetailList ?? []).forEach((g, i) => {
-      const account = accountOf(g.Arn) ?? "";
+      const account = accountIdOf(g.Arn) ?? "";
       const group: IamGroup = {
         type: "group",
         arn: g.Arn,
@@ -263,8 +263,8 @@ export class IamIndex {
     });
     (details.UserDetailList ?? []).forEach((u, i) => {
       const upath = `${path}.UserDetailList[${i}]`;
-      const parsed = parseArn(u.Arn);
-      const account = parsed?.account ?? "";
+      const parsed = readArn(u.Arn);
+      const account = parsed?.accountId ?? "";
       const groups: IamGroup[] = [];
       (u.GroupList ?? []).forEach((name, j) => {
         const g = this.group(account, name);
@@ -312,8 +312,8 @@ export class IamIndex {
     });
     (details.RoleDetailList ?? []).forEach((r, i) => {
       const rpath = `${path}.RoleDetailList[${i}]`;
-      const parsed = parseArn(r.Arn);
-      const account = parsed?.account ?? "";
+      const parsed = readArn(r.Arn);
+      const account = parsed?.accountId ?? "";
       const boundary =
         r.PermissionsBoundary === undefined
           ? undefined
@@ -462,7 +462,7 @@ export class IamIndex {
 export function principalKey(entry: string): string | undefined {
   if (/^\d{12}$/.test(entry)) return `account:${entry}`;
   const kind = classifyPrincipalArn(entry);
-  if (kind.kind === "root") return `account:${kind.account}`;
+  if (kind.kind === "root") return `account:${kind.accountId}`;
   if (kind.kind === "other" || kind.kind === "group") return undefined;
   return entry.toLowerCase();
 }
