@@ -14,7 +14,7 @@
  * - `arn:P:sts::A:federated-user/NAME` is kept as it is.
  * - Anything else is rejected, as is a partition the authenticator does not know.
  */
-import type { Diagnostic, Result } from "../diagnostics.js";
+import type { Diagnostic, DiagnosticCode, Result } from "../diagnostics.js";
 
 /** Partitions the authenticator accepts in a caller ARN. */
 export const PARTITIONS = [
@@ -78,7 +78,11 @@ export const ARN_CODES = {
   assumedRoleWithoutRole: "ARN006",
 } as const;
 
-function failure(code: string, summary: string, detail: string): { ok: false; diagnostics: Diagnostic[] } {
+function failure(
+  code: DiagnosticCode,
+  summary: string,
+  detail: string,
+): { ok: false; diagnostics: Diagnostic[] } {
   return { ok: false, diagnostics: [{ code, severity: "error", summary, detail }] };
 }
 

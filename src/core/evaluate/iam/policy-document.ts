@@ -125,7 +125,7 @@ export function parsePolicyDocument(raw: RawPolicyDocument, path: string): Parse
     value = decodePolicyDocument(raw);
   } catch (e) {
     diagnostics.push({
-      code: "IAM_POLICY_UNPARSABLE",
+      code: "IAM101",
       severity: "error",
       summary: "Policy document is neither JSON nor URL-encoded JSON.",
       detail: e instanceof Error ? e.message : String(e),
@@ -135,7 +135,7 @@ export function parsePolicyDocument(raw: RawPolicyDocument, path: string): Parse
   }
   if (!isRecord(value)) {
     diagnostics.push({
-      code: "IAM_POLICY_UNPARSABLE",
+      code: "IAM101",
       severity: "error",
       summary: "Policy document is not a JSON object.",
       path,
@@ -168,7 +168,7 @@ function parseStatement(
   diagnostics: Diagnostic[],
 ): Statement | undefined {
   const invalid = (summary: string): void => {
-    diagnostics.push({ code: "IAM_POLICY_INVALID_STATEMENT", severity: "error", summary, path });
+    diagnostics.push({ code: "IAM102", severity: "error", summary, path });
   };
   if (!isRecord(raw)) {
     invalid("Statement is not an object; it is ignored.");
@@ -233,7 +233,7 @@ function conditionClauses(raw: unknown, path: string, diagnostics: Diagnostic[])
   if (raw === undefined) return [];
   if (!isRecord(raw)) {
     diagnostics.push({
-      code: "IAM_POLICY_INVALID_STATEMENT",
+      code: "IAM102",
       severity: "error",
       summary: "Condition is not an object; it is treated as never satisfied.",
       path,
