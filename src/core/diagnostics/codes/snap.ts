@@ -1,4 +1,4 @@
-/** Access snapshot (SNAP): `eksgate snapshot` and `--snapshot DIR`. */
+/** Access snapshot (SNAP): reading it (src/core/snapshot), its directory (src/adapters/fs), collecting it live (src/engine/collect-snapshot.ts). */
 import { defineFamily } from "./define.js";
 
 export const SNAP_CODES = defineFamily(
