@@ -1,14 +1,14 @@
 /** Reads a snapshot directory into its files, and writes one. The parsing is in src/core/snapshot. */
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import type { Diagnostic, Result } from "../../core/diagnostics.js";
+import type { Diagnostic, DiagnosticCode, Result } from "../../core/diagnostics.js";
 import { isSnapshotDataFile, type SnapshotFile } from "../../core/snapshot/index.js";
 import { describeReadFailure, MAX_SNAPSHOT_FILE_BYTES, readRegularFile } from "./read-input.js";
 import { writeFilesAtomically } from "./write-files.js";
 
 export const SNAPSHOT_DIR_CODES = { missing: "SNAP100", unreadable: "SNAP101" } as const;
 
-function failure(code: string, summary: string, detail?: string): Result<never> {
+function failure(code: DiagnosticCode, summary: string, detail?: string): Result<never> {
   const d: Diagnostic = { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}) };
   return { ok: false, diagnostics: [d] };
 }

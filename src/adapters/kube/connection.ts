@@ -18,7 +18,7 @@ import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { describeReadFailure, MAX_SETTINGS_BYTES, readRegularFileSync } from "../fs/read-input.js";
-import type { Diagnostic, Result } from "../../core/diagnostics.js";
+import type { Diagnostic, DiagnosticCode, Result } from "../../core/diagnostics.js";
 import { regionOf } from "../../core/model/arn.js";
 
 export interface KubeConnection {
@@ -54,50 +54,13 @@ export interface ResolveKubeConnectionOptions {
 }
 
 export const KUBE_CONNECTION_CODES = {
-  kubeconfigUnreadable: "kube-kubeconfig-unreadable",
-  kubeconfigMissing: "kube-kubeconfig-missing",
-  contextNotFound: "kube-context-not-found",
-  contextOtherServer: "kube-context-other-server",
-  contextAmbiguous: "kube-context-ambiguous",
-  noConnection: "kube-no-connection",
-} as const;
-
-/** What each connection code means (docs/diagnostics.md is generated from this table). */
-export const KUBE_CONNECTION_CODE_TABLE: readonly {
-  readonly code: (typeof KUBE_CONNECTION_CODES)[keyof typeof KUBE_CONNECTION_CODES];
-  readonly severity: string;
-  readonly title: string;
-}[] = [
-  { code: "kube-kubeconfig-missing", severity: "error", title: "The kubeconfig file given does not exist." },
-  {
-    code: "kube-kubeconfig-unreadable",
-    severity: "error, warning",
-    title:
-      "A kubeconfig file cannot be read: an error for the file given, a warning (file skipped) for one found through KUBECONFIG or ~/.kube/config.",
-  },
-  {
-    code: "kube-context-not-found",
-    severity: "error",
-    title: "The kubeconfig context given does not exist.",
-  },
-  {
-    code: "kube-context-other-server",
-    severity: "error, warning",
-    title:
-      "A kubeconfig context that names the cluster points at another API server: an error for the context given, a warning (context skipped) for one eksgate found.",
-  },
-  {
-    code: "kube-context-ambiguous",
-    severity: "warning",
-    title: "Several kubeconfig contexts fit the cluster equally well; the message says which one is used.",
-  },
-  {
-    code: "kube-no-connection",
-    severity: "error",
-    title:
-      "No kubeconfig context fits the cluster, and its endpoint is not known well enough to connect directly.",
-  },
-];
+  kubeconfigUnreadable: "KUBE002",
+  kubeconfigMissing: "KUBE001",
+  contextNotFound: "KUBE003",
+  contextOtherServer: "KUBE004",
+  contextAmbiguous: "KUBE005",
+  noConnection: "KUBE006",
+} as const satisfies Record<string, DiagnosticCode>;
 
 interface LoadedKubeconfig {
   readonly file: string;

@@ -8,7 +8,7 @@
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
 import { kubeconfigPath, readOptionalText, writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
 import { awsConfigPath, readAwsConfig, writeAwsConfig } from "../../adapters/fs/aws-config-file.js";
-import type { Diagnostic } from "../../core/diagnostics.js";
+import type { Diagnostic, DiagnosticCode } from "../../core/diagnostics.js";
 import type { AccessConfig, Cluster } from "../../core/model/access-config.js";
 import {
   awsCliProfile,
@@ -71,7 +71,7 @@ class CommandFailure extends Error {
   }
 }
 
-function fail(summary: string, detail?: string, code = "kubeconfig-input"): never {
+function fail(summary: string, detail?: string, code: DiagnosticCode = "KCFG001"): never {
   throw new CommandFailure([
     { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}) },
   ]);
@@ -318,7 +318,7 @@ async function describe(
         error.kind === "credentials"
           ? "Configure AWS credentials (AWS_PROFILE, aws sso login, or access keys) and try again."
           : "Check the cluster name, region and connectivity, then try again.",
-        "kubeconfig-describe-cluster",
+        "KCFG002",
       );
     }
     // Team members usually hold only sts:AssumeRole on the team role, whose own policy allows
@@ -334,14 +334,14 @@ async function describe(
     fail(
       `cluster ${cluster.name} does not exist in ${cluster.region}`,
       "Check the cluster name and region (aws eks list-clusters --region REGION).",
-      "kubeconfig-describe-cluster",
+      "KCFG002",
     );
   }
   if (described.endpoint === "" || described.certificateAuthorityData === "") {
     fail(
       `cluster ${cluster.name} has no endpoint or CA yet (it is probably still being created)`,
       "Wait until the cluster is ACTIVE and run this again.",
-      "kubeconfig-describe-cluster",
+      "KCFG002",
     );
   }
   return described;
@@ -378,7 +378,7 @@ async function describeAsTeamRole(
     fail(
       `eks:DescribeCluster ${cluster.name} in ${cluster.region} is denied to your identity (${ownDenial}), and reading it as the team role ${team.roleArn} (session ${sessionName}) failed too: ${message}`,
       "Check that you are in the team's IAM group (it allows sts:AssumeRole on the role), or ask for eks:DescribeCluster on the cluster.",
-      "kubeconfig-describe-cluster",
+      "KCFG002",
     );
   }
 }
@@ -441,7 +441,7 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
     fail(
       `profile ${name} already exists in ${path} (line ${plan.line}) with other settings: ${diffs.join("; ")}`,
       `eksgate never overwrites a profile. Either edit or remove [profile ${name}] in ${path} yourself, or choose another name with --profile-name.`,
-      "aws-profile-conflict",
+      "KCFG007",
     );
   }
   return { path, profile, plan, sessionNameFrom };
@@ -480,7 +480,7 @@ async function sessionNameOf(
     fail(
       `cannot find out who you are${how === "" ? "" : ` ${how}`} (sts:GetCallerIdentity failed: ${message})`,
       hint,
-      "kubeconfig-caller-identity",
+      "KCFG003",
     );
   }
   const name = arn === undefined ? undefined : sessionNameFromArn(arn);
@@ -488,7 +488,7 @@ async function sessionNameOf(
     fail(
       `cannot derive a role session name from your identity ${arn ?? "(none)"}`,
       "Pass --session-name with your IAM user name.",
-      "kubeconfig-caller-identity",
+      "KCFG003",
     );
   }
   return name;

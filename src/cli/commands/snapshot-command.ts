@@ -5,7 +5,7 @@
  */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
 import { readJsonFile, readSnapshotDir, writeSnapshotDir } from "../../adapters/fs/snapshot-dir.js";
-import type { Diagnostic } from "../../core/diagnostics.js";
+import type { Diagnostic, DiagnosticCode } from "../../core/diagnostics.js";
 import { hasErrors } from "../../core/diagnostics.js";
 import { parseSnapshot, type AccessSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
 import type { SnapshotTarget } from "../../engine/collect-snapshot.js";
@@ -47,7 +47,7 @@ export const AUDIT_CODES = {
   renamedFlag: "AUD014",
 } as const;
 
-export function cliError(code: string, summary: string, detail?: string): Diagnostic {
+export function cliError(code: DiagnosticCode, summary: string, detail?: string): Diagnostic {
   return { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}) };
 }
 

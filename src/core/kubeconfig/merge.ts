@@ -43,9 +43,9 @@ export interface MergeResult {
 }
 
 export const KUBECONFIG_CODES = {
-  unreadable: "kubeconfig-unreadable",
-  notAConfig: "kubeconfig-not-a-config",
-  badList: "kubeconfig-bad-list",
+  unreadable: "KCFG004",
+  notAConfig: "KCFG005",
+  badList: "KCFG006",
 } as const;
 
 function isObject(value: unknown): value is JsonObject {

@@ -127,19 +127,19 @@ export function teamAccessEntry(team: Team, clusterName?: string): AccessEntrySp
 // Validation
 
 export const ACCESS_ENTRY_DIAGNOSTIC_CODES = {
-  principal: "access-entry-principal",
-  type: "access-entry-type",
-  usernameReserved: "access-entry-username-reserved",
-  usernameSessionColon: "access-entry-username-session-colon",
-  groupReserved: "access-entry-group-reserved",
-  groupEmpty: "access-entry-group-empty",
-  standardOnly: "access-entry-standard-only",
-  policyArn: "access-entry-policy-arn",
-  scope: "access-entry-scope",
-  templateUnknown: "username-template-unknown",
-  awsAuthRolePath: "aws-auth-role-path",
-  awsAuthRoleArn: "aws-auth-role-arn",
-  awsAuthUsername: "aws-auth-username",
+  principal: "MAP001",
+  type: "MAP002",
+  usernameReserved: "MAP003",
+  usernameSessionColon: "MAP004",
+  groupReserved: "MAP005",
+  groupEmpty: "MAP006",
+  standardOnly: "MAP007",
+  policyArn: "MAP008",
+  scope: "MAP009",
+  templateUnknown: "MAP010",
+  awsAuthRolePath: "MAP011",
+  awsAuthRoleArn: "MAP012",
+  awsAuthUsername: "MAP013",
 } as const;
 
 /** Username prefixes EKS refuses in access entries. */

@@ -27,7 +27,7 @@
  * IAM User Guide, "IAM identifiers":
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
  */
-import type { Diagnostic, Result } from "../diagnostics.js";
+import type { Diagnostic, DiagnosticCode, Result } from "../diagnostics.js";
 
 /** Partitions the authenticator accepts in a caller ARN. */
 export const PARTITIONS = [
@@ -75,7 +75,11 @@ export const ARN_CODES = {
   assumedRoleWithoutRole: "ARN006",
 } as const;
 
-function failure(code: string, summary: string, detail: string): { ok: false; diagnostics: Diagnostic[] } {
+function failure(
+  code: DiagnosticCode,
+  summary: string,
+  detail: string,
+): { ok: false; diagnostics: Diagnostic[] } {
   return { ok: false, diagnostics: [{ code, severity: "error", summary, detail }] };
 }
 

@@ -201,11 +201,11 @@ const IAM_TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const IAM_TAG_VALUE_MAX = 256;
 
 export const IAM_DIAGNOSTIC_CODES = {
-  nameEmpty: "iam-name-empty",
-  nameTooLong: "iam-name-too-long",
-  nameCharacters: "iam-name-characters",
-  tagValue: "iam-tag-value",
-  policyTooLarge: "iam-policy-too-large",
+  nameEmpty: "IAM001",
+  nameTooLong: "IAM002",
+  nameCharacters: "IAM003",
+  tagValue: "IAM004",
+  policyTooLarge: "IAM005",
 } as const;
 
 /** Checks an IAM name against the length and character rules for its kind. */

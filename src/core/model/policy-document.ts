@@ -9,7 +9,7 @@
  * `policyDocumentsEquivalent` compares documents modulo those differences so that a plan
  * never proposes an update for a policy that only looks different.
  */
-import type { Diagnostic, Result } from "../diagnostics.js";
+import type { Diagnostic, DiagnosticCode, Result } from "../diagnostics.js";
 import { isAccountId, formatRootArn, isIamGroupArn } from "./arn.js";
 
 export type PolicyVersion = "2012-10-17" | "2008-10-17";
@@ -252,18 +252,18 @@ function canonicalCondition(c: ConditionBlock): ConditionBlock {
 
 /** Diagnostic codes produced by this module. */
 export const POLICY_DIAGNOSTIC_CODES = {
-  encoding: "policy-encoding",
-  json: "policy-json",
-  shape: "policy-shape",
-  unknownKey: "policy-unknown-key",
-  version: "policy-version",
-  sid: "policy-sid",
-  actionRequired: "policy-action-required",
-  resourceRequired: "policy-resource-required",
-  principalRequired: "policy-principal-required",
-  principalNotAllowed: "policy-principal-not-allowed",
-  resourceNotAllowed: "policy-resource-not-allowed",
-  groupPrincipal: "policy-group-principal",
+  encoding: "POL001",
+  json: "POL002",
+  shape: "POL003",
+  unknownKey: "POL004",
+  version: "POL005",
+  sid: "POL006",
+  actionRequired: "POL007",
+  resourceRequired: "POL008",
+  principalRequired: "POL009",
+  principalNotAllowed: "POL010",
+  resourceNotAllowed: "POL011",
+  groupPrincipal: "POL012",
 } as const;
 
 /**
@@ -315,7 +315,7 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function fail(code: string, path: string, summary: string, detail?: string): Result<never> {
+function fail(code: DiagnosticCode, path: string, summary: string, detail?: string): Result<never> {
   const d: Diagnostic =
     detail === undefined
       ? { code, severity: "error", summary, path }

@@ -211,18 +211,18 @@ export function clusterRbacObjects(config: AccessConfig, clusterName: string): r
 // Validation
 
 export const RBAC_DIAGNOSTIC_CODES = {
-  verbsRequired: "rbac-rule-verbs-required",
-  mixedRule: "rbac-rule-mixed-non-resource",
-  namespacedNonResource: "rbac-rule-namespaced-non-resource",
-  apiGroupsRequired: "rbac-rule-api-groups-required",
-  resourcesRequired: "rbac-rule-resources-required",
-  nonResourceUrlFormat: "rbac-rule-non-resource-url",
-  grantsEverything: "rbac-rule-grants-everything",
-  escalationVerb: "rbac-rule-escalation-verb",
-  objectName: "rbac-object-name",
-  namespaceName: "rbac-namespace-name",
-  labelValue: "rbac-label-value",
-  systemGroup: "rbac-system-group",
+  verbsRequired: "RBAC001",
+  mixedRule: "RBAC002",
+  namespacedNonResource: "RBAC003",
+  apiGroupsRequired: "RBAC004",
+  resourcesRequired: "RBAC005",
+  nonResourceUrlFormat: "RBAC006",
+  grantsEverything: "RBAC007",
+  escalationVerb: "RBAC008",
+  objectName: "RBAC009",
+  namespaceName: "RBAC010",
+  labelValue: "RBAC011",
+  systemGroup: "RBAC012",
 } as const;
 
 /** Verbs that let the holder gain more than the role itself grants (rbac-semantics R13, R14). */

@@ -4,7 +4,7 @@
  * accepted as-is.
  */
 import { loadAll, YAMLException } from "js-yaml";
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
 import {
   indexSnapshot,
   mergeAuthorizationDetailsPages,
@@ -56,7 +56,7 @@ function isRecord(v: unknown): v is Json {
 }
 
 function problem(
-  code: string,
+  code: DiagnosticCode,
   severity: Diagnostic["severity"],
   summary: string,
   path?: string,

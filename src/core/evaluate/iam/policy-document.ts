@@ -118,7 +118,7 @@ export function parsePolicyDocument(raw: RawPolicyDocument, path: string): Parse
     typeof raw === "string" ? decodePolicyJson(raw) : { ok: true, value: raw };
   if (!decoded.ok) {
     diagnostics.push({
-      code: "IAM_POLICY_UNPARSABLE",
+      code: "IAM101",
       severity: "error",
       summary: "Policy document is neither JSON nor URL-encoded JSON.",
       detail: decoded.message,
@@ -129,7 +129,7 @@ export function parsePolicyDocument(raw: RawPolicyDocument, path: string): Parse
   const value = decoded.value;
   if (!isRecord(value)) {
     diagnostics.push({
-      code: "IAM_POLICY_UNPARSABLE",
+      code: "IAM101",
       severity: "error",
       summary: "Policy document is not a JSON object.",
       path,
@@ -162,7 +162,7 @@ function parseStatement(
   diagnostics: Diagnostic[],
 ): Statement | undefined {
   const invalid = (summary: string): void => {
-    diagnostics.push({ code: "IAM_POLICY_INVALID_STATEMENT", severity: "error", summary, path });
+    diagnostics.push({ code: "IAM102", severity: "error", summary, path });
   };
   if (!isRecord(raw)) {
     invalid("Statement is not an object; it is ignored.");
@@ -227,7 +227,7 @@ function conditionClauses(raw: unknown, path: string, diagnostics: Diagnostic[])
   if (raw === undefined) return [];
   if (!isRecord(raw)) {
     diagnostics.push({
-      code: "IAM_POLICY_INVALID_STATEMENT",
+      code: "IAM102",
       severity: "error",
       summary: "Condition is not an object; it is treated as never satisfied.",
       path,
