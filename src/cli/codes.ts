@@ -65,6 +65,11 @@ export const COMMAND_CODE_TABLE: readonly CommandCodeInfo[] = [
     title: "A list in the kubeconfig (clusters, users, contexts) is not a list of named entries.",
   },
   {
+    code: "aws-profile-unreadable",
+    command: "kubeconfig --exec aws",
+    title: "The AWS config file cannot be read (a directory, a FIFO or device, or too large).",
+  },
+  {
     code: "aws-profile-conflict",
     command: "kubeconfig --exec aws",
     title: "The AWS config profile exists with other settings: eksgate never overwrites it.",

@@ -16,6 +16,23 @@ export const EKSGATE_CODES: readonly CodeInfo[] = [
   { code: "EG103", area: "input", title: "The file is binary or not UTF-8 text." },
   { code: "EG104", area: "config", title: "YAML syntax error." },
   { code: "EG105", area: "config", title: "A YAML mapping repeats a key." },
+  {
+    code: "EG106",
+    area: "config",
+    title: "A YAML alias (*name) refers to no anchor (&name) defined before it.",
+  },
+  {
+    code: "EG107",
+    area: "config",
+    title:
+      'YAML aliases expand into far more values than a real file holds (an "alias bomb"), or nesting is too deep.',
+  },
+  { code: "EG108", area: "config", title: "A YAML mapping key is a list or a mapping." },
+  {
+    code: "EG109",
+    area: "output",
+    title: "An output (--out directory, file) could not be written; nothing was written.",
+  },
   { code: "EG110", area: "config", title: "Unknown field (with a suggestion when one is close)." },
   { code: "EG111", area: "config", title: "A field has the wrong type." },
   { code: "EG112", area: "config", title: "A required field is missing." },

@@ -106,7 +106,12 @@ export class CredentialCache {
     if (!this.directoryIsTrusted()) return undefined;
     let fd: number;
     try {
-      fd = this.fs.openSync(this.fileFor(kind, key), constants.O_RDONLY | constants.O_NOFOLLOW);
+      // O_NONBLOCK: a FIFO put in the cache's place must not block the open (fstat then
+      // rejects it as not a regular file).
+      fd = this.fs.openSync(
+        this.fileFor(kind, key),
+        constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      );
     } catch {
       return undefined;
     }

@@ -12,6 +12,8 @@ import { AUDIT_CODE_TABLE } from "../../src/core/evaluate/audit/index.js";
 import { RBAC_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/rbac/codes.js";
 import { SNAPSHOT_CODE_TABLE } from "../../src/core/snapshot/codes.js";
 import { COMMAND_CODE_TABLE } from "../../src/cli/codes.js";
+import { IAM_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/iam/codes.js";
+import { KUBE_CONNECTION_CODE_TABLE } from "../../src/adapters/kube/connection.js";
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
@@ -73,11 +75,25 @@ ${table(
   SNAPSHOT_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
 )}
 
+## IAM evaluation (IAM_*): the account data the audit reads
+
+${table(
+  ["code", "severity", "meaning"],
+  IAM_EVALUATION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
+)}
+
 ## RBAC evaluation (RBAC_*): the objects the audit reads
 
 ${table(
   ["code", "severity", "meaning"],
   RBAC_EVALUATION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
+)}
+
+## Cluster connections (kube-*): finding a cluster's context in the kubeconfig
+
+${table(
+  ["code", "meaning"],
+  KUBE_CONNECTION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.title]),
 )}
 
 ## Commands: the audit commands' input (AUD0nn) and \`eksgate kubeconfig\`

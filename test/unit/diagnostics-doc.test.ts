@@ -5,6 +5,7 @@ import { EKSGATE_CODES } from "../../src/core/codes.js";
 import { COMMAND_CODE_TABLE } from "../../src/cli/codes.js";
 import { RBAC_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/rbac/codes.js";
 import { SNAPSHOT_CODE_TABLE } from "../../src/core/snapshot/codes.js";
+import { IAM_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/iam/codes.js";
 import { diagnosticsDocument } from "../support/diagnostics-doc.js";
 
 function sourceFiles(dir: string): string[] {
@@ -33,7 +34,8 @@ describe("diagnostic codes", () => {
 
   it("every diagnostic code written in src/, of any family, is in docs/diagnostics.md", () => {
     const doc = diagnosticsDocument();
-    const family = /"((?:EG|AA|AUD|SNAP|ARN)\d{3}|RBAC_[A-Z_]+|kubeconfig-[a-z-]+|aws-profile-[a-z-]+)"/g;
+    const family =
+      /"((?:EG|AA|AUD|SNAP|ARN)\d{3}|RBAC_[A-Z_]+|IAM_[A-Z_]+|kube-(?:kubeconfig|context|no)-[a-z-]+|kubeconfig-[a-z-]+|aws-profile-[a-z-]+)"/g;
     const used = new Map<string, string>();
     for (const file of sourceFiles("src")) {
       for (const match of readFileSync(file, "utf8").matchAll(family)) {
@@ -57,12 +59,18 @@ describe("diagnostic codes", () => {
       "src/core/snapshot/codes.ts",
       "src/core/evaluate/rbac/codes.ts",
       "src/cli/codes.ts",
+      "src/core/evaluate/iam/codes.ts",
     ]);
     const source = sourceFiles("src")
       .filter((f) => !tables.has(f))
       .map((f) => readFileSync(f, "utf8"))
       .join("\n");
-    const stale = [...SNAPSHOT_CODE_TABLE, ...RBAC_EVALUATION_CODE_TABLE, ...COMMAND_CODE_TABLE]
+    const stale = [
+      ...SNAPSHOT_CODE_TABLE,
+      ...RBAC_EVALUATION_CODE_TABLE,
+      ...COMMAND_CODE_TABLE,
+      ...IAM_EVALUATION_CODE_TABLE,
+    ]
       .map((c) => c.code)
       .filter((code) => !source.includes(`"${code}"`));
     expect(stale).toEqual([]);

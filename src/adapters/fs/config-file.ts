@@ -36,6 +36,7 @@ export async function readTextInput(
           severity: "error",
           summary,
           detail: "Check the path; -c defaults to ./eksgate.yaml.",
+          path: file,
         },
       ],
     };

@@ -13,7 +13,7 @@
  * cluster is recreated under the same name, a stale kubeconfig would otherwise send writes
  * to an address that is no longer this cluster.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -50,6 +50,25 @@ export interface ResolveKubeConnectionOptions {
   /** Environment to read KUBECONFIG and HOME from (default: the process environment). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
+
+/** The connection's codes with one line each (docs/diagnostics.md is generated from it). */
+export const KUBE_CONNECTION_CODE_TABLE: readonly { readonly code: string; readonly title: string }[] = [
+  {
+    code: "kube-kubeconfig-unreadable",
+    title: "A kubeconfig file cannot be read (not YAML, not a regular file).",
+  },
+  { code: "kube-kubeconfig-missing", title: "The kubeconfig named with --kubeconfig does not exist." },
+  { code: "kube-context-not-found", title: "The kubeconfig context named explicitly does not exist." },
+  {
+    code: "kube-context-other-server",
+    title: "A context names the cluster but points at another server (a recreated cluster?): never used.",
+  },
+  { code: "kube-context-ambiguous", title: "Several contexts fit the cluster: the one used is named." },
+  {
+    code: "kube-no-connection",
+    title: "No context fits the cluster and no endpoint is known to connect to it directly.",
+  },
+];
 
 export const KUBE_CONNECTION_CODES = {
   kubeconfigUnreadable: "kube-kubeconfig-unreadable",
@@ -92,6 +111,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         severity: "error",
         summary: `kubeconfig ${options.kubeconfigPath} does not exist.`,
         detail: "Check the path, or leave it out to use KUBECONFIG or ~/.kube/config.",
+        path: options.kubeconfigPath,
       },
     ]);
   }
@@ -101,6 +121,12 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
     if (!existsSync(file)) continue;
     const config = new KubeConfig();
     try {
+      // Only a regular file of sane size is read: a FIFO would block, a device never end.
+      const info = statSync(file);
+      if (!info.isFile())
+        throw new Error(info.isDirectory() ? "it is a directory" : "it is not a regular file");
+      if (info.size > MAX_KUBECONFIG_BYTES)
+        throw new Error(`it is larger than ${MAX_KUBECONFIG_BYTES} bytes`);
       config.loadFromFile(file);
     } catch (error) {
       diagnostics.push({
@@ -108,6 +134,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         severity: options.kubeconfigPath !== undefined ? "error" : "warning",
         summary: `kubeconfig ${file} cannot be read: ${messageOf(error)}`,
         detail: "Fix or remove the file; eksgate skips it otherwise.",
+        path: file,
       });
       continue;
     }
@@ -129,6 +156,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
           severity: "error",
           summary: `kubeconfig context "${options.context}" not found.`,
           detail: `Looked in ${describeFiles(files)}. List contexts with \`kubectl config get-contexts\`.`,
+          path: "--context",
         },
       ]);
     }
@@ -140,6 +168,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
           severity: "error",
           summary: `kubeconfig context "${found.context}" points at ${found.server}, not at cluster ${cluster.name} (${cluster.endpoint ?? ""}).`,
           detail: `Choose the context of this cluster, or refresh it with ${updateKubeconfigCommand(cluster)}.`,
+          path: contextPath(found),
         },
       ]);
     }
@@ -171,6 +200,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
           severity: "warning",
           summary: `kubeconfig context "${m.context}" in ${m.file} names cluster ${cluster.name} but points at ${m.server}, not at its endpoint ${cluster.endpoint ?? ""}; skipped.`,
           detail: `Refresh it with ${updateKubeconfigCommand(cluster)}.`,
+          path: contextPath(m),
         });
         continue;
       }
@@ -184,6 +214,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         severity: "warning",
         summary: `Several kubeconfig contexts fit cluster ${cluster.name} (${usable.map((u) => `"${u.context}"`).join(", ")}); using "${chosen.context}".`,
         detail: "Pass the context explicitly to choose another.",
+        path: contextPath(chosen),
       });
     }
     return ok(connectionFrom(chosen), diagnostics);
@@ -208,8 +239,17 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         `Looked in ${describeFiles(files)} for ${looked.join(" or ")}. ` +
         `Add a context with ${updateKubeconfigCommand(cluster)} or with \`eksgate kubeconfig\`, ` +
         "or name an existing context explicitly.",
+      path: files.join(delimiter) || "KUBECONFIG",
     },
   ]);
+}
+
+/** Files larger than this are not read as kubeconfigs. */
+const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
+
+/** Where a context is, for a diagnostic's location: the file and the context's field. */
+function contextPath(c: Candidate): string {
+  return `${c.file}: contexts[${JSON.stringify(c.context)}]`;
 }
 
 function candidate(loaded: LoadedKubeconfig, contextName: string): Candidate | undefined {

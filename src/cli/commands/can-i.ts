@@ -30,6 +30,7 @@ export function checkPrincipal(arn: string): Diagnostic | undefined {
     kind === "group"
       ? "Groups are not principals: ask about a member (arn:aws:iam::ACCOUNT:user/NAME), or use who-can."
       : "Use arn:aws:iam::ACCOUNT:user/NAME, arn:aws:iam::ACCOUNT:role/NAME or arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION.",
+    "<principal-arn>",
   );
 }
 
@@ -40,6 +41,7 @@ export function checkCluster(snapshot: AccessSnapshot, cluster: string | undefin
     AUDIT_CODES.cluster,
     `cluster ${cluster} is not in the snapshot`,
     known.length > 0 ? `Known: ${known.join(", ")}.` : "The snapshot has no clusters/<name>/ directory.",
+    "--cluster",
   );
 }
 
@@ -89,6 +91,7 @@ export function requestFrom(
       AUDIT_CODES.request,
       parsed.error,
       "Examples: pods, pods/log, deployments.apps/scale, /healthz.",
+      "<verb> <resource>",
     );
   return parsed.request;
 }

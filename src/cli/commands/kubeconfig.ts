@@ -5,9 +5,14 @@
  * profile that assumes the team role under the member's own session name (`--exec aws`).
  */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
-import { kubeconfigPath, readOptionalText, writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
+import {
+  InputReadError,
+  kubeconfigPath,
+  readOptionalText,
+  writeFileAtomically,
+} from "../../adapters/fs/kubeconfig-file.js";
 import { awsConfigPath, readAwsConfig, writeAwsConfig } from "../../adapters/fs/aws-config-file.js";
-import type { Diagnostic } from "../../core/diagnostics.js";
+import type { Diagnostic, SourcePosition } from "../../core/diagnostics.js";
 import type { AccessConfig, Cluster } from "../../core/model/access-config.js";
 import {
   awsCliProfile,
@@ -20,6 +25,7 @@ import { planAwsConfigProfile, type ProfilePlan } from "../../core/kubeconfig/aw
 import { teamKubeconfigEntries, type ExecForm, type TeamIdentity } from "../../core/kubeconfig/entries.js";
 import {
   formatKubeconfig,
+  KUBECONFIG_CODES,
   mergeKubeconfig,
   parseKubeconfigText,
   type EntryChange,
@@ -57,6 +63,8 @@ interface Target {
   readonly team: TeamIdentity;
   /** Only from a config: whether the team's trust policy forces the session name. */
   readonly sessionNamePolicy?: "caller" | "free";
+  /** Where the cluster was named, for diagnostics: `--cluster-name`, or the config field. */
+  readonly clusterField: string;
 }
 
 class CommandFailure extends Error {
@@ -69,11 +77,23 @@ class CommandFailure extends Error {
   }
 }
 
-function fail(summary: string, detail?: string, code = "kubeconfig-input"): never {
+/**
+ * Stops the command with one diagnostic. `at` is where the problem is: the option or the
+ * config field it comes from, or a position in a file.
+ */
+function fail(summary: string, detail: string | undefined, code: string, at: string | SourcePosition): never {
   throw new CommandFailure([
-    { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}) },
+    {
+      code,
+      severity: "error",
+      summary,
+      ...(detail !== undefined ? { detail } : {}),
+      ...(typeof at === "string" ? { path: at } : { source: at }),
+    },
   ]);
 }
+
+const INPUT = "kubeconfig-input";
 
 export async function kubeconfigCommand(options: KubeconfigOptions, term: Terminal): Promise<number> {
   try {
@@ -115,7 +135,11 @@ async function run(options: KubeconfigOptions, term: Terminal): Promise<number> 
   );
 
   const path = kubeconfigPath(options.kubeconfig);
-  const text = await readOptionalText(path);
+  const text = await readInput(
+    path,
+    KUBECONFIG_CODES.unreadable,
+    options.kubeconfig !== undefined ? "--kubeconfig" : "KUBECONFIG",
+  );
   const parsed = parseKubeconfigText(text ?? "", path);
   if (!parsed.ok) throw new CommandFailure(parsed.diagnostics);
   const merged = mergeKubeconfig(parsed.value, entries, { setCurrentContext: options.setContext === true });
@@ -169,6 +193,26 @@ async function run(options: KubeconfigOptions, term: Terminal): Promise<number> 
   return ExitCode.ok;
 }
 
+/** A file's text (undefined when it does not exist), or a diagnostic when it cannot be read. */
+async function readInput(
+  path: string,
+  code: string,
+  at: string,
+  read: (path: string) => Promise<string | undefined> = readOptionalText,
+): Promise<string | undefined> {
+  try {
+    return await read(path);
+  } catch (error) {
+    if (!(error instanceof InputReadError)) throw error;
+    fail(
+      error.message,
+      "Point it at a regular file (eksgate never writes over what it cannot read).",
+      code,
+      at,
+    );
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Which cluster and team
 
@@ -179,6 +223,9 @@ async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promis
     if (options.config !== undefined || options.cluster !== undefined || options.team !== undefined) {
       fail(
         "use either a config file (-c, --cluster, --team) or --cluster-name/--region/--role-arn, not both",
+        undefined,
+        INPUT,
+        options.config !== undefined ? "--config" : options.cluster !== undefined ? "--cluster" : "--team",
       );
     }
     const missing = (
@@ -191,11 +238,21 @@ async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promis
       .filter(([, v]) => v === undefined || v === "")
       .map(([flag]) => flag);
     if (missing.length > 0)
-      fail(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required without a config file`);
+      fail(
+        `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required without a config file`,
+        undefined,
+        INPUT,
+        missing[0] ?? "--cluster-name",
+      );
     const roleArn = options.roleArn ?? "";
     const roleName = /^arn:[\w-]+:iam::\d{12}:role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn)?.[1];
     if (roleName === undefined)
-      fail(`--role-arn ${roleArn} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+      fail(
+        `--role-arn ${roleArn} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
+        undefined,
+        INPUT,
+        "--role-arn",
+      );
     const region = options.region ?? "";
     const partition = roleArn.split(":")[1] ?? "aws";
     const account = roleArn.split(":")[4] ?? "";
@@ -208,6 +265,7 @@ async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promis
         arn: `arn:${partition}:eks:${region}:${account}:cluster/${options.clusterName ?? ""}`,
       },
       team: { name: roleName, roleArn, ...(options.group !== undefined ? { iamGroup: options.group } : {}) },
+      clusterField: "--cluster-name",
     };
   }
 
@@ -227,6 +285,7 @@ async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promis
     cluster,
     team: { name: team.name, roleArn: team.roleArn, iamGroup: options.group ?? team.iamGroup },
     sessionNamePolicy: team.sessionName,
+    clusterField: `clusters[${config.clusters.indexOf(cluster)}].name`,
   };
 }
 
@@ -238,6 +297,7 @@ function pickCluster(config: AccessConfig, name: string | undefined, file: strin
         `--cluster ${name} is not in ${file}`,
         `Clusters in the config: ${config.clusters.map((c) => c.name).join(", ") || "none"}.`,
         "EG140",
+        "--cluster",
       );
     }
     return found;
@@ -248,6 +308,7 @@ function pickCluster(config: AccessConfig, name: string | undefined, file: strin
     "--cluster is required: the config defines more than one cluster",
     `Choose one of: ${config.clusters.map((c) => c.name).join(", ")}.`,
     "EG140",
+    "--cluster",
   );
 }
 
@@ -260,6 +321,7 @@ function pickTeam(config: AccessConfig, cluster: Cluster, name: string | undefin
         `--team ${name} is not in ${file}`,
         `Teams in the config: ${config.teams.map((t) => t.name).join(", ") || "none"}.`,
         "EG140",
+        "--team",
       );
     }
     if (!withAccess.includes(found)) {
@@ -267,6 +329,7 @@ function pickTeam(config: AccessConfig, cluster: Cluster, name: string | undefin
         `team ${name} has no access to cluster ${cluster.name}`,
         `Teams with access to it: ${withAccess.map((t) => t.name).join(", ") || "none"}.`,
         "EG140",
+        "--team",
       );
     }
     return found;
@@ -281,6 +344,7 @@ function pickTeam(config: AccessConfig, cluster: Cluster, name: string | undefin
       ? undefined
       : `Choose the team you belong to: ${withAccess.map((t) => t.name).join(", ")}.`,
     "EG140",
+    "--team",
   );
 }
 
@@ -308,6 +372,7 @@ async function describe(
           ? "Configure AWS credentials (AWS_PROFILE, aws sso login, or access keys) and try again."
           : "Check the cluster name, region and connectivity, then try again.",
         "kubeconfig-describe-cluster",
+        target.clusterField,
       );
     }
     // Team members usually hold only sts:AssumeRole on the team role, whose own policy allows
@@ -324,6 +389,7 @@ async function describe(
       `cluster ${cluster.name} does not exist in ${cluster.region}`,
       "Check the cluster name and region (aws eks list-clusters --region REGION).",
       "kubeconfig-describe-cluster",
+      target.clusterField,
     );
   }
   if (described.endpoint === "" || described.certificateAuthorityData === "") {
@@ -331,6 +397,7 @@ async function describe(
       `cluster ${cluster.name} has no endpoint or CA yet (it is probably still being created)`,
       "Wait until the cluster is ACTIVE and run this again.",
       "kubeconfig-describe-cluster",
+      target.clusterField,
     );
   }
   return described;
@@ -370,6 +437,7 @@ async function describeAsTeamRole(
       `eks:DescribeCluster ${cluster.name} in ${cluster.region} is denied to your identity (${ownDenial}), and reading it as the team role ${team.roleArn} (session ${sessionName}) failed too: ${message}`,
       "Check that you are in the team's IAM group (it allows sts:AssumeRole on the role), or ask for eks:DescribeCluster on the cluster.",
       "kubeconfig-describe-cluster",
+      target.clusterField,
     );
   }
 }
@@ -400,6 +468,8 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
     fail(
       `--source-profile ${sourceProfile} is the profile being written`,
       "The team profile assumes the role from another profile that holds your own credentials; pass that one with --source-profile.",
+      INPUT,
+      "--source-profile",
     );
   }
   let sessionName = options.sessionName;
@@ -421,7 +491,7 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
   const problems = validateAwsCliProfile(team, profile, `profile ${name}`);
   if (problems.length > 0) throw new CommandFailure(problems);
   const path = awsConfigPath();
-  const text = (await readAwsConfig(path)) ?? "";
+  const text = (await readInput(path, "aws-profile-unreadable", path, readAwsConfig)) ?? "";
   const plan = planAwsConfigProfile(text, profile, formatAwsConfigProfile);
   if (plan.action === "conflict" && options.writeAwsProfile === true) {
     const diffs = plan.differences.map(
@@ -431,6 +501,7 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
       `profile ${name} already exists in ${path} (line ${plan.line}) with other settings: ${diffs.join("; ")}`,
       `eksgate never overwrites a profile. Either edit or remove [profile ${name}] in ${path} yourself, or choose another name with --profile-name.`,
       "aws-profile-conflict",
+      { file: path, line: plan.line, column: 1 },
     );
   }
   return { path, profile, plan, sessionNameFrom };
@@ -468,6 +539,7 @@ async function sessionNameOf(
       `cannot find out who you are${how === "" ? "" : ` ${how}`} (sts:GetCallerIdentity failed: ${message})`,
       hint,
       "kubeconfig-caller-identity",
+      "--session-name",
     );
   } finally {
     client.destroy();
@@ -478,6 +550,7 @@ async function sessionNameOf(
       `cannot derive a role session name from your identity ${arn ?? "(none)"}`,
       "Pass --session-name with your IAM user name.",
       "kubeconfig-caller-identity",
+      "--session-name",
     );
   }
   return name;

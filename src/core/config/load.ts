@@ -17,7 +17,8 @@ import type {
 } from "../model/access-config.js";
 import { formatPath, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics.js";
 import { accessConfigSchema, type RawAccessConfig, type RawPolicyRule } from "./schema.js";
-import { locate, parseYamlSource, type PathSegment, type YamlSource } from "./source.js";
+import { locate, parseYamlSource, positionAt, type PathSegment, type YamlSource } from "./source.js";
+import { describeYamlValueProblem, yamlToJs, yamlValueProblemHint } from "../yaml-values.js";
 import { didYouMean } from "./names.js";
 import { checkRules, type Locator } from "./rules.js";
 
@@ -37,7 +38,25 @@ export function parseAccessConfig(file: string, text: string): Result<AccessConf
   const { source, diagnostics: yamlDiagnostics } = parseYamlSource(file, text);
   if (yamlDiagnostics.length > 0) return fail(yamlDiagnostics);
 
-  const raw: unknown = source.document.toJS({ maxAliasCount: 100 });
+  const built = yamlToJs(source.document, { maxAliasCount: 100 });
+  if (!built.ok) {
+    const { problem } = built;
+    return fail([
+      {
+        code:
+          problem.kind === "unresolved-alias"
+            ? "EG106"
+            : problem.kind === "collection-key"
+              ? "EG108"
+              : "EG107",
+        severity: "error",
+        summary: `YAML: ${describeYamlValueProblem(problem)}`,
+        detail: yamlValueProblemHint(problem),
+        source: positionAt(source, problem.offset),
+      },
+    ]);
+  }
+  const raw: unknown = built.value;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return fail([
       {

@@ -4,6 +4,12 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, SourcePosition } from "../diagnostics.js";
+import {
+  describeYamlValueProblem,
+  duplicateKeyOffsets,
+  QUIET_YAML,
+  yamlValueProblemHint,
+} from "../yaml-values.js";
 
 /** Files larger than this are refused before parsing. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -55,17 +61,39 @@ export function checkConfigBytes(file: string, bytes: Uint8Array): Diagnostic[] 
   return [];
 }
 
+/** At most this many YAML errors are reported one by one; the rest are counted. */
+export const MAX_YAML_ERRORS = 20;
+
 /** Parses YAML text, collecting syntax errors and duplicate keys as diagnostics. */
 export function parseYamlSource(
   file: string,
   text: string,
 ): { source: YamlSource; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // Duplicate keys are found in one pass below: the library's check is quadratic.
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, ...QUIET_YAML });
   const source: YamlSource = { file, document, lineCounter };
   const diagnostics: Diagnostic[] = [];
-  for (const error of document.errors) {
+  const duplicates = duplicateKeyOffsets(document).map((offset) => ({
+    code: "DUPLICATE_KEY",
+    message: "",
+    pos: [offset, offset] as const,
+  }));
+  const all = [...document.errors, ...duplicates].sort((a, b) => a.pos[0] - b.pos[0]);
+  for (const error of all.slice(0, MAX_YAML_ERRORS)) {
     const duplicate = error.code === "DUPLICATE_KEY";
+    if (/Maximum call stack size exceeded/.test(error.message)) {
+      // The yaml library ran out of stack: nesting far deeper than any config.
+      const problem = { kind: "too-deep", offset: error.pos[0], limit: 64 } as const;
+      diagnostics.push({
+        code: "EG107",
+        severity: "error",
+        summary: `YAML: ${describeYamlValueProblem(problem)}`,
+        detail: yamlValueProblemHint(problem),
+        source: positionAt(source, error.pos[0]),
+      });
+      continue;
+    }
     diagnostics.push({
       code: duplicate ? "EG105" : "EG104",
       severity: "error",
@@ -76,6 +104,16 @@ export function parseYamlSource(
         ? "Remove or merge the repeated key; YAML parsers disagree on which copy wins."
         : "Fix the YAML syntax at this position (indentation, quoting, or a missing ':').",
       source: positionAt(source, error.pos[0]),
+    });
+  }
+  const more = all[MAX_YAML_ERRORS];
+  if (more !== undefined) {
+    diagnostics.push({
+      code: "EG104",
+      severity: "error",
+      summary: `YAML syntax error: ${all.length - MAX_YAML_ERRORS} more errors from here on`,
+      detail: "Fix the errors above first; this file may not be YAML at all (check the path).",
+      source: positionAt(source, more.pos[0]),
     });
   }
   return { source, diagnostics };

@@ -13,8 +13,9 @@
  *   next to the exec entry would be used instead of it;
  * - the context keeps its other fields (a default `namespace`, extensions).
  */
-import { parseDocument, stringify } from "yaml";
+import { LineCounter, parseDocument, stringify } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
+import { describeYamlValueProblem, QUIET_YAML, yamlToJs, yamlValueProblemHint } from "../yaml-values.js";
 import type { NamedCluster, NamedContext, NamedUser } from "../model/kubeconfig-entry.js";
 
 export type JsonObject = Record<string, unknown>;
@@ -60,9 +61,11 @@ export function parseKubeconfigText(
   text: string,
   file: string,
 ): { ok: true; value: JsonObject } | { ok: false; diagnostics: Diagnostic[] } {
-  const doc = parseDocument(text, { uniqueKeys: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: false, lineCounter, ...QUIET_YAML });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
+    const at = lineCounter.linePos(first?.pos[0] ?? 0);
     return {
       ok: false,
       diagnostics: [
@@ -70,13 +73,30 @@ export function parseKubeconfigText(
           code: KUBECONFIG_CODES.unreadable,
           severity: "error",
           summary: `${file} is not valid YAML: ${first?.message.split("\n")[0] ?? "parse error"}`,
+          source: { file, line: at.line, column: at.col },
           detail:
             "Fix the file (or point --kubeconfig elsewhere); eksgate does not overwrite a file it cannot read.",
+          path: file,
         },
       ],
     };
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  const built = yamlToJs(doc, { maxAliasCount: 100 });
+  if (!built.ok) {
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          code: KUBECONFIG_CODES.unreadable,
+          severity: "error",
+          summary: `${file} cannot be read: ${describeYamlValueProblem(built.problem)}`,
+          detail: `${yamlValueProblemHint(built.problem)} eksgate does not overwrite a file it cannot read.`,
+          path: file,
+        },
+      ],
+    };
+  }
+  const value: unknown = built.value;
   if (value === null || value === undefined) return { ok: true, value: {} };
   if (!isObject(value)) {
     return {
@@ -87,6 +107,7 @@ export function parseKubeconfigText(
           severity: "error",
           summary: `${file} does not hold a kubeconfig (a YAML mapping with clusters, users and contexts)`,
           detail: "Point --kubeconfig (or KUBECONFIG) at a kubeconfig file.",
+          path: file,
         },
       ],
     };
@@ -101,6 +122,7 @@ export function parseKubeconfigText(
           severity: "error",
           summary: `${file} is a ${JSON.stringify(kind)}, not a kubeconfig (kind: Config)`,
           detail: "Point --kubeconfig (or KUBECONFIG) at a kubeconfig file.",
+          path: `${file}: kind`,
         },
       ],
     };
@@ -117,7 +139,7 @@ export function parseKubeconfigText(
             severity: "error",
             summary: `${file}: ${key} is not a list of named entries`,
             detail: `Each item of ${key} must be a mapping with a name; fix the file by hand first.`,
-            path: key,
+            path: `${file}: ${key}`,
           },
         ],
       };

@@ -5,6 +5,7 @@
  */
 import { loadAll, YAMLException } from "js-yaml";
 import type { Diagnostic } from "../diagnostics.js";
+import { checkAuthorizationDetails, isServiceControlPolicyList } from "./iam-shape.js";
 import {
   indexSnapshot,
   mergeAuthorizationDetailsPages,
@@ -19,6 +20,7 @@ import {
   AWS_AUTH_FILE,
   CLUSTER_FILE,
   CLUSTERS_DIR,
+  IAM_DETAILS_FILE,
   IAM_DETAILS_PREFIX,
   isSnapshotDataFile,
   NAMESPACES_FILE,
@@ -154,7 +156,7 @@ function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): Iam
         SNAPSHOT_CODES.noIam,
         "error",
         "the snapshot has no iam/account-authorization-details.json",
-        undefined,
+        IAM_DETAILS_FILE,
         "Save it with: aws iam get-account-authorization-details > iam/account-authorization-details.json",
       ),
     );
@@ -176,7 +178,9 @@ function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): Iam
         );
         return;
       }
-      pages.push(item);
+      pages.push(
+        checkAuthorizationDetails(item, `${file.path}${Array.isArray(value) ? `[${i}]` : ""}`, diagnostics),
+      );
     });
   }
   const merged = mergeAuthorizationDetailsPages(pages);
@@ -185,11 +189,8 @@ function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): Iam
   if (scpFile !== undefined) {
     const value = parseJson(scpFile, diagnostics);
     const list = isRecord(value) ? value["serviceControlPolicies"] : value;
-    if (
-      Array.isArray(list) &&
-      list.every((x) => isRecord(x) && typeof x["AccountId"] === "string" && Array.isArray(x["Levels"]))
-    ) {
-      scps = list as AccountServiceControlPolicies[];
+    if (isServiceControlPolicyList(list)) {
+      scps = list;
     } else if (value !== undefined) {
       diagnostics.push(
         problem(
@@ -457,6 +458,7 @@ export function parseSnapshot(files: readonly SnapshotFile[]): ParsedSnapshot {
         SNAPSHOT_CODES.noClusters,
         "warning",
         "the snapshot has no clusters/<name>/ directory; only IAM can be answered",
+        `${CLUSTERS_DIR}/`,
       ),
     );
   }

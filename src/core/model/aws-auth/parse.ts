@@ -181,10 +181,24 @@ class Reader {
       return { status: "dropped", items: [] };
     }
     const seq = isSeq(doc.contents) ? doc.contents : undefined;
-    const items = (js as unknown[]).map((value, index): ListItem => {
-      const node = fromYamlNode(seq?.items[index]);
-      return { index, value: toJsonValue(value), ...(node === undefined ? {} : { node }) };
-    });
+    let items: ListItem[];
+    try {
+      items = (js as unknown[]).map((value, index): ListItem => {
+        const node = fromYamlNode(seq?.items[index]);
+        return { index, value: toJsonValue(value), ...(node === undefined ? {} : { node }) };
+      });
+    } catch (e) {
+      // Nesting deep enough to exhaust the stack: no real entry looks like that.
+      if (!(e instanceof RangeError)) throw e;
+      this.report(
+        "keyDropped",
+        `${this.key} cannot be read (its values are nested too deep)`,
+        "Write the entries as a flat list of mappings.",
+        this.key,
+        this.at(0),
+      );
+      return { status: "dropped", items: [] };
+    }
     return { status: "read", items };
   }
 
