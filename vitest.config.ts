@@ -18,6 +18,16 @@ export default defineConfig({
         },
       },
       {
+        // The fuzzer's CI tier (test/fuzz): one long test that runs a fixed number of cases;
+        // the per-case time limit inside catches hangs.
+        test: {
+          name: "fuzz",
+          include: ["test/fuzz/**/*.test.ts"],
+          testTimeout: 3_600_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
