@@ -19,6 +19,14 @@ import { parseSnapshot } from "../../src/core/snapshot/index.js";
 import { CredentialCache } from "../../src/token/cache.js";
 import { renderDiagnostics } from "../../src/cli/views/diagnostics.js";
 import { recordingTerminal } from "../support/terminal.js";
+import {
+  configFrom,
+  emptyObservedState,
+  planOf,
+  stepIds,
+  TWO_CLUSTERS_MODES,
+  TWO_CLUSTERS_YAML,
+} from "../support/observed-state.js";
 import * as nodeFs from "node:fs";
 
 const scratch = mkdtempSync(join(tmpdir(), "eksgate-bad-input-"));
@@ -119,6 +127,30 @@ describe("YAML aliases, nesting and keys in the config", () => {
     expect(text.length).toBeLessThan(1_000);
     const [, excerpt = "", caret = ""] = text.split("\n");
     expect(excerpt.charAt(caret.indexOf("^"))).toBe("X");
+  });
+});
+
+describe("a team without any access (EG135, a warning)", () => {
+  const yaml = TWO_CLUSTERS_YAML.replace(
+    /(  - name: support\n    iamGroup: support\n    requireMfa: true\n    access:\n)(?:      .*\n)+/,
+    "$1      []\n",
+  );
+
+  it("renders, with the warning and nothing for that team", async () => {
+    const file = join(dir(), "eksgate.yaml");
+    writeFileSync(file, yaml.replace("    access:\n      []", "    access: []"));
+    const r = await run("render", "-c", file, "-o", "json");
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("EG135");
+    const data = JSON.parse(r.out) as { iam: { team: string }[] };
+    expect(data.iam.map((t) => t.team)).toEqual(["rnd", "payments"]);
+  });
+
+  it("is left alone by the plan", () => {
+    const config = configFrom(yaml.replace("    access:\n      []", "    access: []"));
+    const plan = planOf(config, emptyObservedState(config, { modes: TWO_CLUSTERS_MODES }));
+    expect(stepIds(plan).filter((id) => id.includes("eksgate-support"))).toEqual([]);
+    expect(stepIds(plan).some((id) => id.includes("eksgate-payments"))).toBe(true);
   });
 });
 

@@ -137,9 +137,12 @@ export function planChanges(input: PlanInput): Result<Plan> {
   const inScopeCluster = (name: string): boolean => scope.cluster === undefined || scope.cluster === name;
   const teamInScope = (name: string): boolean => scope.team === undefined || scope.team === name;
   const reaches = (team: Team, cluster: string): boolean => team.access.some((a) => a.cluster === cluster);
-  /** Teams whose objects this plan may create or change. */
+  /** Teams whose objects this plan may create or change (one without any access has none: EG135). */
   const touchedTeams = config.teams.filter(
-    (t) => teamInScope(t.name) && (scope.cluster === undefined || reaches(t, scope.cluster)),
+    (t) =>
+      t.access.length > 0 &&
+      teamInScope(t.name) &&
+      (scope.cluster === undefined || reaches(t, scope.cluster)),
   );
 
   // ---------------------------------------------------------------- IAM
