@@ -14,7 +14,7 @@ import { parseKubeconfigText } from "../../src/core/kubeconfig/merge.js";
 import { duplicateKeyOffsets, yamlToJs } from "../../src/core/yaml-values.js";
 import { InputReadError, readOptionalText } from "../../src/adapters/fs/kubeconfig-file.js";
 import { resolveKubeConnection } from "../../src/adapters/kube/connection.js";
-import { readSnapshotDir } from "../../src/adapters/fs/snapshot-dir.js";
+import { readJsonFile, readSnapshotDir } from "../../src/adapters/fs/snapshot-dir.js";
 import { parseSnapshot } from "../../src/core/snapshot/index.js";
 import { CredentialCache } from "../../src/token/cache.js";
 import { renderDiagnostics } from "../../src/cli/views/diagnostics.js";
@@ -231,6 +231,13 @@ describe("files that are not regular files are refused, not read", () => {
     });
     expect(r.ok).toBe(false);
     expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([["kube-kubeconfig-unreadable", path]]);
+  });
+
+  it("a FIFO given as --scps FILE is refused with its path", async () => {
+    const path = fifo();
+    const read = await readJsonFile(path);
+    expect(read.ok).toBe(false);
+    expect(read.diagnostics.map((d) => [d.code, d.path])).toEqual([["SNAP101", path]]);
   });
 
   it("a FIFO in the token cache is passed over", () => {

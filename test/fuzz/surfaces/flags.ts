@@ -52,6 +52,10 @@ const FILES: CaseFile[] = [
   { path: "scps.json", bytes: Buffer.from('[{"AccountId":"111122223333","Levels":[]}]') },
   { path: "plan.json", bytes: Buffer.from('{"format": 1, "steps": [}') },
   { path: "a-directory", kind: "dir" },
+  // No FIFO here: the config, manifest and plan-file reader (adapters/fs/config-file.ts)
+  // still blocks on one, a known defect fixed with its other non-regular-file cases, and
+  // argument mutations can move any path to any option. The kubeconfig, snapshot and token
+  // surfaces put FIFOs where their readers look.
   ...repoTree("test/fixtures/snapshot/org").map(([p, text]): CaseFile => ({
     path: `snap/${p}`,
     bytes: Buffer.from(text),
