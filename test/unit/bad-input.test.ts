@@ -18,6 +18,7 @@ import { readJsonFile, readSnapshotDir } from "../../src/adapters/fs/snapshot-di
 import { parseSnapshot } from "../../src/core/snapshot/index.js";
 import { CredentialCache } from "../../src/token/cache.js";
 import { renderDiagnostics } from "../../src/cli/views/diagnostics.js";
+import { lintAwsAuth } from "../../src/core/lint/aws-auth.js";
 import { recordingTerminal } from "../support/terminal.js";
 import {
   configFrom,
@@ -277,6 +278,25 @@ describe("the kubeconfig parser reports YAML it cannot build, located", () => {
       expect(parsed.diagnostics.map((d) => [d.code, d.path])).toEqual([
         ["kubeconfig-unreadable", "kube/config"],
       ]);
+  });
+});
+
+describe("kubeconfigs and manifests that the libraries under us mishandle", () => {
+  it("an alias bomb in a kubeconfig is refused before client-node reads it", async () => {
+    const path = join(dir(), "config");
+    writeFileSync(path, `${bomb(9)}clusters:\n  - name: c\n    cluster: {server: *l8}\n`);
+    const r = await resolveKubeConnection({
+      kubeconfigPath: path,
+      cluster: { name: "c", arn: "arn:aws:eks:us-east-1:123456789012:cluster/c", endpoint: "https://x" },
+    });
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([["kube-kubeconfig-unreadable", path]]);
+  });
+
+  it("a YAML 1.1 merge of a scalar in an aws-auth manifest's metadata is reported, not thrown", () => {
+    const text =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: {<<: x}}\ndata: {}\n";
+    const lint = lintAwsAuth(text, "aws-auth.yaml");
+    expect(lint.diagnostics.some((d) => d.path === "metadata.namespace")).toBe(true);
   });
 });
 

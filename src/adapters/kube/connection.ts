@@ -13,11 +13,12 @@
  * cluster is recreated under the same name, a stale kubeconfig would otherwise send writes
  * to an address that is no longer this cluster.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { Diagnostic, Result } from "../../core/diagnostics.js";
+import { parseKubeconfigText } from "../../core/kubeconfig/merge.js";
 
 export interface KubeConnection {
   /** The API server URL requests go to. */
@@ -120,6 +121,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
   for (const file of files) {
     if (!existsSync(file)) continue;
     const config = new KubeConfig();
+    let problem: string | undefined;
     try {
       // Only a regular file of sane size is read: a FIFO would block, a device never end.
       const info = statSync(file);
@@ -127,12 +129,19 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         throw new Error(info.isDirectory() ? "it is a directory" : "it is not a regular file");
       if (info.size > MAX_KUBECONFIG_BYTES)
         throw new Error(`it is larger than ${MAX_KUBECONFIG_BYTES} bytes`);
-      config.loadFromFile(file);
+      // Our own reader first: it refuses alias bombs, deep nesting and lists of the wrong
+      // shape, which client-node would take as they are.
+      const checked = parseKubeconfigText(readFileSync(file, "utf8"), file);
+      if (checked.ok) config.loadFromFile(file);
+      else problem = checked.diagnostics[0]?.summary ?? `${file} is not a kubeconfig`;
     } catch (error) {
+      problem = `kubeconfig ${file} cannot be read: ${messageOf(error)}`;
+    }
+    if (problem !== undefined) {
       diagnostics.push({
         code: KUBE_CONNECTION_CODES.kubeconfigUnreadable,
         severity: options.kubeconfigPath !== undefined ? "error" : "warning",
-        summary: `kubeconfig ${file} cannot be read: ${messageOf(error)}`,
+        summary: problem,
         detail: "Fix or remove the file; eksgate skips it otherwise.",
         path: file,
       });
