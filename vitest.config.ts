@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Two tiers: `unit` is pure and fast; `integration` runs against moto and a real
-// kube-apiserver that test/env starts once per run (globalSetup).
+// Three tiers: `unit` is pure and fast; `fuzz` is the fuzzer's CI tier (test/fuzz);
+// `integration` runs against moto and a real kube-apiserver that test/env starts once per
+// run (globalSetup).
 // Test files that build SDK clients themselves would print the SDK's Node 20 warning into
 // the test output; the CLI runs the tests spawn get their own environments, so this does
 // not hide the product's own handling of it (tested in aws-adapters and snapshot-live).
