@@ -1,6 +1,16 @@
 // Type-aware lint for the whole project. Every rule we switch off says why.
 import tseslint from "typescript-eslint";
 
+/** What src/core may not import: Node built-ins, SDKs, or anything outside the core. */
+const CORE_PURITY = [
+  { group: ["node:*"], message: "src/core is pure: no Node built-ins." },
+  { group: ["@aws-sdk/*", "@smithy/*", "@kubernetes/*"], message: "src/core is pure: no SDKs." },
+  {
+    group: ["**/adapters/**", "**/engine/**", "**/cli/**", "**/ports/**"],
+    message: "src/core imports only core.",
+  },
+];
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "test/env/k8s/**/*.go"] },
   ...tseslint.configs.strictTypeChecked,
@@ -21,20 +31,42 @@ export default tseslint.config(
   {
     files: ["src/core/**/*.ts"],
     rules: {
+      "no-restricted-imports": ["error", { patterns: CORE_PURITY }],
+      "no-restricted-globals": ["error", "process", "Date", "console", "setTimeout", "fetch"],
+    },
+  },
+  {
+    // The plan part of docs/architecture.md: the planner reads the model and nothing else of
+    // the core (same purity rules as the rest of src/core).
+    files: ["src/core/plan/**/*.ts"],
+    rules: {
       "no-restricted-imports": [
         "error",
         {
           patterns: [
-            { group: ["node:*"], message: "src/core is pure: no Node built-ins." },
-            { group: ["@aws-sdk/*", "@smithy/*", "@kubernetes/*"], message: "src/core is pure: no SDKs." },
+            ...CORE_PURITY,
             {
-              group: ["**/adapters/**", "**/engine/**", "**/cli/**", "**/ports/**"],
-              message: "src/core imports only core.",
+              group: ["**/config/**", "**/evaluate/**", "**/lint/**", "**/snapshot/**"],
+              message: "The planner works from the model (core/model) only; see docs/architecture.md.",
             },
           ],
         },
       ],
-      "no-restricted-globals": ["error", "process", "Date", "console", "setTimeout", "fetch"],
+    },
+  },
+  {
+    // Use cases talk to the world through ports only; ports speak the model's vocabulary.
+    files: ["src/engine/**/*.ts", "src/ports/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@aws-sdk/*", "@smithy/*", "@kubernetes/*"], message: "SDKs stay in src/adapters." },
+            { group: ["**/adapters/**", "**/cli/**"], message: "The engine reaches adapters through ports." },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,8 +1,10 @@
 import { defineConfig } from "vitest/config";
+import { INTEGRATION_TIMEOUT_MS, UNIT_TIMEOUT_MS } from "./test/support/time-limits.js";
 
 // Three tiers: `unit` is pure and fast; `fuzz` is the fuzzer's CI tier (test/fuzz);
 // `integration` runs against moto and a real kube-apiserver that test/env starts once per
-// run (globalSetup).
+// run (globalSetup). No test depends on wall time: the timeouts are safety nets for a
+// loaded CI machine (test/support/time-limits.ts).
 // Test files that build SDK clients themselves would print the SDK's Node 20 warning into
 // the test output; the CLI runs the tests spawn get their own environments, so this does
 // not hide the product's own handling of it (tested in aws-adapters and snapshot-live).
@@ -16,6 +18,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           env: QUIET_SDK,
+          testTimeout: UNIT_TIMEOUT_MS,
+          hookTimeout: UNIT_TIMEOUT_MS,
         },
       },
       {
@@ -34,8 +38,8 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts"],
           env: QUIET_SDK,
           globalSetup: ["test/env/global-setup.ts"],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: INTEGRATION_TIMEOUT_MS,
+          hookTimeout: INTEGRATION_TIMEOUT_MS,
           fileParallelism: false,
         },
       },

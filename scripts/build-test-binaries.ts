@@ -1,6 +1,7 @@
 // Builds and caches the binaries of the integration test environment (etcd,
-// kube-apiserver, kube-controller-manager; aws-iam-authenticator with
-// --with-aws-iam-authenticator). Safe to run repeatedly: cached versions are reused.
+// kube-apiserver, kube-controller-manager; with --with-aws-iam-authenticator also
+// aws-iam-authenticator and aws-auth-parse, a small program around the authenticator's
+// aws-auth parser). Safe to run repeatedly: cached versions are reused.
 //
 //   npx tsx scripts/build-test-binaries.ts [--with-aws-iam-authenticator]
 import {
@@ -20,15 +21,18 @@ function log(line: string): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const wanted: Component[] = [COMPONENTS.etcd, COMPONENTS.kubernetes];
-  if (process.argv.includes("--with-aws-iam-authenticator")) wanted.push(COMPONENTS.awsIamAuthenticator);
+  const authenticator = process.argv.includes("--with-aws-iam-authenticator");
+  if (authenticator) wanted.push(COMPONENTS.awsIamAuthenticator, COMPONENTS.awsAuthParse);
   for (const component of wanted) {
     log(
       `${component.name} ${component.version}: ${isCached(component) ? "cached" : "to build"} (${componentDir(component)})`,
     );
   }
   await ensureControlPlane(log);
-  if (wanted.includes(COMPONENTS.awsIamAuthenticator))
+  if (authenticator) {
     await ensureComponent(COMPONENTS.awsIamAuthenticator, log);
+    await ensureComponent(COMPONENTS.awsAuthParse, log);
+  }
   log(`test binaries ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 

@@ -9,6 +9,7 @@
 //   - one aws-auth write per cluster per apply, never one per team;
 //   - a no-op plan makes zero writes;
 //   - AWS calls per team are constant as teams grow (small vs large size, ratio ~1).
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -138,7 +139,9 @@ async function main(): Promise<void> {
           users: kubes.map((k, c) => ({ name: `admin${c}`, user: { token: k.adminToken } })),
         }),
       );
-      const parsed = parseAccessConfig("bench.yaml", configText(teams, CLUSTERS, prefix));
+      const text = configText(teams, CLUSTERS, prefix);
+      const configDigest = createHash("sha256").update(text).digest("hex");
+      const parsed = parseAccessConfig("bench.yaml", text);
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.diagnostics.slice(0, 3)));
       const config: AccessConfig = parsed.value;
       const scope = { destroy: false };
@@ -153,7 +156,10 @@ async function main(): Promise<void> {
           () => undefined,
         );
         const started = performance.now();
-        const planned = await makePlan(config, "bench.yaml", { ...scope, destroy }, wiring.deps);
+        const planned = await makePlan(
+          { config, configFile: "bench.yaml", configDigest, scope: { ...scope, destroy } },
+          wiring.deps,
+        );
         if (!planned.ok) throw new Error(`${label}: ${JSON.stringify(planned.diagnostics.slice(0, 3))}`);
         const plan = planned.value.plan;
         if (apply) {

@@ -13,7 +13,8 @@ export const COMMAND_CODE_TABLE: readonly CommandCodeInfo[] = [
   {
     code: "AUD001",
     command: "explain, can-i",
-    title: "The principal is not an IAM user, role or assumed-role ARN.",
+    title:
+      "The principal is not an ARN the EKS authenticator maps (IAM user, role, account root, assumed-role or federated-user session), or no caller can have it (the reason says why).",
   },
   {
     code: "AUD002",
@@ -35,9 +36,33 @@ export const COMMAND_CODE_TABLE: readonly CommandCodeInfo[] = [
     command: "audit commands",
     title: "No region to collect in: pass --region, set AWS_REGION, or name a config.",
   },
-  { code: "AUD007", command: "audit commands", title: "`--context` with more than one cluster." },
+  { code: "AUD007", command: "audit commands", title: "`--kube-context` with more than one cluster." },
   { code: "AUD008", command: "audit --html", title: "The HTML report could not be written." },
   { code: "AUD009", command: "audit commands", title: "`--scps` and `--organizations` given together." },
+  {
+    code: "AUD010",
+    command: "explain, who-can, can-i, audit",
+    title:
+      "`--context KEY=VALUE` is malformed: not KEY=VALUE, a value of the wrong type, a single-valued key twice, or a key another flag sets.",
+  },
+  {
+    code: "AUD011",
+    command: "explain, who-can, can-i, audit",
+    title:
+      "`--context` names a key AWS does not define for sts:AssumeRole (warning), or one eksgate derives from the principal.",
+  },
+  {
+    code: "AUD012",
+    command: "explain, who-can, can-i, audit",
+    title: "`--at` is not an ISO 8601 date and time with a zone.",
+  },
+  {
+    code: "AUD013",
+    command: "explain, who-can, can-i, audit",
+    title:
+      "`--session-name` is not a valid role session name, contradicts the session of an assumed-role ARN, or has no effect (warning).",
+  },
+  { code: "AUD014", command: "snapshot", title: "`--context` was renamed to `--kube-context`." },
   {
     code: "kubeconfig-input",
     command: "kubeconfig",
@@ -63,11 +88,6 @@ export const COMMAND_CODE_TABLE: readonly CommandCodeInfo[] = [
     code: "kubeconfig-bad-list",
     command: "kubeconfig",
     title: "A list in the kubeconfig (clusters, users, contexts) is not a list of named entries.",
-  },
-  {
-    code: "aws-profile-unreadable",
-    command: "kubeconfig --exec aws",
-    title: "The AWS config file cannot be read (a directory, a FIFO or device, or too large).",
   },
   {
     code: "aws-profile-conflict",

@@ -217,6 +217,7 @@ Examples:
       'the manifest, as printed by "kubectl get configmap aws-auth -n kube-system -o yaml"; - for stdin',
     )
     .option("--json", "print findings as JSON")
+    .option("--strict", "exit 1 on warnings too (entries the authenticator keeps but that never match)")
     .addHelpText(
       "after",
       `
@@ -225,9 +226,11 @@ Examples:
   eksgate lint aws-auth aws-auth.yaml
   kubectl get configmap aws-auth -n kube-system -o yaml | eksgate lint aws-auth - --json
 
-Exit code 1 when there are errors (the authenticator would drop or never match entries).`,
+Exit code 1 when there are errors (the authenticator drops a key or an entry, or the API
+server rejects the ConfigMap); with --strict also on warnings (an entry the authenticator
+keeps but that never matches, such as an ARN with a 5-digit account). Reads at most 1 MiB.`,
     )
-    .action(async (file: string, options: { json?: boolean }) => {
+    .action(async (file: string, options: { json?: boolean; strict?: boolean }) => {
       const { lintAwsAuthCommand } = await import("./commands/lint.js");
       setExit(await lintAwsAuthCommand(file, options, term));
     });
@@ -271,7 +274,9 @@ and context (named after the cluster ARN, as aws eks update-kubeconfig names the
 added or replaced; every other entry and field stays. The file is replaced atomically and
 left readable by you only (0600).
 
---exec aws writes "aws eks get-token ... --profile P" instead of eksgate token. The aws
+The user runs eksgate-token (eksgate token, with cache hits served without starting Node;
+on Windows eksgate token itself). --exec aws writes "aws eks get-token ... --profile P"
+instead. The aws
 CLI only picks a role session name through a profile with role_arn, source_profile and
 role_session_name; eksgate shows that profile and adds it to AWS_CONFIG_FILE (or
 ~/.aws/config) with --write-aws-profile. An existing profile is never changed.

@@ -12,22 +12,20 @@ export interface CodeInfo {
 export const EKSGATE_CODES: readonly CodeInfo[] = [
   { code: "EG100", area: "input", title: "A file could not be read (missing, a directory, no permission)." },
   { code: "EG101", area: "config", title: "The config file is empty." },
-  { code: "EG102", area: "input", title: "The file is larger than 1 MiB." },
+  {
+    code: "EG102",
+    area: "input",
+    title: "The file (or standard input) is larger than the limit (1 MiB for configs and manifests).",
+  },
   { code: "EG103", area: "input", title: "The file is binary or not UTF-8 text." },
   { code: "EG104", area: "config", title: "YAML syntax error." },
   { code: "EG105", area: "config", title: "A YAML mapping repeats a key." },
+  { code: "EG107", area: "config", title: "A YAML mapping key is a list or a mapping." },
   {
     code: "EG106",
-    area: "config",
-    title: "A YAML alias (*name) refers to no anchor (&name) defined before it.",
+    area: "input",
+    title: "Not a regular file (a FIFO, a device such as /dev/zero, a socket): refused unread.",
   },
-  {
-    code: "EG107",
-    area: "config",
-    title:
-      'YAML aliases expand into far more values than a real file holds (an "alias bomb"), or nesting is too deep.',
-  },
-  { code: "EG108", area: "config", title: "A YAML mapping key is a list or a mapping." },
   {
     code: "EG109",
     area: "output",

@@ -11,7 +11,7 @@
 import { stringify } from "yaml";
 import type { Diagnostic } from "../core/diagnostics.js";
 import { parseAwsAuthData, updateAwsAuthData, updateMapRoles } from "../core/model/aws-auth.js";
-import { ROLE_ID_TAG_KEY } from "../core/plan/diff.js";
+import { ROLE_ID_TAG_KEY } from "../core/model/ownership.js";
 import type { Plan, PlanStep } from "../core/plan/plan.js";
 import { isPortError, PortError } from "../ports/errors.js";
 import type { KubePort } from "../ports/kube.js";

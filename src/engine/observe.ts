@@ -3,16 +3,19 @@
  * and eksgate's other roles, the groups' policies, and per cluster its authentication
  * mode, aws-auth, access entries and eksgate's RBAC objects. Read-only.
  */
+import type { AccessConfig } from "../core/model/access-config.js";
 import {
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
-  MANAGED_TAG_KEY,
+  GROUP_TAG_KEY,
+  groupPolicyName,
+  hasDefaultRoleName,
+  isEksgatePolicyName,
+  MANAGED_LABELS,
+  MANAGED_ROLE_TAG,
   TEAM_TAG_KEY,
-  type AccessConfig,
-  type Cluster,
-} from "../core/model/access-config.js";
-import { groupPolicyName } from "../core/model/iam-documents.js";
-import { clusterRbacObjects, type RbacObject } from "../core/model/rbac.js";
+  tagValue,
+} from "../core/model/ownership.js";
+import type { RbacObject } from "../core/model/rbac.js";
+import type { DesiredState } from "../core/plan/desired.js";
 import type {
   ObservedAccessEntryState,
   ObservedClusterState,
@@ -20,14 +23,12 @@ import type {
   ObservedIamRole,
   ObservedState,
 } from "../core/plan/observed.js";
-import { GROUP_TAG_KEY, rbacKey } from "../core/plan/diff.js";
-import type { PlanScope } from "../core/plan/plan.js";
+import { rbacKey } from "../core/plan/rbac-steps.js";
 import type { PolicyDocument } from "../core/model/policy-document.js";
 import type { ObservedRole } from "../ports/iam.js";
 import type { KubePort, RbacKind } from "../ports/kube.js";
 import type { EngineDeps } from "./deps.js";
 
-const EKSGATE_POLICY_PREFIX = "eksgate-";
 const RBAC_KINDS: readonly RbacKind[] = ["ClusterRole", "ClusterRoleBinding", "RoleBinding"];
 
 export interface Observation {
@@ -41,19 +42,22 @@ function iso(text: string): string {
   return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
 
+/**
+ * Observes the config's teams' roles and groups (and eksgate's other roles), and the
+ * clusters of the desired state, looking for its RBAC objects by name.
+ */
 export async function observe(
   config: AccessConfig,
-  scope: PlanScope,
+  desired: DesiredState,
   deps: EngineDeps,
 ): Promise<Observation> {
   const { iam } = deps;
-  const inScope = (c: Cluster): boolean => scope.cluster === undefined || scope.cluster === c.name;
 
   // IAM roles: the teams' roles by name, and every role eksgate tagged (for removed teams).
   deps.events({ type: "observe", what: "IAM roles" });
   const roles: Record<string, ObservedIamRole | null> = {};
   const readRole = async (role: ObservedRole): Promise<ObservedIamRole> => {
-    const names = (await iam.listRolePolicies(role.name)).filter((n) => n.startsWith(EKSGATE_POLICY_PREFIX));
+    const names = (await iam.listRolePolicies(role.name)).filter(isEksgatePolicyName);
     const inlinePolicies: Record<string, PolicyDocument> = {};
     for (const name of names) {
       const doc = await iam.getRolePolicy(role.name, name);
@@ -65,7 +69,7 @@ export async function observe(
     const role = await iam.getRole(team.roleName);
     roles[team.roleName] = role === undefined ? null : await readRole(role);
   }
-  const tagged = await iam.listRolesTagged("", [{ Key: MANAGED_TAG_KEY, Value: MANAGED_BY_VALUE }]);
+  const tagged = await iam.listRolesTagged("", [MANAGED_ROLE_TAG]);
   for (const role of tagged) {
     if (!(role.name in roles)) roles[role.name] = await readRole(role);
   }
@@ -81,8 +85,9 @@ export async function observe(
   };
   for (const team of config.teams) want(team.iamGroup, groupPolicyName(team));
   for (const role of Object.values(roles)) {
-    const group = role?.tags.find((t) => t.Key === GROUP_TAG_KEY)?.Value;
-    const team = role?.tags.find((t) => t.Key === TEAM_TAG_KEY)?.Value;
+    if (role === null) continue;
+    const group = tagValue(role.tags, GROUP_TAG_KEY);
+    const team = tagValue(role.tags, TEAM_TAG_KEY);
     if (group !== undefined && team !== undefined) want(group, groupPolicyName({ name: team }));
   }
   for (const [name, policyNames] of wantedGroupPolicies) {
@@ -105,7 +110,7 @@ export async function observe(
       (a) => a.toLowerCase(),
     ),
   );
-  for (const cluster of config.clusters.filter(inScope)) {
+  for (const { cluster, rbacObjects } of desired.clusters) {
     deps.events({ type: "observe", what: `cluster ${cluster.name}` });
     const eks = deps.eks(cluster.region);
     const described = await eks.describeCluster(cluster.name);
@@ -133,9 +138,7 @@ export async function observe(
       // eksgate's roles, and entries of roles named like eksgate's default (eksgate-<team>):
       // those may be left over from a team whose role is already gone; the planner deletes
       // them only when they carry eksgate's tag.
-      const candidates = principals.filter(
-        (p) => ourArns.has(p.toLowerCase()) || /:role\/eksgate-[^/]+$/.test(p),
-      );
+      const candidates = principals.filter((p) => ourArns.has(p.toLowerCase()) || hasDefaultRoleName(p));
       for (const principal of candidates) {
         const entry = await eks.describeAccessEntry(cluster.name, principal);
         if (entry === undefined) continue;
@@ -145,13 +148,11 @@ export async function observe(
     }
 
     const managedRbac: RbacObject[] = [];
-    for (const kind of RBAC_KINDS)
-      managedRbac.push(...(await port.listRbac(kind, { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE })));
+    for (const kind of RBAC_KINDS) managedRbac.push(...(await port.listRbac(kind, MANAGED_LABELS)));
     const managedKeys = new Set(managedRbac.map(rbacKey));
-    const desired = clusterRbacObjects(config, cluster.name);
     const foreignRbac: RbacObject[] = [];
     const namespaces: Record<string, boolean> = {};
-    for (const object of desired) {
+    for (const object of rbacObjects) {
       if (!managedKeys.has(rbacKey(object))) {
         const existing = await port.getRbac(object.kind, object.metadata.name, object.metadata.namespace);
         if (existing !== undefined) foreignRbac.push(existing);

@@ -1,6 +1,10 @@
-/** The plan use case: observe, then diff. And the check that a saved plan still holds. */
+/**
+ * The plan use case: the desired state once, then observe (what it names), then diff.
+ * And the check that a saved plan still holds.
+ */
 import type { Diagnostic, Result } from "../core/diagnostics.js";
 import type { AccessConfig } from "../core/model/access-config.js";
+import { desiredAfterPlan } from "../core/plan/desired.js";
 import { planChanges } from "../core/plan/diff.js";
 import { canonicalJson, type Plan, type PlanScope } from "../core/plan/plan.js";
 import type { EngineDeps } from "./deps.js";
@@ -11,30 +15,48 @@ export interface PlanOutcome {
   readonly observation: Observation;
 }
 
-export async function makePlan(
-  config: AccessConfig,
-  configFile: string,
-  scope: PlanScope,
-  deps: EngineDeps,
-): Promise<Result<PlanOutcome>> {
-  const observation = await observe(config, scope, deps);
+/** A loaded config, where it came from, and what to plan for. */
+export interface PlanRequest {
+  readonly config: AccessConfig;
+  readonly configFile: string;
+  /** SHA-256 (hex) of the config file's text. */
+  readonly configDigest: string;
+  readonly scope: PlanScope;
+}
+
+export async function makePlan(request: PlanRequest, deps: EngineDeps): Promise<Result<PlanOutcome>> {
+  const { config, scope } = request;
+  const desired = desiredAfterPlan(config, scope);
+  const observation = await observe(config, desired, deps);
   const planned = planChanges({
     config,
+    desired,
     observed: observation.state,
     scope,
     createdAt: deps.clock.now(),
-    configFile,
+    configFile: request.configFile,
+    configDigest: request.configDigest,
   });
   if (!planned.ok) return planned;
   return { ok: true, value: { plan: planned.value, observation }, diagnostics: planned.diagnostics };
 }
 
 /**
- * A saved plan may be applied only if planning again now gives the same steps from the
- * same observations: otherwise someone changed the config or the live state since, and
- * the saved plan could undo their change.
+ * A saved plan may be applied only if the config is unchanged and planning again now
+ * gives the same steps from the same observations: otherwise someone changed the config
+ * or the live state since, and the saved plan could undo their change.
  */
 export function savedPlanStillHolds(saved: Plan, fresh: Plan): Diagnostic[] {
+  if (saved.configDigest !== fresh.configDigest) {
+    return [
+      {
+        code: "EG311",
+        severity: "error",
+        summary: `the saved plan is out of date: ${saved.configFile} changed since the plan was made`,
+        detail: "Nothing was applied. Run eksgate plan again, review it, and apply the new plan.",
+      },
+    ];
+  }
   const strip = (p: Plan): string =>
     canonicalJson(
       p.steps.map((s) => ({ id: s.id, action: s.action, observed: s.observed, payload: s.payload })),

@@ -82,12 +82,18 @@ export async function collectSnapshot(
     }
     const arn = typeof body["arn"] === "string" ? body["arn"] : target.name;
     const endpoint = typeof body["endpoint"] === "string" ? body["endpoint"] : undefined;
-    progress(`${target.name}: Kubernetes objects`);
-    const kube = await sources.kube({
+    progress(`${target.name}: connecting to the Kubernetes API`);
+    const connected = await sources.kube({
       name: target.name,
       arn,
       ...(endpoint !== undefined ? { endpoint } : {}),
     });
+    diagnostics.push(...connected.diagnostics);
+    // No usable context (or only ones that point at another server): this cluster is not
+    // read, and the error says why; the others still are, so every problem shows at once.
+    if (!connected.ok) continue;
+    const kube = connected.value;
+    progress(`${target.name}: Kubernetes objects from ${kube.origin ?? kube.server}`);
     const awsAuth = mode === "API" ? undefined : await kube.configMap("kube-system", "aws-auth");
     const rbac = await kube.rbacObjects();
     const namespaces = await kube.namespaces();

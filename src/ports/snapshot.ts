@@ -2,6 +2,7 @@
  * Read-only sources for `eksgate snapshot`: each returns data in the shape the AWS CLI and
  * kubectl print, so the collected snapshot reads exactly like one written by hand.
  */
+import type { Result } from "../core/diagnostics.js";
 
 /** The cluster to reach, as EKS describes it. */
 export interface SnapshotClusterRef {
@@ -49,6 +50,8 @@ export interface EksSnapshotSource {
 export interface KubeSnapshotSource {
   /** The server's URL, for messages. */
   readonly server: string;
+  /** Where the connection came from, for messages: `context "x" in /home/me/.kube/config`. */
+  readonly origin?: string;
   /** A ConfigMap object as `kubectl get cm -o yaml` prints it; undefined when missing. */
   configMap(namespace: string, name: string): Promise<unknown>;
   /** ClusterRoles, ClusterRoleBindings, Roles and RoleBindings, each with kind and apiVersion. */
@@ -63,6 +66,9 @@ export interface SnapshotSources {
   readonly organizations?: OrganizationsSnapshotSource;
   /** One EKS source per region. */
   readonly eks: (region: string) => EksSnapshotSource;
-  /** Connects to a cluster's Kubernetes API. */
-  readonly kube: (cluster: SnapshotClusterRef) => Promise<KubeSnapshotSource>;
+  /**
+   * Connects to a cluster's Kubernetes API, or says why it cannot (no kubeconfig context
+   * for the cluster, one that points at another server, ...). Warnings come with a source.
+   */
+  readonly kube: (cluster: SnapshotClusterRef) => Promise<Result<KubeSnapshotSource>>;
 }

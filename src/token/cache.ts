@@ -1,17 +1,27 @@
 /**
  * The on-disk cache of tokens, assumed-role credentials and caller identities.
  *
- * Files are `<kind>-<hash of key>.json`, mode 0600, in a 0700 directory owned by the
- * user. A file is trusted only when it is a regular file (not a symlink), owned by us,
- * unreadable by anyone else, parses, has the expected shape and carries the full key it
- * was written for. Anything else is ignored and later replaced. Writes go to a temporary
- * file that is renamed over the target, so a reader never sees half a file.
+ * Files are mode 0600, in a 0700 directory owned by the user: `<kind>-<hash of key>.json`
+ * for assumed-role credentials and identities, and for tokens the line format of
+ * token-file.ts, which bin/eksgate-token reads without Node. A file is trusted only when it
+ * is a regular file (not a symlink), owned by us, unreadable by anyone else, parses, has
+ * the expected shape and carries the full key it was written for. Anything else is ignored
+ * and later replaced. Writes go to a temporary file that is renamed over the target, so a
+ * reader never sees half a file.
  *
  * Everything is synchronous: on the cache-hit path that is the fastest way to read one
  * small file, and there is nothing else to do concurrently.
  */
 import type { Stats } from "node:fs";
 import { constants } from "node:fs";
+import {
+  fastTokenFileName,
+  formatTokenFile,
+  parseTokenFile,
+  tokenKey,
+  type CachedTokenRecord,
+  type TokenKeyParts,
+} from "./token-file.js";
 
 /** The slice of node:fs the cache uses, so tests can inject failures. */
 export interface CacheFileSystem {
@@ -31,7 +41,11 @@ export interface CacheFileSystem {
 export type CacheKind = "token" | "role" | "identity";
 
 const MAX_FILE_BYTES = 64 * 1024;
-const FILE_PATTERN = /^(token|role|identity)-[0-9a-f]{32}\.json$|^\.tmp-/;
+// `.json` token files are from eksgate 0.1; they are no longer read, only removed.
+const FILE_PATTERN = /^(token|role|identity)-[0-9a-f]{32}(\.json)?$|^token~|^\.tmp-/;
+
+/** What opening a cache file gave: its text, or why there is none. */
+type FileRead = { readonly text: string } | { readonly text?: undefined; readonly nameTooLong: boolean };
 
 /**
  * A 128-bit non-cryptographic hash of the key, for the file name: four FNV-1a lanes with
@@ -95,6 +109,28 @@ export class CredentialCache {
   }
 
   /**
+   * The text of `file` when it can be trusted (the directory is checked by the caller):
+   * opened without following a symlink, then checked on the open descriptor.
+   */
+  private readTrusted(file: string): FileRead {
+    let fd: number;
+    try {
+      fd = this.fs.openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      return { nameTooLong: (error as NodeJS.ErrnoException).code === "ENAMETOOLONG" };
+    }
+    try {
+      const stats = this.fs.fstatSync(fd);
+      if (!this.isPrivate(stats, false) || stats.size > MAX_FILE_BYTES) return { nameTooLong: false };
+      return { text: this.fs.readFileSync(fd, "utf8") };
+    } catch {
+      return { nameTooLong: false };
+    } finally {
+      this.fs.closeSync(fd);
+    }
+  }
+
+  /**
    * The cached value of `kind` for `key`, or undefined when there is none or it cannot be
    * trusted. `accept` checks the shape (and may reject stale entries).
    */
@@ -104,30 +140,44 @@ export class CredentialCache {
     accept: (value: Record<string, unknown>) => T | undefined,
   ): T | undefined {
     if (!this.directoryIsTrusted()) return undefined;
-    let fd: number;
+    const { text } = this.readTrusted(this.fileFor(kind, key));
+    if (text === undefined) return undefined;
     try {
-      // O_NONBLOCK: a FIFO put in the cache's place must not block the open (fstat then
-      // rejects it as not a regular file).
-      fd = this.fs.openSync(
-        this.fileFor(kind, key),
-        constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
-      );
-    } catch {
-      return undefined;
-    }
-    try {
-      const stats = this.fs.fstatSync(fd);
-      if (!this.isPrivate(stats, false) || stats.size > MAX_FILE_BYTES) return undefined;
-      const parsed: unknown = JSON.parse(this.fs.readFileSync(fd, "utf8"));
+      const parsed: unknown = JSON.parse(text);
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
       const record = parsed as Record<string, unknown>;
       if (record["v"] !== 1 || record["kind"] !== kind || record["key"] !== key) return undefined;
       return accept(record);
     } catch {
       return undefined;
-    } finally {
-      this.fs.closeSync(fd);
     }
+  }
+
+  /** File names a token for `parts` may have, the shell-readable one first. */
+  private tokenFiles(parts: TokenKeyParts): string[] {
+    const fast = fastTokenFileName(parts);
+    const hashed = `${this.dir}/token-${keyDigest(tokenKey(parts))}`;
+    return fast === undefined ? [hashed] : [`${this.dir}/${fast}`, hashed];
+  }
+
+  /**
+   * The cached token for `parts` when its file is complete and for exactly this key (its
+   * age is the caller's business). The hashed name is looked at only when the file system
+   * refused the shell-readable one, as the writer then used the hashed one.
+   */
+  readToken(parts: TokenKeyParts): CachedTokenRecord | undefined {
+    if (!this.directoryIsTrusted()) return undefined;
+    for (const file of this.tokenFiles(parts)) {
+      const read = this.readTrusted(file);
+      if (read.text !== undefined) return parseTokenFile(read.text, tokenKey(parts));
+      if (!read.nameTooLong) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Stores the token for `parts` (best effort, as `write`). */
+  writeToken(parts: TokenKeyParts, record: CachedTokenRecord): boolean {
+    return this.writeAtomically(this.tokenFiles(parts), formatTokenFile(tokenKey(parts), record));
   }
 
   /** Makes sure the directory exists, is ours and is 0700; false when it cannot be used. */
@@ -148,14 +198,30 @@ export class CredentialCache {
    * cannot be written only costs speed, so failures are swallowed.
    */
   write(kind: CacheKind, key: string, value: Readonly<Record<string, unknown>>): boolean {
+    return this.writeAtomically([this.fileFor(kind, key)], JSON.stringify({ v: 1, kind, key, ...value }));
+  }
+
+  /**
+   * Writes `text` to a temporary file and renames it to the first of `targets` the file
+   * system accepts the name of (a later one only after ENAMETOOLONG).
+   */
+  private writeAtomically(targets: readonly string[], text: string): boolean {
     if (!this.prepareDirectory()) return false;
     // Unique enough with the exclusive-create flag: a clash fails this write, nothing else.
     const temp = `${this.dir}/.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     try {
-      this.fs.writeFileSync(temp, JSON.stringify({ v: 1, kind, key, ...value }), { mode: 0o600, flag: "wx" });
+      this.fs.writeFileSync(temp, text, { mode: 0o600, flag: "wx" });
       this.fs.chmodSync(temp, 0o600);
-      this.fs.renameSync(temp, this.fileFor(kind, key));
-      return true;
+      for (const [i, target] of targets.entries()) {
+        try {
+          this.fs.renameSync(temp, target);
+          return true;
+        } catch (error) {
+          const tooLong = (error as NodeJS.ErrnoException).code === "ENAMETOOLONG";
+          if (!tooLong || i === targets.length - 1) throw error;
+        }
+      }
+      throw new Error("no target");
     } catch {
       try {
         this.fs.unlinkSync(temp);

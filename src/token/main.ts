@@ -6,6 +6,7 @@
  * reading one file and printing one line. Credentials and STS are imported on a miss.
  */
 import * as nodeFs from "node:fs";
+import { pathToFileURL } from "node:url";
 import { parseTokenArgs, USAGE } from "./args.js";
 import { CredentialCache, defaultCacheDir, type CacheFileSystem } from "./cache.js";
 import { defaultCredentialsResolver, selectedProfile, type CredentialsResolver } from "./credentials.js";
@@ -150,7 +151,8 @@ function isProgramEntry(): boolean {
   const entry = process.argv[1];
   if (entry === undefined) return false;
   try {
-    return import.meta.url === `file://${nodeFs.realpathSync(entry)}`;
+    // As a URL: the install path may hold characters a file URL escapes (a space).
+    return import.meta.url === pathToFileURL(nodeFs.realpathSync(entry)).href;
   } catch {
     return false;
   }

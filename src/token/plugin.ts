@@ -13,11 +13,14 @@ import { callerCacheKey, selectedProfile, type CredentialsResolver } from "./cre
 import { StsError, TokenError } from "./errors.js";
 import type { AwsCredentials } from "./sigv4.js";
 import type { AssumedRoleCredentials, StsApi } from "./sts.js";
+import type { TokenKeyParts } from "./token-file.js";
 
 /** A token is reported to kubectl as valid for 14 minutes (STS accepts it for 15). */
 export const TOKEN_LIFETIME_MS = 14 * 60_000;
 /** A cached token is handed out only while it has at least this much left. */
 export const TOKEN_REUSE_MARGIN_MS = 60_000;
+/** ... and only when it was not issued more than this far in the future (the clock moved back). */
+export const TOKEN_FUTURE_TOLERANCE_MS = 5 * 60_000;
 /**
  * Assumed-role credentials are reused only while they outlive a token signed now (STS
  * rejects a presigned URL whose session has expired) plus a safety margin.
@@ -51,9 +54,6 @@ export interface TokenPluginDeps {
   /** Created only when a call is needed (it loads node:http/https). */
   readonly sts: (region: string) => Promise<StsApi>;
 }
-
-/** Cached entries must look like a token (the prefix is defined in bearer-token.ts). */
-const CACHED_TOKEN_PREFIX = "k8s-aws-v1.";
 
 /**
  * The role session name for a caller ARN: an IAM user's name, an assumed role's or a
@@ -124,29 +124,23 @@ export async function issueToken(request: TokenRequest, deps: TokenPluginDeps): 
   const profile = selectedProfile(request.profile, deps.env);
   const caller = callerCacheKey(profile, deps.env);
   const { cache } = deps;
-  const tokenKey = keyOf({
+  const tokenParts: TokenKeyParts = {
     cluster: request.clusterName,
     region: request.region,
-    role: request.roleArn,
-    session: request.sessionName,
+    ...(request.roleArn !== undefined && { role: request.roleArn }),
+    ...(request.sessionName !== undefined && { session: request.sessionName }),
     caller,
-  });
+  };
   const start = deps.now();
 
-  const cached = cache?.read("token", tokenKey, (entry) => {
-    const { token, issuedAt, expiresAt } = entry;
-    if (
-      !isString(token) ||
-      !token.startsWith(CACHED_TOKEN_PREFIX) ||
-      !isNumber(issuedAt) ||
-      !isNumber(expiresAt)
-    )
-      return undefined;
-    // A token from the future (clock moved back) or about to expire is not handed out.
-    if (issuedAt > start + 5 * 60_000 || expiresAt - start < TOKEN_REUSE_MARGIN_MS) return undefined;
-    return { token, expiresAt };
-  });
-  if (cached !== undefined) return { ...cached, source: "cache" };
+  const cached = cache?.readToken(tokenParts);
+  // A token from the future (clock moved back) or about to expire is not handed out.
+  if (
+    cached !== undefined &&
+    cached.issuedAt <= start + TOKEN_FUTURE_TOLERANCE_MS &&
+    cached.expiresAt - start >= TOKEN_REUSE_MARGIN_MS
+  )
+    return { token: cached.token, expiresAt: cached.expiresAt, source: "cache" };
 
   let signing: AwsCredentials;
   let source: IssuedToken["source"] = "fresh";
@@ -186,7 +180,7 @@ export async function issueToken(request: TokenRequest, deps: TokenPluginDeps): 
   const token = signToken(signing, request.clusterName, request.region, now);
   let expiresAt = now + TOKEN_LIFETIME_MS;
   if (signing.expiration !== undefined) expiresAt = Math.min(expiresAt, signing.expiration);
-  cache?.write("token", tokenKey, { token, issuedAt: now, expiresAt });
+  cache?.writeToken(tokenParts, { token, issuedAt: now, expiresAt });
   return { token, expiresAt, source };
 }
 

@@ -15,8 +15,10 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { START_DEADLINE_MS } from "../support/time-limits.js";
 import { COMPONENTS, ensureComponent, type ProgressLog } from "./binaries.js";
 import { freePorts } from "./kube.js";
+import { waitUntil } from "./wait.js";
 
 export interface PreparedAuthenticator {
   readonly port: number;
@@ -162,17 +164,26 @@ export async function startAuthenticator(
     clearTimeout(timer);
   };
 
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`aws-iam-authenticator exited at start:\n${readLog().slice(-3000)}`);
-    if ((await healthz(prepared)) && readLog().includes("starting mapper")) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`aws-iam-authenticator not ready after 30 s:\n${readLog().slice(-3000)}`);
-    }
-    await new Promise((r) => {
-      setTimeout(r, 200);
+  try {
+    await waitUntil(
+      "aws-iam-authenticator: /healthz answering and its mapper started",
+      async () => {
+        if (!(await healthz(prepared))) return "/healthz does not answer 200 yet";
+        return readLog().includes("starting mapper") || "no 'starting mapper' in its log yet";
+      },
+      {
+        deadlineMs: START_DEADLINE_MS,
+        intervalMs: 200,
+        abort: () =>
+          child.exitCode === null && child.signalCode === null
+            ? undefined
+            : `it exited at start (code ${String(child.exitCode)}, signal ${String(child.signalCode)})`,
+      },
+    );
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- its log ---\n${readLog().slice(-3000)}`, {
+      cause: error,
     });
   }
   return {

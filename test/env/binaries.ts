@@ -6,7 +6,8 @@
 // build writes to a private staging directory and renames it into place), so a
 // present directory is always complete.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -48,6 +49,20 @@ function kubernetesStamp(version: string): string[] {
   ]);
 }
 
+/**
+ * A version for a program of this repository: the version of the module it builds on plus
+ * a digest of its own sources, so that any change to them builds it again.
+ */
+function sourceVersion(baseVersion: string, moduleDir: string, files: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const file of files)
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(join(moduleRoot, moduleDir, file)));
+  return `${baseVersion}-${hash.digest("hex").slice(0, 12)}`;
+}
+
 export const COMPONENTS = {
   kubernetes: {
     name: "kubernetes",
@@ -73,6 +88,19 @@ export const COMPONENTS = {
     version: PINNED_VERSIONS.awsIamAuthenticator,
     moduleDir: "aws-iam-authenticator",
     binaries: { "aws-iam-authenticator": "sigs.k8s.io/aws-iam-authenticator/cmd/aws-iam-authenticator" },
+    typicalMinutes: 3,
+    stamp: [],
+  },
+  /** The authenticator's own aws-auth parser behind a JSON interface (differential tests). */
+  awsAuthParse: {
+    name: "aws-auth-parse",
+    version: sourceVersion(PINNED_VERSIONS.awsIamAuthenticator, "aws-auth-parse", [
+      "main.go",
+      "go.mod",
+      "go.sum",
+    ]),
+    moduleDir: "aws-auth-parse",
+    binaries: { "aws-auth-parse": "." },
     typicalMinutes: 3,
     stamp: [],
   },
@@ -300,15 +328,23 @@ async function goBuild(
   log(`[${label}] linked (${formatDuration(Date.now() - started)} elapsed)`);
 }
 
-interface RunResult {
+export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-function run(command: string, args: readonly string[], cwd: string): Promise<RunResult> {
+/** Runs a command to its end, collecting its output; `input` is written to its stdin. */
+export function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  input?: string,
+  env: NodeJS.ProcessEnv = buildEnv(),
+): Promise<RunResult> {
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd, env: buildEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env, stdio: "pipe" });
+    child.stdin.end(input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));

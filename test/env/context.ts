@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { type ApiClient, type ApiResponse, apiRequest } from "./kube.js";
 import type { ProvidedKube, ProvidedMoto, ProvidedTokenWebhook } from "./provided.js";
+import { SPAWN_DEADLINE_MS } from "../support/time-limits.js";
 
 export function kubeEnv(): ProvidedKube {
   return inject("kube");
@@ -104,18 +105,45 @@ export function kubectl(
       [...args],
       {
         env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: env.kubeCacheDir },
-        timeout: 60_000,
+        timeout: SPAWN_DEADLINE_MS,
       },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") {
-          fail(
-            new Error(`kubectl ${args.join(" ")} did not run to completion: ${error.message}`, {
-              cause: error,
-            }),
-          );
+          const why = error.killed ? `no exit within ${String(SPAWN_DEADLINE_MS / 1000)} s` : error.message;
+          fail(new Error(`kubectl ${args.join(" ")} did not run to completion: ${why}`, { cause: error }));
           return;
         }
         done({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+export interface ProgramRun {
+  /** Exit code; -1 when the program did not start or was killed. */
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a program to completion with exactly `env`; never throws on a non-zero exit. */
+export function runProgram(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ProgramRun> {
+  return new Promise((done) => {
+    execFile(
+      command,
+      [...args],
+      { env, encoding: "utf8", timeout: SPAWN_DEADLINE_MS },
+      (error, stdout, stderr) => {
+        const hang = error?.killed === true ? `\n[no exit within ${String(SPAWN_DEADLINE_MS / 1000)} s]` : "";
+        done({
+          code: error === null ? 0 : typeof error.code === "number" ? error.code : -1,
+          stdout,
+          stderr: stderr + hang,
+        });
       },
     );
   });

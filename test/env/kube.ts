@@ -10,7 +10,9 @@ import { request } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { REQUEST_DEADLINE_MS, START_DEADLINE_MS } from "../support/time-limits.js";
 import { type ControlPlaneBinaries, cachedControlPlane, PINNED_VERSIONS } from "./binaries.js";
+import { type ProbeResult, waitUntil } from "./wait.js";
 
 export const ADMIN_USER = "eksgate-test-admin";
 export const LOWPRIV_USER = "eksgate-test-lowpriv";
@@ -26,11 +28,16 @@ export interface StartKubeOptions {
   readonly webhookCaData?: string;
   /** TokenReview API version the webhook speaks (default v1). */
   readonly webhookVersion?: "v1" | "v1beta1";
+  /**
+   * How long the apiserver reuses a webhook's answer for the same token (default 0s: tests
+   * change what the webhook answers; kube-apiserver's own default is 2m).
+   */
+  readonly webhookCacheTtl?: string;
   /** Parent directory for the environment's private temp directory (default: the OS temp dir). */
   readonly dir?: string;
   /** Binaries to run; default: the cached pinned build (run ensureControlPlane first). */
   readonly binaries?: ControlPlaneBinaries;
-  /** Milliseconds to wait for readiness before giving up (default 60 s). */
+  /** Milliseconds to wait for readiness before giving up (default START_DEADLINE_MS). */
   readonly timeoutMs?: number;
 }
 
@@ -91,7 +98,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeEnv
       "kube-apiserver/etcd are not built yet: run `npx tsx scripts/build-test-binaries.ts` (or call ensureControlPlane()) first",
     );
   }
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? START_DEADLINE_MS;
   const parent = options.dir ?? tmpdir();
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, "eksgate-kube-"));
@@ -178,7 +185,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeEnv
         `--authentication-token-webhook-config-file=${webhookConfig}`,
         `--authentication-token-webhook-version=${options.webhookVersion ?? "v1"}`,
         // Tests change what the webhook answers; never serve a stale cached review.
-        "--authentication-token-webhook-cache-ttl=0s",
+        `--authentication-token-webhook-cache-ttl=${options.webhookCacheTtl ?? "0s"}`,
       );
     }
 
@@ -201,7 +208,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeEnv
     const client: ApiClient = { server, caData, token: adminToken };
     await waitFor("kube-apiserver /readyz", managed, timeoutMs, started, async () => {
       const res = await apiRequest(client, "GET", "/readyz");
-      return res.status === 200;
+      return res.status === 200 || `HTTP ${String(res.status)} ${res.body.slice(0, 300)}`;
     });
 
     managed.push(
@@ -226,9 +233,9 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeEnv
             "GET",
             `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role}`,
           );
-          if (res.status !== 200) return false;
+          if (res.status !== 200) return `${role}: HTTP ${String(res.status)}`;
           const body = JSON.parse(res.body) as { rules?: unknown[] };
-          if ((body.rules ?? []).length === 0) return false;
+          if ((body.rules ?? []).length === 0) return `${role} has no rules yet`;
         }
         return true;
       },
@@ -335,31 +342,30 @@ function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
+/** Waits for `what` until `timeoutMs` after `started`; fails at once if a component exits. */
 async function waitFor(
   what: string,
   managed: readonly Managed[],
   timeoutMs: number,
   started: number,
-  probe: () => Promise<boolean>,
+  probe: () => Promise<ProbeResult>,
 ): Promise<void> {
-  for (;;) {
-    const dead = managed.find((proc) => exited(proc.child));
-    if (dead !== undefined) {
-      throw new Error(
-        `${dead.name} exited (code ${dead.child.exitCode}, signal ${dead.child.signalCode}) while waiting for ${what}`,
-      );
-    }
-    if (await probe().catch(() => false)) return;
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
+  await waitUntil(what, probe, {
+    deadlineMs: timeoutMs,
+    since: started,
+    abort: () => {
+      const dead = managed.find((proc) => exited(proc.child));
+      return dead === undefined
+        ? undefined
+        : `${dead.name} exited (code ${dead.child.exitCode}, signal ${dead.child.signalCode})`;
+    },
+  });
 }
 
 async function waitForEtcd(url: string, managed: readonly Managed[], timeoutMs: number): Promise<void> {
   await waitFor("etcd /health", managed, timeoutMs, Date.now(), async () => {
     const res = await fetch(`${url}/health`);
-    return res.ok;
+    return res.ok || `HTTP ${String(res.status)}`;
   });
 }
 
@@ -552,7 +558,8 @@ export function apiRequest(
           accept: "application/json",
           ...(payload === undefined ? {} : { "content-type": "application/json" }),
         },
-        timeout: 10_000,
+        // A silent socket for this long is a hang, not a slow machine.
+        timeout: REQUEST_DEADLINE_MS,
       },
       (res) => {
         let text = "";

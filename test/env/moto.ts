@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { START_DEADLINE_MS } from "../support/time-limits.js";
 
 /** The account moto serves unless told otherwise. */
 export const MOTO_ACCOUNT_ID = "123456789012";
@@ -18,7 +19,7 @@ export const MOTO_INSTALL_HINT = `pip install 'moto[server]==${MOTO_VERSION}'`;
 const LAUNCHER = fileURLToPath(new URL("./moto/server.py", import.meta.url));
 /** Exit code of the launcher when moto is missing or not the supported version. */
 const EXIT_MISSING_MOTO = 3;
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = START_DEADLINE_MS;
 const STOP_GRACE_MS = 5_000;
 const STDERR_TAIL_CHARS = 4_000;
 

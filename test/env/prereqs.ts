@@ -4,6 +4,7 @@ import { execFile } from "node:child_process";
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { delimiter, join } from "node:path";
+import { SPAWN_DEADLINE_MS } from "../support/time-limits.js";
 
 /** Oldest Go that builds the pinned k8s.io/kubernetes module (its go.mod says go 1.24.0). */
 export const MIN_GO = { major: 1, minor: 24 } as const;
@@ -39,7 +40,8 @@ export async function findExecutable(
 
 function output(command: string, args: readonly string[]): Promise<string | undefined> {
   return new Promise((done) => {
-    execFile(command, args, { timeout: 30_000 }, (error, stdout) => {
+    // A slow machine must not make a tool look missing: the limit only catches a hang.
+    execFile(command, args, { timeout: SPAWN_DEADLINE_MS }, (error, stdout) => {
       done(error ? undefined : stdout.trim());
     });
   });

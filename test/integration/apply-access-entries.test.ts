@@ -114,7 +114,7 @@ afterAll(async () => {
   await started.stop();
 });
 
-describe("access-entries mode", { timeout: 180_000 }, () => {
+describe("access-entries mode", () => {
   it("apply creates STANDARD entries with the team's group, username and tags, and the admin policy for systemMasters", async () => {
     const plan = await env.run(["plan", "-c", configFile, "--json"]);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);

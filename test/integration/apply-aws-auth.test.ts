@@ -215,7 +215,7 @@ afterAll(async () => {
   await started.stop();
 });
 
-describe("aws-auth mode, from an empty account to destroy", { timeout: 180_000 }, () => {
+describe("aws-auth mode, from an empty account to destroy", () => {
   it("plan shows every change, grouped, and exits 2 with --detailed-exitcode", async () => {
     const text = await env.run(["plan", "-c", configFile, "--detailed-exitcode"]);
     expect(text.stderr).not.toMatch(/error/i);

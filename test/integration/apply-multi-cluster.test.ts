@@ -141,7 +141,7 @@ beforeAll(async () => {
   );
   config = env.writeFile("two-clusters.yaml", configYaml(true));
   eks = new EKSClient({ region: REGION, endpoint: env.double.endpoint, credentials: SEED_CREDENTIALS });
-}, 300_000);
+});
 
 afterAll(async () => {
   await resetCluster(undefined);

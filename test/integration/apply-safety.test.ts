@@ -6,6 +6,7 @@
 //
 // Each test starts from a reset environment (moto, the double, eksgate's RBAC objects,
 // aws-auth), with a fresh cluster name.
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -41,6 +42,7 @@ import {
   resetCluster,
   startApplyEnv,
 } from "../support/apply-env.js";
+import { LONG_SCENARIO_TIMEOUT_MS } from "../support/time-limits.js";
 
 const GROUPS = ["g-pay", "g-ops"];
 const NS_1 = uniqueName("safe-1");
@@ -132,7 +134,9 @@ beforeEach(async () => {
   await env.moto.setEnforcement(false);
 });
 
-describe("apply safety", { timeout: 300_000 }, () => {
+// The longest scenarios of the suite: an apply killed at each of six steps, each time on a
+// fresh cluster, applied again and planned.
+describe("apply safety", { timeout: LONG_SCENARIO_TIMEOUT_MS }, () => {
   it("a concurrent aws-auth writer between eksgate's read and write: 409, re-read, both changes survive", async () => {
     const { cluster, config: file } = await freshCluster([PAY]);
     const loaded = await loadConfigFile(file);
@@ -166,7 +170,17 @@ describe("apply safety", { timeout: 300_000 }, () => {
       backups: fileBackupStore(`${env.stateHome}/in-process`),
       events: (event) => events.push(event),
     };
-    const planned = await makePlan(loaded.value, file, { destroy: false }, deps);
+    const planned = await makePlan(
+      {
+        config: loaded.value,
+        configFile: file,
+        configDigest: createHash("sha256")
+          .update(loaded.text ?? "")
+          .digest("hex"),
+        scope: { destroy: false },
+      },
+      deps,
+    );
     if (!planned.ok) throw new Error(JSON.stringify(planned.diagnostics));
     expect(planned.value.plan.steps.map((s) => s.id)).toContain(`aws-auth/${cluster}`);
 

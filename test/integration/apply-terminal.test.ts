@@ -15,6 +15,7 @@ import {
   resetCluster,
   startApplyEnv,
 } from "../support/apply-env.js";
+import { SPAWN_DEADLINE_MS } from "../support/time-limits.js";
 
 const CLUSTER = uniqueName("tty");
 const NS = uniqueName("tty-pay");
@@ -47,7 +48,7 @@ beforeAll(async () => {
   await createNamespace(NS);
   await resetCluster({ mapRoles: NODE_ROLES });
   config = env.writeFile("eksgate.yaml", CONFIG);
-}, 180_000);
+});
 
 afterAll(async () => {
   await resetCluster(undefined);
@@ -77,8 +78,10 @@ function onTerminal(args: readonly string[], answer: string, columns?: number): 
   return new Promise((done, fail) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      fail(new Error(`no exit within 90 s; the terminal showed:\n${screen}`));
-    }, 90_000);
+      fail(
+        new Error(`no exit within ${String(SPAWN_DEADLINE_MS / 1000)} s; the terminal showed:\n${screen}`),
+      );
+    }, SPAWN_DEADLINE_MS);
     const take = (chunk: Buffer): void => {
       screen += chunk.toString("utf8");
       if (!answered && screen.includes('Only "yes" is accepted')) {

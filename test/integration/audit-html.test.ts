@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { recordingTerminal } from "../support/terminal.js";
+import { SPAWN_DEADLINE_MS } from "../support/time-limits.js";
 
 const run = promisify(execFile);
 const CHROMIUM = "/usr/bin/chromium";
@@ -66,18 +67,18 @@ describe("eksgate audit --html in headless Chromium", () => {
     await run(
       CHROMIUM,
       [...chromiumArgs(profile), `--screenshot=${SCREENSHOT}`, "--window-size=1400,1000", `file://${report}`],
-      { timeout: 90_000 },
+      { timeout: SPAWN_DEADLINE_MS },
     );
     expect(existsSync(SCREENSHOT)).toBe(true);
     const bytes = readFileSync(SCREENSHOT);
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
     expect(pngSize(bytes)).toEqual({ width: 1400, height: 1000 });
-  }, 120_000);
+  });
 
   it("has the findings and the graph nodes in the rendered DOM", async () => {
     const profile = mkdtempSync(join(dir, "profile-"));
     const { stdout } = await run(CHROMIUM, [...chromiumArgs(profile), "--dump-dom", `file://${report}`], {
-      timeout: 90_000,
+      timeout: SPAWN_DEADLINE_MS,
       maxBuffer: 16 * 1024 * 1024,
     });
     expect(stdout).toContain('<table id="findings">');
@@ -94,5 +95,5 @@ describe("eksgate audit --html in headless Chromium", () => {
     expect(staging).toMatch(
       /data-from="iam-group:rnd" data-to="iam-role:arn:aws:iam::111122223333:role\/eksgate-rnd"/,
     );
-  }, 120_000);
+  });
 });

@@ -5,8 +5,16 @@
 // token by calling "STS" (the loopback verifier, which checks the presigned signature with
 // the keys moto holds). Nothing in the chain between kubectl and RBAC is a stand-in except
 // STS's answer to the presigned GetCallerIdentity.
-import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,30 +31,24 @@ import {
   putUserPolicy,
   type SeededUser,
 } from "../env/aws-seed.js";
-import { motoEnv, setMotoEnforcement, uniqueName } from "../env/context.js";
+import {
+  motoEnv,
+  type ProgramRun as Run,
+  runProgram as run,
+  setMotoEnforcement,
+  uniqueName,
+} from "../env/context.js";
 import { startEksDouble, type EksDouble } from "../env/eks-double/index.js";
 import { startKube, type KubeEnv } from "../env/kube.js";
 import { startStsVerifier, type StsVerifier } from "../env/sts-verifier.js";
+import { LONG_SCENARIO_TIMEOUT_MS } from "../support/time-limits.js";
 
 const CLI_JS = join(import.meta.dirname, "../../dist/cli.js");
+const SHIM = join(import.meta.dirname, "../../bin/eksgate-token");
 const REGION = "us-east-2";
 const ACCOUNT = "123456789012";
 const CLUSTER = "e2e-cluster";
 const CLUSTER_ARN = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`;
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((done) => {
-    execFile(command, [...args], { env, encoding: "utf8", timeout: 90_000 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
-    });
-  });
-}
 
 function log(line: string): void {
   process.stderr.write(`[e2e] ${line}\n`);
@@ -70,6 +72,7 @@ describe("end to end through aws-iam-authenticator", () => {
     awsBob: "",
   };
   let binDir: string;
+  let nodeLog: string;
   let adminKubeconfig: string;
   let config: string;
 
@@ -204,11 +207,20 @@ teams:
       stsProxy: verifier,
     });
 
-    // `eksgate` on the PATH, as an installed package puts it there.
+    // `eksgate` and `eksgate-token` on the PATH, as an installed package puts them there
+    // (eksgate-token is linked, as npm links it, and finds dist/ through the link), and a
+    // `node` that counts its starts, so a test can tell when the shell script answered alone.
     binDir = join(work, "bin");
     mkdirSync(binDir);
     writeFileSync(join(binDir, "eksgate"), `#!/bin/sh\nexec "${process.execPath}" "${CLI_JS}" "$@"\n`);
     chmodSync(join(binDir, "eksgate"), 0o755);
+    symlinkSync(SHIM, join(binDir, "eksgate-token"));
+    nodeLog = join(work, "node-starts.log");
+    writeFileSync(
+      join(binDir, "node"),
+      `#!/bin/sh\necho "$*" >> "${nodeLog}"\nexec "${process.execPath}" "$@"\n`,
+    );
+    chmodSync(join(binDir, "node"), 0o755);
 
     // The member's kubeconfigs, written by eksgate kubeconfig (DescribeCluster at the double).
     writeFileSync(
@@ -250,7 +262,7 @@ teams:
 
     // From here on moto checks every call like AWS: keys, identity policies, trust policies.
     await setMotoEnforcement(true);
-  }, 1_800_000);
+  }, LONG_SCENARIO_TIMEOUT_MS);
 
   afterAll(async () => {
     await setMotoEnforcement(false);
@@ -325,6 +337,48 @@ teams:
       });
     });
   }
+
+  it("eksgate kubeconfig's exec entry runs eksgate-token, whose cached token the shell serves and the authenticator accepts", async () => {
+    const written = readFileSync(kubeconfigs.eksgate, "utf8");
+    expect(written).toContain("command: eksgate-token");
+    expect(written).not.toMatch(/- token\n/);
+    const nodeStarts = (): number =>
+      existsSync(nodeLog) ? readFileSync(nodeLog, "utf8").split("\n").length - 1 : 0;
+    const env = eksgateFormEnv(alice);
+    const user = (run: Run): string =>
+      (JSON.parse(run.stdout) as { status: { userInfo: { username: string } } }).status.userInfo.username;
+
+    // A miss: the shell script hands over to Node, which assumes the role and caches the
+    // token. The token is not sent anywhere yet.
+    const startsBefore = nodeStarts();
+    const filled = await run(
+      join(binDir, "eksgate-token"),
+      ["--cluster-name", CLUSTER, "--region", REGION, "--role-arn", roleArn, "--group", group],
+      { ...env, KUBERNETES_EXEC_INFO: "" },
+    );
+    expect(filled.code, filled.stderr).toBe(0);
+    expect(nodeStarts()).toBe(startsBefore + 1);
+    const cachedToken = (JSON.parse(filled.stdout) as { status: { token: string } }).status.token;
+
+    // kubectl runs the kubeconfig's entry: the shell serves that token without Node, and
+    // the apiserver has never seen it, so the authenticator verifies it with "STS".
+    const callsBefore = verifier.calls().length;
+    for (const attempt of [1, 2]) {
+      const result = await kubectl(env, ["auth", "whoami", "-o", "json"]);
+      expect(result.code, `attempt ${attempt}: ${failureContext(result)}`).toBe(0);
+      expect(user(result)).toBe(`eksgate:${team}:${alice.userName}`);
+    }
+    expect(nodeStarts()).toBe(startsBefore + 1);
+    const calls = verifier.calls().slice(callsBefore);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c.outcome === "ok" && c.clusterId === CLUSTER)).toBe(true);
+    const signedWith = new URL(
+      Buffer.from(cachedToken.slice("k8s-aws-v1.".length), "base64url").toString(),
+    ).searchParams
+      .get("X-Amz-Credential")
+      ?.split("/")[0];
+    expect(calls.map((c) => c.accessKeyId)).toContain(signedWith);
+  });
 
   it("plan with no kubeconfig context connects with a token it signs itself, through the authenticator", async () => {
     // A platform admin with AWS keys and nothing else: no kubeconfig. aws-auth maps the user

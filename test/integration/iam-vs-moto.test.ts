@@ -78,6 +78,11 @@ const MOTO_GAPS: Readonly<Record<string, string>> = {
   "wildcard-action-star-suffix": "moto matches actions case-sensitively",
   "wildcard-action-question-mark": "moto does not support ? in actions",
   "wildcard-resource-account-star": "moto does not match * in the account part of a resource",
+  "nullvar-allow-arnequals-untagged": "moto ignores conditions in identity policies",
+  "nullvar-allow-arnlike-untagged": "moto ignores conditions in identity policies",
+  "principal-account-same":
+    "moto takes a trust statement whose condition does not hold (here a Deny's) as a denial",
+  "mfa-trust-boolifexists-long-term-keys": "moto's trust patch does not evaluate Bool operators",
 };
 
 /** The replay seeds one account and calls with a user's key of that account. */

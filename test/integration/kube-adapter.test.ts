@@ -28,6 +28,7 @@ import {
 import { isPortError, PortError } from "../../src/ports/errors.js";
 import { adminRequest, freshNamespace, kubeEnv, lowPrivClient, uniqueName } from "../env/context.js";
 import { apiRequest, freePorts, LOWPRIV_USER } from "../env/kube.js";
+import { waitUntil } from "../env/wait.js";
 
 const CLUSTER_ARN = "arn:aws:eks:us-west-2:111122223333:cluster/eksgate-test";
 
@@ -455,22 +456,23 @@ describe("binding escalation check", () => {
 
 /** Polls a SelfSubjectAccessReview until the RBAC authorizer has caught up with a change. */
 async function waitUntilLowPrivMay(verb: string, allowed: boolean): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const res = await apiRequest(
-      lowPrivClient(),
-      "POST",
-      "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
-      {
-        apiVersion: "authorization.k8s.io/v1",
-        kind: "SelfSubjectAccessReview",
-        spec: { resourceAttributes: { verb, group: RBAC_API_GROUP, resource: "clusterrolebindings" } },
-      },
-    );
-    const status = (JSON.parse(res.body) as { status?: { allowed?: boolean } }).status;
-    if ((status?.allowed ?? false) === allowed) return;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`the authorizer never said allowed=${allowed} for ${verb} clusterrolebindings`);
+  await waitUntil(
+    `the RBAC authorizer to say allowed=${String(allowed)} for ${verb} clusterrolebindings`,
+    async () => {
+      const res = await apiRequest(
+        lowPrivClient(),
+        "POST",
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        {
+          apiVersion: "authorization.k8s.io/v1",
+          kind: "SelfSubjectAccessReview",
+          spec: { resourceAttributes: { verb, group: RBAC_API_GROUP, resource: "clusterrolebindings" } },
+        },
+      );
+      const status = (JSON.parse(res.body) as { status?: { allowed?: boolean } }).status;
+      return (status?.allowed ?? false) === allowed || `allowed=${String(status?.allowed ?? false)}`;
+    },
+  );
 }
 
 describe("connection resolution", () => {

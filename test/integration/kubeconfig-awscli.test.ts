@@ -2,34 +2,19 @@
 // makes `aws eks get-token` assume the team role under the member's own session name,
 // which `--role-arn` cannot do (it always uses EKSGetTokenAuth). STS is moto; the token's
 // presigned URL names the assumed-role keys, and moto says whose session they belong to.
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { awsClients, createRole, createUserWithAccessKey, type SeededUser } from "../env/aws-seed.js";
-import { motoEnv, uniqueName } from "../env/context.js";
+import { motoEnv, runProgram as run, uniqueName } from "../env/context.js";
 import { startEksDouble, type EksDouble } from "../env/eks-double/index.js";
 
 const CLI_JS = join(import.meta.dirname, "../../dist/cli.js");
 const REGION = "us-east-2";
 const ACCOUNT = "123456789012";
 const CLUSTER = "demo";
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((done) => {
-    execFile(command, [...args], { env, encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
-    });
-  });
-}
 
 interface AssumedRoleRecord {
   readonly access_key_id: string;

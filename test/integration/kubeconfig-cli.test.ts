@@ -60,7 +60,9 @@ interface Report {
   readonly ok: boolean;
   readonly kubeconfig: { readonly path: string; readonly written: boolean };
   readonly cluster: Record<string, string>;
-  readonly user: { readonly user: { readonly exec: { readonly args: readonly string[] } } };
+  readonly user: {
+    readonly user: { readonly exec: { readonly command: string; readonly args: readonly string[] } };
+  };
   readonly awsProfile?: Record<string, unknown>;
 }
 
@@ -151,9 +153,8 @@ describe("eksgate kubeconfig", () => {
     expect(users[1]?.user).toEqual({
       exec: {
         apiVersion: "client.authentication.k8s.io/v1",
-        command: "eksgate",
+        command: "eksgate-token",
         args: [
-          "token",
           "--cluster-name",
           CLUSTER,
           "--region",
@@ -192,7 +193,7 @@ describe("eksgate kubeconfig", () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain("dry run: nothing is written");
     expect(dry.stdout).toContain(`~ current-context ${CLUSTER_ARN}  (replace)`);
-    expect(dry.stdout).toContain("command: eksgate");
+    expect(dry.stdout).toContain("command: eksgate-token");
     expect(readFileSync(file, "utf8")).toBe(OTHER_KUBECONFIG);
 
     const real = await run(
@@ -220,8 +221,8 @@ describe("eksgate kubeconfig", () => {
     expect(report.ok).toBe(true);
     expect(report.kubeconfig).toMatchObject({ path: file, written: true });
     expect(report.cluster).toEqual({ name: CLUSTER, region: REGION, arn: CLUSTER_ARN, server: SERVER });
+    expect(report.user.user.exec.command).toBe("eksgate-token");
     expect(report.user.user.exec.args).toEqual([
-      "token",
       "--cluster-name",
       CLUSTER,
       "--region",

@@ -89,7 +89,7 @@ beforeAll(async () => {
   await moto.setEnforcement(true);
   home = mkdtempSync(join(tmpdir(), "eksgate-kubeconfig-role-"));
   writeFileSync(join(home, "eksgate.yaml"), CONFIG);
-}, 60_000);
+});
 
 afterAll(async () => {
   await moto.stop();

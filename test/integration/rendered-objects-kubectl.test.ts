@@ -22,6 +22,7 @@ import {
 } from "../../src/core/model/rbac.js";
 import { freshNamespace, kubeEnv, uniqueName } from "../env/context.js";
 import { DEV, access, exampleConfig, team } from "../support/example-access-config.js";
+import { SPAWN_DEADLINE_MS } from "../support/time-limits.js";
 
 interface Run {
   readonly code: number;
@@ -34,7 +35,7 @@ function run(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
     execFile(
       "kubectl",
       [...args],
-      { env: { ...process.env, ...env }, timeout: 60_000 },
+      { env: { ...process.env, ...env }, timeout: SPAWN_DEADLINE_MS },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") fail(new Error(`kubectl did not run: ${error.message}`));
         else done({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
@@ -145,11 +146,11 @@ describe("rendered RBAC manifests", () => {
 describe("rendered kubeconfig", () => {
   it("is loaded by kubectl, which runs the exec entry with its arguments and uses the credential", async () => {
     const env = kubeEnv();
-    // A stand-in `eksgate` on PATH: records what kubectl passed, answers with the admin token.
+    // A stand-in `eksgate-token` on PATH: records what kubectl passed, answers with the admin token.
     const bin = join(dir, "bin");
     const record = join(dir, "exec-call.json");
     mkdirSync(bin, { recursive: true });
-    const stub = join(bin, "eksgate");
+    const stub = join(bin, "eksgate-token");
     writeFileSync(
       stub,
       [
@@ -192,7 +193,6 @@ describe("rendered kubeconfig", () => {
       info: { apiVersion: string; spec: { interactive: boolean } };
     };
     expect(call.args).toEqual([
-      "token",
       "--cluster-name",
       DEV.name,
       "--region",

@@ -35,7 +35,7 @@ beforeAll(async () => {
     endpoint: moto.endpoint,
     credentials: SEED_CREDENTIALS,
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   await moto.stop();

@@ -35,6 +35,7 @@ import {
   setAwsAuth,
   startApplyEnv,
 } from "../support/apply-env.js";
+import { SPAWN_DEADLINE_MS } from "../support/time-limits.js";
 
 const CLUSTER = uniqueName("snap");
 const NS = uniqueName("snap-web");
@@ -53,6 +54,8 @@ const NODE_READER = uniqueName("node-reader");
 
 const userArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:user/${name}`;
 const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+/** A fixed request time, so that live and offline answers (which state it) compare equal. */
+const AT = "2026-12-03T10:00:00Z";
 const VIEW_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 
@@ -123,7 +126,7 @@ function connection(): string[] {
     CLUSTER,
     "--region",
     REGION,
-    "--context",
+    "--kube-context",
     env.clusterArn(CLUSTER),
     "--kubeconfig",
     env.kubeconfig,
@@ -167,7 +170,7 @@ function aws(args: readonly string[]): Promise<Run> {
       [...args, "--output", "json"],
       {
         encoding: "utf8",
-        timeout: 60_000,
+        timeout: SPAWN_DEADLINE_MS,
         env: {
           PATH: process.env["PATH"],
           HOME: awsHome,
@@ -307,7 +310,7 @@ afterAll(async () => {
   await started.stop();
 });
 
-describe("eksgate snapshot, live", { timeout: 180_000 }, () => {
+describe("eksgate snapshot, live", () => {
   it("writes the documented layout, read-only, and it reads back with what was seeded", async () => {
     const kubeBefore = await kubeVersions();
     env.markAws();
@@ -392,11 +395,13 @@ describe("eksgate snapshot, live", { timeout: 180_000 }, () => {
 
   it("who-can answers the same live and from the written snapshot, through aws-auth and the access entry", async () => {
     const ask = async (args: readonly string[]) => {
-      const live = await env.run(["who-can", ...args, "--json", ...connection()]);
+      const live = await env.run(["who-can", ...args, "--json", "--at", AT, ...connection()]);
       const offline = await env.run([
         "who-can",
         ...args,
         "--json",
+        "--at",
+        AT,
         "--cluster",
         CLUSTER,
         "--snapshot",
@@ -443,11 +448,13 @@ describe("eksgate snapshot, live", { timeout: 180_000 }, () => {
 
   it("can-i answers the same live and offline: yes with the path, no with the reason", async () => {
     const ask = async (args: readonly string[], code: number) => {
-      const live = await env.run(["can-i", ...args, "--json", ...connection()]);
+      const live = await env.run(["can-i", ...args, "--json", "--at", AT, ...connection()]);
       const offline = await env.run([
         "can-i",
         ...args,
         "--json",
+        "--at",
+        AT,
         "--cluster",
         CLUSTER,
         "--snapshot",
@@ -480,11 +487,13 @@ describe("eksgate snapshot, live", { timeout: 180_000 }, () => {
   });
 
   it("explain answers the same live and offline", async () => {
-    const live = await env.run(["explain", userArn(ALICE), "--json", ...connection()]);
+    const live = await env.run(["explain", userArn(ALICE), "--json", "--at", AT, ...connection()]);
     const offline = await env.run([
       "explain",
       userArn(ALICE),
       "--json",
+      "--at",
+      AT,
       "--cluster",
       CLUSTER,
       "--snapshot",
@@ -606,7 +615,7 @@ describe("eksgate snapshot, live", { timeout: 180_000 }, () => {
       CLUSTER,
       "--region",
       REGION,
-      "--context",
+      "--kube-context",
       context,
       "--kubeconfig",
       env.kubeconfig,
@@ -616,5 +625,62 @@ describe("eksgate snapshot, live", { timeout: 180_000 }, () => {
     expect(noContext.stderr).toContain("update-kubeconfig");
     expect(noContext.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("never reads a cluster through a kubeconfig context that points at another server", async () => {
+    // A kubeconfig as a recreated cluster leaves it: the context is named after the cluster
+    // ARN, but its server is the old cluster's. DescribeCluster reports the live endpoint.
+    const stale = env.writeFile(
+      "stale-kubeconfig.yaml",
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        `  - name: ${env.clusterArn(CLUSTER)}`,
+        "    cluster:",
+        "      server: https://127.0.0.1:1",
+        "users:",
+        "  - name: stale",
+        "    user:",
+        "      token: not-used",
+        "contexts:",
+        `  - name: ${env.clusterArn(CLUSTER)}`,
+        "    context:",
+        `      cluster: ${env.clusterArn(CLUSTER)}`,
+        "      user: stale",
+        `current-context: ${env.clusterArn(CLUSTER)}`,
+        "",
+      ].join("\n"),
+    );
+    const out = join(env.dir, "snap-stale");
+    const base = ["snapshot", "--out", out, "--cluster", CLUSTER, "--region", REGION, "--kubeconfig", stale];
+    const found = await env.run(base);
+    expect(found.code, found.stderr).toBe(1);
+    expect(found.stderr).toContain("kube-context-other-server");
+    expect(found.stderr).toContain("https://127.0.0.1:1");
+    expect(found.stderr).toContain("kube-no-connection");
+    expect(found.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(existsSync(out)).toBe(false);
+
+    const named = await env.run([...base, "--kube-context", env.clusterArn(CLUSTER)]);
+    expect(named.code, named.stderr).toBe(1);
+    expect(named.stderr).toMatch(/error kube-context-other-server/);
+    expect(existsSync(out)).toBe(false);
+
+    // The audit commands collect live through the same resolver.
+    const who = await env.run([
+      "who-can",
+      "get",
+      "pods",
+      "--cluster",
+      CLUSTER,
+      "--region",
+      REGION,
+      "--kubeconfig",
+      stale,
+    ]);
+    expect(who.code).toBe(1);
+    expect(who.stdout).toBe("");
+    expect(who.stderr).toContain("kube-context-other-server");
   });
 });

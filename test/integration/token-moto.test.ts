@@ -155,8 +155,9 @@ describe("eksgate token against moto", () => {
     );
     expect(first.code).toBe(0);
     const cacheDir = join(home, ".cache", "eksgate");
-    for (const name of readdirSync(cacheDir).filter((n) => n.startsWith("token-")))
-      rmSync(join(cacheDir, name));
+    const tokenFiles = readdirSync(cacheDir).filter((n) => n.startsWith("token"));
+    expect(tokenFiles).toHaveLength(1);
+    for (const name of tokenFiles) rmSync(join(cacheDir, name));
     const second = await runPlugin(
       args,
       isolatedEnv(home, { ...keysOf(alice), AWS_ENDPOINT_URL_STS: "http://127.0.0.1:9" }),

@@ -10,14 +10,12 @@
 //
 // All "clusters" of a test point at the one apiserver, so aws-auth and eksgate's RBAC
 // objects are shared: `resetCluster()` puts them back to a known state before each test.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { build } from "esbuild";
-import { readFileSync } from "node:fs";
 import {
   GetRoleCommand,
   ListGroupPoliciesCommand,
@@ -49,31 +47,23 @@ const REPO = join(import.meta.dirname, "../..");
 let built: Promise<string> | undefined;
 
 /**
- * Builds the CLI from the working tree into a private directory under node_modules/.cache
- * (so packages still resolve, and a concurrent `npm run build` elsewhere cannot swap dist/
- * under a running test). Same entry points and settings as scripts/build.mjs.
+ * Builds the CLI from the working tree with scripts/build.mjs (the build `npm run build`
+ * runs) into a private directory under node_modules/.cache, so packages still resolve and a
+ * concurrent `npm run build` elsewhere cannot swap dist/ under a running test.
  */
 export function buildCli(): Promise<string> {
-  built ??= (async () => {
+  built ??= new Promise((done, fail) => {
     const outdir = join(REPO, "node_modules", ".cache", "eksgate-apply-e2e", String(process.pid));
-    rmSync(outdir, { recursive: true, force: true });
-    const { version } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string };
-    await build({
-      entryPoints: { cli: join(REPO, "src/cli/main.ts"), token: join(REPO, "src/token/main.ts") },
-      outdir,
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      sourcemap: "linked",
-      banner: { js: "#!/usr/bin/env node" },
-      logLevel: "warning",
-      define: { __EKSGATE_VERSION__: JSON.stringify(version) },
-    });
-    return join(outdir, "cli.js");
-  })();
+    execFile(
+      process.execPath,
+      [join(REPO, "scripts", "build.mjs"), "--outdir", outdir],
+      { cwd: REPO },
+      (error, _stdout, stderr) => {
+        if (error) fail(new Error(`building the CLI failed: ${stderr || error.message}`, { cause: error }));
+        else done(join(outdir, "cli.js"));
+      },
+    );
+  });
   return built;
 }
 

@@ -10,10 +10,10 @@ import { POLICY_DIAGNOSTIC_CODES } from "../../src/core/model/policy-document.js
 import { MODEL_CODE_MEANINGS, type ModelCode } from "../../src/core/model/code-meanings.js";
 import { AUDIT_CODE_TABLE } from "../../src/core/evaluate/audit/index.js";
 import { RBAC_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/rbac/codes.js";
+import { IAM_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/iam-codes.js";
+import { KUBE_CONNECTION_CODE_TABLE } from "../../src/adapters/kube/connection.js";
 import { SNAPSHOT_CODE_TABLE } from "../../src/core/snapshot/codes.js";
 import { COMMAND_CODE_TABLE } from "../../src/cli/codes.js";
-import { IAM_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/iam/codes.js";
-import { KUBE_CONNECTION_CODE_TABLE } from "../../src/adapters/kube/connection.js";
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
@@ -43,6 +43,14 @@ the same fields come as JSON. Codes never change meaning; new ones are added.
 ${eg}
 
 ## aws-auth (AA): \`eksgate lint aws-auth\`, plan and apply
+
+The severity follows what the authenticator does with the entry. **error**: it drops the
+key or the entry (or the API server rejects the ConfigMap), so mappings are lost.
+**warning**: it keeps the entry, but the entry never matches anyone (an ARN with a 5-digit
+account, a placeholder, a region, white space, a group, a session ARN, a role path; an sso
+entry on EKS), or it works in a way that misleads. **info**: nothing is lost (an empty
+value is skipped). \`eksgate lint aws-auth\` exits 1 on errors; with \`--strict\` on warnings
+too. The severity shown is the one in this table, always.
 
 | code | severity | meaning |
 | --- | --- | --- |
@@ -75,13 +83,6 @@ ${table(
   SNAPSHOT_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
 )}
 
-## IAM evaluation (IAM_*): the account data the audit reads
-
-${table(
-  ["code", "severity", "meaning"],
-  IAM_EVALUATION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
-)}
-
 ## RBAC evaluation (RBAC_*): the objects the audit reads
 
 ${table(
@@ -89,11 +90,22 @@ ${table(
   RBAC_EVALUATION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
 )}
 
-## Cluster connections (kube-*): finding a cluster's context in the kubeconfig
+## IAM evaluation (IAM_*): the IAM data the audit reads
 
 ${table(
-  ["code", "meaning"],
-  KUBE_CONNECTION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.title]),
+  ["code", "severity", "meaning"],
+  IAM_EVALUATION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
+)}
+
+## Kubernetes connection (kube-*): finding the cluster in a kubeconfig
+
+\`plan\`, \`apply\` and \`destroy\` choose the kubeconfig context of each cluster by its ARN,
+then its name, then its API server; a context that names the cluster but points at another
+server is skipped.
+
+${table(
+  ["code", "severity", "meaning"],
+  KUBE_CONNECTION_CODE_TABLE.map((c) => [`\`${c.code}\``, c.severity, c.title]),
 )}
 
 ## Commands: the audit commands' input (AUD0nn) and \`eksgate kubeconfig\`

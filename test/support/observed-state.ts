@@ -1,18 +1,15 @@
-// Builders for the planner's input: configs from YAML text, synthetic ObservedState
-// (an empty account and cluster, roles, groups, clusters), and a small in-memory
-// "apply" that executes a plan's steps against an ObservedState the way the engine does
-// against AWS and Kubernetes, so tests can check that a plan converges.
+// Builders for the planner's input: configs from YAML text and synthetic ObservedState
+// (an empty account and cluster, roles, groups, clusters). To apply a plan and observe the
+// result, tests use the real engine over in-memory ports (fake-cloud.ts).
 import { expect } from "vitest";
 import { parseAccessConfig } from "../../src/core/config/load.js";
 import type { AccessConfig } from "../../src/core/model/access-config.js";
-import { updateAwsAuthData, updateMapRoles } from "../../src/core/model/aws-auth.js";
 import type { IamTag } from "../../src/core/model/iam-documents.js";
-import type { PolicyDocument } from "../../src/core/model/policy-document.js";
-import { clusterRbacObjects, type RbacObject } from "../../src/core/model/rbac.js";
-import { planChanges, rbacKey, ROLE_ID_TAG_KEY } from "../../src/core/plan/diff.js";
+import { clusterRbacObjects } from "../../src/core/model/rbac.js";
+import { desiredAfterPlan } from "../../src/core/plan/desired.js";
+import { planChanges } from "../../src/core/plan/diff.js";
 import type {
   ClusterAuthenticationMode,
-  ObservedAccessEntryState,
   ObservedClusterState,
   ObservedIamGroup,
   ObservedIamRole,
@@ -24,6 +21,8 @@ import type { Diagnostic } from "../../src/core/diagnostics.js";
 export const ACCOUNT = "111122223333";
 export const PLANNED_AT = "2024-05-01T12:00:00.000Z";
 export const CONFIG_FILE = "eksgate.yaml";
+/** Stands for the SHA-256 of the config text, which these tests do not have as a file. */
+export const CONFIG_DIGEST = "c0ffee".padEnd(64, "0");
 
 /** Parses config text and fails the test when it does not validate. */
 export function configFrom(yaml: string): AccessConfig {
@@ -43,12 +42,15 @@ export function runPlanner(
   observed: ObservedState,
   scope: Partial<PlanScope> = {},
 ): PlanOutcome {
+  const fullScope: PlanScope = { destroy: false, ...scope };
   const result = planChanges({
     config,
+    desired: desiredAfterPlan(config, fullScope),
     observed,
-    scope: { destroy: false, ...scope },
+    scope: fullScope,
     createdAt: PLANNED_AT,
     configFile: CONFIG_FILE,
+    configDigest: CONFIG_DIGEST,
   });
   return result.ok
     ? { ok: true, plan: result.value, diagnostics: result.diagnostics }
@@ -205,186 +207,6 @@ export function cluster(state: ObservedState, name: string): ObservedClusterStat
   const found = state.clusters[name];
   if (found === undefined) throw new Error(`no observed cluster ${name}`);
   return found;
-}
-
-// ------------------------------------------------------------------------- simulated apply
-
-type DeepMutable<T> = T extends readonly (infer U)[]
-  ? DeepMutable<U>[]
-  : T extends object
-    ? { -readonly [K in keyof T]: DeepMutable<T[K]> }
-    : T;
-
-/** Hands out increasing ISO timestamps, one second apart, as the clouds' clocks would. */
-export class SimulatedClock {
-  private tick = 0;
-  constructor(private readonly start: number) {}
-  /** A clock that starts after every timestamp already in the state. */
-  static after(state: ObservedState): SimulatedClock {
-    const stamps = [
-      "2024-06-01T00:00:00.000Z",
-      ...Object.values(state.roles).flatMap((r) => (r ? [r.createDate] : [])),
-      ...Object.values(state.clusters).flatMap((c) => c.accessEntries.map((e) => e.createdAt)),
-    ];
-    return new SimulatedClock(Math.max(...stamps.map((s) => Date.parse(s))));
-  }
-  now(): string {
-    this.tick += 1;
-    return new Date(this.start + this.tick * 1000).toISOString();
-  }
-}
-
-/**
- * Executes a plan's steps against an observed state, as src/engine/apply.ts does against
- * the real services: IAM roles and inline policies, aws-auth rewritten by the same writer
- * from the step's desired entries and owned ARNs (on the ConfigMap as it is now), access
- * entries tagged with the role's id, access-policy associations, and RBAC upserts and
- * deletes. Returns the state a fresh observation would then see.
- */
-export function simulateApply(
-  state: ObservedState,
-  plan: Plan,
-  clock: SimulatedClock = SimulatedClock.after(state),
-): ObservedState {
-  const next = structuredClone(state) as DeepMutable<ObservedState>;
-  let roleCounter = Object.keys(next.roles).length;
-  for (const step of plan.steps) {
-    const { resource, payload } = step;
-    switch (resource.kind) {
-      case "iam-role": {
-        if (step.action === "delete") {
-          Reflect.deleteProperty(next.roles, resource.roleName);
-          break;
-        }
-        if (payload.type !== "role") throw new Error(`${step.id}: payload ${payload.type}`);
-        const existing = next.roles[resource.roleName];
-        if (existing === undefined || existing === null) {
-          roleCounter += 1;
-          next.roles[resource.roleName] = {
-            name: resource.roleName,
-            arn: `arn:aws:iam::${plan.accountId}:role/${resource.roleName}`,
-            roleId: `AROASIMULATED${roleCounter}`,
-            path: "/",
-            trustPolicy: structuredClone(payload.trustPolicy) as DeepMutable<PolicyDocument>,
-            tags: payload.tags.map((t) => ({ ...t })),
-            createDate: clock.now(),
-            inlinePolicies: {},
-          };
-        } else {
-          existing.trustPolicy = structuredClone(payload.trustPolicy) as DeepMutable<PolicyDocument>;
-          for (const tag of payload.tags) {
-            const current = existing.tags.find((t) => t.Key === tag.Key);
-            if (current === undefined) existing.tags.push({ ...tag });
-            else current.Value = tag.Value;
-          }
-        }
-        break;
-      }
-      case "iam-role-policy": {
-        const role = next.roles[resource.roleName];
-        if (role === undefined || role === null) throw new Error(`${step.id}: no role`);
-        if (step.action === "delete") Reflect.deleteProperty(role.inlinePolicies, resource.policyName);
-        else if (payload.type === "policy")
-          role.inlinePolicies[resource.policyName] = structuredClone(
-            payload.document,
-          ) as DeepMutable<PolicyDocument>;
-        else throw new Error(`${step.id}: payload ${payload.type}`);
-        break;
-      }
-      case "iam-group-policy": {
-        const group = next.groups[resource.groupName];
-        if (group === undefined || !group.exists) throw new Error(`${step.id}: no group`);
-        if (step.action === "delete") Reflect.deleteProperty(group.policies, resource.policyName);
-        else if (payload.type === "policy")
-          group.policies[resource.policyName] = structuredClone(
-            payload.document,
-          ) as DeepMutable<PolicyDocument>;
-        else throw new Error(`${step.id}: payload ${payload.type}`);
-        break;
-      }
-      case "aws-auth": {
-        if (payload.type !== "aws-auth") throw new Error(`${step.id}: payload ${payload.type}`);
-        const c = clusterOf(next, resource.cluster);
-        if (c.awsAuth === undefined) {
-          const created = updateMapRoles(undefined, payload.desired, payload.owned);
-          if (!created.ok) throw new Error(`${step.id}: ${JSON.stringify(created.diagnostics)}`);
-          c.awsAuth = { data: { mapRoles: created.value.text }, resourceVersion: "1" };
-        } else {
-          const updated = updateAwsAuthData(c.awsAuth.data, payload.desired, payload.owned);
-          if (!updated.ok) throw new Error(`${step.id}: ${JSON.stringify(updated.diagnostics)}`);
-          c.awsAuth = {
-            data: updated.value.data,
-            resourceVersion: String(Number(c.awsAuth.resourceVersion) + 1),
-          };
-        }
-        break;
-      }
-      case "access-entry": {
-        const c = clusterOf(next, resource.cluster);
-        const index = c.accessEntries.findIndex(
-          (e) => e.principalArn.toLowerCase() === resource.principalArn.toLowerCase(),
-        );
-        if (step.action === "delete" || step.action === "replace") {
-          if (index >= 0) c.accessEntries.splice(index, 1);
-          if (step.action === "delete") break;
-        }
-        if (payload.type !== "access-entry") throw new Error(`${step.id}: payload ${payload.type}`);
-        const existing = c.accessEntries.find(
-          (e) => e.principalArn.toLowerCase() === resource.principalArn.toLowerCase(),
-        );
-        if (step.action === "update" && existing !== undefined) {
-          existing.kubernetesGroups = [...payload.kubernetesGroups];
-          existing.username = payload.username;
-          break;
-        }
-        const role = next.roles[resource.principalArn.slice(resource.principalArn.lastIndexOf("/") + 1)];
-        const entry: DeepMutable<ObservedAccessEntryState> = {
-          principalArn: resource.principalArn,
-          type: "STANDARD",
-          kubernetesGroups: [...payload.kubernetesGroups],
-          username: payload.username,
-          tags: { ...payload.tags, ...(role ? { [ROLE_ID_TAG_KEY]: role.roleId } : {}) },
-          createdAt: clock.now(),
-          policies: [],
-        };
-        c.accessEntries.push(entry);
-        break;
-      }
-      case "access-policy": {
-        const c = clusterOf(next, resource.cluster);
-        const entry = c.accessEntries.find(
-          (e) => e.principalArn.toLowerCase() === resource.principalArn.toLowerCase(),
-        );
-        if (entry === undefined) throw new Error(`${step.id}: no access entry`);
-        entry.policies = entry.policies.filter((p) => p.policyArn !== resource.policyArn);
-        if (step.action !== "delete") {
-          if (payload.type !== "access-policy") throw new Error(`${step.id}: payload ${payload.type}`);
-          entry.policies.push({
-            policyArn: resource.policyArn,
-            accessScope: structuredClone(payload.accessScope) as DeepMutable<typeof payload.accessScope>,
-          });
-        }
-        break;
-      }
-      case "rbac": {
-        const c = clusterOf(next, resource.cluster);
-        const key = `${resource.objectKind}/${resource.namespace ?? ""}/${resource.name}`;
-        c.managedRbac = c.managedRbac.filter((o) => rbacKey(o) !== key);
-        if (step.action !== "delete") {
-          if (payload.type !== "rbac") throw new Error(`${step.id}: payload ${payload.type}`);
-          c.managedRbac.push(structuredClone(payload.object) as DeepMutable<RbacObject>);
-        }
-        break;
-      }
-    }
-  }
-  return next;
-}
-
-function clusterOf(state: DeepMutable<ObservedState>, name: string): DeepMutable<ObservedClusterState> {
-  const c = state.clusters[name];
-  if (c === undefined) throw new Error(`no cluster ${name}`);
-  return c;
 }
 
 /**

@@ -72,7 +72,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-class Dice {
+export class Dice {
   constructor(readonly next: () => number) {}
   int(n: number): number {
     return Math.floor(this.next() * n);

@@ -261,8 +261,8 @@ describe("canI", () => {
   it("answers for every cluster when none is named", () => {
     const r = canI(snapshot, user("alice"), req("get", "pods", "default"));
     expect(r.clusters).toEqual([
-      { cluster: "prod", allowed: true },
-      { cluster: "staging", allowed: true },
+      { cluster: "prod", allowed: true, answer: "yes" },
+      { cluster: "staging", allowed: true, answer: "yes" },
     ]);
   });
 });

@@ -112,4 +112,43 @@ describe("arnLike", () => {
     expect(arnLike("arn:aws:iam::111122223333:role/axb", "arn:aws:iam::111122223333:role/a.b")).toBe(false);
     expect(arnLike("arn:aws-cn:iam::111122223333:role/x", "arn:aws:iam::111122223333:role/*")).toBe(false);
   });
+
+  it("agrees with the authenticator's regular-expression reading on 4,000 seeded patterns", () => {
+    // The authenticator builds `^...$` with `*` -> `.*` and `?` -> `.?` (Go's regexp); the
+    // same construction in JavaScript is the reference here, on inputs small enough that
+    // backtracking cannot hurt.
+    const reference = (value: string, pattern: string): boolean => {
+      let source = "";
+      for (const ch of pattern)
+        source += ch === "*" ? ".*" : ch === "?" ? ".?" : ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
+      return new RegExp(`^${source}$`, "s").test(value);
+    };
+    let seed = 17;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pick = (alphabet: string, max: number): string =>
+      Array.from({ length: next(max + 1) }, () => alphabet[next(alphabet.length)] ?? "").join("");
+    let matched = 0;
+    for (let i = 0; i < 4000; i++) {
+      const value = pick("ab.", 7);
+      const pattern = pick("ab.*?", 6);
+      const arn = `arn:aws:iam::111122223333:role/${value}`;
+      const expected = reference(value, pattern);
+      if (expected) matched++;
+      expect(arnLike(arn, `arn:aws:iam::111122223333:role/${pattern}`), `${value} ~ ${pattern}`).toBe(
+        expected,
+      );
+    }
+    expect(matched).toBeGreaterThan(200);
+  }, 120_000);
+
+  it("decides a hostile many-star pattern against a long name without backtracking", () => {
+    // A backtracking matcher needs astronomically many steps for this shape; the state walk
+    // needs about 5,000 x 40.
+    const pattern = `arn:aws:iam::111122223333:role/${"*a".repeat(20)}b`;
+    expect(arnLike(`arn:aws:iam::111122223333:role/${"a".repeat(5000)}`, pattern)).toBe(false);
+    expect(arnLike(`arn:aws:iam::111122223333:role/${"a".repeat(5000)}b`, pattern)).toBe(true);
+  }, 120_000);
 });

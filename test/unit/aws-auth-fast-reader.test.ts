@@ -5,6 +5,7 @@
 // and some of which it must decline.
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { CPU_HEAVY_TIMEOUT_MS } from "../support/time-limits.js";
 import { isSurelyString, readSimpleList } from "../../src/core/model/aws-auth/located.js";
 import {
   locateInText,
@@ -138,7 +139,9 @@ function generate(rand: () => number): string {
   return chance(0.2) ? `# header comment\n${text}\n` : `${text}\n`;
 }
 
-describe("fast aws-auth list reader", () => {
+// The generated corpus is 3,000 cases: budgeted by count, with a timeout far above it for a
+// loaded machine.
+describe("fast aws-auth list reader", { timeout: CPU_HEAVY_TIMEOUT_MS }, () => {
   it("tells surely-string plain scalars from YAML 1.1 nulls, booleans and numbers", () => {
     for (const s of PLAIN_STRINGS) expect(isSurelyString(s), s).toBe(true);
     for (const s of TRICKY_PLAIN) expect(isSurelyString(s), s).toBe(false);
@@ -204,5 +207,5 @@ describe("fast aws-auth list reader", () => {
     }
     expect(taken).toBeGreaterThan(1000);
     expect(declined).toBeGreaterThan(300);
-  });
+  }, 120_000);
 });

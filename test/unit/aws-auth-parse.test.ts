@@ -224,21 +224,20 @@ describe("matchAwsAuth", () => {
     const r = match({ arn: "arn:aws:sts::111122223333:assumed-role/pathy/s" });
     expect(r.matched).toBe(false);
   });
-  it("matches sso entries by pattern and leaves an unknown access key unresolved", () => {
-    const r = match({ arn: "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123abcd/bob" });
+  it("leaves sso entries out unless the SSORoleMatch gate is on (EKS: off)", () => {
+    const sso = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123abcd/bob";
+    // Default, as on EKS: the sso entry maps nobody.
+    expect(match({ arn: sso }).matched).toBe(false);
+    const gated = (caller: Parameters<typeof matchAwsAuth>[1]) => {
+      const r = matchAwsAuth(m, caller, { ssoRoleMatch: true });
+      if (!r.ok) throw new Error(r.diagnostics[0]?.summary);
+      return r.value;
+    };
+    const r = gated({ arn: sso });
     expect(r.matched && [r.username, r.unresolved]).toEqual(["sso:bob:{{AccessKeyID}}", ["AccessKeyID"]]);
-    const k = match({
-      arn: "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123abcd/bob",
-      accessKeyId: "ASIAEXAMPLE",
-    });
+    const k = gated({ arn: sso, accessKeyId: "ASIAEXAMPLE" });
     expect(k.matched && k.username).toBe("sso:bob:ASIAEXAMPLE");
-    expect(
-      matchAwsAuth(
-        m,
-        { arn: "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123abcd/bob" },
-        { ssoRoleMatch: false },
-      ).ok && match({ arn: "arn:aws:sts::111122223333:assumed-role/x/y" }).matched,
-    ).toBe(false);
+    expect(gated({ arn: "arn:aws:sts::111122223333:assumed-role/x/y" }).matched).toBe(false);
   });
   it("searches mapRoles before mapUsers, for users too", () => {
     const r = match({ arn: "arn:aws:iam::111122223333:user/carol" });

@@ -11,8 +11,8 @@ import { parseDocument } from "yaml";
 import { runCli } from "../../src/cli/program.js";
 import { parseAccessConfig } from "../../src/core/config/load.js";
 import { parseKubeconfigText } from "../../src/core/kubeconfig/merge.js";
-import { duplicateKeyOffsets, yamlToJs } from "../../src/core/yaml-values.js";
-import { InputReadError, readOptionalText } from "../../src/adapters/fs/kubeconfig-file.js";
+import { duplicateKeyOffsets, yamlDocumentToJs } from "../../src/core/yaml-js.js";
+import { readOptionalText } from "../../src/adapters/fs/kubeconfig-file.js";
 import { resolveKubeConnection } from "../../src/adapters/kube/connection.js";
 import { readJsonFile, readSnapshotDir } from "../../src/adapters/fs/snapshot-dir.js";
 import { parseSnapshot } from "../../src/core/snapshot/index.js";
@@ -57,24 +57,26 @@ function bomb(depth: number): string {
 }
 
 describe("YAML aliases, nesting and keys in the config", () => {
-  it("an alias to an undefined anchor is EG106 at the alias, exit 1", async () => {
+  it("an alias to an undefined anchor is EG104 at the alias, exit 1", async () => {
     const file = join(dir(), "eksgate.yaml");
     writeFileSync(file, `${HEAD}clusters: []\nteams: *nope\n`);
     const r = await run("render", "-c", file);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${file}:5:8: error EG106`);
+    expect(r.err).toContain(`${file}:5:8: error EG104`);
+    expect(r.err).toContain("*nope refers to no anchor");
     expect(r.err).not.toContain("internal error");
   });
 
-  it('an alias bomb ("billion laughs") is EG107, exit 1', async () => {
+  it('an alias bomb ("billion laughs") is EG104, exit 1', async () => {
     const file = join(dir(), "eksgate.yaml");
     writeFileSync(file, `${HEAD}${bomb(9)}clusters: []\nteams: *l8\n`);
     const r = await run("render", "-c", file);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/eksgate\.yaml:\d+:\d+: error EG107/);
+    expect(r.err).toMatch(/eksgate\.yaml:\d+:\d+: error EG104/);
+    expect(r.err).not.toContain("internal error");
   });
 
-  it("a list as a mapping key is EG108, and nothing reaches the terminal as a process warning", async () => {
+  it("a list as a mapping key is EG107, and nothing reaches the terminal as a process warning", async () => {
     const warnings: string[] = [];
     const listen = (w: Error): void => {
       warnings.push(w.message);
@@ -84,20 +86,27 @@ describe("YAML aliases, nesting and keys in the config", () => {
     await new Promise((resolve) => setImmediate(resolve));
     process.off("warning", listen);
     expect(result.ok).toBe(false);
-    expect(result.diagnostics.map((d) => [d.code, d.source?.line])).toEqual([["EG108", 6]]);
+    expect(result.diagnostics.map((d) => [d.code, d.source?.line])).toEqual([["EG107", 6]]);
     expect(warnings).toEqual([]);
   });
 
-  it("nesting deeper than 64 levels is EG107, not a stack overflow", () => {
+  it("nesting thousands of levels deep is EG104 at the nesting, not a stack overflow", () => {
     const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
     const result = parseAccessConfig("eksgate.yaml", `${HEAD}clusters: []\nteams: ${deep}\n`);
     expect(result.ok).toBe(false);
-    expect(result.diagnostics[0]?.code).toBe("EG107");
+    expect(result.diagnostics[0]?.code).toBe("EG104");
+    expect(result.diagnostics[0]?.summary).toMatch(/nested far deeper/);
+    expect(result.diagnostics[0]?.source?.line).toBe(5);
   });
 
-  it("an anchor used inside itself does not resolve", () => {
-    const result = yamlToJs(parseDocument("a: &x [1, *x]\n"));
-    expect(result.ok).toBe(false);
+  it("an alias inside its own anchor is refused at the alias, not built into a cycle", () => {
+    const result = yamlDocumentToJs(parseDocument("a: &x [1, *x]\n"), { maxAliasCount: 100 });
+    expect(result.ok ? "built" : [result.problem.message, result.problem.offset]).toEqual([
+      "the alias *x is inside its own anchor",
+      10,
+    ]);
+    const config = parseAccessConfig("eksgate.yaml", `${HEAD}clusters: &c [{name: x, extra: *c}]\nteams: []\n`);
+    expect(config.diagnostics.map((d) => [d.code, d.source?.line])).toEqual([["EG104", 4]]);
   });
 
   it("duplicate keys are found in one pass, at each repeated key", () => {
@@ -218,10 +227,17 @@ describe("files that are not regular files are refused, not read", () => {
   it("the kubeconfig reader refuses a FIFO, a directory and /dev/zero", async () => {
     const link = join(dir(), "zero");
     symlinkSync("/dev/zero", link);
+    const codes = [];
     for (const path of [fifo(), dir(), link]) {
-      await expect(readOptionalText(path)).rejects.toBeInstanceOf(InputReadError);
+      const read = await readOptionalText(path, "kubeconfig");
+      codes.push(read.diagnostics.map((d) => [d.code, d.path === path]));
     }
-    expect(await readOptionalText(join(dir(), "missing"))).toBeUndefined();
+    expect(codes).toEqual([[["EG106", true]], [["EG100", true]], [["EG106", true]]]);
+    expect(await readOptionalText(join(dir(), "missing"), "kubeconfig")).toEqual({
+      ok: true,
+      value: undefined,
+      diagnostics: [],
+    });
   });
 
   it("a FIFO as the kubeconfig of plan and the live audit is kube-kubeconfig-unreadable, with its path", async () => {

@@ -1,12 +1,16 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { EKSGATE_CODES } from "../../src/core/codes.js";
 import { COMMAND_CODE_TABLE } from "../../src/cli/codes.js";
 import { RBAC_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/rbac/codes.js";
 import { SNAPSHOT_CODE_TABLE } from "../../src/core/snapshot/codes.js";
-import { IAM_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/iam/codes.js";
+import { IAM_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/iam-codes.js";
+import { KUBE_CONNECTION_CODE_TABLE } from "../../src/adapters/kube/connection.js";
 import { diagnosticsDocument } from "../support/diagnostics-doc.js";
+import { emittedCodes, type EmittedCodes } from "../support/emitted-codes.js";
+import { CPU_HEAVY_TIMEOUT_MS } from "../support/time-limits.js";
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -32,49 +36,115 @@ describe("diagnostic codes", () => {
     expect(new Set(codes).size).toBe(codes.length);
   });
 
-  it("every diagnostic code written in src/, of any family, is in docs/diagnostics.md", () => {
-    const doc = diagnosticsDocument();
-    const family =
-      /"((?:EG|AA|AUD|SNAP|ARN)\d{3}|RBAC_[A-Z_]+|IAM_[A-Z_]+|kube-(?:kubeconfig|context|no)-[a-z-]+|kubeconfig-[a-z-]+|aws-profile-[a-z-]+)"/g;
-    const used = new Map<string, string>();
-    for (const file of sourceFiles("src")) {
-      for (const match of readFileSync(file, "utf8").matchAll(family)) {
-        const code = match[1] ?? "";
-        // A kubeconfig-... string can be a file or profile name rather than a code.
-        if (
-          code.startsWith("kubeconfig-") &&
-          !/code|CODES/.test(match.input.slice(Math.max(0, match.index - 80), match.index))
-        )
-          continue;
-        used.set(code, file);
-      }
-    }
-    const missing = [...used].filter(([code]) => !doc.includes(`\`${code}\``)).map(([c, f]) => `${c} (${f})`);
-    expect(missing).toEqual([]);
-    expect(used.size).toBeGreaterThan(100);
+  describe("every code emitted in src/, whatever its shape, is in docs/diagnostics.md", () => {
+    // Reading src/ with the compiler takes a few seconds of CPU: budgeted by work (one pass,
+    // shared by the tests below), with a timeout far above it for a loaded machine.
+    let emitted: EmittedCodes;
+    beforeAll(() => {
+      emitted = emittedCodes("src");
+    }, CPU_HEAVY_TIMEOUT_MS);
+
+    it("every emitted code can be followed back to its literal values", () => {
+      expect(emitted.untraced).toEqual([]);
+      expect(emitted.emissions).toBeGreaterThan(100);
+      expect(emitted.codes.size).toBeGreaterThan(150);
+    });
+
+    it("every emitted code is documented", () => {
+      const doc = diagnosticsDocument();
+      const missing = [...emitted.codes]
+        .filter(([code]) => !doc.includes(`| \`${code}\` |`))
+        .map(([code, where]) => `${code} (${where.join(", ")})`);
+      expect(missing).toEqual([]);
+      // All the families, from core, adapters, engine and cli.
+      const families = new Set([...emitted.codes.keys()].map((c) => /^[A-Z]+|^[a-z]+/.exec(c)?.[0]));
+      expect([...families].sort()).toEqual(
+        expect.arrayContaining([
+          "AA",
+          "ARN",
+          "AUD",
+          "EG",
+          "IAM",
+          "RBAC",
+          "SNAP",
+          "aws",
+          "iam",
+          "kube",
+          "kubeconfig",
+        ]),
+      );
+      const places = new Set([...emitted.codes.values()].flat().map((w) => w.split("/")[1]));
+      expect([...places].sort()).toEqual(expect.arrayContaining(["adapters", "cli", "core", "engine"]));
+    });
+
+    it("every code in the snapshot, RBAC, IAM, connection and command tables is still emitted", () => {
+      const stale = [
+        ...SNAPSHOT_CODE_TABLE,
+        ...RBAC_EVALUATION_CODE_TABLE,
+        ...IAM_EVALUATION_CODE_TABLE,
+        ...KUBE_CONNECTION_CODE_TABLE,
+        ...COMMAND_CODE_TABLE,
+      ]
+        .map((c) => c.code)
+        .filter((code) => !emitted.codes.has(code));
+      expect(stale).toEqual([]);
+    });
   });
 
-  it("every code in the snapshot, RBAC and command tables is still reported somewhere", () => {
-    const tables = new Set([
-      "src/core/snapshot/codes.ts",
-      "src/core/evaluate/rbac/codes.ts",
-      "src/cli/codes.ts",
-      "src/core/evaluate/iam/codes.ts",
-    ]);
-    const source = sourceFiles("src")
-      .filter((f) => !tables.has(f))
-      .map((f) => readFileSync(f, "utf8"))
-      .join("\n");
-    const stale = [
-      ...SNAPSHOT_CODE_TABLE,
-      ...RBAC_EVALUATION_CODE_TABLE,
-      ...COMMAND_CODE_TABLE,
-      ...IAM_EVALUATION_CODE_TABLE,
-    ]
-      .map((c) => c.code)
-      .filter((code) => !source.includes(`"${code}"`));
-    expect(stale).toEqual([]);
-  });
+  it(
+    "the code reader follows codes through tables, helpers, defaults, callbacks and branches, and reports what it cannot follow",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "eksgate-codes-"));
+      try {
+        writeFileSync(
+          join(dir, "codes.ts"),
+          'export const TABLE = { a: "FIX-table-a", b: "FIX-table-b" } as const;\n',
+        );
+        writeFileSync(
+          join(dir, "emit.ts"),
+          [
+            'import { TABLE } from "./codes.js";',
+            'interface Diagnostic { readonly code: string; readonly severity: "error" | "warning"; readonly summary: string }',
+            'const fail = (code: string, summary: string): Diagnostic => ({ code, severity: "error", summary });',
+            'function warn(summary: string, code = "FIX-default"): Diagnostic { return { code, severity: "warning", summary }; }',
+            'const via = (code: string): Diagnostic => fail(code, "via");',
+            "export function all(flag: boolean, d: Diagnostic, report: (code: string) => void): Diagnostic[] {",
+            '  report("FIX-callback");',
+            '  return [fail("FIX-literal", "s"), fail(TABLE.a, "s"), via("FIX-chain"), warn("w"), warn("w", "FIX-given"),',
+            '    { code: flag ? "FIX-then" : TABLE.b, severity: "error", summary: "s" },',
+            "    { ...d, code: d.code },",
+            "  ];",
+            "}",
+            'export const list = all(true, { code: "FIX-object", severity: "error", summary: "" }, (code) => {',
+            '  const out: Diagnostic = { code, severity: "error", summary: "" };',
+            "  return out;",
+            "});",
+            "export function dynamic(name: string): Diagnostic {",
+            '  return { code: `FIX-${name}`, severity: "error", summary: "s" };',
+            "}",
+            "",
+          ].join("\n"),
+        );
+        const found = emittedCodes(dir);
+        expect([...found.codes.keys()].sort()).toEqual([
+          "FIX-callback",
+          "FIX-chain",
+          "FIX-default",
+          "FIX-given",
+          "FIX-literal",
+          "FIX-object",
+          "FIX-table-a",
+          "FIX-table-b",
+          "FIX-then",
+        ]);
+        expect(found.untraced).toHaveLength(1);
+        expect(found.untraced[0]).toMatch(/emit\.ts:18: `FIX-\$\{name\}`$/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    CPU_HEAVY_TIMEOUT_MS,
+  );
 
   it("docs/diagnostics.md is generated from the tables (run npm run docs:diagnostics)", () => {
     expect(readFileSync("docs/diagnostics.md", "utf8")).toBe(diagnosticsDocument());

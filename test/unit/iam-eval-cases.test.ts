@@ -28,7 +28,8 @@ function run(c: IamCase, encoding: DocumentEncoding): Decision {
   const common = {
     ...(r.mfa !== undefined ? { mfa: r.mfa } : {}),
     ...(r.mfaAgeSeconds !== undefined ? { mfaAgeSeconds: r.mfaAgeSeconds } : {}),
-    ...(r.now !== undefined ? { now: r.now } : {}),
+    ...(r.now !== undefined ? { at: r.now } : {}),
+    ...(r.sourceIdentity !== undefined ? { sourceIdentity: r.sourceIdentity } : {}),
     ...(r.context !== undefined ? { context: r.context } : {}),
   };
   if (r.type === "assume-role") {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CPU_HEAVY_TIMEOUT_MS } from "../support/time-limits.js";
 import {
   canAssumeRole,
   evaluate,
@@ -431,7 +432,7 @@ function bigOrg(users: number, groups: number, roles: number): IamSnapshot {
   return { accounts: [{ UserDetailList: U, GroupDetailList: G, RoleDetailList: R }] };
 }
 
-describe("indexing", () => {
+describe("indexing", { timeout: CPU_HEAVY_TIMEOUT_MS }, () => {
   // Speed is measured by bench/audit-scale; this checks the index does its job: a who-can
   // query evaluates only the candidates the index finds, not every principal.
   it("who-can evaluates only indexed candidates in a large organization", () => {

@@ -36,16 +36,15 @@ describe("kubeconfig entries (golden)", () => {
 });
 
 describe("eksgateExecUser", () => {
-  it("runs `eksgate token` with cluster, region, role and group, v1 and never interactive, named after the cluster ARN", () => {
+  it("runs `eksgate-token` with cluster, region, role and group, v1 and never interactive, named after the cluster ARN", () => {
     const t = team("rnd");
     expect(eksgateExecUser(t, DEV)).toEqual({
       name: "arn:aws:eks:us-east-2:123456789123:cluster/dev.my-eks-cluster",
       user: {
         exec: {
           apiVersion: "client.authentication.k8s.io/v1",
-          command: "eksgate",
+          command: "eksgate-token",
           args: [
-            "token",
             "--cluster-name",
             "dev.my-eks-cluster",
             "--region",
@@ -59,6 +58,15 @@ describe("eksgateExecUser", () => {
         },
       },
     });
+  });
+
+  it("runs `eksgate token` with the same arguments where there is no POSIX shell", () => {
+    const t = team("rnd");
+    const shim = eksgateExecUser(t, DEV).user.exec;
+    const node = eksgateExecUser(t, DEV, { plugin: "eksgate" }).user.exec;
+    expect(node.command).toBe("eksgate");
+    expect(node.args).toEqual(["token", ...shim.args]);
+    expect({ ...node, command: shim.command, args: shim.args }).toEqual(shim);
   });
 
   it("takes another name for user and context when asked", () => {

@@ -99,9 +99,8 @@ describe("mergeKubeconfig", () => {
       user: {
         exec: {
           apiVersion: "client.authentication.k8s.io/v1",
-          command: "eksgate",
+          command: "eksgate-token",
           args: [
-            "token",
             "--cluster-name",
             "prod",
             "--region",
@@ -159,6 +158,16 @@ describe("mergeKubeconfig", () => {
     const twice = mergeKubeconfig(once.document, ours, { setCurrentContext: true });
     expect(twice.changes.every((c) => c.action === "unchanged")).toBe(true);
     expect(formatKubeconfig(twice.document)).toBe(formatKubeconfig(once.document));
+  });
+
+  it("replaces the `eksgate token` entry of an earlier version with `eksgate-token`, and writes the former when asked", () => {
+    const node = teamKubeconfigEntries(team, cluster, endpoint, { exec: "eksgate", plugin: "eksgate" });
+    expect(node.user.user.exec.command).toBe("eksgate");
+    expect(node.user.user.exec.args).toEqual(["token", ...ours.user.user.exec.args]);
+    const before = mergeKubeconfig(existing(), node, { setCurrentContext: false }).document;
+    const { document, changes } = mergeKubeconfig(before, ours, { setCurrentContext: false });
+    expect(changes.find((c) => c.kind === "user")?.action).toBe("replace");
+    expect(named(document, "users", cluster.arn)).toEqual(ours.user);
   });
 
   it("writes the aws form with the profile, and an alias names user and context", () => {

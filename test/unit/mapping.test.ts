@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  clusterMappingTargets,
   mapPrincipal,
   type ClusterMapping,
   type MappedIdentity,
@@ -334,5 +335,38 @@ describe("access entries and their precedence (eks-access-entries.md)", () => {
       ),
     );
     expect(m.identity).toMatchObject({ user: "dora", groups: ["g", "system:authenticated"] });
+  });
+});
+
+// aws-iam-authenticator honours mapRoles `sso` entries only behind its alpha SSORoleMatch
+// feature gate (pkg/config/mapper.go, RoleMapping.Matches); EKS does not enable it, so the
+// mapping defaults to the gate being off.
+describe("sso entries and the SSORoleMatch feature gate", () => {
+  const ssoCluster = cluster({
+    mapRoles: `- sso: {permissionSetName: Admin, accountID: "${A}"}\n  username: admin:{{SessionName}}\n  groups: [admins]\n`,
+  });
+  const session = `arn:aws:sts::${A}:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice`;
+
+  it("by default (as on EKS) an sso entry maps nobody, and the mapping says why", () => {
+    const m = mapPrincipal(ssoCluster, { principalArn: session });
+    expect(m.mapped).toBe(false);
+    expect(m.notes.join("\n")).toContain("SSORoleMatch feature gate, which EKS does not enable");
+    expect(clusterMappingTargets(ssoCluster).rolePatterns).toEqual([]);
+  });
+
+  it("with the gate on, the session of the matching role is mapped", () => {
+    const m = mapped(mapPrincipal(ssoCluster, { principalArn: session }, { ssoRoleMatch: true }));
+    expect([m.username, m.groups]).toEqual(["admin:alice", ["admins"]]);
+    expect(clusterMappingTargets(ssoCluster, { ssoRoleMatch: true }).rolePatterns).toEqual([
+      `arn:aws:iam::${A}:role/awsreservedsso_admin_*`,
+    ]);
+  });
+
+  it("a rolearn for the same role maps it either way, without the note", () => {
+    const both = cluster({
+      mapRoles: `- rolearn: arn:aws:iam::${A}:role/AWSReservedSSO_Admin_0123456789abcdef\n  username: by-arn\n  groups: [g]\n`,
+    });
+    const m = mapped(mapPrincipal(both, { principalArn: session }));
+    expect([m.username, m.notes]).toEqual(["by-arn", []]);
   });
 });

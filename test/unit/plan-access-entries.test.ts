@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { updateAwsAuthData } from "../../src/core/model/aws-auth.js";
 import type { ObservedAccessEntryState, ObservedState } from "../../src/core/plan/observed.js";
-import { ROLE_ID_TAG_KEY } from "../../src/core/plan/diff.js";
+import { ROLE_ID_TAG_KEY } from "../../src/core/model/ownership.js";
 import {
   ACCOUNT,
   cluster,
@@ -14,10 +14,10 @@ import {
   planErrors,
   planOf,
   roleArn,
-  simulateApply,
   stepById,
   stepIds,
 } from "../support/observed-state.js";
+import { applyWithEngine } from "../support/fake-cloud.js";
 
 /** One cluster authenticating through access entries (mode set per test). */
 function oneClusterYaml(authentication: string, extraTeamLines = ""): string {
@@ -46,7 +46,7 @@ ${extraTeamLines}  - name: web
 
 const config = configFrom(oneClusterYaml("access-entries"));
 const empty = emptyObservedState(config, { modes: { prod: "API" } });
-const converged = simulateApply(empty, planOf(config, empty));
+const converged = await applyWithEngine(config, empty, planOf(config, empty));
 const WEB = roleArn("eksgate-web");
 const OPS = roleArn("eksgate-ops");
 const ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
@@ -83,7 +83,7 @@ describe("access entries", () => {
     expect(planOf(config, converged).steps).toEqual([]);
   });
 
-  it("are updated when their groups or username differ", () => {
+  it("are updated when their groups or username differ", async () => {
     const state = mapEntry(converged, WEB, (e) => ({ ...e, kubernetesGroups: ["web", "extra"] }));
     const plan = planOf(config, state);
     expect(stepIds(plan)).toEqual([`access-entry/prod/${WEB}`]);
@@ -94,7 +94,7 @@ describe("access entries", () => {
       "- access entry groups=[web, extra] username=eksgate:web:{{SessionName}}",
       "+ access entry groups=[eksgate:web] username=eksgate:web:{{SessionName}}",
     ]);
-    expect(planOf(config, simulateApply(state, plan)).steps).toEqual([]);
+    expect(planOf(config, await applyWithEngine(config, state, plan)).steps).toEqual([]);
 
     const renamed = mapEntry(converged, WEB, (e) => ({ ...e, username: "web:{{SessionName}}" }));
     expect(planOf(config, renamed).steps.map((s) => [s.id, s.action])).toEqual([
@@ -109,7 +109,7 @@ describe("access entries", () => {
     expect(planOf(config, state).steps).toEqual([]);
   });
 
-  it("are replaced when the role was created after the entry (deleted and recreated)", () => {
+  it("are replaced when the role was created after the entry (deleted and recreated)", async () => {
     const state = mapRole(converged, "eksgate-web", (r) => ({
       ...r,
       createDate: "2030-01-01T00:00:00.000Z",
@@ -123,10 +123,10 @@ describe("access entries", () => {
     expect(step.changes).toEqual([
       `-/+ access entry ${WEB} groups=[eksgate:web] username=eksgate:web:{{SessionName}}`,
     ]);
-    expect(planOf(config, simulateApply(state, plan)).steps).toEqual([]);
+    expect(planOf(config, await applyWithEngine(config, state, plan)).steps).toEqual([]);
   });
 
-  it("are replaced when the role id recorded on the entry is not the role's id", () => {
+  it("are replaced when the role id recorded on the entry is not the role's id", async () => {
     const state = mapRole(converged, "eksgate-web", (r) => ({ ...r, roleId: "AROANEWID" }));
     const plan = planOf(config, state);
     const step = stepById(plan, `access-entry/prod/${WEB}`);
@@ -134,10 +134,10 @@ describe("access entries", () => {
     expect(step.reason).toBe(
       `role eksgate-web was recreated (id ${entryOf(converged, WEB).tags[ROLE_ID_TAG_KEY] ?? ""} -> AROANEWID): the old entry no longer authenticates it`,
     );
-    expect(entryOf(simulateApply(state, plan), WEB).tags[ROLE_ID_TAG_KEY]).toBe("AROANEWID");
+    expect(entryOf(await applyWithEngine(config, state, plan), WEB).tags[ROLE_ID_TAG_KEY]).toBe("AROANEWID");
   });
 
-  it("are replaced when the role is gone and will be created again by this plan", () => {
+  it("are replaced when the role is gone and will be created again by this plan", async () => {
     const state: ObservedState = { ...converged, roles: { ...converged.roles, "eksgate-web": null } };
     const plan = planOf(config, state);
     expect(plan.steps.map((s) => [s.id, s.action])).toEqual([
@@ -148,7 +148,7 @@ describe("access entries", () => {
     expect(stepById(plan, `access-entry/prod/${WEB}`).reason).toBe(
       `the role ${WEB} does not exist: the entry is bound to a deleted role and would not authenticate the one this plan creates`,
     );
-    const after = simulateApply(state, plan);
+    const after = await applyWithEngine(config, state, plan);
     expect(entryOf(after, WEB).tags[ROLE_ID_TAG_KEY]).toBe(after.roles["eksgate-web"]?.roleId);
     expect(planOf(config, after).steps).toEqual([]);
   });
@@ -231,25 +231,28 @@ describe("access entries", () => {
     expect(planOf(config, unmarked).steps).toEqual([]);
   });
 
-  it("are deleted on destroy, with reason destroy, before the role", () => {
+  it("are deleted on destroy, with reason destroy, before the role", async () => {
     const plan = planOf(config, converged, { destroy: true });
     const step = stepById(plan, `access-entry/prod/${OPS}`);
     expect(step.reason).toBe("destroy");
     const ids = stepIds(plan);
     expect(ids.indexOf(`access-entry/prod/${OPS}`)).toBeLessThan(ids.indexOf("iam-role/eksgate-ops"));
-    expect(cluster(simulateApply(converged, plan), "prod").accessEntries).toEqual([]);
+    expect(cluster(await applyWithEngine(config, converged, plan), "prod").accessEntries).toEqual([]);
   });
 });
 
+const masters = configFrom(
+  oneClusterYaml("access-entries").replace(
+    "    iamGroup: ops\n",
+    "    iamGroup: ops\n    systemMasters: true\n",
+  ),
+);
+const mastersStart = emptyObservedState(masters, { modes: { prod: "API" } });
+const mastersApplied = await applyWithEngine(masters, mastersStart, planOf(masters, mastersStart));
+
 describe("access policies", () => {
-  const masters = configFrom(
-    oneClusterYaml("access-entries").replace(
-      "    iamGroup: ops\n",
-      "    iamGroup: ops\n    systemMasters: true\n",
-    ),
-  );
-  const start = emptyObservedState(masters, { modes: { prod: "API" } });
-  const applied = simulateApply(start, planOf(masters, start));
+  const start = mastersStart;
+  const applied = mastersApplied;
   const policyId = `access-policy/prod/${OPS}/${ADMIN_POLICY}`;
 
   it("associate AmazonEKSClusterAdminPolicy cluster-wide for systemMasters, after the entry", () => {
@@ -286,12 +289,12 @@ describe("access policies", () => {
     ]);
   });
 
-  it("are disassociated when the config does not ask for them", () => {
+  it("are disassociated when the config does not ask for them", async () => {
     const plan = planOf(config, applied);
     expect(plan.steps.map((s) => [s.id, s.action, s.reason])).toEqual([
       [policyId, "delete", "the config does not ask for this access policy"],
     ]);
-    expect(planOf(config, simulateApply(applied, plan)).steps).toEqual([]);
+    expect(planOf(config, await applyWithEngine(config, applied, plan)).steps).toEqual([]);
   });
 });
 
@@ -328,18 +331,18 @@ describe("authentication modes", () => {
   });
 });
 
-describe("migration from aws-auth to access entries", () => {
-  const NODE = `- rolearn: arn:aws:iam::${ACCOUNT}:role/eks-nodes
+const NODE = `- rolearn: arn:aws:iam::${ACCOUNT}:role/eks-nodes
   username: system:node:{{EC2PrivateDNSName}}
   groups:
     - system:bootstrappers
     - system:nodes
 `;
-  const auto = configFrom(oneClusterYaml("auto"));
-  const before = emptyObservedState(auto, { modes: { prod: "CONFIG_MAP" } });
-  const onAwsAuth = simulateApply(before, planOf(auto, before));
+const auto = configFrom(oneClusterYaml("auto"));
+const beforeMigration = emptyObservedState(auto, { modes: { prod: "CONFIG_MAP" } });
+const onAwsAuth = await applyWithEngine(auto, beforeMigration, planOf(auto, beforeMigration));
 
-  it("creates the entries first, then removes eksgate's aws-auth entries and keeps the rest", () => {
+describe("migration from aws-auth to access entries", () => {
+  it("creates the entries first, then removes eksgate's aws-auth entries and keeps the rest", async () => {
     const mapRoles = `${NODE}${cluster(onAwsAuth, "prod").awsAuth?.data.mapRoles ?? ""}`;
     const switched = mapCluster(onAwsAuth, "prod", () => ({
       authenticationMode: "API_AND_CONFIG_MAP",
@@ -371,7 +374,7 @@ describe("migration from aws-auth to access entries", () => {
     expect(result.value.data.mapRoles).toBe(NODE);
     expect(result.value.data.mapUsers).toBe(data.mapUsers);
 
-    const after = simulateApply(switched, plan);
+    const after = await applyWithEngine(auto, switched, plan);
     expect(planOf(auto, after).steps).toEqual([]);
   });
 
@@ -383,7 +386,7 @@ describe("migration from aws-auth to access entries", () => {
     expect(stepIds(planOf(auto, withNodes)).some((id) => id.startsWith("aws-auth/"))).toBe(false);
   });
 
-  it("removes eksgate's access entries when the config goes back to aws-auth, since they would win over it", () => {
+  it("removes eksgate's access entries when the config goes back to aws-auth, since they would win over it", async () => {
     const state = mapCluster(converged, "prod", () => ({ authenticationMode: "API_AND_CONFIG_MAP" }));
     const back = configFrom(oneClusterYaml("aws-auth"));
     const plan = planOf(back, state);
@@ -395,6 +398,6 @@ describe("migration from aws-auth to access entries", () => {
     expect(stepById(plan, `access-entry/prod/${WEB}`).reason).toBe(
       "the cluster authenticates this role through aws-auth now; the entry would take precedence",
     );
-    expect(planOf(back, simulateApply(state, plan)).steps).toEqual([]);
+    expect(planOf(back, await applyWithEngine(back, state, plan)).steps).toEqual([]);
   });
 });

@@ -8,10 +8,10 @@ import {
   planErrors,
   planOf,
   roleArn,
-  simulateApply,
   stepById,
   stepIds,
 } from "../support/observed-state.js";
+import { applyWithEngine } from "../support/fake-cloud.js";
 
 function yaml(authentication: string): string {
   return `apiVersion: eksgate.dev/v1alpha1
@@ -58,10 +58,10 @@ describe("planner: access policies from the config", () => {
     );
   });
 
-  it("converges: planning again after applying shows no changes", () => {
+  it("converges: planning again after applying shows no changes", async () => {
     const config = configFrom(yaml("access-entries"));
     const observed = emptyObservedState(config, { modes: { prod: "API" } });
-    const after = simulateApply(observed, planOf(config, observed));
+    const after = await applyWithEngine(config, observed, planOf(config, observed));
     expect(stepIds(planOf(config, after))).toEqual([]);
   });
 

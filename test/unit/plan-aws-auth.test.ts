@@ -13,12 +13,12 @@ import {
   planErrors,
   planOf,
   roleArn,
-  simulateApply,
   stepById,
   stepIds,
   TWO_CLUSTERS_MODES,
   TWO_CLUSTERS_YAML,
 } from "../support/observed-state.js";
+import { applyWithEngine } from "../support/fake-cloud.js";
 
 const config = configFrom(TWO_CLUSTERS_YAML);
 const empty = emptyObservedState(config, { modes: TWO_CLUSTERS_MODES });
@@ -119,14 +119,14 @@ describe("an aws-auth ConfigMap full of entries eksgate does not own", () => {
     expect(parsed.value.accounts.map((a) => a.accountId)).toEqual([ACCOUNT]);
   });
 
-  it("converges: after the write, the plan has no aws-auth step and the foreign entries are still there", () => {
-    const after = simulateApply(state, plan);
+  it("converges: after the write, the plan has no aws-auth step and the foreign entries are still there", async () => {
+    const after = await applyWithEngine(config, state, plan);
     expect(planOf(config, after).steps).toEqual([]);
     expect(cluster(after, "dev").awsAuth?.data.mapRoles?.startsWith(FOREIGN_ROLES)).toBe(true);
   });
 
-  it("survives a team removal and a destroy too", () => {
-    const after = simulateApply(state, plan);
+  it("survives a team removal and a destroy too", async () => {
+    const after = await applyWithEngine(config, state, plan);
     const withoutRnd = configFrom(
       TWO_CLUSTERS_YAML.replace(/  - name: rnd\n[\s\S]*?(?=  - name: payments)/, ""),
     );
@@ -150,8 +150,9 @@ describe("an aws-auth ConfigMap full of entries eksgate does not own", () => {
   });
 });
 
+const converged = await applyWithEngine(config, empty, planOf(config, empty));
+
 describe("eksgate's own aws-auth entries", () => {
-  const converged = simulateApply(empty, planOf(config, empty));
   const mapRoles = cluster(converged, "dev").awsAuth?.data.mapRoles ?? "";
 
   it("are updated in place when someone edited them, the rest untouched", () => {
@@ -252,7 +253,6 @@ describe("system:masters", () => {
   }
 
   it("never appears in any payload of a config that does not ask for it", () => {
-    const converged = simulateApply(empty, planOf(config, empty));
     const foreign = withAwsAuth(converged, FOREIGN_DATA);
     const plans = [
       planOf(config, empty),
@@ -289,10 +289,10 @@ describe("system:masters", () => {
     expect(JSON.stringify(accessEntryPayloads)).not.toContain("system:masters");
   });
 
-  it("is taken away again when the team stops asking", () => {
+  it("is taken away again when the team stops asking", async () => {
     const masters = configFrom(MASTERS_YAML);
     const state = emptyObservedState(masters, { modes: TWO_CLUSTERS_MODES });
-    const applied = simulateApply(state, planOf(masters, state));
+    const applied = await applyWithEngine(masters, state, planOf(masters, state));
     const plain = configFrom(MASTERS_YAML.replace("    systemMasters: true\n", ""));
     const plan = planOf(plain, applied);
     expect(plan.steps.map((s) => [s.id, s.action])).toEqual([
@@ -303,7 +303,7 @@ describe("system:masters", () => {
       ],
     ]);
     expect(payloadsOf(plan)).not.toContain("system:masters");
-    const after = simulateApply(applied, plan);
+    const after = await applyWithEngine(plain, applied, plan);
     expect(cluster(after, "dev").awsAuth?.data.mapRoles).not.toContain("system:masters");
     expect(planOf(plain, after).steps).toEqual([]);
   });

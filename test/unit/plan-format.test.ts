@@ -3,9 +3,11 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson, fingerprint, PLAN_FORMAT_VERSION } from "../../src/core/plan/plan.js";
 import { parseSavedPlan } from "../../src/core/plan/plan-file.js";
+import { savedPlanStillHolds } from "../../src/engine/plan.js";
 import type { ObservedState } from "../../src/core/plan/observed.js";
 import {
   ACCOUNT,
+  CONFIG_DIGEST,
   CONFIG_FILE,
   configFrom,
   emptyObservedState,
@@ -13,15 +15,15 @@ import {
   PLANNED_AT,
   planOf,
   runPlanner,
-  simulateApply,
   stepById,
   TWO_CLUSTERS_MODES,
   TWO_CLUSTERS_YAML,
 } from "../support/observed-state.js";
+import { applyWithEngine } from "../support/fake-cloud.js";
 
 const config = configFrom(TWO_CLUSTERS_YAML);
 const empty = emptyObservedState(config, { modes: TWO_CLUSTERS_MODES });
-const converged = simulateApply(empty, planOf(config, empty));
+const converged = await applyWithEngine(config, empty, planOf(config, empty));
 const WITHOUT_RND_YAML = TWO_CLUSTERS_YAML.replace(/  - name: rnd\n[\s\S]*?(?=  - name: payments)/, "");
 const withoutRnd = configFrom(WITHOUT_RND_YAML);
 
@@ -129,6 +131,7 @@ describe("plan header", () => {
       kind: "EksgatePlan",
       createdAt: PLANNED_AT,
       configFile: CONFIG_FILE,
+      configDigest: CONFIG_DIGEST,
       accountId: ACCOUNT,
       scope: { destroy: false },
       clusters: { dev: { region: "us-east-2" }, prod: { region: "eu-west-1" } },
@@ -196,15 +199,45 @@ describe("parseSavedPlan", () => {
     }
   });
 
-  it("rejects a damaged plan without steps, config file or scope (EG312)", () => {
-    for (const field of ["steps", "configFile", "scope"] as const) {
+  it("rejects a damaged plan without steps, config file, config digest or scope (EG312)", () => {
+    for (const field of ["steps", "configFile", "configDigest", "scope"] as const) {
       const damaged: Record<string, unknown> = { ...plan };
       Reflect.deleteProperty(damaged, field);
       expect(reject(JSON.stringify(damaged))).toEqual({
         code: "EG312",
-        summary: "plan.json is damaged: steps, configFile or scope are missing",
+        summary: "plan.json is damaged: steps, configFile, configDigest or scope are missing",
       });
     }
     expect(reject(JSON.stringify({ ...plan, steps: {} })).code).toBe("EG312");
+    expect(reject(JSON.stringify({ ...plan, configDigest: 42 })).code).toBe("EG312");
+  });
+});
+
+describe("savedPlanStillHolds", () => {
+  const saved = planOf(withoutRnd, converged);
+
+  it("holds for the same config and the same steps, observations and payloads", () => {
+    expect(savedPlanStillHolds(saved, planOf(withoutRnd, structuredClone(converged)))).toEqual([]);
+  });
+
+  it("refuses (EG311) when the config file changed, whatever the steps", () => {
+    const fresh = { ...planOf(withoutRnd, converged), configDigest: "f".repeat(64) };
+    expect(savedPlanStillHolds(saved, fresh)).toEqual([
+      expect.objectContaining({
+        code: "EG311",
+        summary: `the saved plan is out of date: ${CONFIG_FILE} changed since the plan was made`,
+      }),
+    ]);
+  });
+
+  it("refuses (EG311) naming the steps whose observation changed", () => {
+    const drifted = mapRole(converged, "eksgate-support", (r) => ({ ...r, roleId: "AROAOTHER" }));
+    const problems = savedPlanStillHolds(
+      planOf(config, converged, { destroy: true }),
+      planOf(config, drifted, { destroy: true }),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.code).toBe("EG311");
+    expect(problems[0]?.summary).toContain("iam-role/eksgate-support");
   });
 });

@@ -15,7 +15,6 @@ import {
   planOf,
   roleArn,
   runPlanner,
-  simulateApply,
   stepById,
   stepIds,
   TWO_CLUSTERS_MODES,
@@ -23,11 +22,12 @@ import {
   withGroup,
   withRole,
 } from "../support/observed-state.js";
+import { applyAndObserve, applyWithEngine } from "../support/fake-cloud.js";
 import { fingerprint } from "../../src/core/plan/plan.js";
 
 const config = configFrom(TWO_CLUSTERS_YAML);
 const empty = emptyObservedState(config, { modes: TWO_CLUSTERS_MODES });
-const converged = simulateApply(empty, planOf(config, empty));
+const converged = await applyWithEngine(config, empty, planOf(config, empty));
 
 function role(state: ObservedState, name: string) {
   const found = state.roles[name];
@@ -46,7 +46,7 @@ function without(yaml: string, teamName: string): string {
 }
 
 describe("role trust policy and tags", () => {
-  it("updates a role whose trust policy drifted, showing old and new", () => {
+  it("updates a role whose trust policy drifted, showing old and new", async () => {
     const loose: PolicyDocument = {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }],
@@ -64,10 +64,10 @@ describe("role trust policy and tags", () => {
     if (step.payload.type !== "role") throw new Error("not a role payload");
     expect(step.payload.trustPolicy).toEqual(role(converged, "eksgate-support").trustPolicy);
     expect(step.observed).not.toBe("absent");
-    expect(planOf(config, simulateApply(state, plan)).steps).toEqual([]);
+    expect(planOf(config, await applyWithEngine(config, state, plan)).steps).toEqual([]);
   });
 
-  it("updates a role that lacks the group tag, and ignores tags it does not set", () => {
+  it("updates a role that lacks the group tag, and ignores tags it does not set", async () => {
     const state = mapRole(converged, "eksgate-rnd", (r) => ({
       ...r,
       tags: [...r.tags.filter((t) => t.Key !== "eksgate.dev/iam-group"), { Key: "cost-center", Value: "42" }],
@@ -77,7 +77,7 @@ describe("role trust policy and tags", () => {
     expect(stepById(plan, "iam-role/eksgate-rnd").changes).toEqual([
       "~ tag eksgate.dev/iam-group: (none) -> dev.rnd.group",
     ]);
-    expect(planOf(config, simulateApply(state, plan)).steps).toEqual([]);
+    expect(planOf(config, await applyWithEngine(config, state, plan)).steps).toEqual([]);
   });
 
   it("sees no change in documents that differ only in form: order, one value vs a list, Sid, bare account id", () => {
@@ -127,7 +127,7 @@ describe("role trust policy and tags", () => {
     expect(planOf(config, state).steps).toEqual([]);
   });
 
-  it("updates a permission policy and a group policy that differ in meaning", () => {
+  it("updates a permission policy and a group policy that differ in meaning", async () => {
     const widened = mapRole(converged, "eksgate-rnd", (r) => ({
       ...r,
       inlinePolicies: {
@@ -166,7 +166,7 @@ describe("role trust policy and tags", () => {
       `+ {"Version":"2012-10-17","Statement":[{"Sid":"EksgateAssumeTeamRole","Effect":"Allow","Action":"sts:AssumeRole","Resource":"${roleArn("eksgate-rnd")}"}]}`,
     ]);
     expect(group.observed).toBe(fingerprint(state.groups["dev.rnd.group"]?.policies["eksgate-rnd-assume"]));
-    expect(planOf(config, simulateApply(state, plan)).steps).toEqual([]);
+    expect(planOf(config, await applyWithEngine(config, state, plan)).steps).toEqual([]);
   });
 
   it("deletes an eksgate inline policy on a team role that the config no longer produces", () => {
@@ -244,7 +244,7 @@ describe("ownership", () => {
 describe("a team removed from the config", () => {
   const withoutSupport = configFrom(without(TWO_CLUSTERS_YAML, "support"));
 
-  it("deletes its role, inline policy, group policy, aws-auth entry, access entry and bindings", () => {
+  it("deletes its role, inline policy, group policy, aws-auth entry, access entry and bindings", async () => {
     const plan = planOf(withoutSupport, converged);
     expect(plan.steps.map((s) => [s.id, s.action])).toEqual([
       ["aws-auth/dev", "update"],
@@ -278,9 +278,11 @@ describe("a team removed from the config", () => {
       true,
     );
 
-    const after = simulateApply(converged, plan);
+    const { cloud, observed: after } = await applyAndObserve(withoutSupport, converged, plan);
     expect(after.roles["eksgate-support"]).toBeUndefined();
-    expect(after.groups["support"]?.policies).toEqual({});
+    expect(await cloud.iam.getRole("eksgate-support")).toBeUndefined();
+    expect(await cloud.iam.groupExists("support")).toBe(true);
+    expect(await cloud.iam.getGroupPolicy("support", "eksgate-support-assume")).toBeUndefined();
     expect(planOf(withoutSupport, after).steps).toEqual([]);
   });
 
@@ -302,7 +304,7 @@ describe("a team removed from the config", () => {
     expect(Object.keys(plan.clusters)).toEqual(["dev"]);
   });
 
-  it("deletes only its own policy from an IAM group that another team shares", () => {
+  it("deletes only its own policy from an IAM group that another team shares", async () => {
     const shared = `apiVersion: eksgate.dev/v1alpha1
 kind: AccessConfig
 accountId: "${ACCOUNT}"
@@ -324,7 +326,7 @@ teams:
 `;
     const both = configFrom(shared);
     const start = emptyObservedState(both);
-    const applied = simulateApply(start, planOf(both, start));
+    const applied = await applyWithEngine(both, start, planOf(both, start));
     expect(Object.keys(applied.groups["devs"]?.policies ?? {}).sort()).toEqual([
       "eksgate-blue-assume",
       "eksgate-green-assume",
@@ -336,14 +338,14 @@ teams:
       ["iam-group-policy/devs/eksgate-blue-assume", "delete"],
     ]);
     expect(new Set(stepIds(plan)).size).toBe(plan.steps.length);
-    const after = simulateApply(applied, plan);
+    const after = await applyWithEngine(greenOnly, applied, plan);
     expect(Object.keys(after.groups["devs"]?.policies ?? {})).toEqual(["eksgate-green-assume"]);
     expect(planOf(greenOnly, after).steps).toEqual([]);
   });
 });
 
 describe("a team that changes its IAM group", () => {
-  it("moves the assume-role policy: created on the new group, deleted from the old one", () => {
+  it("moves the assume-role policy: created on the new group, deleted from the old one", async () => {
     const moved = configFrom(TWO_CLUSTERS_YAML.replace("iamGroup: payments-devs", "iamGroup: payments-team"));
     const state = withGroup(converged, { name: "payments-team", exists: true, policies: {} });
     const plan = planOf(moved, state);
@@ -358,14 +360,15 @@ describe("a team that changes its IAM group", () => {
     expect(stepById(plan, "iam-group-policy/payments-devs/eksgate-payments-assume").reason).toBe(
       "the role now belongs to team payments with the IAM group payments-team",
     );
-    const after = simulateApply(state, plan);
-    expect(after.groups["payments-devs"]?.policies).toEqual({});
+    const { cloud, observed: after } = await applyAndObserve(moved, state, plan);
+    expect(await cloud.iam.getGroupPolicy("payments-devs", "eksgate-payments-assume")).toBeUndefined();
+    expect(await cloud.iam.getGroupPolicy("payments-team", "eksgate-payments-assume")).toBeDefined();
     expect(planOf(moved, after).steps).toEqual([]);
   });
 });
 
 describe("a team renamed while keeping its role", () => {
-  it("keeps the role, retags it, and swaps the old names' policies and bindings for the new ones", () => {
+  it("keeps the role, retags it, and swaps the old names' policies and bindings for the new ones", async () => {
     const renamed = configFrom(
       TWO_CLUSTERS_YAML.replace("  - name: support\n", "  - name: helpdesk\n    roleName: eksgate-support\n"),
     );
@@ -390,14 +393,14 @@ describe("a team renamed while keeping its role", () => {
     expect(stepById(plan, `access-entry/prod/${roleArn("eksgate-support")}`).action).toBe("update");
     expect(stepById(plan, "rbac/dev/ClusterRoleBinding//eksgate:helpdesk:view").action).toBe("create");
     expect(stepById(plan, "rbac/dev/ClusterRoleBinding//eksgate:support:view").action).toBe("delete");
-    const after = simulateApply(converged, plan);
+    const after = await applyWithEngine(renamed, converged, plan);
     expect(after.roles["eksgate-support"]?.roleId).toBe(role(converged, "eksgate-support").roleId);
     expect(planOf(renamed, after).steps).toEqual([]);
   });
 });
 
 describe("destroy", () => {
-  it("removes everything eksgate created, bindings first and roles last, and leaves the groups", () => {
+  it("removes everything eksgate created, bindings first and roles last, and leaves the groups", async () => {
     const plan = planOf(config, converged, { destroy: true });
     expect(plan.steps.every((s) => s.action === "delete" || s.resource.kind === "aws-auth")).toBe(true);
     expect(plan.steps.filter((s) => s.resource.kind === "iam-role").map((s) => s.id)).toEqual([
@@ -416,8 +419,9 @@ describe("destroy", () => {
     expect(stepById(plan, "iam-role/eksgate-rnd").reason).toBe("destroy: team rnd");
     expect(stepById(plan, "rbac/prod/ClusterRole//log-reader").reason).toBe("destroy");
 
-    const after = simulateApply(converged, plan);
-    expect(Object.keys(after.roles)).toEqual([]);
+    const { cloud, observed: after } = await applyAndObserve(config, converged, plan);
+    expect(await cloud.iam.listRolesTagged("", [])).toEqual([]);
+    expect(Object.values(after.roles)).toEqual([null, null, null]);
     expect(Object.values(after.groups).map((g) => [g.name, g.exists, g.policies])).toEqual([
       ["dev.rnd.group", true, {}],
       ["payments-devs", true, {}],
@@ -429,7 +433,7 @@ describe("destroy", () => {
     expect(planOf(config, after, { destroy: true }).steps).toEqual([]);
   });
 
-  it("with --team removes only that team's objects", () => {
+  it("with --team removes only that team's objects", async () => {
     const plan = planOf(config, converged, { destroy: true, team: "payments" });
     expect(plan.steps.map((s) => [s.id, s.action])).toEqual([
       ["aws-auth/dev", "update"],
@@ -444,8 +448,9 @@ describe("destroy", () => {
     expect(stepById(plan, "aws-auth/dev").changes).toEqual([
       `- mapRoles[1] ${roleArn("eksgate-payments")} username=eksgate:payments:{{SessionName}} groups=[eksgate:payments]`,
     ]);
-    const after = simulateApply(converged, plan);
-    expect(Object.keys(after.roles).sort()).toEqual(["eksgate-rnd", "eksgate-support"]);
+    const after = await applyWithEngine(config, converged, plan);
+    const remaining = Object.values(after.roles).flatMap((r) => (r !== null ? [r.name] : []));
+    expect(remaining.sort()).toEqual(["eksgate-rnd", "eksgate-support"]);
     expect(cluster(after, "prod").accessEntries.map((e) => e.principalArn)).toEqual([
       roleArn("eksgate-support"),
     ]);

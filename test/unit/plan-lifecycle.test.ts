@@ -11,16 +11,16 @@ import {
   emptyObservedState,
   planOf,
   roleArn,
-  simulateApply,
   stepById,
   stepIds,
   TWO_CLUSTERS_MODES,
   TWO_CLUSTERS_YAML,
 } from "../support/observed-state.js";
+import { applyWithEngine } from "../support/fake-cloud.js";
 
 const config = configFrom(TWO_CLUSTERS_YAML);
 const empty = emptyObservedState(config, { modes: TWO_CLUSTERS_MODES });
-const converged = simulateApply(empty, planOf(config, empty));
+const converged = await applyWithEngine(config, empty, planOf(config, empty));
 
 /** Where a step must come relative to others: creates bottom-up, deletes top-down. */
 function rank(step: PlanStep): number {
@@ -221,7 +221,7 @@ describe("plan when the live state matches the config", () => {
 });
 
 describe("a changed config", () => {
-  it("moves a team to other namespaces: new bindings created, old ones deleted, IAM untouched", () => {
+  it("moves a team to other namespaces: new bindings created, old ones deleted, IAM untouched", async () => {
     const moved = configFrom(
       TWO_CLUSTERS_YAML.replace(
         "namespaces: [payments, payments-staging]",
@@ -243,10 +243,10 @@ describe("a changed config", () => {
     expect(stepById(plan, "rbac/dev/RoleBinding/payments-staging/eksgate:payments:edit").reason).toBe(
       "the config no longer asks for it",
     );
-    expect(planOf(moved, simulateApply(state, plan)).steps).toEqual([]);
+    expect(planOf(moved, await applyWithEngine(moved, state, plan)).steps).toEqual([]);
   });
 
-  it("gives a team one more cluster: its permission policy names both clusters, an access entry is added", () => {
+  it("gives a team one more cluster: its permission policy names both clusters, an access entry is added", async () => {
     const wider = configFrom(
       TWO_CLUSTERS_YAML.replace(
         "        clusterRole: cluster-admin\n        allowClusterAdmin: true\n",
@@ -265,6 +265,6 @@ describe("a changed config", () => {
     expect(policy.changes.filter((l) => l.startsWith("+ "))[0]).toContain(
       `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/prod`,
     );
-    expect(planOf(wider, simulateApply(converged, plan)).steps).toEqual([]);
+    expect(planOf(wider, await applyWithEngine(wider, converged, plan)).steps).toEqual([]);
   });
 });

@@ -11,12 +11,12 @@ import {
   mapCluster,
   planErrors,
   planOf,
-  simulateApply,
   stepById,
   stepIds,
   TWO_CLUSTERS_MODES,
   TWO_CLUSTERS_YAML,
 } from "../support/observed-state.js";
+import { applyWithEngine } from "../support/fake-cloud.js";
 
 const YAML = `apiVersion: eksgate.dev/v1alpha1
 kind: AccessConfig
@@ -49,7 +49,7 @@ customRoles:
 `;
 const config = configFrom(YAML);
 const empty = emptyObservedState(config);
-const converged = simulateApply(empty, planOf(config, empty));
+const converged = await applyWithEngine(config, empty, planOf(config, empty));
 const WEB_EDIT = "rbac/dev/RoleBinding/web/eksgate:web:edit";
 const WEB_LOGS = "rbac/dev/ClusterRoleBinding//eksgate:web:log-reader";
 const DATA_LOGS = "rbac/dev/RoleBinding/data/eksgate:data:log-reader";
@@ -95,7 +95,7 @@ describe("RBAC objects eksgate creates", () => {
     expect(planOf(config, converged).steps).toEqual([]);
   });
 
-  it("are replaced when a binding's roleRef differs (it cannot change in place)", () => {
+  it("are replaced when a binding's roleRef differs (it cannot change in place)", async () => {
     const state = replaceManaged(converged, { ...webEdit, roleRef: { ...webEdit.roleRef, name: "admin" } });
     const plan = planOf(config, state);
     expect(plan.steps.map((s) => [s.id, s.action, s.reason])).toEqual([
@@ -107,10 +107,10 @@ describe("RBAC objects eksgate creates", () => {
       "    subject Group/eksgate:web",
     ]);
     expect(stepById(plan, WEB_EDIT).payload).toEqual({ type: "rbac", object: webEdit });
-    expect(planOf(config, simulateApply(state, plan)).steps).toEqual([]);
+    expect(planOf(config, await applyWithEngine(config, state, plan)).steps).toEqual([]);
   });
 
-  it("are updated when subjects differ", () => {
+  it("are updated when subjects differ", async () => {
     const state = replaceManaged(converged, {
       ...webEdit,
       subjects: [
@@ -122,7 +122,7 @@ describe("RBAC objects eksgate creates", () => {
     expect(plan.steps.map((s) => [s.id, s.action, s.reason])).toEqual([
       [WEB_EDIT, "update", "the object differs from the config"],
     ]);
-    expect(planOf(config, simulateApply(state, plan)).steps).toEqual([]);
+    expect(planOf(config, await applyWithEngine(config, state, plan)).steps).toEqual([]);
   });
 
   it("are updated when eksgate's team label differs, but not for labels eksgate does not set", () => {
@@ -262,11 +262,11 @@ describe("RBAC and scope", () => {
     expect(stepIds(planOf(two, fresh, { team: "payments" }))).toContain("rbac/prod/ClusterRole//log-reader");
   });
 
-  it("destroy --team keeps a custom ClusterRole another team still binds", () => {
+  it("destroy --team keeps a custom ClusterRole another team still binds", async () => {
     const plan = planOf(config, converged, { destroy: true, team: "web" });
     const rbac = plan.steps.filter((s) => s.area === "rbac").map((s) => s.id);
     expect(rbac).toEqual([WEB_LOGS, WEB_EDIT]);
-    const after = simulateApply(converged, plan);
+    const after = await applyWithEngine(config, converged, plan);
     expect(
       cluster(after, "dev")
         .managedRbac.map((o) => o.metadata.name)

@@ -5,6 +5,7 @@
  * generated corpora. The real API server comparison lives in the integration tests.
  */
 import { describe, expect, it } from "vitest";
+import { CPU_HEAVY_TIMEOUT_MS } from "../support/time-limits.js";
 import type {
   ClusterRole,
   Identity,
@@ -116,7 +117,9 @@ function referenceAuthorize(
   return false;
 }
 
-describe("generated RBAC corpus", () => {
+// Each corpus is a fixed number of generated objects and requests (2,000+): budgeted by
+// count, with a timeout far above it for a loaded machine.
+describe("generated RBAC corpus", { timeout: CPU_HEAVY_TIMEOUT_MS }, () => {
   it("is reproducible by seed and differs between seeds", () => {
     const a = generateRbacCorpus({ seed: 7 });
     expect(generateRbacCorpus({ seed: 7 })).toEqual(a);

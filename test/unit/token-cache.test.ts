@@ -6,6 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CredentialCache, defaultCacheDir, type CacheFileSystem } from "../../src/token/cache.js";
+import {
+  fastTokenFileName,
+  formatTokenFile,
+  parseTokenFile,
+  tokenKey,
+  type TokenKeyParts,
+} from "../../src/token/token-file.js";
 
 const accept = (entry: Record<string, unknown>): string | undefined =>
   typeof entry["value"] === "string" ? entry["value"] : undefined;
@@ -177,5 +184,120 @@ describe("CredentialCache", () => {
     expect(defaultCacheDir({}, "/home/a")).toBe("/home/a/.cache/eksgate");
     // A relative XDG_CACHE_HOME is invalid per the XDG spec and ignored.
     expect(defaultCacheDir({ XDG_CACHE_HOME: "rel" }, "/home/a")).toBe("/home/a/.cache/eksgate");
+  });
+});
+
+describe("token files", () => {
+  const parts: TokenKeyParts = {
+    cluster: "prod",
+    region: "eu-west-1",
+    role: "arn:aws:iam::111122223333:role/teams/eksgate-payments",
+    caller: "key:AKIAALICE",
+  };
+  const record = {
+    token: "k8s-aws-v1.aHR0cHM6Ly9zdHM_-x",
+    issuedAt: 1_700_000_000_000,
+    expiresAt: 1_700_000_840_000,
+  };
+
+  it("are named after the key, readable for a shell: parts joined by ~, / written as %", () => {
+    expect(fastTokenFileName(parts)).toBe(
+      "token~prod~eu-west-1~arn:aws:iam::111122223333:role%teams%eksgate-payments~~key:AKIAALICE",
+    );
+    expect(
+      fastTokenFileName({
+        cluster: parts.cluster,
+        region: parts.region,
+        session: "alice",
+        caller: parts.caller,
+      }),
+    ).toBe("token~prod~eu-west-1~~alice~key:AKIAALICE");
+    expect(fastTokenFileName({ ...parts, caller: "profile:dev|/home/a/.aws/config|" })).toBe(
+      "token~prod~eu-west-1~arn:aws:iam::111122223333:role%teams%eksgate-payments~~profile:dev|%home%a%.aws%config|",
+    );
+  });
+
+  it("get no shell-readable name for parts with other characters or a name that is too long", () => {
+    for (const odd of ["a b", "a~b", "a%b", 'a"b', "a\\b", "a$b", "a*b", "é", "a\nb"]) {
+      expect(fastTokenFileName({ ...parts, caller: `profile:${odd}||` })).toBeUndefined();
+    }
+    expect(fastTokenFileName({ ...parts, cluster: "" })).toBeUndefined();
+    const longRole = `arn:aws:iam::111122223333:role/${"p/".repeat(80)}r`;
+    expect(fastTokenFileName({ ...parts, role: longRole })).toBeUndefined();
+  });
+
+  it("hold the header, the full key, the times, the token and an end line, and parse only when complete", () => {
+    const key = tokenKey(parts);
+    const text = formatTokenFile(key, record);
+    expect(text).toBe(`eksgate-token 1\n${key}\n1700000000000\n1700000840000\n${record.token}\nend\n`);
+    expect(parseTokenFile(text, key)).toEqual(record);
+    expect(parseTokenFile(text, tokenKey({ ...parts, region: "eu-west-2" }))).toBeUndefined();
+    for (let cut = 0; cut < text.length; cut++)
+      expect(parseTokenFile(text.slice(0, cut), key)).toBeUndefined();
+    expect(parseTokenFile(`${text}x`, key)).toBeUndefined();
+    expect(parseTokenFile(text.replace("1700000840000", "01700000840000"), key)).toBeUndefined();
+    expect(parseTokenFile(text.replace("1700000840000", "1e12"), key)).toBeUndefined();
+    expect(parseTokenFile(text.replace(record.token, `${record.token}"`), key)).toBeUndefined();
+    expect(parseTokenFile(text.replace("k8s-aws-v1.", "k8s-aws-v2."), key)).toBeUndefined();
+    expect(parseTokenFile(text.replace("eksgate-token 1", "eksgate-token 2"), key)).toBeUndefined();
+  });
+
+  it("keys the file by the same JSON as the other entries: cluster, region, role, session, caller", () => {
+    expect(tokenKey(parts)).toBe(
+      '{"cluster":"prod","region":"eu-west-1","role":"arn:aws:iam::111122223333:role/teams/eksgate-payments","caller":"key:AKIAALICE"}',
+    );
+  });
+
+  it("are written under the shell-readable name, 0600, and read back", () => {
+    const cache = new CredentialCache(dir, fs, uid);
+    expect(cache.readToken(parts)).toBeUndefined();
+    expect(cache.writeToken(parts, record)).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual([fastTokenFileName(parts)]);
+    expect(fs.statSync(onlyFile()).mode & 0o777).toBe(0o600);
+    expect(cache.readToken(parts)).toEqual(record);
+    expect(cache.readToken({ ...parts, session: "alice" })).toBeUndefined();
+  });
+
+  it("refuse a file linked or renamed from another key's", () => {
+    const cache = new CredentialCache(dir, fs, uid);
+    const other = { ...parts, cluster: "staging" };
+    cache.writeToken(other, record);
+    fs.renameSync(join(dir, fastTokenFileName(other) ?? ""), join(dir, fastTokenFileName(parts) ?? ""));
+    expect(cache.readToken(parts)).toBeUndefined();
+  });
+
+  it("fall back to the hashed name for keys without a shell-readable one, and where the file system refuses it", () => {
+    const odd = { ...parts, caller: "profile:my profile||" };
+    const cache = new CredentialCache(dir, fs, uid);
+    cache.writeToken(odd, record);
+    expect(fs.readdirSync(dir)).toEqual([expect.stringMatching(/^token-[0-9a-f]{32}$/)]);
+    expect(cache.readToken(odd)).toEqual(record);
+
+    // A file system with short names (eCryptfs allows 143 bytes) refuses the long one.
+    const shortNames: CacheFileSystem = {
+      ...fs,
+      openSync: (path, flags) => {
+        if (path.includes("~")) throw Object.assign(new Error("name too long"), { code: "ENAMETOOLONG" });
+        return fs.openSync(path, flags);
+      },
+      renameSync: (from, to) => {
+        if (to.includes("~")) throw Object.assign(new Error("name too long"), { code: "ENAMETOOLONG" });
+        fs.renameSync(from, to);
+      },
+    };
+    const short = new CredentialCache(dir, shortNames, uid);
+    expect(short.writeToken(parts, record)).toBe(true);
+    expect(fs.readdirSync(dir).filter((n) => n.includes("~"))).toEqual([]);
+    expect(short.readToken(parts)).toEqual(record);
+  });
+
+  it("ignore a token file of the earlier JSON format, which clear() still removes", () => {
+    const cache = new CredentialCache(dir, fs, uid);
+    cache.write("token", tokenKey(parts), { token: record.token, issuedAt: 1, expiresAt: 2 });
+    expect(fs.readdirSync(dir)).toEqual([expect.stringMatching(/^token-[0-9a-f]{32}\.json$/)]);
+    expect(cache.readToken(parts)).toBeUndefined();
+    cache.writeToken(parts, record);
+    expect(cache.clear()).toBe(2);
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

@@ -225,7 +225,7 @@ describe("issueToken with --role-arn", () => {
       `not allowed to assume role ${ROLE}: is your IAM user in IAM group team-a?`,
     );
     expect(
-      fs.readdirSync(join(dir, "eksgate")).filter((n) => n.startsWith("role-") || n.startsWith("token-")),
+      fs.readdirSync(join(dir, "eksgate")).filter((n) => n.startsWith("role-") || n.startsWith("token")),
     ).toEqual([]);
   });
 

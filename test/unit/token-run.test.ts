@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CPU_HEAVY_TIMEOUT_MS } from "../support/time-limits.js";
 import { parseTokenArgs } from "../../src/token/args.js";
 import { EXEC_API_V1, EXEC_API_V1BETA1, rfc3339 } from "../../src/token/exec-credential.js";
 import { runToken, type TokenRuntime } from "../../src/token/main.js";
@@ -220,7 +221,7 @@ describe("regionFromConfigText", () => {
   });
 });
 
-describe("rfc3339", () => {
+describe("rfc3339", { timeout: CPU_HEAVY_TIMEOUT_MS }, () => {
   it("agrees with Date over four centuries, leap days and the epoch included", () => {
     const instants = [
       0,

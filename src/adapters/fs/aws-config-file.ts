@@ -6,6 +6,7 @@
 import { stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import type { Result } from "../../core/diagnostics.js";
 import { readOptionalText, writeFileAtomically } from "./kubeconfig-file.js";
 
 export function awsConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -14,8 +15,8 @@ export function awsConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env["HOME"] ?? homedir(), ".aws", "config");
 }
 
-export function readAwsConfig(path: string): Promise<string | undefined> {
-  return readOptionalText(path);
+export function readAwsConfig(path: string): Promise<Result<string | undefined>> {
+  return readOptionalText(path, "AWS config file");
 }
 
 export async function writeAwsConfig(path: string, text: string): Promise<void> {

@@ -6,11 +6,12 @@
  * (0600): a kubeconfig may hold credentials.
  */
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
 import { chmod, mkdir, open, realpath, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { errnoReason } from "./errno.js";
+import type { Result } from "../../core/diagnostics.js";
+import { readFailureDiagnostic } from "./config-file.js";
+import { MAX_SETTINGS_BYTES, readRegularFile } from "./read-input.js";
 
 export function kubeconfigPath(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit !== undefined && explicit !== "") return explicit;
@@ -18,46 +19,15 @@ export function kubeconfigPath(explicit: string | undefined, env: NodeJS.Process
   return first ?? join(env["HOME"] ?? homedir(), ".kube", "config");
 }
 
-/** A kubeconfig or AWS config file larger than this is refused unread. */
-export const MAX_CONFIG_FILE_BYTES = 16 * 1024 * 1024;
-
-/** A file that exists but cannot be read as text (what and why in the message). */
-export class InputReadError extends Error {
-  constructor(
-    readonly path: string,
-    readonly reason: string,
-  ) {
-    super(`cannot read ${path}: ${reason}`);
-    this.name = "InputReadError";
-  }
-}
-
 /**
- * The file's text, or undefined when it does not exist yet. Only a regular file of at most
- * MAX_CONFIG_FILE_BYTES is read: a directory, a FIFO or a device (which could block or
- * never end) is an InputReadError, as is any other failure to read.
+ * The file's text, or undefined when it does not exist yet. Refused (EG106, EG102, EG100)
+ * when it is not a regular file, larger than 16 MiB or unreadable.
  */
-export async function readOptionalText(path: string): Promise<string | undefined> {
-  let handle;
-  try {
-    // Non-blocking, so that opening a FIFO returns at once instead of waiting for a writer.
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new InputReadError(path, errnoReason(error));
-  }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw new InputReadError(path, "it is a directory");
-    if (!info.isFile()) throw new InputReadError(path, "it is not a regular file (a FIFO, socket or device)");
-    if (info.size > MAX_CONFIG_FILE_BYTES)
-      throw new InputReadError(path, `it is ${info.size} bytes; the limit is ${MAX_CONFIG_FILE_BYTES}`);
-    return await handle.readFile("utf8");
-  } catch (error) {
-    throw error instanceof InputReadError ? error : new InputReadError(path, errnoReason(error));
-  } finally {
-    await handle.close();
-  }
+export async function readOptionalText(path: string, what: string): Promise<Result<string | undefined>> {
+  const read = await readRegularFile(path, MAX_SETTINGS_BYTES);
+  if (!read.ok && read.reason === "missing") return { ok: true, value: undefined, diagnostics: [] };
+  if (!read.ok) return { ok: false, diagnostics: [readFailureDiagnostic(read, what, path)] };
+  return { ok: true, value: new TextDecoder().decode(read.bytes), diagnostics: [] };
 }
 
 /**

@@ -1,28 +1,24 @@
 /** Reads a snapshot directory into its files, and writes one. The parsing is in src/core/snapshot. */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Diagnostic, Result } from "../../core/diagnostics.js";
 import { isSnapshotDataFile, type SnapshotFile } from "../../core/snapshot/index.js";
+import { describeReadFailure, MAX_SNAPSHOT_FILE_BYTES, readRegularFile } from "./read-input.js";
 import { writeFilesAtomically } from "./write-files.js";
 
 export const SNAPSHOT_DIR_CODES = { missing: "SNAP100", unreadable: "SNAP101" } as const;
 
+/** A refusal located at `path` (the directory or file at fault). */
 function failure(code: string, summary: string, path: string, detail?: string): Result<never> {
-  const d: Diagnostic = {
-    code,
-    severity: "error",
-    summary,
-    path,
-    ...(detail !== undefined ? { detail } : {}),
-  };
+  const d: Diagnostic = { code, severity: "error", summary, path, ...(detail !== undefined ? { detail } : {}) };
   return { ok: false, diagnostics: [d] };
 }
 
 /**
- * Every .json/.yaml/.yml file under `dir`, paths relative to it with `/`. Directories are
- * walked without following symbolic links to directories (a link back up the tree would
- * never end); a link to a file is read when it leads to a regular file. FIFOs, devices and
- * sockets are skipped: reading them could block or never end.
+ * Every .json/.yaml/.yml file under `dir`, paths relative to it with `/`. The tree is
+ * walked without following symbolic links to directories: Node 20's recursive readdir
+ * follows them, so a link back up the tree lists the same files over and over (two such
+ * links, exponentially many). A link to a regular file is read.
  */
 export async function readSnapshotDir(dir: string): Promise<Result<SnapshotFile[]>> {
   try {
@@ -45,11 +41,7 @@ export async function readSnapshotDir(dir: string): Promise<Result<SnapshotFile[
     try {
       entries = await readdir(join(dir, rel), { withFileTypes: true });
     } catch (error) {
-      return failure(
-        SNAPSHOT_DIR_CODES.unreadable,
-        `cannot list ${join(dir, rel)}: ${String(error)}`,
-        rel || dir,
-      );
+      return failure(SNAPSHOT_DIR_CODES.unreadable, `cannot list ${join(dir, rel)}: ${String(error)}`, rel || dir);
     }
     for (const entry of entries) {
       const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
@@ -59,21 +51,19 @@ export async function readSnapshotDir(dir: string): Promise<Result<SnapshotFile[
   }
   const files: SnapshotFile[] = [];
   for (const path of names.sort()) {
-    if (!isSnapshotDataFile(path)) continue;
     const full = join(dir, ...path.split("/"));
-    try {
-      // stat follows a link to a file; anything but a regular file is skipped.
-      if (!(await stat(full)).isFile()) continue;
-    } catch {
-      // A dangling or looping link: nothing to read.
-      continue;
+    if (!isSnapshotDataFile(path)) continue;
+    const read = await readRegularFile(full, MAX_SNAPSHOT_FILE_BYTES);
+    if (!read.ok && read.reason === "directory") continue;
+    if (!read.ok) {
+      return failure(
+        SNAPSHOT_DIR_CODES.unreadable,
+        describeReadFailure(read, "snapshot file", full),
+        path,
+        "A snapshot holds regular files only; collect it again with `eksgate snapshot --out DIR`.",
+      );
     }
-    try {
-      const text = await readFile(full, "utf8");
-      files.push({ path, text: text.replace(/^\uFEFF/, "") });
-    } catch (error) {
-      return failure(SNAPSHOT_DIR_CODES.unreadable, `cannot read ${full}: ${String(error)}`, path);
-    }
+    files.push({ path, text: new TextDecoder().decode(read.bytes).replace(/^\uFEFF/, "") });
   }
   return { ok: true, value: files, diagnostics: [] };
 }
@@ -88,22 +78,16 @@ export async function writeSnapshotDir(dir: string, files: readonly SnapshotFile
 
 /** Reads and parses a JSON file (e.g. `--scps FILE`). */
 export async function readJsonFile(path: string): Promise<Result<unknown>> {
-  let text: string;
-  try {
-    const info = await stat(path);
-    // A FIFO or a device could block or never end.
-    if (!info.isFile())
-      return failure(SNAPSHOT_DIR_CODES.unreadable, `${path} is not a regular file`, path, "Check the path.");
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
+  const read = await readRegularFile(path, MAX_SNAPSHOT_FILE_BYTES);
+  if (!read.ok) {
     return failure(
-      SNAPSHOT_DIR_CODES.missing,
-      code === "ENOENT" ? `${path} not found` : `cannot read ${path}: ${String(error)}`,
+      read.reason === "missing" ? SNAPSHOT_DIR_CODES.missing : SNAPSHOT_DIR_CODES.unreadable,
+      describeReadFailure(read, "file", path),
       path,
       "Check the path.",
     );
   }
+  const text = new TextDecoder().decode(read.bytes);
   try {
     return { ok: true, value: JSON.parse(text.replace(/^\uFEFF/, "")) as unknown, diagnostics: [] };
   } catch (error) {

@@ -13,10 +13,11 @@
  * cluster is recreated under the same name, a stale kubeconfig would otherwise send writes
  * to an address that is no longer this cluster.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
+import { describeReadFailure, MAX_SETTINGS_BYTES, readRegularFileSync } from "../fs/read-input.js";
 import type { Diagnostic, Result } from "../../core/diagnostics.js";
 import { parseKubeconfigText } from "../../core/kubeconfig/merge.js";
 
@@ -52,25 +53,6 @@ export interface ResolveKubeConnectionOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The connection's codes with one line each (docs/diagnostics.md is generated from it). */
-export const KUBE_CONNECTION_CODE_TABLE: readonly { readonly code: string; readonly title: string }[] = [
-  {
-    code: "kube-kubeconfig-unreadable",
-    title: "A kubeconfig file cannot be read (not YAML, not a regular file).",
-  },
-  { code: "kube-kubeconfig-missing", title: "The kubeconfig named with --kubeconfig does not exist." },
-  { code: "kube-context-not-found", title: "The kubeconfig context named explicitly does not exist." },
-  {
-    code: "kube-context-other-server",
-    title: "A context names the cluster but points at another server (a recreated cluster?): never used.",
-  },
-  { code: "kube-context-ambiguous", title: "Several contexts fit the cluster: the one used is named." },
-  {
-    code: "kube-no-connection",
-    title: "No context fits the cluster and no endpoint is known to connect to it directly.",
-  },
-];
-
 export const KUBE_CONNECTION_CODES = {
   kubeconfigUnreadable: "kube-kubeconfig-unreadable",
   kubeconfigMissing: "kube-kubeconfig-missing",
@@ -79,6 +61,43 @@ export const KUBE_CONNECTION_CODES = {
   contextAmbiguous: "kube-context-ambiguous",
   noConnection: "kube-no-connection",
 } as const;
+
+/** What each connection code means (docs/diagnostics.md is generated from this table). */
+export const KUBE_CONNECTION_CODE_TABLE: readonly {
+  readonly code: (typeof KUBE_CONNECTION_CODES)[keyof typeof KUBE_CONNECTION_CODES];
+  readonly severity: string;
+  readonly title: string;
+}[] = [
+  { code: "kube-kubeconfig-missing", severity: "error", title: "The kubeconfig file given does not exist." },
+  {
+    code: "kube-kubeconfig-unreadable",
+    severity: "error, warning",
+    title:
+      "A kubeconfig file cannot be read: an error for the file given, a warning (file skipped) for one found through KUBECONFIG or ~/.kube/config.",
+  },
+  {
+    code: "kube-context-not-found",
+    severity: "error",
+    title: "The kubeconfig context given does not exist.",
+  },
+  {
+    code: "kube-context-other-server",
+    severity: "error, warning",
+    title:
+      "A kubeconfig context that names the cluster points at another API server: an error for the context given, a warning (context skipped) for one eksgate found.",
+  },
+  {
+    code: "kube-context-ambiguous",
+    severity: "warning",
+    title: "Several kubeconfig contexts fit the cluster equally well; the message says which one is used.",
+  },
+  {
+    code: "kube-no-connection",
+    severity: "error",
+    title:
+      "No kubeconfig context fits the cluster, and its endpoint is not known well enough to connect directly.",
+  },
+];
 
 interface LoadedKubeconfig {
   readonly file: string;
@@ -123,17 +142,19 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
     const config = new KubeConfig();
     let problem: string | undefined;
     try {
-      // Only a regular file of sane size is read: a FIFO would block, a device never end.
-      const info = statSync(file);
-      if (!info.isFile())
-        throw new Error(info.isDirectory() ? "it is a directory" : "it is not a regular file");
-      if (info.size > MAX_KUBECONFIG_BYTES)
-        throw new Error(`it is larger than ${MAX_KUBECONFIG_BYTES} bytes`);
-      // Our own reader first: it refuses alias bombs, deep nesting and lists of the wrong
-      // shape, which client-node would take as they are.
-      const checked = parseKubeconfigText(readFileSync(file, "utf8"), file);
-      if (checked.ok) config.loadFromFile(file);
-      else problem = checked.diagnostics[0]?.summary ?? `${file} is not a kubeconfig`;
+      // Read like every other input (a regular file, bounded), then checked with eksgate's
+      // own kubeconfig reader, which refuses alias bombs and lists of the wrong shape that
+      // client-node would take as they are, then loaded as loadFromFile does.
+      const read = readRegularFileSync(file, MAX_SETTINGS_BYTES);
+      if (!read.ok) throw new Error(describeReadFailure(read, "kubeconfig", file));
+      const text = new TextDecoder().decode(read.bytes);
+      const checked = parseKubeconfigText(text, file);
+      if (checked.ok) {
+        config.loadFromString(text);
+        config.makePathsAbsolute(dirname(file));
+      } else {
+        problem = checked.diagnostics[0]?.summary ?? `${file} is not a kubeconfig`;
+      }
     } catch (error) {
       problem = `kubeconfig ${file} cannot be read: ${messageOf(error)}`;
     }
@@ -164,8 +185,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
           code: KUBE_CONNECTION_CODES.contextNotFound,
           severity: "error",
           summary: `kubeconfig context "${options.context}" not found.`,
-          detail: `Looked in ${describeFiles(files)}. List contexts with \`kubectl config get-contexts\`.`,
-          path: "--context",
+          detail: `Looked in ${describeFiles(files)}. List contexts with \`kubectl config get-contexts\`, or add this cluster's with ${updateKubeconfigCommand(cluster)}.`,
         },
       ]);
     }
@@ -252,9 +272,6 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
     },
   ]);
 }
-
-/** Files larger than this are not read as kubeconfigs. */
-const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
 
 /** Where a context is, for a diagnostic's location: the file and the context's field. */
 function contextPath(c: Candidate): string {

@@ -3,26 +3,24 @@
  * aws-auth ConfigMap, RBAC objects and namespaces, listed in pages, returned as plain
  * objects in the shape `kubectl get -o yaml` prints.
  *
- * The kubeconfig context is the one given, else one named after the cluster ARN (what
- * `aws eks update-kubeconfig` writes), else one named like the cluster.
+ * The kubeconfig context is found exactly as plan and apply find it
+ * (`resolveKubeConnection` in connection.ts): the one given, else one named after the
+ * cluster ARN (what `aws eks update-kubeconfig` writes), one whose cluster entry is named
+ * after the ARN, one named like the cluster, or one whose server is the cluster's endpoint.
+ * A context that points at another server than the endpoint DescribeCluster reports is
+ * never read from: a stale kubeconfig would otherwise snapshot another cluster.
  */
-import { ApiException, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { ApiException, CoreV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import type { Result } from "../../core/diagnostics.js";
 import type { KubeSnapshotSource, SnapshotClusterRef } from "../../ports/snapshot.js";
+import { resolveKubeConnection } from "./connection.js";
 
 export interface KubeSnapshotOptions {
+  /** The kubeconfig context to use (`--kube-context`). */
   readonly context?: string;
   readonly kubeconfigPath?: string;
-}
-
-/** A failure to reach a cluster, with what to do about it. */
-export class KubeSnapshotError extends Error {
-  override readonly name = "KubeSnapshotError";
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
+  /** Environment to read KUBECONFIG and HOME from (default: the process environment). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 function plainItem(item: unknown, kind: string, apiVersion: string): unknown {
@@ -46,35 +44,33 @@ async function listAll(list: (cont: string | undefined) => Promise<Page>): Promi
   return out;
 }
 
-export function chooseContext(config: KubeConfig, cluster: SnapshotClusterRef, explicit?: string): string {
-  const names = config.getContexts().map((c) => c.name);
-  const wanted = explicit !== undefined ? [explicit] : [cluster.arn, cluster.name];
-  const found = wanted.find((n) => names.includes(n));
-  if (found === undefined) {
-    throw new KubeSnapshotError(
-      explicit !== undefined
-        ? `kubeconfig context "${explicit}" not found`
-        : `no kubeconfig context named "${cluster.arn}" or "${cluster.name}"`,
-      `Add one with \`aws eks update-kubeconfig --name ${cluster.name}\`, or name a context with --context.`,
-    );
-  }
-  return found;
-}
-
-export function createKubeSnapshotSource(
+/**
+ * Connects to a cluster for reading, or says why not (diagnostics with codes: no context,
+ * a context that points at another server, an unreadable kubeconfig).
+ */
+export async function createKubeSnapshotSource(
   cluster: SnapshotClusterRef,
   options: KubeSnapshotOptions = {},
-): KubeSnapshotSource {
-  const config = new KubeConfig();
-  if (options.kubeconfigPath !== undefined) config.loadFromFile(options.kubeconfigPath);
-  else config.loadFromDefault();
-  config.setCurrentContext(chooseContext(config, cluster, options.context));
+): Promise<Result<KubeSnapshotSource>> {
+  const connection = await resolveKubeConnection({
+    cluster: {
+      name: cluster.name,
+      arn: cluster.arn,
+      ...(cluster.endpoint !== undefined ? { endpoint: cluster.endpoint } : {}),
+    },
+    ...(options.kubeconfigPath !== undefined ? { kubeconfigPath: options.kubeconfigPath } : {}),
+    ...(options.context !== undefined ? { context: options.context } : {}),
+    ...(options.env !== undefined ? { env: options.env } : {}),
+  });
+  if (!connection.ok) return connection;
+  const config = connection.value.kubeConfig;
   const core = config.makeApiClient(CoreV1Api);
   const rbac = config.makeApiClient(RbacAuthorizationV1Api);
   const limit = 500;
   const rbacVersion = "rbac.authorization.k8s.io/v1";
-  return {
-    server: config.getCurrentCluster()?.server ?? "",
+  const source: KubeSnapshotSource = {
+    server: connection.value.server,
+    origin: connection.value.origin,
     async configMap(namespace, name) {
       try {
         return plainItem(await core.readNamespacedConfigMap({ name, namespace }), "ConfigMap", "v1");
@@ -108,4 +104,5 @@ export function createKubeSnapshotSource(
       return items.map((i) => plainItem(i, "Namespace", "v1"));
     },
   };
+  return { ok: true, value: source, diagnostics: connection.diagnostics };
 }

@@ -21,10 +21,41 @@ function inputOptions(command: Command): Command {
     .option("-c, --config <file>", "live: the eksgate config that lists the clusters and their regions")
     .option("--region <region>", "live: the AWS region of the clusters (default AWS_REGION)")
     .option("--profile <name>", "live: the AWS profile to use")
-    .option("--context <name>", "live: the kubeconfig context (one cluster only; default: the cluster ARN)")
+    .option(
+      "--kube-context <name>",
+      "live: the kubeconfig context (one cluster only; default: the cluster ARN)",
+    )
     .option("--kubeconfig <file>", "live: the kubeconfig file (default KUBECONFIG or ~/.kube/config)")
     .option("--scps <file>", "live: service control policies from this file (the iam/scps.json shape)")
     .option("--organizations", "live: read service control policies from AWS Organizations");
+}
+
+const CONTEXT_NOTE = `
+Request context: IAM is asked without MFA unless --mfa or --no-mfa says otherwise, and
+access only MFA allows is shown as "yes, with MFA" with the condition that needs it.
+--at TIME (ISO 8601, default now) sets aws:CurrentTime and aws:EpochTime; --context
+KEY=VALUE adds a condition key (repeatable; a multivalued key takes several); --session-name
+names every role session. The output says which context was assumed.`;
+
+function collectPairs(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The request context IAM is asked in: MFA, time, session name, more condition keys. */
+function contextOptions(command: Command): Command {
+  return command
+    .option("--mfa", "the caller signed in with MFA (default: not assumed; MFA-only access shows as such)")
+    .option("--no-mfa", "the caller did not sign in with MFA: access that needs MFA counts as no")
+    .option(
+      "--context <key=value>",
+      "a condition key of the request, e.g. aws:SourceIp=10.0.0.1 (repeatable)",
+      collectPairs,
+    )
+    .option(
+      "--session-name <name>",
+      "the role session name of every AssumeRole (default: the IAM user name) and of a role used directly (default EKSGetTokenAuth)",
+    )
+    .option("--at <time>", "the time of the request, ISO 8601 with a zone (default: now)");
 }
 
 function outputOption(command: Command, graphs: boolean): Command {
@@ -55,7 +86,8 @@ export function registerAuditCommands(
     .option("-c, --config <file>", "the eksgate config that lists the clusters and their regions")
     .option("--region <region>", "the AWS region of the clusters (default AWS_REGION)")
     .option("--profile <name>", "the AWS profile to use")
-    .option("--context <name>", "the kubeconfig context (one cluster only; default: the cluster ARN)")
+    .option("--kube-context <name>", "the kubeconfig context (one cluster only; default: the cluster ARN)")
+    .addOption(new Option("--context <name>", "renamed to --kube-context").hideHelp())
     .option("--kubeconfig <file>", "the kubeconfig file (default KUBECONFIG or ~/.kube/config)")
     .option("--scps <file>", "service control policies from this file (the iam/scps.json shape)")
     .option("--organizations", "read service control policies from AWS Organizations (when permitted)")
@@ -65,7 +97,7 @@ export function registerAuditCommands(
 Examples:
   eksgate snapshot --out snap/ --cluster prod --region eu-west-1
   eksgate snapshot --out snap/ -c eksgate.yaml
-  eksgate snapshot --out snap/ --cluster prod --context prod-admin
+  eksgate snapshot --out snap/ --cluster prod --kube-context prod-admin
   eksgate snapshot --out snap/ --cluster prod --organizations   # SCPs too
 
 Reads only: iam:GetAccountAuthorizationDetails, eks:DescribeCluster, eks:ListClusters,
@@ -81,16 +113,17 @@ without that permission the snapshot is written without SCPs and says so.`,
     });
 
   outputOption(
-    inputOptions(
-      program
-        .command("explain")
-        .description("show what an IAM user or role can reach in each cluster, and why, hop by hop")
-        .argument("<principal-arn>", "an IAM user, role or assumed-role ARN")
-        .option("--cluster <name>", "only this cluster")
-        .option(
-          "--session-name <name>",
-          "for a role: the session name (default EKSGetTokenAuth, what aws eks get-token uses)",
-        ),
+    contextOptions(
+      inputOptions(
+        program
+          .command("explain")
+          .description("show what an IAM user or role can reach in each cluster, and why, hop by hop")
+          .argument(
+            "<principal-arn>",
+            "an IAM user (path included), role, account root, assumed-role or federated-user ARN",
+          )
+          .option("--cluster <name>", "only this cluster"),
+      ),
     ),
     true,
   )
@@ -101,6 +134,9 @@ Examples:
   eksgate explain arn:aws:iam::111122223333:user/alice --snapshot snap/
   eksgate explain arn:aws:iam::111122223333:role/eksgate-rnd --cluster prod --snapshot snap/
   eksgate explain arn:aws:iam::111122223333:user/alice --snapshot snap/ -o mermaid > alice.mmd
+  eksgate explain arn:aws:iam::111122223333:root --snapshot snap/
+  eksgate explain arn:aws:iam::111122223333:user/alice --mfa --context aws:SourceIp=10.0.0.1 --snapshot snap/
+${CONTEXT_NOTE}
 ${LIVE_NOTE}`,
     )
     .action(async (principal: string, options: ExplainCliOptions) => {
@@ -109,21 +145,23 @@ ${LIVE_NOTE}`,
     });
 
   outputOption(
-    inputOptions(
-      program
-        .command("who-can")
-        .description("list the IAM users and roles that can make a Kubernetes request, each with its path")
-        .argument("<verb>", "get, list, create, delete, impersonate, ... or *")
-        .argument(
-          "<resource>",
-          "pods, pods/log, deployments.apps, deployments.apps/scale, or a URL such as /healthz",
-        )
-        .option("-n, --namespace <ns>", "the namespace of the request (default: cluster-wide)")
-        .option("--cluster <name>", "only this cluster")
-        .option("--subresource <name>", "the subresource (same as RESOURCE/SUB)")
-        .option("--name <name>", "the object's name (rules with resourceNames need it)")
-        .option("--detail", "print every hop with its reason")
-        .option("--no-impersonation", "do not count identities that get there by impersonating a holder"),
+    contextOptions(
+      inputOptions(
+        program
+          .command("who-can")
+          .description("list the IAM users and roles that can make a Kubernetes request, each with its path")
+          .argument("<verb>", "get, list, create, delete, impersonate, ... or *")
+          .argument(
+            "<resource>",
+            "pods, pods/log, deployments.apps, deployments.apps/scale, or a URL such as /healthz",
+          )
+          .option("-n, --namespace <ns>", "the namespace of the request (default: cluster-wide)")
+          .option("--cluster <name>", "only this cluster")
+          .option("--subresource <name>", "the subresource (same as RESOURCE/SUB)")
+          .option("--name <name>", "the object's name (rules with resourceNames need it)")
+          .option("--detail", "print every hop with its reason")
+          .option("--no-impersonation", "do not count identities that get there by impersonating a holder"),
+      ),
     ),
     true,
   )
@@ -135,6 +173,8 @@ Examples:
   eksgate who-can get pods/log -n payments --snapshot snap/ --detail
   eksgate who-can get secrets -n kube-system --name aws-credentials --snapshot snap/
   eksgate who-can get /metrics --snapshot snap/ --json
+  eksgate who-can delete pods -n payments --no-mfa --at 2026-12-03T10:00:00Z --snapshot snap/
+${CONTEXT_NOTE}
 ${LIVE_NOTE}`,
     )
     .action(async (verb: string, resource: string, options: WhoCanCliOptions) => {
@@ -143,18 +183,22 @@ ${LIVE_NOTE}`,
     });
 
   outputOption(
-    inputOptions(
-      program
-        .command("can-i")
-        .description("answer whether an IAM user or role can make a Kubernetes request (exit 0 yes, 1 no)")
-        .argument("<principal-arn>", "an IAM user, role or assumed-role ARN")
-        .argument("<verb>", "get, list, create, delete, ...")
-        .argument("<resource>", "pods, pods/log, deployments.apps, or a URL such as /healthz")
-        .option("-n, --namespace <ns>", "the namespace of the request (default: cluster-wide)")
-        .option("--cluster <name>", "only this cluster (default: yes when any cluster allows)")
-        .option("--subresource <name>", "the subresource (same as RESOURCE/SUB)")
-        .option("--name <name>", "the object's name")
-        .option("--session-name <name>", "for a role: the session name (default EKSGetTokenAuth)"),
+    contextOptions(
+      inputOptions(
+        program
+          .command("can-i")
+          .description("answer whether an IAM user or role can make a Kubernetes request (exit 0 yes, 1 no)")
+          .argument(
+            "<principal-arn>",
+            "an IAM user (path included), role, account root, assumed-role or federated-user ARN",
+          )
+          .argument("<verb>", "get, list, create, delete, ...")
+          .argument("<resource>", "pods, pods/log, deployments.apps, or a URL such as /healthz")
+          .option("-n, --namespace <ns>", "the namespace of the request (default: cluster-wide)")
+          .option("--cluster <name>", "only this cluster (default: yes when any cluster allows)")
+          .option("--subresource <name>", "the subresource (same as RESOURCE/SUB)")
+          .option("--name <name>", "the object's name"),
+      ),
     ),
     true,
   )
@@ -165,7 +209,11 @@ Examples:
   eksgate can-i arn:aws:iam::111122223333:user/bob delete pods -n payments --snapshot snap/
   eksgate can-i arn:aws:iam::111122223333:user/carol get pods --cluster prod --snapshot snap/ --json
 
-Exit code 0 when allowed, 1 when not (the reason says which hop broke) or on bad input.
+Answers: "yes", "yes, with MFA" (neither --mfa nor --no-mfa given, and only a path that
+needs MFA allows it) or "no". Exit code 0 for yes and for yes, with MFA; 1 for no (the
+reason says which hop broke) or on bad input. With --no-mfa a path that needs MFA is a no;
+with --mfa the caller is taken to have signed in with MFA.
+${CONTEXT_NOTE}
 ${LIVE_NOTE}`,
     )
     .action(async (principal: string, verb: string, resource: string, options: CanICliOptions) => {
@@ -173,13 +221,17 @@ ${LIVE_NOTE}`,
       setExit(await canICommand(principal, verb, resource, options, term));
     });
 
-  inputOptions(
-    program
-      .command("audit")
-      .description("list risky or broken access (findings with severity and code); optionally an HTML report")
-      .option("--cluster <name>", "only this cluster")
-      .option("--json", "print JSON")
-      .option("--html <file>", "also write a self-contained HTML report with the access graph"),
+  contextOptions(
+    inputOptions(
+      program
+        .command("audit")
+        .description(
+          "list risky or broken access (findings with severity and code); optionally an HTML report",
+        )
+        .option("--cluster <name>", "only this cluster")
+        .option("--json", "print JSON")
+        .option("--html <file>", "also write a self-contained HTML report with the access graph"),
+    ),
   )
     .addHelpText(
       "after",
@@ -190,6 +242,8 @@ Examples:
   eksgate audit --snapshot snap/ --json
 
 Exit code 1 when any finding is an error (or on bad input), 0 otherwise. Codes: docs/audit.md.
+The findings do not depend on the request context; the access graph of --html does.
+${CONTEXT_NOTE}
 ${LIVE_NOTE}`,
     )
     .action(async (options: AuditCliOptions) => {

@@ -8,20 +8,24 @@ import { accessGraphs, auditSnapshot } from "../../core/evaluate/audit/index.js"
 import { parseSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
 import { ExitCode, type Terminal } from "../terminal.js";
 import { auditHtml } from "../views/audit-html.js";
+import { contextLine } from "../views/access.js";
 import { auditJson, auditText } from "../views/audit.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 import { checkCluster, type AuditOutputOptions } from "./can-i.js";
+import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
 import { cliError, collectLive, type AccessInputOptions } from "./snapshot.js";
 
 /** The HTML report could not be written (docs/audit.md). */
 const HTML_WRITE_CODE = "AUD008";
 
-export interface AuditCliOptions extends AccessInputOptions, AuditOutputOptions {
+export interface AuditCliOptions extends AccessInputOptions, AuditOutputOptions, RequestContextCliOptions {
   readonly cluster?: string;
   readonly html?: string;
 }
 
 export async function auditCommand(options: AuditCliOptions, term: Terminal): Promise<number> {
+  const context = requestContextFor(options, term);
+  if (context === undefined) return ExitCode.error;
   let files: readonly SnapshotFile[];
   if (options.snapshot !== undefined) {
     const read = await readSnapshotDir(options.snapshot);
@@ -47,11 +51,13 @@ export async function auditCommand(options: AuditCliOptions, term: Terminal): Pr
   const clusters = options.cluster === undefined ? undefined : [options.cluster];
   const report = auditSnapshot({ snapshot, files, ...(clusters !== undefined ? { clusters } : {}) });
   if (options.html !== undefined) {
-    const graphs = accessGraphs(snapshot, clusters);
+    const graphs = accessGraphs(snapshot, clusters, context.options);
     try {
       await writeFileAtomically(
         options.html,
-        auditHtml(report, graphs, { source: options.snapshot ?? "live collection" }),
+        auditHtml(report, graphs, {
+          source: `${options.snapshot ?? "live collection"}; ${contextLine(context.summary)}`,
+        }),
         0o644,
         false,
       );
@@ -73,9 +79,9 @@ export async function auditCommand(options: AuditCliOptions, term: Terminal): Pr
     }
   }
   if (options.json === true || options.output === "json") {
-    term.out(`${JSON.stringify(auditJson(report), null, 2)}\n`);
+    term.out(`${JSON.stringify(auditJson(report, context.summary), null, 2)}\n`);
   } else {
-    term.out(auditText(report, term));
+    term.out(auditText(report, term, context.summary));
     if (options.html !== undefined) term.out(`wrote ${options.html}\n`);
   }
   return report.counts.error > 0 ? ExitCode.error : ExitCode.ok;

@@ -1,6 +1,10 @@
 /** `eksgate can-i PRINCIPAL_ARN VERB RESOURCE`: yes or no, with the path or where it breaks. */
-import { classifyPrincipalArn } from "../../core/evaluate/iam/arn.js";
-import { canI, parseAccessRequest, type RequestInput } from "../../core/evaluate/access/index.js";
+import {
+  canI,
+  checkPrincipalArn,
+  parseAccessRequest,
+  type RequestInput,
+} from "../../core/evaluate/access/index.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { AccessSnapshot } from "../../core/snapshot/index.js";
 import type { RequestAttributes } from "../../core/evaluate/rbac/index.js";
@@ -8,6 +12,7 @@ import { ExitCode, type Terminal } from "../terminal.js";
 import { dotGraph, mermaidGraph } from "../views/access-graph.js";
 import { canIJson, canIText } from "../views/access.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
+import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
 import { AUDIT_CODES, cliError, loadAccessSnapshot, type AccessInputOptions } from "./snapshot.js";
 
 export type AuditFormat = "text" | "json" | "mermaid" | "dot";
@@ -21,17 +26,11 @@ export function outputFormat(options: AuditOutputOptions): AuditFormat {
   return options.json === true ? "json" : (options.output ?? "text");
 }
 
+/** Refuses an ARN the authenticator cannot map, or that no caller can have (with the reason). */
 export function checkPrincipal(arn: string): Diagnostic | undefined {
-  const kind = classifyPrincipalArn(arn).kind;
-  if (kind === "user" || kind === "role" || kind === "assumed-role") return undefined;
-  return cliError(
-    AUDIT_CODES.principal,
-    `${JSON.stringify(arn)} is not an IAM user, role or assumed-role ARN`,
-    kind === "group"
-      ? "Groups are not principals: ask about a member (arn:aws:iam::ACCOUNT:user/NAME), or use who-can."
-      : "Use arn:aws:iam::ACCOUNT:user/NAME, arn:aws:iam::ACCOUNT:role/NAME or arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION.",
-    "<principal-arn>",
-  );
+  const check = checkPrincipalArn(arn);
+  if (check.ok) return undefined;
+  return cliError(AUDIT_CODES.principal, check.reason, check.hint, "PRINCIPAL_ARN");
 }
 
 export function checkCluster(snapshot: AccessSnapshot, cluster: string | undefined): Diagnostic | undefined {
@@ -96,9 +95,9 @@ export function requestFrom(
   return parsed.request;
 }
 
-export interface CanICliOptions extends AccessInputOptions, AuditOutputOptions, RequestCliOptions {
+export interface CanICliOptions
+  extends AccessInputOptions, AuditOutputOptions, RequestCliOptions, RequestContextCliOptions {
   readonly cluster?: string;
-  readonly sessionName?: string;
 }
 
 export async function canICommand(
@@ -115,15 +114,17 @@ export async function canICommand(
     term.err(renderDiagnostics(problems, term));
     return ExitCode.error;
   }
+  const context = requestContextFor(options, term, principalArn);
+  if (context === undefined) return ExitCode.error;
   const snapshot = await loadSnapshotFor(options, term);
   if (snapshot === undefined) return ExitCode.error;
   const result = canI(snapshot, principalArn, request, {
+    ...context.options,
     ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
-    ...(options.sessionName !== undefined ? { sessionName: options.sessionName } : {}),
   });
   switch (outputFormat(options)) {
     case "json":
-      term.out(`${JSON.stringify(canIJson(result), null, 2)}\n`);
+      term.out(`${JSON.stringify(canIJson(result, context.summary), null, 2)}\n`);
       break;
     case "mermaid":
       term.out(mermaidGraph(result.paths));
@@ -132,7 +133,7 @@ export async function canICommand(
       term.out(dotGraph(result.paths));
       break;
     case "text":
-      term.out(canIText(result, term));
+      term.out(canIText(result, term, context.summary));
       break;
   }
   return result.allowed ? ExitCode.ok : ExitCode.error;

@@ -5,11 +5,11 @@ import { mermaidGraph, dotGraph } from "../views/access-graph.js";
 import { explainJson, explainText } from "../views/access.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 import { checkPrincipal, loadSnapshotFor, outputFormat, type AuditOutputOptions } from "./can-i.js";
+import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
 import type { AccessInputOptions } from "./snapshot.js";
 
-export interface ExplainCliOptions extends AccessInputOptions, AuditOutputOptions {
+export interface ExplainCliOptions extends AccessInputOptions, AuditOutputOptions, RequestContextCliOptions {
   readonly cluster?: string;
-  readonly sessionName?: string;
 }
 
 export async function explainCommand(
@@ -22,15 +22,17 @@ export async function explainCommand(
     term.err(renderDiagnostics([bad], term));
     return ExitCode.error;
   }
+  const context = requestContextFor(options, term, principalArn);
+  if (context === undefined) return ExitCode.error;
   const snapshot = await loadSnapshotFor(options, term);
   if (snapshot === undefined) return ExitCode.error;
   const result = explainPrincipal(snapshot, principalArn, {
+    ...context.options,
     ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
-    ...(options.sessionName !== undefined ? { sessionName: options.sessionName } : {}),
   });
   switch (outputFormat(options)) {
     case "json":
-      term.out(`${JSON.stringify(explainJson(result), null, 2)}\n`);
+      term.out(`${JSON.stringify(explainJson(result, context.summary), null, 2)}\n`);
       break;
     case "mermaid":
       term.out(
@@ -47,7 +49,7 @@ export async function explainCommand(
       );
       break;
     case "text":
-      term.out(explainText(result, term));
+      term.out(explainText(result, term, context.summary));
       break;
   }
   return ExitCode.ok;

@@ -1,16 +1,12 @@
 /**
  * `eksgate kubeconfig`: writes the cluster, user and context a team member needs into the
  * kubeconfig, with the endpoint and CA read from EKS DescribeCluster. The user's credentials
- * come from `eksgate token` (default) or from `aws eks get-token` through an AWS config
- * profile that assumes the team role under the member's own session name (`--exec aws`).
+ * come from `eksgate-token` (default; `eksgate token` on Windows) or from `aws eks get-token`
+ * through an AWS config profile that assumes the team role under the member's own session
+ * name (`--exec aws`).
  */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
-import {
-  InputReadError,
-  kubeconfigPath,
-  readOptionalText,
-  writeFileAtomically,
-} from "../../adapters/fs/kubeconfig-file.js";
+import { kubeconfigPath, readOptionalText, writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
 import { awsConfigPath, readAwsConfig, writeAwsConfig } from "../../adapters/fs/aws-config-file.js";
 import type { Diagnostic, SourcePosition } from "../../core/diagnostics.js";
 import type { AccessConfig, Cluster } from "../../core/model/access-config.js";
@@ -129,17 +125,17 @@ async function run(options: KubeconfigOptions, term: Terminal): Promise<number> 
     { server: described.endpoint, certificateAuthorityData: described.certificateAuthorityData },
     {
       exec: options.exec,
+      // bin/eksgate-token is a POSIX shell script; Windows has none, so Node runs there.
+      plugin: process.platform === "win32" ? "eksgate" : "eksgate-token",
       ...(profileName !== undefined ? { profileName } : {}),
       ...(options.alias !== undefined ? { alias: options.alias } : {}),
     },
   );
 
   const path = kubeconfigPath(options.kubeconfig);
-  const text = await readInput(
-    path,
-    KUBECONFIG_CODES.unreadable,
-    options.kubeconfig !== undefined ? "--kubeconfig" : "KUBECONFIG",
-  );
+  const read = await readOptionalText(path, "kubeconfig");
+  if (!read.ok) throw new CommandFailure(read.diagnostics);
+  const text = read.value;
   const parsed = parseKubeconfigText(text ?? "", path);
   if (!parsed.ok) throw new CommandFailure(parsed.diagnostics);
   const merged = mergeKubeconfig(parsed.value, entries, { setCurrentContext: options.setContext === true });
@@ -191,26 +187,6 @@ async function run(options: KubeconfigOptions, term: Terminal): Promise<number> 
     );
   }
   return ExitCode.ok;
-}
-
-/** A file's text (undefined when it does not exist), or a diagnostic when it cannot be read. */
-async function readInput(
-  path: string,
-  code: string,
-  at: string,
-  read: (path: string) => Promise<string | undefined> = readOptionalText,
-): Promise<string | undefined> {
-  try {
-    return await read(path);
-  } catch (error) {
-    if (!(error instanceof InputReadError)) throw error;
-    fail(
-      error.message,
-      "Point it at a regular file (eksgate never writes over what it cannot read).",
-      code,
-      at,
-    );
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -491,7 +467,9 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
   const problems = validateAwsCliProfile(team, profile, `profile ${name}`);
   if (problems.length > 0) throw new CommandFailure(problems);
   const path = awsConfigPath();
-  const text = (await readInput(path, "aws-profile-unreadable", path, readAwsConfig)) ?? "";
+  const read = await readAwsConfig(path);
+  if (!read.ok) throw new CommandFailure(read.diagnostics);
+  const text = read.value ?? "";
   const plan = planAwsConfigProfile(text, profile, formatAwsConfigProfile);
   if (plan.action === "conflict" && options.writeAwsProfile === true) {
     const diffs = plan.differences.map(

@@ -126,14 +126,22 @@ async function planFor(
   options: CommonOptions,
   destroy: boolean,
   term: Terminal,
-): Promise<{ ok: true; plan: Plan; wiring: Wiring; digest: string } | { ok: false }> {
+): Promise<{ ok: true; plan: Plan; wiring: Wiring } | { ok: false }> {
   const loaded = await loadConfig(options.config, term);
   if (!loaded.ok) return loaded;
   if (scopeError(loaded.config, options, term)) return { ok: false };
   const wired = wiring(options, loaded.config, term);
   let result;
   try {
-    result = await makePlan(loaded.config, options.config, scopeOf(options, destroy), wired.deps);
+    result = await makePlan(
+      {
+        config: loaded.config,
+        configFile: options.config,
+        configDigest: loaded.digest,
+        scope: scopeOf(options, destroy),
+      },
+      wired.deps,
+    );
   } catch (error) {
     term.err(renderDiagnostics([readFailure(error)], term));
     return { ok: false };
@@ -151,12 +159,7 @@ async function planFor(
   }
   if (result.diagnostics.length > 0 && options.json !== true)
     term.err(renderDiagnostics(result.diagnostics, term));
-  return {
-    ok: true,
-    plan: { ...result.value.plan, configDigest: loaded.digest } as Plan,
-    wiring: wired,
-    digest: loaded.digest,
-  };
+  return { ok: true, plan: result.value.plan, wiring: wired };
 }
 
 export async function planCommand(options: PlanOptions, term: Terminal): Promise<number> {
@@ -344,18 +347,7 @@ async function applySaved(planFile: string, options: ApplyOptions, term: Termina
     term,
   );
   if (!fresh.ok) return ExitCode.error;
-  const savedDigest = (plan as Plan & { configDigest?: string }).configDigest;
-  const problems =
-    savedDigest !== undefined && savedDigest !== fresh.digest
-      ? [
-          {
-            code: "EG311",
-            severity: "error" as const,
-            summary: `the saved plan is out of date: ${plan.configFile} changed since the plan was made`,
-            detail: "Nothing was applied. Run eksgate plan again, review it, and apply the new plan.",
-          },
-        ]
-      : savedPlanStillHolds(plan, fresh.plan);
+  const problems = savedPlanStillHolds(plan, fresh.plan);
   if (problems.length > 0) {
     term.err(renderDiagnostics(problems, term));
     return ExitCode.error;

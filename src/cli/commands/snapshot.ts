@@ -21,8 +21,8 @@ export interface AccessInputOptions {
   readonly config?: string;
   readonly region?: string;
   readonly profile?: string;
-  /** kubeconfig context, for a single cluster. */
-  readonly context?: string;
+  /** kubeconfig context, for a single cluster (`--kube-context`). */
+  readonly kubeContext?: string;
   readonly kubeconfig?: string;
   /** A file of SCPs (the iam/scps.json shape). */
   readonly scps?: string;
@@ -33,6 +33,8 @@ export interface AccessInputOptions {
 export interface SnapshotCliOptions extends AccessInputOptions {
   readonly out: string;
   readonly cluster?: readonly string[];
+  /** The old name of `--kube-context`: refused with a hint. */
+  readonly context?: string;
 }
 
 export const AUDIT_CODES = {
@@ -41,8 +43,9 @@ export const AUDIT_CODES = {
   request: "AUD003",
   collect: "AUD005",
   region: "AUD006",
-  context: "AUD007",
+  kubeContext: "AUD007",
   scps: "AUD009",
+  renamedFlag: "AUD014",
 } as const;
 
 /** A problem with what the command was asked; `path` names the option or argument at fault. */
@@ -119,15 +122,15 @@ export async function collectLive(
     term.err(renderDiagnostics(t.diagnostics, term));
     return undefined;
   }
-  if (options.context !== undefined && t.targets.length !== 1) {
+  if (options.kubeContext !== undefined && t.targets.length !== 1) {
     term.err(
       renderDiagnostics(
         [
           cliError(
-            AUDIT_CODES.context,
-            "--context needs exactly one cluster",
+            AUDIT_CODES.kubeContext,
+            "--kube-context needs exactly one cluster",
             "Name it with --cluster.",
-            "--context",
+            "--kube-context",
           ),
         ],
         term,
@@ -178,12 +181,10 @@ export async function collectLive(
           : {}),
         eks: (region) => aws.createEksSnapshotSource(region, awsOptions),
         kube: (cluster) =>
-          Promise.resolve(
-            kube.createKubeSnapshotSource(cluster, {
-              ...(options.context !== undefined ? { context: options.context } : {}),
-              ...(options.kubeconfig !== undefined ? { kubeconfigPath: options.kubeconfig } : {}),
-            }),
-          ),
+          kube.createKubeSnapshotSource(cluster, {
+            ...(options.kubeContext !== undefined ? { context: options.kubeContext } : {}),
+            ...(options.kubeconfig !== undefined ? { kubeconfigPath: options.kubeconfig } : {}),
+          }),
       },
       {
         clusters: t.targets,
@@ -254,6 +255,22 @@ export async function loadAccessSnapshot(
 
 /** `eksgate snapshot --out DIR` */
 export async function snapshotCommand(options: SnapshotCliOptions, term: Terminal): Promise<number> {
+  if (options.context !== undefined) {
+    term.err(
+      renderDiagnostics(
+        [
+          cliError(
+            AUDIT_CODES.renamedFlag,
+            "--context was renamed to --kube-context",
+            `Pass --kube-context ${options.context}: --context now names request-context keys on explain, who-can, can-i and audit (docs/audit.md).`,
+            "--context",
+          ),
+        ],
+        term,
+      ),
+    );
+    return ExitCode.error;
+  }
   const live = await collectLive(options, options.cluster ?? [], term);
   if (live === undefined) return ExitCode.error;
   let written: string[];

@@ -11,9 +11,11 @@ import {
   type AuditOutputOptions,
   type RequestCliOptions,
 } from "./can-i.js";
+import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
 import type { AccessInputOptions } from "./snapshot.js";
 
-export interface WhoCanCliOptions extends AccessInputOptions, AuditOutputOptions, RequestCliOptions {
+export interface WhoCanCliOptions
+  extends AccessInputOptions, AuditOutputOptions, RequestCliOptions, RequestContextCliOptions {
   readonly cluster?: string;
   readonly detail?: boolean;
   readonly impersonation?: boolean;
@@ -30,16 +32,19 @@ export async function whoCanCommand(
     term.err(renderDiagnostics([request], term));
     return ExitCode.error;
   }
+  const context = requestContextFor(options, term);
+  if (context === undefined) return ExitCode.error;
   const snapshot = await loadSnapshotFor(options, term);
   if (snapshot === undefined) return ExitCode.error;
   const result = whoCanAccess(snapshot, request, {
+    ...context.options,
     ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     includeImpersonation: options.impersonation ?? true,
   });
   const paths = result.principals.flatMap((p) => p.paths);
   switch (outputFormat(options)) {
     case "json":
-      term.out(`${JSON.stringify(whoCanJson(result), null, 2)}\n`);
+      term.out(`${JSON.stringify(whoCanJson(result, context.summary), null, 2)}\n`);
       break;
     case "mermaid":
       term.out(mermaidGraph(paths));
@@ -48,7 +53,7 @@ export async function whoCanCommand(
       term.out(dotGraph(paths));
       break;
     case "text":
-      term.out(whoCanText(result, term, options.detail === true));
+      term.out(whoCanText(result, term, options.detail === true, context.summary));
       break;
   }
   return ExitCode.ok;

@@ -1,12 +1,16 @@
-/** Text and JSON for explain, who-can and can-i. */
-import type {
-  AccessPath,
-  AccessWhoCanResult,
-  CanIResult,
-  ClusterReach,
-  ExplainResult,
-  Hop,
-  IamRoute,
+/** Text and JSON for explain, who-can and can-i, and the request context they assumed. */
+import {
+  describeConditions,
+  type AccessPath,
+  type AccessWhoCanResult,
+  type CanIAnswer,
+  type CanIResult,
+  type ClusterReach,
+  type ExplainResult,
+  type Hop,
+  type IamRoute,
+  type PrincipalSummary,
+  type RequestContextSummary,
 } from "../../core/evaluate/access/index.js";
 import type { ClusterMapping } from "../../core/evaluate/mapping/index.js";
 import { describeRequest, type RequestAttributes } from "../../core/evaluate/rbac/index.js";
@@ -14,12 +18,58 @@ import type { Terminal } from "../terminal.js";
 
 type Paint = Terminal["paint"];
 
+/**
+ * `context: no MFA (...), at 2026-12-03T10:00:00Z (now), session name = IAM user name (...), extra: none`
+ */
+export function contextLine(c: RequestContextSummary): string {
+  const mfa =
+    c.mfa === "present"
+      ? "signed in with MFA (--mfa)"
+      : c.mfa === "absent"
+        ? "no MFA (--no-mfa: what needs MFA counts as no)"
+        : 'no MFA (what only MFA allows is shown "with MFA")';
+  const session =
+    c.sessionName !== undefined
+      ? `session name = ${c.sessionName}`
+      : "session name = IAM user name (a role used directly: EKSGetTokenAuth)";
+  const extra = Object.entries(c.extra).flatMap(([k, vs]) => vs.map((v) => `${k}=${v}`));
+  return `context: ${mfa}, at ${c.at}${c.atGiven ? "" : " (now)"}, ${session}, extra: ${extra.length > 0 ? extra.join(", ") : "none"}`;
+}
+
+export function contextJson(c: RequestContextSummary): unknown {
+  return {
+    mfa: c.mfa,
+    at: c.at,
+    atGiven: c.atGiven,
+    sessionName: c.sessionName ?? null,
+    extra: c.extra,
+  };
+}
+
 function routeTitle(route: IamRoute): string {
+  const mfa = route.requires.length > 0 ? " (with MFA)" : "";
   if (route.roleArn === undefined) return "own credentials";
   const names = route.decisions.map((d) => d.roleArn.slice(d.roleArn.lastIndexOf("/") + 1));
   if (names.length === 0)
     return `role ${route.roleArn.slice(route.roleArn.lastIndexOf("/") + 1)} used directly`;
-  return `assumes ${names.join(" -> ")}`;
+  return `assumes ${names.join(" -> ")}${mfa}`;
+}
+
+function principalTitle(p: PrincipalSummary): string {
+  switch (p.type) {
+    case "user":
+      return `IAM user ${p.name}`;
+    case "root":
+      return `root user of account ${p.arn.split(":")[4] ?? ""}`;
+    case "federated-user":
+      return `federated user ${p.name}`;
+    default:
+      return `IAM role ${p.name}`;
+  }
+}
+
+function answerText(answer: CanIAnswer): string {
+  return answer === "yes" ? "yes" : answer === "yes-with-mfa" ? "yes, with MFA" : "no";
 }
 
 function hopLines(hops: readonly Hop[], paint: Paint, indent: string, start = 1): string[] {
@@ -51,18 +101,21 @@ function routeJson(route: IamRoute): unknown {
     roleArn: route.roleArn,
     sessionName: route.caller.sessionName,
     viaGroups: route.viaGroups,
+    requires: route.requires,
     hops: route.hops,
   };
 }
 
-export function explainJson(result: ExplainResult): unknown {
+export function explainJson(result: ExplainResult, context: RequestContextSummary): unknown {
   return {
+    context: contextJson(context),
     principal: result.principal,
     clusters: result.clusters,
     routes: result.routes.map(routeJson),
     reach: result.reach.map((r) => ({
       cluster: r.cluster,
       route: routeTitle(r.route),
+      requires: r.route.requires,
       mapping: mappingJson(r.mapping),
       hops: r.hops,
       access: r.access,
@@ -104,20 +157,31 @@ function reachLines(r: ClusterReach, paint: Paint, routeHops: number): string[] 
   return lines;
 }
 
-export function explainText(result: ExplainResult, term: Pick<Terminal, "paint">): string {
+export function explainText(
+  result: ExplainResult,
+  term: Pick<Terminal, "paint">,
+  context: RequestContextSummary,
+): string {
   const { paint } = term;
   const p = result.principal;
   const lines: string[] = [];
   const groups =
     p.groups.length > 0 ? `, groups ${p.groups.join(", ")}` : p.type === "user" ? ", no groups" : "";
-  lines.push(
-    `${paint.bold(`IAM ${p.type === "user" ? "user" : "role"} ${p.name}`)} ${paint.dim(p.arn)}${groups}`,
-  );
-  if (!p.known) lines.push(paint.yellow("  not in the snapshot: only its own session is considered"));
+  lines.push(`${paint.bold(principalTitle(p))} ${paint.dim(p.arn)}${groups}`);
+  if (p.type === "root" || p.type === "federated-user")
+    lines.push(
+      paint.dim(
+        "  cannot call sts:AssumeRole: only its own credentials, mapped by its ARN (mapUsers) or its account (mapAccounts)",
+      ),
+    );
+  else if (!p.known) lines.push(paint.yellow("  not in the snapshot: only its own session is considered"));
   lines.push(`clusters: ${result.clusters.join(", ") || "none"}`);
+  lines.push(paint.dim(contextLine(context)));
   result.routes.forEach((route, i) => {
     lines.push("");
     lines.push(paint.bold(`Route ${i + 1}: ${routeTitle(route)}`));
+    if (route.requires.length > 0)
+      lines.push(`  ${paint.yellow(`only ${describeConditions(route.requires)}`)}`);
     lines.push(...hopLines(route.hops, paint, "  "));
     for (const r of result.reach.filter((x) => x.route === route))
       lines.push(...reachLines(r, paint, route.hops.length));
@@ -131,11 +195,12 @@ export function explainText(result: ExplainResult, term: Pick<Terminal, "paint">
 }
 
 function chain(path: AccessPath): string {
-  return path.hops.map((h) => h.what).join(" -> ");
+  return path.hops.map((h) => h.what).join(" -> ") + (path.requires !== undefined ? " (with MFA)" : "");
 }
 
-export function whoCanJson(result: AccessWhoCanResult): unknown {
+export function whoCanJson(result: AccessWhoCanResult, context: RequestContextSummary): unknown {
   return {
+    context: contextJson(context),
     request: result.request,
     description: describeRequest(result.request),
     clusters: result.clusters,
@@ -148,12 +213,14 @@ export function whoCanText(
   result: AccessWhoCanResult,
   term: Pick<Terminal, "paint">,
   detail: boolean,
+  context: RequestContextSummary,
 ): string {
   const { paint } = term;
   const lines: string[] = [];
   lines.push(
     `${paint.bold(`Who can ${describeRequest(result.request)}`)} on ${result.clusters.join(", ") || "no cluster"}`,
   );
+  lines.push(paint.dim(contextLine(context)));
   const users = result.principals.filter((p) => p.type === "user");
   const roles = result.principals.filter((p) => p.type === "role");
   for (const [title, list] of [
@@ -168,7 +235,9 @@ export function whoCanText(
         p.viaGroups.length > 0
           ? ` via group${p.viaGroups.length === 1 ? "" : "s"} ${p.viaGroups.join(", ")}`
           : "";
-      lines.push(`  ${paint.bold(p.name)}${via} ${paint.dim(p.arn)}`);
+      const mfa = p.requires.length > 0 ? ` ${paint.yellow("yes, with MFA")}` : "";
+      lines.push(`  ${paint.bold(p.name)}${via} ${paint.dim(p.arn)}${mfa}`);
+      if (p.requires.length > 0) lines.push(`    ${paint.dim(`only ${describeConditions(p.requires)}`)}`);
       for (const path of p.paths) {
         if (detail) {
           lines.push(`    on ${path.cluster}:`);
@@ -188,9 +257,12 @@ export function whoCanText(
   return `${lines.join("\n")}\n`;
 }
 
-export function canIJson(result: CanIResult): unknown {
+export function canIJson(result: CanIResult, context: RequestContextSummary): unknown {
   return {
     allowed: result.allowed,
+    answer: result.answer,
+    conditions: result.conditions,
+    context: contextJson(context),
     principal: result.principal,
     request: result.request,
     description: describeRequest(result.request),
@@ -201,16 +273,29 @@ export function canIJson(result: CanIResult): unknown {
   };
 }
 
-export function canIText(result: CanIResult, term: Pick<Terminal, "paint">): string {
+export function canIText(
+  result: CanIResult,
+  term: Pick<Terminal, "paint">,
+  context: RequestContextSummary,
+): string {
   const { paint } = term;
-  const lines: string[] = [result.allowed ? paint.green("yes") : paint.red("no")];
+  const answer = answerText(result.answer);
+  const lines: string[] = [
+    result.answer === "yes"
+      ? paint.green(answer)
+      : result.answer === "no"
+        ? paint.red(answer)
+        : paint.yellow(answer),
+  ];
   lines.push(result.reason);
+  if (result.conditions.length > 0) lines.push(`only ${describeConditions(result.conditions)}`);
+  lines.push(paint.dim(contextLine(context)));
   if (result.clusters.length > 1) {
-    lines.push(result.clusters.map((c) => `${c.cluster}: ${c.allowed ? "yes" : "no"}`).join(", "));
+    lines.push(result.clusters.map((c) => `${c.cluster}: ${answerText(c.answer)}`).join(", "));
   }
   for (const path of result.paths) {
     lines.push("");
-    lines.push(paint.bold(`on ${path.cluster}:`));
+    lines.push(paint.bold(`on ${path.cluster}${path.requires !== undefined ? " (with MFA)" : ""}:`));
     lines.push(...hopLines(path.hops, paint, "  "));
   }
   if (!result.allowed) {

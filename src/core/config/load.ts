@@ -18,9 +18,10 @@ import type {
 import { formatPath, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics.js";
 import { accessConfigSchema, type RawAccessConfig, type RawPolicyRule } from "./schema.js";
 import { locate, parseYamlSource, positionAt, type PathSegment, type YamlSource } from "./source.js";
-import { describeYamlValueProblem, yamlToJs, yamlValueProblemHint } from "../yaml-values.js";
+import { yamlDocumentToJs } from "../yaml-js.js";
 import { didYouMean } from "./names.js";
 import { checkRules, type Locator } from "./rules.js";
+import { defaultRoleName } from "../model/ownership.js";
 
 /** Parses and validates config text. `file` is used in positions only. */
 export function parseAccessConfig(file: string, text: string): Result<AccessConfig> {
@@ -38,25 +39,26 @@ export function parseAccessConfig(file: string, text: string): Result<AccessConf
   const { source, diagnostics: yamlDiagnostics } = parseYamlSource(file, text);
   if (yamlDiagnostics.length > 0) return fail(yamlDiagnostics);
 
-  const built = yamlToJs(source.document, { maxAliasCount: 100 });
-  if (!built.ok) {
-    const { problem } = built;
+  const js = yamlDocumentToJs(source.document, { maxAliasCount: 100 });
+  if (!js.ok) {
+    const at = js.problem.offset === undefined ? undefined : positionAt(source, js.problem.offset);
     return fail([
       {
-        code:
-          problem.kind === "unresolved-alias"
-            ? "EG106"
-            : problem.kind === "collection-key"
-              ? "EG108"
-              : "EG107",
+        code: js.problem.kind === "collection-key" ? "EG107" : "EG104",
         severity: "error",
-        summary: `YAML: ${describeYamlValueProblem(problem)}`,
-        detail: yamlValueProblemHint(problem),
-        source: positionAt(source, problem.offset),
+        summary:
+          js.problem.kind === "collection-key"
+            ? js.problem.message
+            : `YAML alias problem: ${js.problem.message}`,
+        detail:
+          js.problem.kind === "collection-key"
+            ? "Write the key as a name (quote it if it needs brackets or braces)."
+            : "Write the values out instead of using YAML anchors and aliases (*name).",
+        source: at ?? { file, line: 1, column: 1 },
       },
     ]);
   }
-  const raw: unknown = built.value;
+  const raw = js.value;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return fail([
       {
@@ -280,11 +282,6 @@ function expectedHint(expected: string): string {
 
 // ---------------------------------------------------------------------------------
 // Stage 2: normalize
-
-/** Default IAM role name for a team. */
-export function defaultRoleName(team: string): string {
-  return `eksgate-${team}`;
-}
 
 /** Default Kubernetes group for a team. */
 export function defaultKubernetesGroup(team: string): string {

@@ -4,12 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, SourcePosition } from "../diagnostics.js";
-import {
-  describeYamlValueProblem,
-  duplicateKeyOffsets,
-  QUIET_YAML,
-  yamlValueProblemHint,
-} from "../yaml-values.js";
+import { duplicateKeyOffsets, YAML_QUIET } from "../yaml-js.js";
 
 /** Files larger than this are refused before parsing. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -70,8 +65,9 @@ export function parseYamlSource(
   text: string,
 ): { source: YamlSource; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  // Duplicate keys are found in one pass below: the library's check is quadratic.
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, ...QUIET_YAML });
+  // Duplicate keys are found in one pass (duplicateKeyOffsets): the library's own check
+  // compares every key with every earlier one, minutes on a mapping of 80,000 keys.
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, ...YAML_QUIET });
   const source: YamlSource = { file, document, lineCounter };
   const diagnostics: Diagnostic[] = [];
   const duplicates = duplicateKeyOffsets(document).map((offset) => ({
@@ -82,18 +78,6 @@ export function parseYamlSource(
   const all = [...document.errors, ...duplicates].sort((a, b) => a.pos[0] - b.pos[0]);
   for (const error of all.slice(0, MAX_YAML_ERRORS)) {
     const duplicate = error.code === "DUPLICATE_KEY";
-    if (/Maximum call stack size exceeded/.test(error.message)) {
-      // The yaml library ran out of stack: nesting far deeper than any config.
-      const problem = { kind: "too-deep", offset: error.pos[0], limit: 64 } as const;
-      diagnostics.push({
-        code: "EG107",
-        severity: "error",
-        summary: `YAML: ${describeYamlValueProblem(problem)}`,
-        detail: yamlValueProblemHint(problem),
-        source: positionAt(source, error.pos[0]),
-      });
-      continue;
-    }
     diagnostics.push({
       code: duplicate ? "EG105" : "EG104",
       severity: "error",
@@ -122,6 +106,9 @@ export function parseYamlSource(
 function yamlMessage(message: string): string {
   // The yaml library appends "at line N, column M" and a code frame; we report those separately.
   const first = message.split("\n")[0] ?? message;
+  // The library's parser is recursive: nesting thousands of levels deep exhausts its stack.
+  if (/Maximum call stack size exceeded/.test(first))
+    return "YAML: lists and mappings are nested far deeper than any config (thousands of levels)";
   return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, "")}`;
 }
 

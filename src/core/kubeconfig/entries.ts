@@ -10,6 +10,7 @@ import {
   eksgateExecUser,
   kubeconfigCluster,
   kubeconfigContext,
+  type EksgatePluginCommand,
   type NamedUser,
 } from "../model/kubeconfig-entry.js";
 import type { KubeconfigEntries } from "./merge.js";
@@ -25,7 +26,12 @@ export interface EntryOptions {
   readonly profileName?: string;
   /** Name of the user and context instead of the cluster ARN. */
   readonly alias?: string;
-  /** Command for the eksgate form (default `eksgate`, found on PATH). */
+  /**
+   * How the eksgate form runs the plugin (default `eksgate-token`; `eksgate`, as
+   * `eksgate token`, where there is no POSIX shell).
+   */
+  readonly plugin?: EksgatePluginCommand;
+  /** Command for the eksgate form instead of the plugin's name on PATH. */
   readonly command?: string;
 }
 
@@ -41,7 +47,10 @@ export function teamKubeconfigEntries(
     if (options.profileName === undefined) throw new Error("the aws exec form needs a profile name");
     user = awsCliExecUser(cluster, options.profileName, names);
   } else {
-    const base = eksgateExecUser(team, cluster, names);
+    const base = eksgateExecUser(team, cluster, {
+      ...names,
+      ...(options.plugin !== undefined ? { plugin: options.plugin } : {}),
+    });
     user = {
       name: base.name,
       user: {

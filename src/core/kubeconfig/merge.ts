@@ -13,9 +13,9 @@
  *   next to the exec entry would be used instead of it;
  * - the context keeps its other fields (a default `namespace`, extensions).
  */
-import { LineCounter, parseDocument, stringify } from "yaml";
-import type { Diagnostic } from "../diagnostics.js";
-import { describeYamlValueProblem, QUIET_YAML, yamlToJs, yamlValueProblemHint } from "../yaml-values.js";
+import { parseDocument, stringify } from "yaml";
+import { YAML_QUIET, yamlDocumentToJs } from "../yaml-js.js";
+import type { Diagnostic, SourcePosition } from "../diagnostics.js";
 import type { NamedCluster, NamedContext, NamedUser } from "../model/kubeconfig-entry.js";
 
 export type JsonObject = Record<string, unknown>;
@@ -57,15 +57,19 @@ function isObject(value: unknown): value is JsonObject {
  * treats it. Problems come back as diagnostics; a file that is not a kubeconfig is never
  * overwritten.
  */
+function positionIn(text: string, file: string, offset: number): SourcePosition {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf("\n") + 1;
+  return { file, line: before.split("\n").length, column: offset - lineStart + 1 };
+}
+
 export function parseKubeconfigText(
   text: string,
   file: string,
 ): { ok: true; value: JsonObject } | { ok: false; diagnostics: Diagnostic[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: false, lineCounter, ...QUIET_YAML });
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, ...YAML_QUIET });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
-    const at = lineCounter.linePos(first?.pos[0] ?? 0);
     return {
       ok: false,
       diagnostics: [
@@ -73,7 +77,7 @@ export function parseKubeconfigText(
           code: KUBECONFIG_CODES.unreadable,
           severity: "error",
           summary: `${file} is not valid YAML: ${first?.message.split("\n")[0] ?? "parse error"}`,
-          source: { file, line: at.line, column: at.col },
+          source: positionIn(text, file, first?.pos[0] ?? 0),
           detail:
             "Fix the file (or point --kubeconfig elsewhere); eksgate does not overwrite a file it cannot read.",
           path: file,
@@ -81,22 +85,25 @@ export function parseKubeconfigText(
       ],
     };
   }
-  const built = yamlToJs(doc, { maxAliasCount: 100 });
-  if (!built.ok) {
+  const js = yamlDocumentToJs(doc, { maxAliasCount: 100 });
+  if (!js.ok) {
     return {
       ok: false,
       diagnostics: [
         {
           code: KUBECONFIG_CODES.unreadable,
           severity: "error",
-          summary: `${file} cannot be read: ${describeYamlValueProblem(built.problem)}`,
-          detail: `${yamlValueProblemHint(built.problem)} eksgate does not overwrite a file it cannot read.`,
-          path: file,
+          summary: `${file} cannot be read: ${js.problem.message}`,
+          detail:
+            "Fix the file (or point --kubeconfig elsewhere); eksgate does not overwrite a file it cannot read.",
+          ...(js.problem.offset === undefined
+            ? { path: file }
+            : { source: positionIn(text, file, js.problem.offset) }),
         },
       ],
     };
   }
-  const value: unknown = built.value;
+  const value = js.value;
   if (value === null || value === undefined) return { ok: true, value: {} };
   if (!isObject(value)) {
     return {

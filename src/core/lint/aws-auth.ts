@@ -7,6 +7,7 @@ import { RESERVED_USERNAME_PREFIXES } from "../model/access-entry.js";
 import { editDistance } from "../config/names.js";
 import { sortDiagnostics, type Diagnostic, type SourcePosition } from "../diagnostics.js";
 import { parsePrincipalArn } from "../model/arn.js";
+import { accountIdProblem, iamPrincipalArnProblem, type IamArnProblemKind } from "../model/arn-validity.js";
 import {
   AWS_AUTH_CODE_TABLE,
   AWS_AUTH_KEYS,
@@ -15,6 +16,7 @@ import {
   parseAwsAuthData,
   readAwsAuthManifest,
   type AwsAuthCodeInfo,
+  type AwsAuthCodeName,
   type AwsAuthMapping,
   type AwsAuthMappings,
   type ManifestDataValue,
@@ -87,6 +89,17 @@ export function lintAwsAuth(manifestText: string, fileName: string): AwsAuthLint
       ),
     );
   }
+  for (const k of m.misplacedKeys) {
+    push(
+      diagnostic(
+        "outsideData",
+        `${k.path} is outside data: it is not part of the ConfigMap's data, so the authenticator never sees these mappings (kubectl rejects or drops the field)`,
+        `Indent ${k.key} under data: (two spaces), as kubectl get cm aws-auth -n kube-system -o yaml prints it.`,
+        k.path,
+        k.source,
+      ),
+    );
+  }
   for (const v of m.nonStringValues) {
     push(
       diagnostic(
@@ -120,7 +133,7 @@ export function lintAwsAuth(manifestText: string, fileName: string): AwsAuthLint
   const parsed = parseAwsAuthData(m.data);
   const mappings = parsed.ok ? parsed.value : undefined;
   out.push(...parsed.diagnostics);
-  if (mappings !== undefined) lintMappings(mappings, m.data, m.source, push);
+  if (mappings !== undefined) lintMappings(mappings, m.data, m.source, m.misplacedKeys.length > 0, push);
   return { diagnostics: sortDiagnostics(out) };
 }
 
@@ -135,6 +148,7 @@ function lintMappings(
   mappings: AwsAuthMappings,
   data: Readonly<Record<string, ManifestDataValue>>,
   fallback: SourcePosition,
+  misplaced: boolean,
   push: (d: Diagnostic) => void,
 ): void {
   const entries: AwsAuthMapping[] = [...mappings.roles, ...mappings.users];
@@ -142,54 +156,17 @@ function lintMappings(
     const arnField = e.kind === "role" ? "rolearn" : "userarn";
     const arn = e.kind === "role" ? e.rolearn : e.userarn;
     const arnPath = `${e.path}.${e.fields[arnField]?.name ?? arnField}`;
-    if (arn !== "") {
-      const p = parsePrincipalArn(arn);
-      if (!p.ok) {
-        push(
-          diagnostic(
-            "invalidArn",
-            `${arnPath} '${arn}' is not a valid principal ARN: ${p.diagnostics[0]?.summary ?? ""}`,
-            "Write the IAM ARN, e.g. arn:aws:iam::111122223333:role/NAME.",
-            arnPath,
-            fieldSource(e, arnField),
-          ),
-        );
-      } else if (p.value.kind === "assumed-role" || p.value.kind === "federated-user") {
-        const hint =
-          p.value.kind === "assumed-role"
-            ? `Use arn:${p.value.partition}:iam::${p.value.accountId}:role/${p.value.roleName}.`
-            : "Map the IAM role or user instead.";
-        push(
-          diagnostic(
-            "stsArn",
-            `${arnPath} is an STS ${p.value.kind} ARN: the authenticator compares against IAM ARNs, so it never matches`,
-            hint,
-            arnPath,
-            fieldSource(e, arnField),
-          ),
-        );
-      } else if (p.value.kind === "role" && p.value.path !== "/") {
-        const sso = p.value.path.startsWith("/aws-reserved/sso.amazonaws.com/");
-        push(
-          diagnostic(
-            "rolePath",
-            `${arnPath} includes the role path '${p.value.path}': the caller's ARN never has one, so this entry never matches`,
-            `Use arn:${p.value.partition}:iam::${p.value.accountId}:role/${p.value.name}${sso ? " (IAM Identity Center roles too: drop aws-reserved/sso.amazonaws.com/REGION/)" : ""}.`,
-            arnPath,
-            fieldSource(e, arnField),
-          ),
-        );
-      } else if ((e.kind === "role") !== (p.value.kind === "role")) {
-        push(
-          diagnostic(
-            "kindMismatch",
-            `${arnPath} is a ${p.value.kind} ARN in ${e.kind === "role" ? "mapRoles" : "mapUsers"}: it works (both lists are searched) but misleads readers`,
-            `Move the entry to ${p.value.kind === "role" ? "mapRoles (rolearn)" : "mapUsers (userarn)"}.`,
-            arnPath,
-            fieldSource(e, arnField),
-          ),
-        );
-      }
+    if (arn !== "") lintArn(e, arn, arnPath, fieldSource(e, arnField), push);
+    if (e.kind === "role" && e.sso !== undefined) {
+      push(
+        diagnostic(
+          "ssoIgnored",
+          `${e.path} is an sso entry: the authenticator honours sso entries only behind its SSORoleMatch feature gate, which EKS does not enable, so on EKS it maps nobody`,
+          `Map the role by its ARN instead, without the role path: rolearn: arn:${e.sso.partition || "aws"}:iam::${e.sso.accountId}:role/AWSReservedSSO_${e.sso.permissionSetName}_<suffix> (the role's name in IAM; the aws-reserved/sso.amazonaws.com/REGION/ path must not be written).`,
+          `${e.path}.${e.fields.sso?.name ?? "sso"}`,
+          fieldSource(e, "sso"),
+        ),
+      );
     }
     if (e.kind === "role" && e.sso?.partition !== undefined && e.sso.partition !== "") {
       push(
@@ -243,7 +220,6 @@ function lintMappings(
           "Use your own prefix, e.g. team-a:{{SessionName}}.",
           usernamePath,
           fieldSource(e, "username"),
-          isSystem ? "error" : "warning",
         ),
       );
     }
@@ -278,13 +254,14 @@ function lintMappings(
     if (r.sso !== undefined || r.rolearn === "") continue;
     const p = parsePrincipalArn(r.rolearn);
     if (!p.ok) continue;
-    const matches = matchingRoleEntries(mappings, r.rolearn);
+    // Only where the SSORoleMatch gate is on can an sso entry match too.
+    const matches = matchingRoleEntries(mappings, r.rolearn, { ssoRoleMatch: true });
     const other = matches.find((x) => x !== r);
     if (other !== undefined) {
       push(
         diagnostic(
           "ambiguousMatch",
-          `${r.path} and ${other.path} both match ${r.rolearn}: the authenticator picks either one`,
+          `${r.path} and ${other.path} both match ${r.rolearn} where the SSORoleMatch gate is on: the authenticator then picks either one`,
           "Keep only one of them.",
           r.path,
           r.source,
@@ -312,11 +289,12 @@ function lintMappings(
   }
 
   for (const a of mappings.accounts) {
-    if (!/^[0-9]{12}$/.test(a.accountId)) {
+    const why = accountIdProblem(a.accountId);
+    if (why !== undefined) {
       push(
         diagnostic(
           "invalidAccount",
-          `${a.path} '${a.accountId}' is not a 12-digit account ID: it never matches`,
+          `${a.path} ${why.startsWith("'") ? why : `'${a.accountId}' ${why}`}: the authenticator keeps it, but it never matches`,
           'Quote the ID so leading zeros survive: - "012345678901".',
           a.path,
           a.source,
@@ -343,10 +321,60 @@ function lintMappings(
         "noNodeRole",
         mappings.status.mapRoles === "dropped"
           ? "no usable entry maps to group system:nodes (mapRoles is ignored)"
-          : "no entry maps to group system:nodes: EC2 nodes cannot join the cluster",
+          : misplaced && mappings.status.mapRoles === "absent"
+            ? "no entry under data maps to group system:nodes (the mappings written outside data count for nothing): EC2 nodes cannot join the cluster"
+            : "no entry maps to group system:nodes: EC2 nodes cannot join the cluster",
         "Keep the node role entry: rolearn of the node instance role, username system:node:{{EC2PrivateDNSName}}, groups system:bootstrappers and system:nodes (ignore if all nodes use access entries or Fargate profiles you map elsewhere).",
         "mapRoles",
         where?.keySource ?? fallback,
+      ),
+    );
+  }
+}
+
+const ARN_PROBLEM_CODES: Readonly<Record<IamArnProblemKind, AwsAuthCodeName>> = {
+  whitespace: "arnWhitespace",
+  malformed: "invalidArn",
+  account: "invalidAccount",
+  group: "groupArn",
+  "assumed-role": "stsArn",
+  "role-path": "rolePath",
+};
+
+/** A rolearn / userarn that can never match (a warning: the entry is kept), or a misplaced one. */
+function lintArn(
+  e: AwsAuthMapping,
+  arn: string,
+  arnPath: string,
+  source: SourcePosition | undefined,
+  push: (d: Diagnostic) => void,
+): void {
+  const problem = iamPrincipalArnProblem(arn);
+  if (problem !== undefined) {
+    const ends = problem.kind === "assumed-role" || problem.kind === "role-path";
+    push(
+      diagnostic(
+        ARN_PROBLEM_CODES[problem.kind],
+        `${arnPath} '${arn}' ${problem.why}${ends ? "" : ": the authenticator keeps the entry, but it never matches"}`,
+        problem.fix ??
+          `Write the ARN of the IAM ${e.kind} exactly, e.g. arn:aws:iam::111122223333:${e.kind}/NAME.`,
+        arnPath,
+        source,
+      ),
+    );
+    return;
+  }
+  const p = parsePrincipalArn(arn.toLowerCase());
+  if (!p.ok) return;
+  const kind = p.value.kind;
+  if ((e.kind === "role") !== (kind === "role")) {
+    push(
+      diagnostic(
+        "kindMismatch",
+        `${arnPath} is a ${kind} ARN in ${e.kind === "role" ? "mapRoles" : "mapUsers"}: it works (both lists are searched) but misleads readers`,
+        `Move the entry to ${kind === "role" ? "mapRoles (rolearn)" : "mapUsers (userarn)"}.`,
+        arnPath,
+        source,
       ),
     );
   }

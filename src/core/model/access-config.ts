@@ -86,10 +86,11 @@ export interface AccessConfig {
   readonly customRoles: readonly CustomRole[];
 }
 
-/** Labels that mark a Kubernetes object as eksgate's. Only such objects are ever changed. */
-export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-export const MANAGED_BY_VALUE = "eksgate";
-export const TEAM_LABEL = "eksgate.dev/team";
-/** IAM tag keys that mark an IAM role as eksgate's. */
-export const MANAGED_TAG_KEY = "eksgate.dev/managed-by";
-export const TEAM_TAG_KEY = "eksgate.dev/team";
+// What marks an object as eksgate's is defined in ownership.ts.
+export {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  MANAGED_TAG_KEY,
+  TEAM_LABEL,
+  TEAM_TAG_KEY,
+} from "./ownership.js";

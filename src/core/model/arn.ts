@@ -251,15 +251,41 @@ export function arnLike(arn: string, pattern: string): boolean {
   if (!a.ok || !p.ok) return false;
   const as = [a.value.partition, a.value.service, a.value.region, a.value.accountId, a.value.resource];
   const ps = [p.value.partition, p.value.service, p.value.region, p.value.accountId, p.value.resource];
-  return as.every((section, i) => globToRegExp(ps[i] ?? "").test(section));
+  return as.every((section, i) => sectionLike(section, ps[i] ?? ""));
 }
 
-function globToRegExp(glob: string): RegExp {
-  let source = "";
-  for (const ch of glob) {
-    if (ch === "*") source += ".*";
-    else if (ch === "?") source += ".?";
-    else source += ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
+/**
+ * One section against its pattern, as the authenticator's ArnLike reads it: `*` is any run
+ * of characters and `?` is at most one character (it builds `.*` and `.?` for Go's regexp).
+ * The patterns come from ConfigMaps and snapshots that may be hostile, so this walks every
+ * pattern position at once (a set of states, no backtracking): at most about
+ * (section length + 1) * (pattern length + 1) steps, whatever the pattern.
+ */
+function sectionLike(section: string, pattern: string): boolean {
+  // Code points, as Go's regexp reads runes.
+  const tokens = Array.from(pattern);
+  const chars = Array.from(section);
+  const m = tokens.length;
+  let states = new Uint8Array(m + 1);
+  const close = (set: Uint8Array): void => {
+    for (let i = 0; i < m; i++) if (set[i] === 1 && (tokens[i] === "*" || tokens[i] === "?")) set[i + 1] = 1;
+  };
+  states[0] = 1;
+  close(states);
+  for (const ch of chars) {
+    const next = new Uint8Array(m + 1);
+    let any = false;
+    for (let i = 0; i < m; i++) {
+      if (states[i] !== 1) continue;
+      const token = tokens[i];
+      if (token === "*") next[i] = 1;
+      else if (token === "?" || token === ch) next[i + 1] = 1;
+      else continue;
+      any = true;
+    }
+    if (!any) return false;
+    close(next);
+    states = next;
   }
-  return new RegExp(`^${source}$`);
+  return states[m] === 1;
 }

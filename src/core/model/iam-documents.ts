@@ -9,14 +9,8 @@
  * makes group membership the thing that decides who can become the team's role.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import {
-  MANAGED_BY_VALUE,
-  MANAGED_TAG_KEY,
-  TEAM_TAG_KEY,
-  type AccessConfig,
-  type Cluster,
-  type Team,
-} from "./access-config.js";
+import type { AccessConfig, Cluster, Team } from "./access-config.js";
+import { groupPolicyName, rolePolicyName, TEAM_TAG_KEY, teamRoleTags } from "./ownership.js";
 import {
   policyDocumentSize,
   validatePolicyDocument,
@@ -57,26 +51,11 @@ export const TRUST_STATEMENT_SID = "EksgateTeamAssumeRole";
 export const ROLE_POLICY_STATEMENT_SID = "EksgateDescribeTeamClusters";
 export const GROUP_POLICY_STATEMENT_SID = "EksgateAssumeTeamRole";
 
-/** Name of the inline policy on the team's IAM group. */
-export function groupPolicyName(team: Pick<Team, "name">): string {
-  return `eksgate-${team.name}-assume`;
-}
-
-/** Name of the inline policy on the team's role. */
-export function rolePolicyName(team: Pick<Team, "name">): string {
-  return `eksgate-${team.name}-eks`;
-}
+// Names and tags that mark eksgate's IAM objects are defined in ownership.ts.
+export { groupPolicyName, rolePolicyName, teamRoleTags } from "./ownership.js";
 
 export function accountRootArn(account: AccountRef): string {
   return `arn:${account.partition}:iam::${account.accountId}:root`;
-}
-
-/** Tags that mark a role as eksgate's; only roles carrying them are ever changed or deleted. */
-export function teamRoleTags(team: Pick<Team, "name">): readonly IamTag[] {
-  return [
-    { Key: MANAGED_TAG_KEY, Value: MANAGED_BY_VALUE },
-    { Key: TEAM_TAG_KEY, Value: team.name },
-  ];
 }
 
 export function teamRoleDescription(team: Pick<Team, "name">): string {

@@ -5,9 +5,11 @@
  * ARN, so eksgate's entries replace the ones the aws CLI would write, not add to them.
  *
  * Two exec forms:
- * - `eksgate token --cluster-name X --region R --role-arn ARN`: assumes the role itself
- *   with the caller's IAM user name as session name, which a `sessionName: caller` trust
- *   policy requires.
+ * - `eksgate-token --cluster-name X --region R --role-arn ARN` (the same plugin as
+ *   `eksgate token`, behind a shell script that serves a cached token without starting
+ *   Node): assumes the role itself with the caller's IAM user name as session name, which
+ *   a `sessionName: caller` trust policy requires. Where there is no POSIX shell
+ *   (Windows), `eksgate token ...` instead.
  * - the aws CLI via a config profile (`aws ... eks get-token ... --profile P`): a profile
  *   with `role_arn`, `source_profile` and `role_session_name` is the only way the aws CLI
  *   chooses a session name; `--role-arn` always uses `EKSGetTokenAuth`, which a
@@ -18,7 +20,10 @@ import type { Cluster, Team } from "./access-config.js";
 
 export const EXEC_API_VERSION = "client.authentication.k8s.io/v1";
 
-/** v1 requires it; `Never`: the plugins never prompt, so kubectl must not hand them a terminal. */
+/**
+ * v1 requires it; `Never`: the plugins never prompt, so kubectl must not hand them a
+ * terminal (and does not wire its stdin to them).
+ */
 export type InteractiveMode = "Never" | "IfAvailable" | "Always";
 
 export interface ExecEnvVar {
@@ -67,22 +72,31 @@ export interface KubeconfigNameOptions {
 }
 
 export const EKSGATE_COMMAND = "eksgate";
+/** The package's second executable: `eksgate token` with a cache-hit path in POSIX sh. */
+export const EKSGATE_TOKEN_COMMAND = "eksgate-token";
 export const AWS_CLI_COMMAND = "aws";
 
-/** The user entry running `eksgate token` for a team on a cluster. */
+/**
+ * How the eksgate form runs the plugin: `eksgate-token ARGS` (default), or
+ * `eksgate token ARGS` on platforms without a POSIX shell.
+ */
+export type EksgatePluginCommand = typeof EKSGATE_TOKEN_COMMAND | typeof EKSGATE_COMMAND;
+
+/** The user entry running the eksgate token plugin for a team on a cluster. */
 export function eksgateExecUser(
   team: { readonly roleArn: string; readonly iamGroup?: string },
   cluster: Cluster,
-  options: KubeconfigNameOptions = {},
+  options: KubeconfigNameOptions & { readonly plugin?: EksgatePluginCommand } = {},
 ): NamedUser {
+  const plugin = options.plugin ?? EKSGATE_TOKEN_COMMAND;
   return {
     name: options.name ?? cluster.arn,
     user: {
       exec: {
         apiVersion: EXEC_API_VERSION,
-        command: EKSGATE_COMMAND,
+        command: plugin,
         args: [
-          "token",
+          ...(plugin === EKSGATE_COMMAND ? ["token"] : []),
           "--cluster-name",
           cluster.name,
           "--region",

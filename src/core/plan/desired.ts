@@ -1,8 +1,10 @@
 /**
  * Desired state: everything a config asks for, per team and per cluster, computed purely
- * from the normalized config. `render` shows it; `plan` diffs live state against it.
+ * from the normalized config. `render` shows it; `plan` computes it once (desiredAfterPlan)
+ * and hands it to observe (what to look at) and to the planner (what to compare with).
  */
 import type { AccessConfig, Cluster, Team } from "../model/access-config.js";
+import type { PlanScope } from "./plan.js";
 import { teamIamDocuments, type TeamIamDocuments } from "../model/iam-documents.js";
 import {
   teamAccessEntry,
@@ -81,4 +83,20 @@ export function desiredState(config: AccessConfig, filter: DesiredStateFilter = 
         .map((team) => ({ team: team.name, cluster: cluster.name, user: eksgateExecUser(team, cluster) })),
     ),
   };
+}
+
+/**
+ * What the config asks for once a plan of this scope is applied: narrowed to the scope's
+ * cluster, and on destroy without the scoped teams. A `--team` plan still sees every team
+ * on its clusters (aws-auth and custom roles are shared); the planner itself keeps to the
+ * team's objects.
+ */
+export function desiredAfterPlan(config: AccessConfig, scope: PlanScope): DesiredState {
+  const remaining = scope.destroy
+    ? config.teams.filter((t) => scope.team !== undefined && t.name !== scope.team)
+    : config.teams;
+  return desiredState(
+    { ...config, teams: remaining },
+    scope.cluster !== undefined ? { cluster: scope.cluster } : {},
+  );
 }

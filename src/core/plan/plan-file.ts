@@ -29,10 +29,15 @@ export function parseSavedPlan(file: string, text: string): Result<Plan> {
     );
   }
   const plan = data as Plan;
-  if (!Array.isArray(plan.steps) || typeof plan.configFile !== "string" || typeof plan.scope !== "object") {
+  if (
+    !Array.isArray(plan.steps) ||
+    typeof plan.configFile !== "string" ||
+    typeof plan.configDigest !== "string" ||
+    typeof plan.scope !== "object"
+  ) {
     return fail(
       "EG312",
-      `${file} is damaged: steps, configFile or scope are missing`,
+      `${file} is damaged: steps, configFile, configDigest or scope are missing`,
       "Make the plan again.",
     );
   }

@@ -98,6 +98,11 @@ export interface Plan {
   readonly steps: readonly PlanStep[];
   /** Warnings found while planning (errors stop planning). */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * SHA-256 (hex) of the config file's text when planned: applying a saved plan refuses when
+   * the config has changed since (EG311). Last, as in every plan file eksgate has written.
+   */
+  readonly configDigest: string;
 }
 
 export function planSummary(plan: Pick<Plan, "steps">): Record<PlanAction, number> {

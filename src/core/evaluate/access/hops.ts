@@ -3,6 +3,7 @@ import type { AssumeRoleDecision, StatementMatch } from "../iam/index.js";
 import type { MappedIdentity, ClusterMapping } from "../mapping/index.js";
 import type { Grant, PolicyRule } from "../rbac/index.js";
 import { describeBinding } from "../rbac/index.js";
+import { parsePrincipalArn } from "../../model/arn.js";
 import type { Hop, HopStatement, RuleSummary } from "./model.js";
 
 function lastSegment(arn: string): string {
@@ -33,14 +34,36 @@ export function describeStatement(s: HopStatement): string {
   return `${name}${sid}${owner}`;
 }
 
-export function userHop(arn: string, why = "the IAM user asked about"): Hop {
-  return {
-    kind: "iam-user",
-    id: `iam:${arn.toLowerCase()}`,
-    what: `IAM user ${lastSegment(arn)}`,
-    why,
-    source: arn,
-  };
+/**
+ * The hop of a principal that uses its own credentials: an IAM user, the account root user
+ * or a federated-user session (the last two cannot assume roles).
+ */
+export function userHop(arn: string, why?: string): Hop {
+  if (arn.includes(":user/")) {
+    return {
+      kind: "iam-user",
+      id: `iam:${arn.toLowerCase()}`,
+      what: `IAM user ${lastSegment(arn)}`,
+      why: why ?? "the IAM user asked about",
+      source: arn,
+    };
+  }
+  const parsed = parsePrincipalArn(arn);
+  const kind = parsed.ok ? parsed.value.kind : "user";
+  const account = parsed.ok ? parsed.value.accountId : "";
+  const what =
+    kind === "root"
+      ? `root user of account ${account}`
+      : kind === "federated-user"
+        ? `federated user ${lastSegment(arn)}`
+        : `IAM user ${lastSegment(arn)}`;
+  const asked =
+    kind === "root"
+      ? "the account root user asked about; it cannot call sts:AssumeRole, so only its own credentials count"
+      : kind === "federated-user"
+        ? "the federated-user session asked about; it cannot call sts:AssumeRole, so only its own credentials count"
+        : "the IAM user asked about";
+  return { kind: "iam-user", id: `iam:${arn.toLowerCase()}`, what, why: why ?? asked, source: arn };
 }
 
 export function groupHop(groupArn: string, userName: string, statement: HopStatement): Hop {

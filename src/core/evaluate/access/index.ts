@@ -10,6 +10,10 @@
  * - `parseAccessRequest({verb, resource, namespace, subresource, name})`: the request from CLI words.
  * - `pathsToGraph(paths)`: paths merged into nodes and edges for mermaid/dot/HTML views.
  *
+ * Every query takes the request context (`RequestContextOptions`: MFA, time, session name,
+ * extra condition keys) its AssumeRole calls are evaluated in; with MFA not stated, what only
+ * MFA opens is reported as a conditional path (`requires`), "with MFA".
+ *
  * A snapshot comes from `parseSnapshot` (src/core/snapshot). Everything here is pure.
  */
 export * from "./model.js";
@@ -37,6 +41,7 @@ export {
 export {
   canI,
   type BrokenHop,
+  type CanIAnswer,
   type CanIClusterAnswer,
   type CanIFailure,
   type CanIOptions,
@@ -50,4 +55,19 @@ export {
   type WhoCanPrincipal,
 } from "./who-can.js";
 export { parseAccessRequest, type ParsedRequest, type RequestInput } from "./request.js";
+export {
+  iamRequestOptions,
+  type HopCondition,
+  type MfaAssumption,
+  type RequestContextOptions,
+  type RequestContextSummary,
+} from "./request-context.js";
+export { describeConditions } from "./conditions.js";
 export { pathsToGraph, type AccessGraph, type GraphEdge, type GraphNode } from "./graph.js";
+export { checkPrincipalArn, type PrincipalArnCheck } from "./principal.js";
+export {
+  CONTEXT_FLAG_CODE,
+  CONTEXT_KEY_CODE,
+  parseContextPairs,
+  type ParsedContextPairs,
+} from "./context-keys.js";

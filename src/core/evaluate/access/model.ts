@@ -4,6 +4,7 @@
  * identity -> binding -> role rule. Every hop says what it reaches, why, and where that is
  * written, so a path can be printed as text, JSON or a graph.
  */
+import type { HopCondition } from "./request-context.js";
 
 export type HopKind =
   /** The IAM user a path starts from. */
@@ -53,6 +54,8 @@ export interface Hop {
   /** Where it is written: a policy and Sid, an aws-auth entry, a binding. */
   readonly source?: string;
   readonly statements?: readonly HopStatement[];
+  /** Set when the hop holds only under a condition of the request (today: MFA). */
+  readonly requires?: readonly HopCondition[];
 }
 
 /** One way an IAM principal gets to do something, or gets an identity, on a cluster. */
@@ -60,6 +63,8 @@ export interface AccessPath {
   readonly principalArn: string;
   readonly cluster: string;
   readonly hops: readonly Hop[];
+  /** The conditions of its hops; set only when there are some ("yes, with MFA"). */
+  readonly requires?: readonly HopCondition[];
 }
 
 /** A rule of a Role, ClusterRole or access policy, for summaries. */

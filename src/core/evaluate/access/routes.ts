@@ -1,17 +1,31 @@
 /**
  * IAM routes: the sessions an IAM principal can authenticate to EKS with. A user has its
  * own credentials and every role it can assume (and roles those roles can assume, up to
- * `maxChain` hops); a role has its own session and the roles it can chain to.
+ * `maxChain` hops); a role has its own session and the roles it can chain to. The account
+ * root user and a federated-user session have only their own credentials: neither can call
+ * sts:AssumeRole.
+ *
+ * Every AssumeRole is evaluated in the request context of `RouteOptions` (MFA, time, extra
+ * keys, session name). When MFA is not stated, a role only MFA opens is a route too, marked
+ * with the condition (`requires`); what follows it is evaluated with MFA.
  */
 import { classifyPrincipalArn } from "../iam/arn.js";
-import { rolesAssumableBy, type AssumeRoleDecision, type IamIndex } from "../iam/index.js";
+import { canAssumeRole, rolesAssumableBy, type AssumeRoleDecision, type IamIndex } from "../iam/index.js";
 import { GET_TOKEN_SESSION_NAME, type SessionCaller } from "../mapping/index.js";
+import { parsePrincipalArn } from "../../model/arn.js";
+import { conditionalHop, mfaCondition } from "./conditions.js";
 import { assumeHop, directRoleHop, groupHop, statementOf, userHop } from "./hops.js";
 import type { Hop } from "./model.js";
+import {
+  iamRequestOptions,
+  mfaPasses,
+  type HopCondition,
+  type RequestContextOptions,
+} from "./request-context.js";
 
 export interface PrincipalSummary {
   readonly arn: string;
-  readonly type: "user" | "role" | "assumed-role" | "unknown";
+  readonly type: "user" | "role" | "assumed-role" | "root" | "federated-user" | "unknown";
   readonly name: string;
   /** Whether the snapshot has it. */
   readonly known: boolean;
@@ -30,11 +44,16 @@ export interface IamRoute {
   readonly decisions: readonly AssumeRoleDecision[];
   /** Groups whose policies allowed the first AssumeRole. */
   readonly viaGroups: readonly string[];
+  /** Conditions the route holds only under (an AssumeRole only MFA allows); empty: none. */
+  readonly requires: readonly HopCondition[];
 }
 
-export interface RouteOptions {
-  /** Session name for a role given directly. Default: the one in an assumed-role ARN, else EKSGetTokenAuth. */
-  readonly sessionName?: string;
+/**
+ * The request context, and how far to follow role chaining. `sessionName` also names the
+ * session of a role given directly (default: the one in an assumed-role ARN, else
+ * EKSGetTokenAuth).
+ */
+export interface RouteOptions extends RequestContextOptions {
   /** How many AssumeRole calls in a row to follow (role chaining). Default 2. */
   readonly maxChain?: number;
 }
@@ -62,6 +81,13 @@ export function principalSummary(index: IamIndex, arn: string): PrincipalSummary
       groups: [],
     };
   }
+  if (kind.kind === "root") {
+    return { arn, type: "root", name: `root of ${kind.account}`, known: false, groups: [] };
+  }
+  const parsed = parsePrincipalArn(arn);
+  if (parsed.ok && parsed.value.kind === "federated-user") {
+    return { arn, type: "federated-user", name: parsed.value.name, known: false, groups: [] };
+  }
   return { arn, type: "unknown", name: arn, known: false, groups: [] };
 }
 
@@ -80,12 +106,64 @@ export function sessionNameForced(index: IamIndex, decision: AssumeRoleDecision)
   return statement?.conditions.some((c) => c.key.toLowerCase() === "sts:rolesessionname") ?? false;
 }
 
-/** Why a session name was used for an AssumeRole by a user (`userName`) or a role. */
-export function sessionReasonFor(index: IamIndex, decision: AssumeRoleDecision, userName?: string): string {
+/**
+ * Why a session name was used for an AssumeRole by a user (`userName`) or a role; `given`:
+ * the name was asked for (`sessionName` of the request context).
+ */
+export function sessionReasonFor(
+  index: IamIndex,
+  decision: AssumeRoleDecision,
+  userName?: string,
+  given = false,
+): string {
+  if (given)
+    return sessionNameForced(index, decision)
+      ? "the session name given, which the trust policy's sts:RoleSessionName condition accepts"
+      : "the session name given";
   if (userName === undefined) return "the calling session's name";
   return sessionNameForced(index, decision)
     ? `${userName}'s IAM user name, which the trust policy's sts:RoleSessionName condition requires`
     : `${userName}'s IAM user name, assumed: the trust policy does not force a session name, so the caller may choose another`;
+}
+
+/** One role a caller can assume, and what the AssumeRole holds only under. */
+interface Assumable {
+  readonly decision: AssumeRoleDecision;
+  readonly requires: readonly HopCondition[];
+}
+
+/**
+ * The roles `callerArn` can assume in the request context. With MFA not stated, also those
+ * only MFA opens, each with the condition; `mfaTaken`: the route already needs MFA, so the
+ * caller signed in with it.
+ */
+function assumableRoles(
+  index: IamIndex,
+  callerArn: string,
+  options: RouteOptions,
+  mfaTaken: boolean,
+): Assumable[] {
+  const passes = mfaPasses(options, index);
+  const session = options.sessionName !== undefined ? { sessionName: options.sessionName } : {};
+  const main = rolesAssumableBy(index, callerArn, {
+    ...iamRequestOptions(options, mfaTaken || passes.main),
+    ...session,
+  });
+  const out: Assumable[] = main.map((decision) => ({ decision, requires: [] }));
+  if (mfaTaken || !passes.conditional) return out;
+  const seen = new Set(main.map((d) => d.roleArn.toLowerCase()));
+  for (const decision of rolesAssumableBy(index, callerArn, {
+    ...iamRequestOptions(options, true),
+    ...session,
+  })) {
+    if (seen.has(decision.roleArn.toLowerCase())) continue;
+    const without = canAssumeRole(index, callerArn, decision.roleArn, {
+      ...iamRequestOptions(options, false),
+      ...session,
+    });
+    out.push({ decision, requires: [mfaCondition(index, decision, without)] });
+  }
+  return out;
 }
 
 /** Every route of a principal, its own first. */
@@ -104,6 +182,22 @@ export function iamRoutes(
       caller: { principalArn: principal.arn },
       decisions: [],
       viaGroups: [],
+      requires: [],
+    };
+  } else if (principal.type === "root" || principal.type === "federated-user") {
+    // Neither can call sts:AssumeRole ("AssumeRole", "GetFederationToken", AWS STS API
+    // Reference): its own credentials are its only route.
+    return {
+      principal,
+      routes: [
+        {
+          hops: [userHop(principal.arn)],
+          caller: { principalArn: principal.arn },
+          decisions: [],
+          viaGroups: [],
+          requires: [],
+        },
+      ],
     };
   } else if (principal.type === "role" || principal.type === "assumed-role") {
     const kind = classifyPrincipalArn(principalArn);
@@ -126,12 +220,14 @@ export function iamRoutes(
       roleArn,
       decisions: [],
       viaGroups: [],
+      requires: [],
     };
   } else {
     return { principal, routes };
   }
   routes.push(start);
   const userName = principal.type === "user" ? principal.name : undefined;
+  const given = options.sessionName !== undefined;
 
   // Breadth first over AssumeRole, no role twice on one route.
   let frontier: IamRoute[] = [start];
@@ -144,10 +240,15 @@ export function iamRoutes(
           : `arn:${route.roleArn.split(":")[1] ?? "aws"}:sts::${route.roleArn.split(":")[4] ?? ""}:assumed-role/${route.roleArn.slice(route.roleArn.lastIndexOf("/") + 1)}/${route.caller.sessionName ?? GET_TOKEN_SESSION_NAME}`;
       const seen = new Set(route.decisions.map((d) => d.roleArn.toLowerCase()));
       if (route.roleArn !== undefined) seen.add(route.roleArn.toLowerCase());
-      for (const decision of rolesAssumableBy(index, callerArn)) {
+      for (const { decision, requires } of assumableRoles(
+        index,
+        callerArn,
+        options,
+        route.requires.length > 0,
+      )) {
         if (seen.has(decision.roleArn.toLowerCase())) continue;
         const isFirst = route.decisions.length === 0 && route.roleArn === undefined;
-        const reason = sessionReasonFor(index, decision, isFirst ? userName : undefined);
+        const reason = sessionReasonFor(index, decision, isFirst ? userName : undefined, given);
         const hops: Hop[] = [...route.hops];
         const group = isFirst ? groupOf(decision) : undefined;
         const viaGroups = [...route.viaGroups];
@@ -155,7 +256,7 @@ export function iamRoutes(
           hops.push(groupHop(group, principal.name, statementOf("identity", decision.identityStatement)));
           viaGroups.push(group.slice(group.lastIndexOf("/") + 1));
         }
-        hops.push(assumeHop(decision, reason));
+        hops.push(conditionalHop(assumeHop(decision, reason), requires));
         const r: IamRoute = {
           hops,
           caller: {
@@ -166,6 +267,7 @@ export function iamRoutes(
           roleArn: decision.roleArn,
           decisions: [...route.decisions, decision],
           viaGroups,
+          requires: [...route.requires, ...requires],
         };
         routes.push(r);
         next.push(r);

@@ -7,6 +7,10 @@
  * roles, users, sso patterns, mapAccounts) is mapped to its identity; for a role, once for
  * its own session and once per principal that can assume it (whose session name may change
  * the identity through `{{SessionName}}`), following one more AssumeRole for role chaining.
+ *
+ * Every AssumeRole is evaluated in the request context of the options. When MFA is not
+ * stated, a principal that can assume a role only with MFA is listed too, its path marked
+ * with the condition ("yes, with MFA"), not left out.
  */
 import { arnLike } from "../../model/arn.js";
 import type { AccessSnapshot, ClusterAccess } from "../../snapshot/model.js";
@@ -31,9 +35,17 @@ import {
   type RequestAttributes,
   type WhoCanEntry,
 } from "../rbac/index.js";
+import { conditionalHop, mergeConditions, mfaCondition, withConditions } from "./conditions.js";
 import { selectClusters } from "./explain.js";
 import { assumeHop, directRoleHop, grantHops, groupHop, mappingHops, statementOf, userHop } from "./hops.js";
 import type { AccessPath, Hop } from "./model.js";
+import {
+  contextKey,
+  iamRequestOptions,
+  mfaPasses,
+  type HopCondition,
+  type RequestContextOptions,
+} from "./request-context.js";
 import { sessionReasonFor } from "./routes.js";
 
 export interface WhoCanPrincipal {
@@ -44,6 +56,8 @@ export interface WhoCanPrincipal {
   readonly viaGroups: readonly string[];
   readonly clusters: readonly string[];
   readonly paths: readonly AccessPath[];
+  /** Set when every path of it needs a condition (MFA): "yes, with MFA". Empty otherwise. */
+  readonly requires: readonly HopCondition[];
 }
 
 /** A Kubernetes subject that may make the request, whether or not IAM reaches it. */
@@ -60,7 +74,7 @@ export interface KubernetesHolder {
   readonly reachedFromIam: boolean;
 }
 
-export interface AccessWhoCanOptions {
+export interface AccessWhoCanOptions extends RequestContextOptions {
   readonly cluster?: string;
   /** Count identities that can impersonate a holder (one hop). Default true. */
   readonly includeImpersonation?: boolean;
@@ -188,6 +202,7 @@ interface TargetIndex<T> {
 function indexTargets<T extends { readonly arn: string }>(
   cluster: ClusterAccess,
   principals: ReadonlyMap<string, T | string>,
+  sessionName: string | undefined,
 ): TargetIndex<T> {
   const targets: MappedTarget<T>[] = [];
   const byUser = new Map<string, number[]>();
@@ -201,7 +216,12 @@ function indexTargets<T extends { readonly arn: string }>(
   };
   for (const [, target] of principals) {
     const arn = typeof target === "string" ? target : target.arn;
-    const direct = mapPrincipal(cluster, { principalArn: arn });
+    const direct = mapPrincipal(
+      cluster,
+      sessionName === undefined
+        ? { principalArn: arn }
+        : { principalArn: arn, sessionName, sessionNameReason: "the session name given" },
+    );
     // Not mapped under its own session: neither it nor anyone assuming it gets in.
     if (!direct.mapped) continue;
     const i = targets.length;
@@ -232,27 +252,37 @@ function candidates<T>(targets: TargetIndex<T>, idx: ClusterGrantIndex): MappedT
     });
 }
 
+/** Per cluster and session name (`""`: the default one). */
 const clusterTargets = new WeakMap<
   ClusterAccess,
-  {
-    readonly index: IamIndex;
-    readonly roles: TargetIndex<IamRole>;
-    readonly users: TargetIndex<IamUser>;
-  }
+  Map<
+    string,
+    {
+      readonly index: IamIndex;
+      readonly roles: TargetIndex<IamRole>;
+      readonly users: TargetIndex<IamUser>;
+    }
+  >
 >();
 
 function targetsOf(
   index: IamIndex,
   cluster: ClusterAccess,
+  sessionName: string | undefined,
 ): { readonly roles: TargetIndex<IamRole>; readonly users: TargetIndex<IamUser> } {
-  const known = clusterTargets.get(cluster);
+  let bySession = clusterTargets.get(cluster);
+  if (bySession === undefined) {
+    bySession = new Map();
+    clusterTargets.set(cluster, bySession);
+  }
+  const known = bySession.get(sessionName ?? "");
   if (known?.index === index) return known;
   const built = {
     index,
-    roles: indexTargets(cluster, rolesOf(index, cluster)),
-    users: indexTargets(cluster, usersOf(index, cluster)),
+    roles: indexTargets(cluster, rolesOf(index, cluster), sessionName),
+    users: indexTargets(cluster, usersOf(index, cluster), sessionName),
   };
-  clusterTargets.set(cluster, built);
+  bySession.set(sessionName ?? "", built);
   return built;
 }
 
@@ -308,11 +338,12 @@ function callerHops(c: AssumeCandidate): { hops: Hop[]; groups: string[] } {
   return { hops, groups };
 }
 
-function candidateSessionReason(index: IamIndex, c: AssumeCandidate): string {
+function candidateSessionReason(index: IamIndex, c: AssumeCandidate, given: boolean): string {
   return sessionReasonFor(
     index,
     c.decision,
     c.principalType === "user" ? lastSegment(c.principalArn) : undefined,
+    given,
   );
 }
 
@@ -327,15 +358,27 @@ const assumerParts = new WeakMap<
 
 function assumerPart(
   index: IamIndex,
-  c: AssumeCandidate,
+  a: Assumer,
+  given: boolean,
 ): { readonly reason: string; readonly start: { hops: Hop[]; groups: string[] }; readonly assume: Hop } {
+  const c = a.candidate;
   let part = assumerParts.get(c);
   if (part === undefined) {
-    const reason = candidateSessionReason(index, c);
-    part = { reason, start: callerHops(c), assume: assumeHop(c.decision, reason) };
+    const reason = candidateSessionReason(index, c, given);
+    part = {
+      reason,
+      start: callerHops(c),
+      assume: conditionalHop(assumeHop(c.decision, reason), a.requires),
+    };
     assumerParts.set(c, part);
   }
   return part;
+}
+
+/** A principal that can assume a role, and what the AssumeRole holds only under. */
+interface Assumer {
+  readonly candidate: AssumeCandidate;
+  readonly requires: readonly HopCondition[];
 }
 
 function clusterWhoCan(
@@ -344,15 +387,16 @@ function clusterWhoCan(
   request: RequestAttributes,
   options: AccessWhoCanOptions,
   out: Collector,
-  assumersOf: (roleArn: string, includeRoles?: boolean) => ReturnType<typeof principalsThatCanAssume>,
+  assumersOf: (roleArn: string, includeRoles?: boolean) => readonly Assumer[],
 ): KubernetesHolder[] {
+  const given = options.sessionName !== undefined;
   const index = snapshot.iamIndex;
   const rbac = rbacWhoCan(cluster.rbac, request, {
     includeImpersonation: options.includeImpersonation ?? true,
   });
   const idx = grantIndex(rbac.entries);
 
-  const targets = targetsOf(index, cluster);
+  const targets = targetsOf(index, cluster, options.sessionName);
   for (const { target: role, arn: roleArn, direct } of candidates(targets.roles, idx)) {
     const g = grantPath(cluster, idx, direct, request);
     if (g !== undefined) {
@@ -392,10 +436,10 @@ function clusterWhoCan(
       bySession.set(key, result);
       return result;
     };
-    const assumers = assumersOf(roleArn);
-    for (const c of assumers.principals) {
+    for (const a of assumersOf(roleArn)) {
+      const c = a.candidate;
       if (c.principalType === "assumed-role") continue;
-      const { reason, start, assume } = assumerPart(index, c);
+      const { reason, start, assume } = assumerPart(index, a, given);
       const reached = viaSession(c.decision.sessionName, reason);
       if (reached === undefined) continue;
       const m = reached.mapping.sessionDependent
@@ -409,9 +453,10 @@ function clusterWhoCan(
       });
       // Role chaining: users who can assume the calling role.
       if (c.principalType === "role" && (options.roleChaining ?? true)) {
-        for (const u of assumersOf(c.principalArn, false).principals) {
+        for (const ua of assumersOf(c.principalArn, false)) {
+          const u = ua.candidate;
           if (u.principalType !== "user") continue;
-          const first = assumerPart(index, u);
+          const first = assumerPart(index, ua, given);
           out.add("user", u.principalArn, lastSegment(u.principalArn), first.start.groups, {
             principalArn: u.principalArn,
             cluster: cluster.name,
@@ -425,10 +470,11 @@ function clusterWhoCan(
   for (const { arn, direct: m } of candidates(targets.users, idx)) {
     const g = grantPath(cluster, idx, m, request);
     if (g === undefined) continue;
-    out.add("user", arn, lastSegment(arn), [], {
+    const hop = userHop(arn, "its own credentials");
+    out.add("user", arn, hop.what.replace(/^IAM user /, ""), [], {
       principalArn: arn,
       cluster: cluster.name,
-      hops: [userHop(arn, "its own credentials"), ...mappingHops(m), ...g],
+      hops: [hop, ...mappingHops(m), ...g],
     });
   }
 
@@ -452,8 +498,50 @@ function clusterWhoCan(
 /** ARNs in the order a person expects: `user-2` before `user-10`. */
 const byArn = new Intl.Collator("en", { numeric: true });
 
-/** Who may assume each role, per snapshot (keyed `r|` with roles as callers, `u|` users only). */
-const assumerAnswers = new WeakMap<IamIndex, Map<string, ReturnType<typeof principalsThatCanAssume>>>();
+/**
+ * Who may assume each role, per snapshot (keyed by the request context, then `r|` with
+ * roles as callers or `u|` users only, and the role).
+ */
+const assumerAnswers = new WeakMap<IamIndex, Map<string, readonly Assumer[]>>();
+
+/**
+ * Who may assume `roleArn` in the request context; with MFA not stated, also who may only
+ * with MFA, with the condition.
+ */
+function assumersInContext(
+  index: IamIndex,
+  roleArn: string,
+  includeRoles: boolean,
+  options: AccessWhoCanOptions,
+): Assumer[] {
+  const passes = mfaPasses(options, index);
+  const base = {
+    includeRoles,
+    ...(options.sessionName !== undefined ? { sessionName: options.sessionName } : {}),
+  };
+  const main = principalsThatCanAssume(index, roleArn, {
+    ...iamRequestOptions(options, passes.main),
+    ...base,
+    includeDenied: passes.conditional,
+  });
+  const out: Assumer[] = main.principals
+    .filter((c) => c.decision.allowed)
+    .map((candidate) => ({ candidate, requires: [] }));
+  if (!passes.conditional) return out;
+  const denied = new Map(
+    main.principals.filter((c) => !c.decision.allowed).map((c) => [c.principalArn.toLowerCase(), c]),
+  );
+  if (denied.size === 0) return out;
+  for (const candidate of principalsThatCanAssume(index, roleArn, {
+    ...iamRequestOptions(options, true),
+    ...base,
+  }).principals) {
+    const without = denied.get(candidate.principalArn.toLowerCase());
+    if (without === undefined) continue;
+    out.push({ candidate, requires: [mfaCondition(index, candidate.decision, without.decision)] });
+  }
+  return out;
+}
 
 /** Every IAM user and role that can make `request`, each with its paths. */
 export function whoCanAccess(
@@ -487,7 +575,7 @@ export function whoCanAccess(
       p.keys.add(pathKey);
       viaGroups.forEach((g) => p.groups.add(g));
       p.clusters.add(path.cluster);
-      p.paths.push(path);
+      p.paths.push(withConditions(path));
     },
   };
   // Who may assume a role is an IAM question: answer it once per snapshot, not once per
@@ -498,13 +586,12 @@ export function whoCanAccess(
     assumerAnswers.set(snapshot.iamIndex, assumers);
   }
   const known = assumers;
-  const assumersOf = (roleArn: string, includeRoles = true): ReturnType<typeof principalsThatCanAssume> => {
-    const key = `${includeRoles ? "r" : "u"}|${roleArn}`;
+  const context = contextKey(options);
+  const assumersOf = (roleArn: string, includeRoles = true): readonly Assumer[] => {
+    const key = `${context}|${includeRoles ? "r" : "u"}|${roleArn}`;
     let answer = known.get(key);
     if (answer === undefined) {
-      answer = includeRoles
-        ? principalsThatCanAssume(snapshot.iamIndex, roleArn)
-        : principalsThatCanAssume(snapshot.iamIndex, roleArn, { includeRoles: false });
+      answer = assumersInContext(snapshot.iamIndex, roleArn, includeRoles, options);
       known.set(key, answer);
     }
     return answer;
@@ -520,6 +607,9 @@ export function whoCanAccess(
       viaGroups: [...p.groups].sort(),
       clusters: [...p.clusters].sort(),
       paths: p.paths,
+      requires: p.paths.every((x) => x.requires !== undefined)
+        ? mergeConditions(p.paths.map((x) => x.requires))
+        : [],
     }))
     .sort((a, b) => (a.type === b.type ? byArn.compare(a.arn, b.arn) : a.type === "user" ? -1 : 1));
   return { request, clusters: clusters.map((c) => c.name), principals, kubernetesSubjects };

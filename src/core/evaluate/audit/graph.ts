@@ -4,7 +4,7 @@
  * Built from the path engine (explainPrincipal); pure data, laid out by the views.
  */
 import type { AccessSnapshot } from "../../snapshot/index.js";
-import { explainPrincipal } from "../access/index.js";
+import { explainPrincipal, type RequestContextOptions } from "../access/index.js";
 import { SUPERUSER_GROUP } from "../rbac/index.js";
 
 export const AUDIT_GRAPH_COLUMNS = [
@@ -67,14 +67,21 @@ class GraphBuilder {
   }
 }
 
-/** The access graph of each cluster (or of `clusters` only), from every IAM user's routes. */
-export function accessGraphs(snapshot: AccessSnapshot, clusters?: readonly string[]): ClusterAccessGraph[] {
+/**
+ * The access graph of each cluster (or of `clusters` only), from every IAM user's routes in
+ * the request context (MFA, time, extra keys; a route only MFA opens says so on its edge).
+ */
+export function accessGraphs(
+  snapshot: AccessSnapshot,
+  clusters?: readonly string[],
+  context: RequestContextOptions = {},
+): ClusterAccessGraph[] {
   const out: ClusterAccessGraph[] = [];
   for (const cluster of snapshot.clusters) {
     if (clusters !== undefined && !clusters.includes(cluster.name)) continue;
     const g = new GraphBuilder();
     for (const user of snapshot.iamIndex.users) {
-      const result = explainPrincipal(snapshot, user.arn, { cluster: cluster.name });
+      const result = explainPrincipal(snapshot, user.arn, { ...context, cluster: cluster.name });
       for (const reach of result.reach) {
         if (!reach.mapping.mapped || reach.access === undefined) continue;
         const m = reach.mapping;

@@ -1,11 +1,22 @@
 /**
  * The Condition element. Every clause (operator x key) must hold; within a clause the policy
- * values are alternatives. Semantics from "IAM JSON policy elements: Condition operators" and
+ * values are alternatives (for negated operators: none may match). Semantics from "IAM JSON
+ * policy elements: Condition operators"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html),
+ * "Single-valued vs. multivalued context keys"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html),
+ * "IAM policy elements: Variables and tags"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html) and
  * iam-evaluation.md I9:
  * - a missing key fails every operator, except `...IfExists` (true), `Null`, and the negated
  *   operators (`StringNotEquals`, `ArnNotLike`, ...), which hold when the key is missing;
- * - `ForAnyValue:` is false and `ForAllValues:` is true on a missing or empty key.
+ * - `ForAnyValue:` is false and `ForAllValues:` is true on a missing or empty key, whatever the
+ *   operator after the prefix (`...IfExists` still holds on a missing key);
+ * - policy variables are substituted only in string and ARN operators; a variable with no value
+ *   (and no default) is null: no request value equals or is like it, so that policy value never
+ *   matches, and negated operators hold against it.
  */
+import { UNKNOWN_UNLESS_GIVEN } from "./context-builder.js";
 import type { ConditionClause } from "./policy-document.js";
 import {
   parseIamDate,
@@ -20,6 +31,8 @@ type Comparer = (requestValue: string, policyValue: string) => boolean;
 interface BaseOperator {
   readonly compare: Comparer;
   readonly negated: boolean;
+  /** String and ARN operators take policy variables; the others see `${...}` as text. */
+  readonly variables?: boolean;
 }
 
 const num = (s: string): number => (s.trim() === "" ? Number.NaN : Number(s));
@@ -48,12 +61,12 @@ const arn: Comparer = (v, p) => arnMatches(p, v);
 const ip: Comparer = (v, p) => ipv4InCidr(v, p);
 
 const OPERATORS: Readonly<Record<string, BaseOperator>> = {
-  stringequals: { compare: stringEquals, negated: false },
-  stringnotequals: { compare: stringEquals, negated: true },
-  stringequalsignorecase: { compare: stringEqualsIgnoreCase, negated: false },
-  stringnotequalsignorecase: { compare: stringEqualsIgnoreCase, negated: true },
-  stringlike: { compare: stringLike, negated: false },
-  stringnotlike: { compare: stringLike, negated: true },
+  stringequals: { compare: stringEquals, negated: false, variables: true },
+  stringnotequals: { compare: stringEquals, negated: true, variables: true },
+  stringequalsignorecase: { compare: stringEqualsIgnoreCase, negated: false, variables: true },
+  stringnotequalsignorecase: { compare: stringEqualsIgnoreCase, negated: true, variables: true },
+  stringlike: { compare: stringLike, negated: false, variables: true },
+  stringnotlike: { compare: stringLike, negated: true, variables: true },
   numericequals: { compare: numeric((a, b) => a === b), negated: false },
   numericnotequals: { compare: numeric((a, b) => a === b), negated: true },
   numericlessthan: { compare: numeric((a, b) => a < b), negated: false },
@@ -67,10 +80,10 @@ const OPERATORS: Readonly<Record<string, BaseOperator>> = {
   dategreaterthan: { compare: dated((a, b) => a > b), negated: false },
   dategreaterthanequals: { compare: dated((a, b) => a >= b), negated: false },
   bool: { compare: bool, negated: false },
-  arnequals: { compare: arn, negated: false },
-  arnlike: { compare: arn, negated: false },
-  arnnotequals: { compare: arn, negated: true },
-  arnnotlike: { compare: arn, negated: true },
+  arnequals: { compare: arn, negated: false, variables: true },
+  arnlike: { compare: arn, negated: false, variables: true },
+  arnnotequals: { compare: arn, negated: true, variables: true },
+  arnnotlike: { compare: arn, negated: true, variables: true },
   ipaddress: { compare: ip, negated: false },
   notipaddress: { compare: ip, negated: true },
 };
@@ -115,6 +128,8 @@ export interface ConditionOutcome {
   readonly failure?: string;
   /** Operators this evaluator does not know (such clauses never hold). */
   readonly unsupported?: readonly string[];
+  /** Keys AWS sets on every request that a clause found absent (they were not given). */
+  readonly missingKeys?: readonly string[];
 }
 
 const SATISFIED: ConditionOutcome = { satisfied: true };
@@ -124,11 +139,13 @@ export function evaluateConditions(
   context: RequestContext,
   variablesEnabled: boolean,
 ): ConditionOutcome {
+  const missingKeys: string[] = [];
   for (const clause of clauses) {
     const outcome = evaluateClause(clause, context, variablesEnabled);
-    if (!outcome.satisfied) return outcome;
+    missingKeys.push(...(outcome.missingKeys ?? []));
+    if (!outcome.satisfied) return missingKeys.length === 0 ? outcome : { ...outcome, missingKeys };
   }
-  return SATISFIED;
+  return missingKeys.length === 0 ? SATISFIED : { satisfied: true, missingKeys };
 }
 
 function describe(clause: ConditionClause): string {
@@ -141,10 +158,6 @@ export function evaluateClause(
   variablesEnabled: boolean,
 ): ConditionOutcome {
   const op = parseOperator(clause.operator);
-  const fail = (why: string): ConditionOutcome => ({
-    satisfied: false,
-    failure: `${describe(clause)}: ${why}`,
-  });
   if (!op.isNull && op.base === undefined) {
     return {
       satisfied: false,
@@ -154,6 +167,24 @@ export function evaluateClause(
   }
   const requestValues = context.get(clause.key);
   const present = requestValues !== undefined && requestValues.length > 0;
+  const outcome = evaluatePresent(op, clause, requestValues, present, context, variablesEnabled);
+  return !present && UNKNOWN_UNLESS_GIVEN.has(clause.key.toLowerCase())
+    ? { ...outcome, missingKeys: [clause.key] }
+    : outcome;
+}
+
+function evaluatePresent(
+  op: ParsedOperator,
+  clause: ConditionClause,
+  requestValues: readonly string[] | undefined,
+  present: boolean,
+  context: RequestContext,
+  variablesEnabled: boolean,
+): ConditionOutcome {
+  const fail = (why: string): ConditionOutcome => ({
+    satisfied: false,
+    failure: `${describe(clause)}: ${why}`,
+  });
 
   if (op.isNull) {
     const wantsAbsent = clause.values.some((v) => v.toLowerCase() === "true");
@@ -164,16 +195,18 @@ export function evaluateClause(
   const base = op.base;
   if (base === undefined) return fail("operator not supported");
 
+  // A value whose variable has no value is null: nothing equals it or is like it, so it is
+  // left out of the alternatives (a negated operator then holds against it).
   const policyValues: string[] = [];
+  let nulls = 0;
   for (const raw of clause.values) {
-    const v = variablesEnabled ? substituteVariables(raw, context) : raw;
-    if (v !== undefined) policyValues.push(v);
+    const v = variablesEnabled && base.variables === true ? substituteVariables(raw, context) : raw;
+    if (v === undefined) nulls++;
+    else policyValues.push(v);
   }
-  if (policyValues.length === 0 && clause.values.length > 0) {
-    return fail("a policy variable in the condition has no value in the request");
-  }
+  const nullNote = nulls === 0 ? "" : " (a policy variable in it has no value in the request)";
 
-  if (!present) {
+  if (!present || requestValues === undefined) {
     if (op.ifExists) return SATISFIED;
     if (op.set === "all") return SATISFIED;
     if (op.set === "any") return fail("key is absent");
@@ -190,7 +223,9 @@ export function evaluateClause(
   else if (op.set === "any") ok = requestValues.some(oneValue);
   else if (base.negated) ok = requestValues.every(oneValue);
   else ok = requestValues.some(oneValue);
-  return ok ? SATISFIED : fail(`request value ${JSON.stringify(requestValues)} does not satisfy it`);
+  return ok
+    ? SATISFIED
+    : fail(`request value ${JSON.stringify(requestValues)} does not satisfy it${nullNote}`);
 }
 
 function ipv4InCidr(address: string, cidr: string): boolean {

@@ -62,6 +62,11 @@ export interface Decision {
   readonly incomplete: boolean;
   /** Unsupported condition operators met on the way, and similar caveats. */
   readonly warnings: readonly string[];
+  /**
+   * The request context the decision was made with (key as written, values), sorted by key:
+   * what was assumed about the request.
+   */
+  readonly context: readonly (readonly [string, readonly string[]])[];
 }
 
 export interface AssumeRoleDecision extends Decision {

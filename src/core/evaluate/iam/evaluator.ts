@@ -1,9 +1,9 @@
 /**
  * The IAM evaluator: identity policies (user + groups, or role), permissions boundaries, SCPs
  * and resource-based (trust) policies combined as "IAM policy evaluation logic" and
- * iam-evaluation.md (I1-I13) describe. Pure: time comes in as `now`.
+ * iam-evaluation.md (I1-I13) describe. Pure: the time of a request comes in as `at`.
  */
-import { classifyPrincipalArn, sessionArn } from "./arn.js";
+import { accountOf, classifyPrincipalArn, parseArn, sessionArn } from "./arn.js";
 import {
   ASSUME_ROLE,
   IamIndex,
@@ -28,32 +28,25 @@ import {
   type PrincipalSet,
   type Statement,
 } from "./policy-document.js";
-import { parseIamDate, RequestContext, substituteVariables, type ContextInput } from "./request-context.js";
+import {
+  buildRequestContext,
+  UNKNOWN_UNLESS_GIVEN,
+  type AssumeRoleFacts,
+  type PrincipalFacts,
+  type RequestOptions,
+} from "./context-builder.js";
+import { RequestContext, substituteVariables } from "./request-context.js";
 import type { IamSnapshot, RawPolicyDocument } from "./snapshot.js";
 import { wildcardMatch } from "./wildcard.js";
 
 export type SnapshotInput = IamSnapshot | IamIndex;
 
-export interface RequestOptions {
-  /**
-   * Whether the caller signed in with MFA. For an IAM user with long-term keys and no MFA,
-   * AWS leaves `aws:MultiFactorAuthPresent` out of the request; role sessions carry "false".
-   */
-  readonly mfa?: boolean;
-  readonly mfaAgeSeconds?: number;
-  /** The caller's own session name when the principal is given as a role ARN. */
-  readonly callerSessionName?: string;
-  /** ISO 8601 or epoch seconds: sets `aws:CurrentTime` and `aws:EpochTime`. */
-  readonly now?: string;
-  /** More request-context keys; they override the computed ones. */
-  readonly context?: ContextInput;
-}
+export type { Instant, RequestOptions } from "./context-builder.js";
 
 export interface AssumeRoleOptions extends RequestOptions {
   /** `RoleSessionName` of the AssumeRole call. Default: the caller's user name (or session name). */
   readonly sessionName?: string;
   readonly externalId?: string;
-  readonly sourceIdentity?: string;
 }
 
 export interface EvaluateOptions extends RequestOptions {
@@ -79,15 +72,20 @@ export interface Caller {
   /** Identity policies: the user's own and every group's, or the role's. */
   readonly identity: readonly PolicyAttachment[];
   readonly boundary?: PolicyAttachment;
+  /** The principal as the request context describes it; undefined for what is no principal. */
+  readonly facts?: PrincipalFacts;
+  /** The principal's part of the request context, with the options' keys. */
   readonly context: RequestContext;
   /** Whether the caller's policies are in the snapshot. */
   readonly known: boolean;
+  /** Set by `resolveCaller`: what building the context assumed or could not set. */
+  readonly contextWarnings?: readonly string[];
 }
 
 /**
  * Resolves a user ARN, a role ARN (a session of it named `callerSessionName`, default the role
- * name) or an assumed-role session ARN, and builds the principal's part of the request context
- * ("AWS global condition context keys"; I8).
+ * name), an assumed-role session ARN, an account root or a federated user, and builds the
+ * principal's part of the request context ("AWS global condition context keys"; I8).
  */
 export function resolveCaller(
   snapshot: SnapshotInput,
@@ -97,39 +95,32 @@ export function resolveCaller(
   const index = indexSnapshot(snapshot);
   const kind = classifyPrincipalArn(principalArn);
   const partition = principalArn.split(":")[1] ?? "aws";
-  const keys: Record<string, string | readonly string[] | undefined> = {};
-  const time = timeKeys(options.now);
+  const finish = (caller: Omit<Caller, "context" | "contextWarnings">): Caller => {
+    const built = buildRequestContext(caller.facts === undefined ? {} : { principal: caller.facts }, options);
+    return { ...caller, context: built.context, contextWarnings: built.warnings };
+  };
   if (kind.kind === "user") {
     const user = index.user(principalArn) ?? index.userByName(kind.account, kind.name);
-    const name = user?.name ?? kind.name;
-    Object.assign(keys, {
-      "aws:username": name,
-      "aws:userid": user?.id,
-      "aws:PrincipalArn": user?.arn ?? principalArn,
-      "aws:PrincipalAccount": kind.account,
-      "aws:PrincipalType": "User",
-      ...tagKeys(user?.tags),
-      ...time,
-      ...(options.mfa === true
-        ? {
-            "aws:MultiFactorAuthPresent": "true",
-            "aws:MultiFactorAuthAge": String(options.mfaAgeSeconds ?? 0),
-          }
-        : {}),
-    });
-    const context = new RequestContext().with(keys).with(stringify(options.context));
+    const facts: PrincipalFacts = {
+      type: "User",
+      arn: user?.arn ?? principalArn,
+      account: kind.account,
+      userName: user?.name ?? kind.name,
+      ...(user?.id !== undefined ? { userId: user.id } : {}),
+      ...(user !== undefined ? { tags: user.tags } : {}),
+    };
     if (user === undefined) {
-      return {
+      return finish({
         arn: principalArn,
         type: "user",
         account: kind.account,
         partition,
         identity: [],
-        context,
+        facts,
         known: false,
-      };
+      });
     }
-    return {
+    return finish({
       arn: user.arn,
       type: "user",
       account: user.account,
@@ -137,9 +128,9 @@ export function resolveCaller(
       user,
       identity: [...user.policies, ...user.groups.flatMap((g) => g.policies)],
       ...(user.boundary !== undefined ? { boundary: user.boundary } : {}),
-      context,
+      facts,
       known: true,
-    };
+    });
   }
   if (kind.kind === "role" || kind.kind === "assumed-role") {
     const role =
@@ -149,30 +140,29 @@ export function resolveCaller(
     const roleName = kind.kind === "role" ? kind.name : kind.roleName;
     const session = kind.kind === "assumed-role" ? kind.sessionName : (options.callerSessionName ?? roleName);
     const arn = sessionArn(partition, kind.account, role?.name ?? roleName, session);
-    Object.assign(keys, {
-      "aws:userid": role?.id === undefined ? undefined : `${role.id}:${session}`,
-      "aws:PrincipalArn": role?.arn ?? (kind.kind === "role" ? principalArn : undefined),
-      "aws:PrincipalAccount": kind.account,
-      "aws:PrincipalType": "AssumedRole",
-      "aws:MultiFactorAuthPresent": options.mfa === true ? "true" : "false",
-      ...(options.mfa === true ? { "aws:MultiFactorAuthAge": String(options.mfaAgeSeconds ?? 0) } : {}),
-      ...tagKeys(role?.tags),
-      ...time,
-    });
-    const context = new RequestContext().with(keys).with(stringify(options.context));
+    const facts: PrincipalFacts = {
+      type: "AssumedRole",
+      // aws:PrincipalArn of a session is its role's ARN (with the path, when the snapshot has it).
+      arn:
+        role?.arn ??
+        (kind.kind === "role" ? principalArn : `arn:${partition}:iam::${kind.account}:role/${roleName}`),
+      account: kind.account,
+      ...(role?.id !== undefined ? { userId: `${role.id}:${session}` } : {}),
+      ...(role !== undefined ? { tags: role.tags } : {}),
+    };
     if (role === undefined) {
-      return {
+      return finish({
         arn,
         type: "assumed-role",
         account: kind.account,
         partition,
         sessionName: session,
         identity: [],
-        context,
+        facts,
         known: false,
-      };
+      });
     }
-    return {
+    return finish({
       arn,
       type: "assumed-role",
       account: role.account,
@@ -181,42 +171,59 @@ export function resolveCaller(
       sessionName: session,
       identity: role.policies,
       ...(role.boundary !== undefined ? { boundary: role.boundary } : {}),
-      context,
+      facts,
       known: true,
-    };
+    });
   }
-  const account = kind.kind === "root" || kind.kind === "group" ? kind.account : "";
-  return {
+  const account =
+    kind.kind === "root" || kind.kind === "group" ? kind.account : (accountOf(principalArn) ?? "");
+  return finish({
     arn: principalArn,
     type: "unknown",
     account,
     partition,
     identity: [],
-    context: new RequestContext({ "aws:PrincipalArn": principalArn }).with(stringify(options.context)),
+    ...(otherPrincipalFacts(principalArn, kind.kind === "root") ?? {}),
     known: false,
-  };
+  });
 }
 
-function stringify(input: ContextInput | undefined): Record<string, string | readonly string[]> {
-  const out: Record<string, string | readonly string[]> = {};
-  for (const [k, v] of Object.entries(input ?? {})) out[k] = Array.isArray(v) ? (v as string[]) : String(v);
-  return out;
+/** The account root (`Account`) or an STS federated user (`FederatedUser`); else nothing. */
+function otherPrincipalFacts(arn: string, root: boolean): { facts: PrincipalFacts } | undefined {
+  const parsed = parseArn(arn);
+  if (parsed === undefined) return undefined;
+  if (root) return { facts: { type: "Account", arn, account: parsed.account, userId: parsed.account } };
+  if (parsed.service === "sts" && parsed.resource.startsWith("federated-user/")) {
+    const name = parsed.resource.slice("federated-user/".length);
+    return {
+      facts: { type: "FederatedUser", arn, account: parsed.account, userId: `${parsed.account}:${name}` },
+    };
+  }
+  return undefined;
 }
 
-function tagKeys(tags: ReadonlyMap<string, string> | undefined): Record<string, string | readonly string[]> {
-  const out: Record<string, string | readonly string[]> = {};
-  if (tags === undefined || tags.size === 0) return out;
-  for (const [k, v] of tags) out[`aws:PrincipalTag/${k}`] = v;
-  out["aws:PrincipalTagKeys"] = [...tags.keys()];
-  return out;
-}
-
-function timeKeys(now: string | undefined): Record<string, string> {
-  if (now === undefined) return {};
-  const ms = parseIamDate(now);
-  return ms === undefined
-    ? { "aws:CurrentTime": now }
-    : { "aws:CurrentTime": now, "aws:EpochTime": String(Math.floor(ms / 1000)) };
+/** The request context of one request by `caller` on `resource` (the one place: context-builder). */
+function requestCaller(
+  index: IamIndex,
+  caller: Caller,
+  resource: string,
+  options: RequestOptions,
+  assumeRole?: AssumeRoleFacts,
+): { caller: Caller; warnings: readonly string[] } {
+  const entity = index.role(resource) ?? index.user(resource);
+  const account = entity?.account ?? accountOf(resource);
+  const built = buildRequestContext(
+    {
+      ...(caller.facts !== undefined ? { principal: caller.facts } : {}),
+      resource: {
+        ...(account !== undefined ? { account } : {}),
+        ...(entity !== undefined ? { tags: entity.tags } : {}),
+      },
+      ...(assumeRole !== undefined ? { assumeRole } : {}),
+    },
+    options,
+  );
+  return { caller: { ...caller, context: built.context }, warnings: built.warnings };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,6 +359,12 @@ function evaluateLayer(
           `${describeSource(base)} uses unsupported condition operator(s) ${outcome.unsupported.join(", ")}; treated as not matching`,
         );
       }
+      for (const key of outcome.missingKeys ?? []) {
+        const why = UNKNOWN_UNLESS_GIVEN.get(key.toLowerCase()) ?? "it was not given";
+        layer.warnings.push(
+          `${describeSource(base)} tests ${key}, which AWS sets on every request, but ${why}: it was evaluated as absent`,
+        );
+      }
       if (!outcome.satisfied) {
         layer.unmet.push({ ...base, why: `Condition not met: ${outcome.failure ?? ""}` });
         continue;
@@ -403,8 +416,9 @@ function combine(
   resource: string,
   resourcePolicy: ResourcePolicyInput | undefined,
   extraReasons: readonly string[] = [],
+  contextWarnings: readonly string[] = [],
 ): Combined {
-  const warnings: string[] = [];
+  const warnings: string[] = [...contextWarnings];
   const identity = evaluateLayer(caller.identity, action, resource, caller, false);
   warnings.push(...identity.warnings);
   const boundary =
@@ -433,7 +447,15 @@ function combine(
     ...(res !== undefined ? { resource: freeze(res) } : {}),
   };
   const incomplete = !caller.known;
-  const base = { principalArn: caller.arn, action, resource, layers, incomplete, warnings };
+  const base = {
+    principalArn: caller.arn,
+    action,
+    resource,
+    layers,
+    incomplete,
+    warnings: [...new Set(warnings)],
+    context: caller.context.entries(),
+  };
 
   // I1: an explicit Deny in any applicable policy wins.
   const denies = [
@@ -556,7 +578,8 @@ export function evaluate(
   if (action.toLowerCase() === ASSUME_ROLE.toLowerCase() && index.role(resource) !== undefined) {
     return canAssumeRole(index, principal, resource, options);
   }
-  const caller = resolveCaller(index, principal, options);
+  const base = resolveCaller(index, principal, options);
+  const { caller, warnings } = requestCaller(index, base, resource, options);
   let resourcePolicy: ResourcePolicyInput | undefined;
   if (options.resourcePolicy !== undefined) {
     const parsed = parsePolicyDocument(options.resourcePolicy.document, "resourcePolicy");
@@ -573,13 +596,17 @@ export function evaluate(
       required: options.resourcePolicy.required ?? false,
     };
   }
-  return combine(index, caller, action, resource, resourcePolicy).decision;
+  return combine(index, caller, action, resource, resourcePolicy, [], warnings).decision;
 }
+
+const SET_SOURCE_IDENTITY = "sts:SetSourceIdentity";
 
 /**
  * Whether `principalArn` (user, role or session ARN) may call sts:AssumeRole on `roleArn`:
  * both the identity side and the role's trust policy, with `sts:RoleSessionName`,
- * `sts:ExternalId` and MFA in the request context (I3, I4, I5, I11, I13).
+ * `sts:ExternalId`, the role's tags as `aws:ResourceTag/*` and MFA in the request context
+ * (I3, I4, I5, I11, I13). With a source identity, `sts:SetSourceIdentity` must be allowed the
+ * same way ("Monitor and control actions taken with assumed roles").
  */
 export function canAssumeRole(
   snapshot: SnapshotInput,
@@ -591,16 +618,10 @@ export function canAssumeRole(
   const base = resolveCaller(index, principalArn, options);
   const sessionName =
     options.sessionName ?? base.user?.name ?? base.sessionName ?? base.arn.split("/").pop() ?? "";
-  const caller: Caller = {
-    ...base,
-    context: base.context
-      .with({
-        "sts:RoleSessionName": sessionName,
-        "sts:ExternalId": options.externalId,
-        "sts:SourceIdentity": options.sourceIdentity,
-      })
-      .with(stringify(options.context)),
-  };
+  const { caller, warnings } = requestCaller(index, base, roleArn, options, {
+    sessionName,
+    ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
+  });
   const role = index.role(roleArn);
   const roleKind = classifyPrincipalArn(roleArn);
   const roleAccount = role?.account ?? (roleKind.kind === "role" ? roleKind.account : "");
@@ -620,7 +641,11 @@ export function canAssumeRole(
     account: roleAccount,
     required: true,
   };
-  const combined = combine(index, caller, ASSUME_ROLE, roleArn, trustInput, extra);
+  let combined = combine(index, caller, ASSUME_ROLE, roleArn, trustInput, extra, warnings);
+  if (options.sourceIdentity !== undefined) {
+    const setting = combine(index, caller, SET_SOURCE_IDENTITY, roleArn, trustInput);
+    combined = withSourceIdentity(combined, setting, options.sourceIdentity);
+  }
   const identityStatement = combined.decision.layers.identity.allows[0];
   return {
     ...combined.decision,
@@ -631,5 +656,39 @@ export function canAssumeRole(
     ...(combined.trust !== undefined ? { trustStatement: combined.trust } : {}),
     identityPolicyRequired: combined.identityRequired,
     boundaryApplied: combined.boundaryApplied && caller.boundary !== undefined,
+  };
+}
+
+/** AssumeRole with a source identity: the sts:SetSourceIdentity decision must allow too. */
+function withSourceIdentity(assume: Combined, setting: Combined, sourceIdentity: string): Combined {
+  const a = assume.decision;
+  const s = setting.decision;
+  if (a.decision === "ExplicitDeny" || s.allowed) return assume;
+  const why = (r: string): string =>
+    `setting source identity ${JSON.stringify(sourceIdentity)} needs ${SET_SOURCE_IDENTITY}: ${r}`;
+  const warnings = [...new Set([...a.warnings, ...s.warnings])];
+  if (s.decision === "ExplicitDeny") {
+    return {
+      ...assume,
+      decision: {
+        ...a,
+        decision: "ExplicitDeny",
+        allowed: false,
+        statements: s.statements,
+        reasons: s.reasons.map(why),
+        warnings,
+      },
+    };
+  }
+  return {
+    ...assume,
+    decision: {
+      ...a,
+      decision: "ImplicitDeny",
+      allowed: false,
+      statements: [],
+      reasons: [...(a.allowed ? [] : a.reasons), ...s.reasons.map(why)],
+      warnings,
+    },
   };
 }

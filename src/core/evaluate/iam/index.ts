@@ -27,6 +27,7 @@ export type {
   AssumeRoleOptions,
   Caller,
   EvaluateOptions,
+  Instant,
   RequestOptions,
   SnapshotInput,
 } from "./evaluator.js";

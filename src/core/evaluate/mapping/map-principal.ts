@@ -9,11 +9,13 @@
  * aws-auth is read exactly as aws-auth-spec.md describes (via `matchAwsAuth`): the caller's
  * STS ARN is canonicalized (assumed-role -> role ARN without path), compared without case,
  * mapRoles then mapUsers then mapAccounts, the last duplicate wins, templates rendered.
+ * mapRoles `sso` entries match only with the authenticator's SSORoleMatch feature gate on;
+ * EKS does not enable it, so by default (`ssoRoleMatch: false`) they map nobody.
  * Every identity also gets `system:authenticated`.
  */
 import { classifyPrincipalArn } from "../iam/arn.js";
-import { renderAwsAuthTemplate, matchAwsAuth } from "../../model/aws-auth.js";
-import { rolePathOf } from "../../model/arn.js";
+import { matchingRoleEntries, renderAwsAuthTemplate, matchAwsAuth } from "../../model/aws-auth.js";
+import { parsePrincipalArn, rolePathOf } from "../../model/arn.js";
 import type {
   AwsAuthAccount,
   AwsAuthMapping,
@@ -56,6 +58,15 @@ export interface AwsAuthMappingSource {
 }
 
 export type MappingSource = AccessEntryMappingSource | AwsAuthMappingSource;
+
+/** How the cluster's authenticator is configured, where it matters for mapping. */
+export interface MappingOptions {
+  /**
+   * The authenticator's SSORoleMatch feature gate (mapRoles `sso` entries). Default false:
+   * EKS does not enable it.
+   */
+  readonly ssoRoleMatch?: boolean;
+}
 
 export interface MappedIdentity {
   readonly mapped: true;
@@ -101,7 +112,8 @@ export interface UnmappedIdentity {
 export type ClusterMapping = MappedIdentity | UnmappedIdentity;
 
 interface ResolvedCaller {
-  readonly kind: "user" | "role";
+  /** `root` and `federated-user` present their own ARN, like a user, but have no access entry. */
+  readonly kind: "user" | "role" | "root" | "federated-user";
   readonly account: string;
   readonly partition: string;
   readonly name: string;
@@ -143,8 +155,20 @@ function resolve(caller: SessionCaller): ResolvedCaller | { error: string } {
       sessionNameReason,
     };
   }
+  // The account root user and federated-user sessions: the authenticator maps them by their
+  // own ARN (mapUsers) or account (mapAccounts), as written ("Canonicalize", pkg/arn).
+  const parsed = parsePrincipalArn(caller.principalArn);
+  if (parsed.ok && (parsed.value.kind === "root" || parsed.value.kind === "federated-user")) {
+    return {
+      kind: parsed.value.kind,
+      account: parsed.value.accountId,
+      partition,
+      name: parsed.value.kind === "root" ? "root" : parsed.value.name,
+      callerArn: caller.principalArn,
+    };
+  }
   return {
-    error: `${caller.principalArn} is not an IAM user, role or assumed-role ARN; only those can authenticate to EKS`,
+    error: `${caller.principalArn} is not a principal the authenticator maps (an IAM user, role, account root, assumed-role or federated-user ARN)`,
   };
 }
 
@@ -264,22 +288,27 @@ function mapThroughEntry(
 const madeMappings = new WeakMap<ClusterAccess, Map<string, ClusterMapping>>();
 
 /** Maps a caller to its Kubernetes identity on `cluster`. */
-export function mapPrincipal(cluster: ClusterAccess, caller: SessionCaller): ClusterMapping {
+export function mapPrincipal(
+  cluster: ClusterAccess,
+  caller: SessionCaller,
+  options: MappingOptions = {},
+): ClusterMapping {
   let known = madeMappings.get(cluster);
   if (known === undefined) {
     known = new Map();
     madeMappings.set(cluster, known);
   }
-  const key = `${caller.principalArn}\n${caller.sessionName ?? "\u0000"}\n${caller.sessionNameReason ?? "\u0000"}`;
+  const ssoRoleMatch = options.ssoRoleMatch === true;
+  const key = `${caller.principalArn}\n${caller.sessionName ?? "\u0000"}\n${caller.sessionNameReason ?? "\u0000"}\n${String(ssoRoleMatch)}`;
   let mapping = known.get(key);
   if (mapping === undefined) {
-    mapping = mapCaller(cluster, caller);
+    mapping = mapCaller(cluster, caller, ssoRoleMatch);
     known.set(key, mapping);
   }
   return mapping;
 }
 
-function mapCaller(cluster: ClusterAccess, caller: SessionCaller): ClusterMapping {
+function mapCaller(cluster: ClusterAccess, caller: SessionCaller, ssoRoleMatch: boolean): ClusterMapping {
   const c = resolve(caller);
   const mode = cluster.authenticationMode;
   if ("error" in c) {
@@ -294,7 +323,11 @@ function mapCaller(cluster: ClusterAccess, caller: SessionCaller): ClusterMappin
     };
   }
   const notes: string[] = [];
-  const entry = accessEntryFor(cluster.accessEntries, c);
+  // Access entries name IAM users and roles only.
+  const entry =
+    c.kind === "user" || c.kind === "role"
+      ? accessEntryFor(cluster.accessEntries, { kind: c.kind, account: c.account, name: c.name })
+      : undefined;
   if (entry !== undefined && mode !== "CONFIG_MAP") return mapThroughEntry(cluster, entry, c, notes);
   if (entry !== undefined) {
     notes.push(
@@ -329,11 +362,15 @@ function mapCaller(cluster: ClusterAccess, caller: SessionCaller): ClusterMappin
     };
   }
   const { mappings, file } = cluster.awsAuth;
-  const matched = matchAwsAuth(mappings, {
-    arn: c.callerArn,
-    accountId: c.account,
-    ...(c.sessionName !== undefined ? { sessionName: c.sessionName } : {}),
-  });
+  const matched = matchAwsAuth(
+    mappings,
+    {
+      arn: c.callerArn,
+      accountId: c.account,
+      ...(c.sessionName !== undefined ? { sessionName: c.sessionName } : {}),
+    },
+    { ssoRoleMatch },
+  );
   if (!matched.ok) {
     return {
       mapped: false,
@@ -346,6 +383,16 @@ function mapCaller(cluster: ClusterAccess, caller: SessionCaller): ClusterMappin
   const m = matched.value;
   const pathNote = rolePathNote(caller.principalArn, cluster);
   if (pathNote !== undefined) notes.push(pathNote);
+  if (!ssoRoleMatch && c.kind === "role") {
+    const ignored = matchingRoleEntries(mappings, m.canonicalArn, { ssoRoleMatch: true }).filter(
+      (r) => r.sso !== undefined,
+    );
+    for (const r of ignored) {
+      notes.push(
+        `${r.path} is an sso entry that names this role, but the authenticator honours sso entries only with its SSORoleMatch feature gate, which EKS does not enable: it does not map this caller`,
+      );
+    }
+  }
   if (!m.matched) {
     return {
       mapped: false,
@@ -445,14 +492,17 @@ function rolePathNote(principalArn: string, cluster: ClusterAccess): string | un
 export interface ClusterMappingTargets {
   readonly roles: readonly string[];
   readonly users: readonly string[];
-  /** sso patterns (lowercased ARN patterns) of mapRoles. */
+  /** sso patterns (lowercased ARN patterns) of mapRoles; only with the SSORoleMatch gate on. */
   readonly rolePatterns: readonly string[];
   /** mapAccounts: every principal of these accounts is mapped. */
   readonly accounts: readonly string[];
 }
 
-/** What a cluster maps, as the mode makes it effective. */
-export function clusterMappingTargets(cluster: ClusterAccess): ClusterMappingTargets {
+/** What a cluster maps, as the mode (and the SSORoleMatch gate) makes it effective. */
+export function clusterMappingTargets(
+  cluster: ClusterAccess,
+  options: MappingOptions = {},
+): ClusterMappingTargets {
   const roles: string[] = [];
   const users: string[] = [];
   const rolePatterns: string[] = [];
@@ -467,8 +517,8 @@ export function clusterMappingTargets(cluster: ClusterAccess): ClusterMappingTar
   if (cluster.authenticationMode !== "API" && cluster.awsAuth !== undefined) {
     const m = cluster.awsAuth.mappings;
     for (const r of m.effectiveRoles) {
-      if (r.sso !== undefined) rolePatterns.push(r.key);
-      else roles.push(r.rolearn);
+      if (r.sso === undefined) roles.push(r.rolearn);
+      else if (options.ssoRoleMatch === true) rolePatterns.push(r.key);
     }
     for (const u of m.effectiveUsers) users.push(u.userarn);
     for (const a of m.accounts) accounts.push(a.accountId);

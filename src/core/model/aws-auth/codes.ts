@@ -3,7 +3,7 @@
  * parser, the writer and `eksgate lint aws-auth` share this table; docs are generated
  * from it, so a code never changes meaning once released.
  */
-import type { Severity } from "../../diagnostics.js";
+import type { Diagnostic, Severity, SourcePosition } from "../../diagnostics.js";
 
 export interface AwsAuthCodeInfo {
   readonly code: string;
@@ -50,18 +50,19 @@ export const AWS_AUTH_CODES = {
   },
   invalidArn: {
     code: "AA008",
-    severity: "error",
-    title: "Not a valid IAM principal ARN: the entry never matches.",
+    severity: "warning",
+    title:
+      "rolearn/userarn can never name an IAM principal (malformed, wrong partition, service or resource type, a region): kept, never matches.",
   },
   rolePath: {
     code: "AA009",
-    severity: "error",
-    title: "rolearn includes a role path: the entry never matches.",
+    severity: "warning",
+    title: "rolearn includes a role path: kept, but it never matches.",
   },
   stsArn: {
     code: "AA010",
-    severity: "error",
-    title: "rolearn/userarn is an STS ARN: the entry never matches.",
+    severity: "warning",
+    title: "rolearn/userarn is an STS assumed-role (session) ARN: kept, but it never matches.",
   },
   duplicate: {
     code: "AA011",
@@ -120,8 +121,9 @@ export const AWS_AUTH_CODES = {
   },
   invalidAccount: {
     code: "AA022",
-    severity: "error",
-    title: "mapAccounts item is not a 12-digit account ID: it never matches.",
+    severity: "warning",
+    title:
+      "An account ID (a mapAccounts item, or in a rolearn/userarn) is not 12 digits: kept, never matches.",
   },
   unknownKey: {
     code: "AA023",
@@ -132,6 +134,26 @@ export const AWS_AUTH_CODES = {
     code: "AA024",
     severity: "warning",
     title: "{{EC2PrivateDNSName}} on an entry that is not a node role: mapping fails for other callers.",
+  },
+  arnWhitespace: {
+    code: "AA025",
+    severity: "warning",
+    title: "rolearn/userarn contains white space: kept, but it never matches.",
+  },
+  groupArn: {
+    code: "AA026",
+    severity: "warning",
+    title: "rolearn/userarn is an IAM group ARN: groups cannot authenticate, it never matches.",
+  },
+  ssoIgnored: {
+    code: "AA027",
+    severity: "warning",
+    title: "An sso entry: honoured only behind the SSORoleMatch feature gate, which EKS does not enable.",
+  },
+  outsideData: {
+    code: "AA028",
+    severity: "error",
+    title: "mapRoles/mapUsers/mapAccounts outside data: not part of the ConfigMap's data, ignored.",
   },
   writerRefused: {
     code: "AA030",
@@ -146,6 +168,27 @@ export const AWS_AUTH_CODES = {
 } as const satisfies Record<string, AwsAuthCodeInfo>;
 
 export type AwsAuthCodeName = keyof typeof AWS_AUTH_CODES;
+
+/**
+ * A diagnostic with one of these codes. Its severity is the table's: there is no other
+ * way to give one, so what is documented is what is emitted.
+ */
+export function awsAuthDiagnostic(
+  name: AwsAuthCodeName,
+  summary: string,
+  detail: string,
+  path: string | undefined,
+  source: SourcePosition | undefined,
+): Diagnostic {
+  return {
+    code: AWS_AUTH_CODES[name].code,
+    severity: AWS_AUTH_CODES[name].severity,
+    summary,
+    detail,
+    ...(path === undefined ? {} : { path }),
+    ...(source === undefined ? {} : { source }),
+  };
+}
 
 /** The table as a list, sorted by code, for documentation. */
 export const AWS_AUTH_CODE_TABLE: readonly AwsAuthCodeInfo[] = Object.values(AWS_AUTH_CODES)

@@ -95,6 +95,8 @@ export interface SimpleListItem {
 /** One node as js-yaml composed it: where it opened, and what it became. */
 interface Frame {
   readonly open: number;
+  /** Where the node ended. */
+  close: number;
   kind: string | null;
   result: unknown;
   readonly children: Frame[];
@@ -135,7 +137,9 @@ export function readSimpleList(text: string): SimpleListItem[] | undefined {
   // Directives are left to the reference reader (anchors, aliases, tags and block scalars
   // are declined below, where the node starts).
   if (/^%/mu.test(text)) return undefined;
-  const root: Frame = { open: 0, kind: null, result: undefined, children: [] };
+  // YAML 1.1 line breaks (NEL, LS, PS) are read differently by YAML 1.2 parsers.
+  if (/[\u0085\u2028\u2029]/u.test(text)) return undefined;
+  const root: Frame = { open: 0, close: text.length, kind: null, result: undefined, children: [] };
   const stack: Frame[] = [root];
   let documents: unknown[];
   try {
@@ -143,7 +147,13 @@ export function readSimpleList(text: string): SimpleListItem[] | undefined {
       schema: FAILSAFE_SCHEMA,
       listener(event, state) {
         if (event === "open") {
-          stack.push({ open: state.position, kind: null, result: undefined, children: [] });
+          stack.push({
+            open: state.position,
+            close: state.position,
+            kind: null,
+            result: undefined,
+            children: [],
+          });
           return;
         }
         const frame = stack.pop();
@@ -151,6 +161,7 @@ export function readSimpleList(text: string): SimpleListItem[] | undefined {
         if (frame === undefined || parent === undefined) throw new Declined();
         frame.kind = state.kind;
         frame.result = state.result;
+        frame.close = state.position;
         parent.children.push(frame);
       },
     });
@@ -168,6 +179,9 @@ export function readSimpleList(text: string): SimpleListItem[] | undefined {
     if (frame.kind === "scalar") {
       if (typeof frame.result !== "string") throw new Declined();
       if (first !== '"' && first !== "'" && !isSurelyString(frame.result)) throw new Declined();
+      // A quoted scalar over several lines is folded: left to the reference reader.
+      if ((first === '"' || first === "'") && /[\r\n]/u.test(text.slice(start, frame.close)))
+        throw new Declined();
       return { value: frame.result, node: { start } };
     }
     if (frame.kind === "sequence") {

@@ -9,12 +9,12 @@
  * (folded `>`, multi-line quoted, escapes) maps every offset to the value's start.
  */
 import { isMap, isPair, isScalar, parseAllDocuments, Scalar } from "yaml";
-import { duplicateKeyOffsets } from "../../yaml-values.js";
+import { duplicateKeyOffsets } from "../../yaml-js.js";
 import type { Node as YamlNode } from "yaml";
 import type { Result, SourcePosition } from "../../diagnostics.js";
 import { diagnostic } from "./parse.js";
 import { AUTHENTICATOR_YAML_OPTIONS, LineIndex } from "./text-position.js";
-import type { AwsAuthValue, ValueLocator } from "./types.js";
+import { AWS_AUTH_KEYS, type AwsAuthValue, type ValueLocator } from "./types.js";
 
 export interface ManifestDataValue extends AwsAuthValue {
   readonly locate: ValueLocator;
@@ -42,6 +42,15 @@ export interface AwsAuthManifest {
   readonly hasData: boolean;
   /** The string-valued data entries, in manifest order. */
   readonly data: Readonly<Record<string, ManifestDataValue>>;
+  /**
+   * mapRoles / mapUsers / mapAccounts written somewhere other than under `data` (at the
+   * top level, under `metadata`): not part of the ConfigMap's data, so nobody reads them.
+   */
+  readonly misplacedKeys: readonly {
+    readonly key: string;
+    readonly path: string;
+    readonly source: SourcePosition;
+  }[];
   /** Data keys whose value is not a string (the API server would reject them). */
   readonly nonStringValues: readonly {
     readonly key: string;
@@ -153,6 +162,19 @@ export function readAwsAuthManifest(text: string, file: string): Result<AwsAuthM
       };
     }
   }
+  const misplacedKeys: { key: string; path: string; source: SourcePosition }[] = [];
+  const findMisplaced = (node: unknown, prefix: string): void => {
+    if (!isMap(node)) return;
+    for (const item of node.items) {
+      if (!isPair(item) || !isScalar(item.key)) continue;
+      const key = String(item.key.value);
+      if ((AWS_AUTH_KEYS as readonly string[]).includes(key)) {
+        misplacedKeys.push({ key, path: `${prefix}${key}`, source: pos(item.key.range?.[0] ?? 0) });
+      }
+    }
+  };
+  findMisplaced(root, "");
+  findMisplaced(meta?.value, "metadata.");
   const rootStart = pos(root.range[0]);
   return {
     ok: true,
@@ -173,6 +195,7 @@ export function readAwsAuthManifest(text: string, file: string): Result<AwsAuthM
           : {}),
       hasData: isMap(dataNode),
       data,
+      misplacedKeys,
       nonStringValues,
     },
     diagnostics: [],

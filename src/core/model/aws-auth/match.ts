@@ -5,7 +5,8 @@
  * 1. The caller ARN is canonicalized (assumed-role -> IAM role ARN without path) and
  *    lowercased.
  * 2. mapRoles: an entry matches when its lowercased rolearn equals the canonical ARN, or
- *    (sso entries) when the canonical ARN is ArnLike the sso pattern. mapRoles is searched
+ *    (sso entries, only with the SSORoleMatch feature gate on, which EKS does not enable)
+ *    when the canonical ARN is ArnLike the sso pattern. mapRoles is searched
  *    for every caller, users included, and mapUsers for every caller, roles included.
  * 3. mapUsers: lowercased userarn equals the canonical ARN.
  * 4. mapAccounts: the caller's account is listed -> username is the canonical ARN (as
@@ -19,6 +20,7 @@
  */
 import type { Result } from "../../diagnostics.js";
 import { arnLike, canonicalizeArn, parsePrincipalArn } from "../arn.js";
+import { awsAuthDiagnostic } from "./codes.js";
 import type {
   AwsAuthAccount,
   AwsAuthMapping,
@@ -78,12 +80,13 @@ export function renderAwsAuthTemplate(
       return {
         ok: false,
         diagnostics: [
-          {
-            code: "AA024",
-            severity: "error",
-            summary: `'${template}' needs {{EC2PrivateDNSName}} but session name '${values.sessionName}' is not an EC2 instance ID: the authenticator denies access`,
-            detail: "Use {{EC2PrivateDNSName}} only in node-role entries.",
-          },
+          awsAuthDiagnostic(
+            "ec2DnsTemplate",
+            `'${template}' needs {{EC2PrivateDNSName}} but session name '${values.sessionName}' is not an EC2 instance ID: the authenticator denies access`,
+            "Use {{EC2PrivateDNSName}} only in node-role entries.",
+            undefined,
+            undefined,
+          ),
         ],
       };
     }
@@ -113,8 +116,9 @@ export interface AwsAuthCaller {
 
 export interface AwsAuthMatchOptions {
   /**
-   * Whether sso entries are considered (the authenticator's alpha SSORoleMatch feature
-   * gate). Default true: eksgate would rather over-report who can get in.
+   * Whether sso entries are considered: the authenticator matches them only when its alpha
+   * SSORoleMatch feature gate is on. Default false, as on EKS, which does not enable it:
+   * there a session of an AWSReservedSSO_* role is not mapped by an sso entry.
    */
   readonly ssoRoleMatch?: boolean;
 }
@@ -196,7 +200,7 @@ export function matchingRoleEntries(
   const lower = canonicalArn.toLowerCase();
   const index = indexOf(mappings);
   const exact = index.exactRoles.get(lower) ?? [];
-  if (options.ssoRoleMatch === false || index.ssoRoles.length === 0) return [...exact];
+  if (options.ssoRoleMatch !== true || index.ssoRoles.length === 0) return [...exact];
   return [...exact, ...index.ssoRoles.filter((r) => arnLike(lower, r.key))];
 }
 

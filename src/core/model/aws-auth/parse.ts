@@ -3,13 +3,17 @@
  * (pkg/mapper/configmap/configmap.go `ParseMap`, pkg/config/mapper.go `Validate`):
  *
  * - Only `mapRoles`, `mapUsers` and `mapAccounts` count (case-sensitive).
- * - A value that is empty or only `""` / two backticks is skipped.
- * - mapRoles/mapUsers: a value starting with `{` is taken as JSON, anything else is YAML
- *   converted to JSON (YAML 1.1). A syntax error drops the whole key. The JSON is then
- *   decoded into a list of entries with Go's rules: field names match case-insensitively,
- *   when two names fold to the same field the one sorting last wins (the YAML->JSON step
- *   sorts keys), a field of the wrong type is ignored (the rest of the entry is kept), and
- *   an entry that is not an object becomes an empty entry.
+ * - A value that is empty or only `""`, `''` or two backticks (after Go's white space
+ *   trimming) is skipped.
+ * - mapRoles/mapUsers: a value starting with `{` is taken as JSON (and, being an object,
+ *   is not a list), anything else is YAML converted to JSON the way the authenticator's
+ *   go-yaml v2 does it (go-yaml.ts). A syntax or conversion error drops the whole key.
+ *   The JSON is then decoded into a list of entries with Go's `encoding/json` rules:
+ *   field names match exactly or case-insensitively, keys are applied in sorted order (the
+ *   YAML->JSON step sorts them) so of two names for one field the last sorting one wins
+ *   unless its value is refused, a value of the wrong type is refused and leaves the field
+ *   as it was (the rest of the entry is kept), and an entry that is not an object becomes
+ *   an empty entry.
  * - Each entry is validated: a role needs exactly one of `rolearn` / `sso` (with a
  *   12-digit account and a valid permission set name), a user needs `userarn`. Invalid
  *   entries are skipped, valid ones kept.
@@ -18,13 +22,26 @@
  * - Duplicates: roles are keyed by the lowercased rolearn (or the sso pattern), users by
  *   the userarn as written; the last entry with a key wins.
  */
-import { isSeq, parseAllDocuments } from "yaml";
+import { isSeq } from "yaml";
 import type { Diagnostic, Result, SourcePosition } from "../../diagnostics.js";
-import { AWS_AUTH_CODES, type AwsAuthCodeName } from "./codes.js";
-import { fromYamlNode, pairFor, readSimpleList, type LocatedNode } from "./located.js";
-import { AUTHENTICATOR_YAML_OPTIONS, LineIndex } from "./text-position.js";
+import { awsAuthDiagnostic, type AwsAuthCodeName } from "./codes.js";
+import { isAccountId } from "../arn-validity.js";
+import {
+  GoDecodeError,
+  goJsonOf,
+  goStringsOf,
+  isGoObject,
+  parseGoYaml,
+  type GoStrings,
+  type GoValue,
+  type GoYamlDocument,
+} from "./go-yaml.js";
+import { fromYamlNode, pairFor, readSimpleList, type LocatedNode, type StringTree } from "./located.js";
+import { LineIndex } from "./text-position.js";
 import type {
   AwsAuthAccount,
+  AwsAuthDecodedEntry,
+  AwsAuthDecodedKey,
   AwsAuthField,
   AwsAuthKey,
   AwsAuthKeyStatus,
@@ -41,15 +58,37 @@ import type {
 /** Partitions the authenticator accepts in `sso.partition` (empty means aws). */
 export const SSO_PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"] as const;
 
-const ACCOUNT_ID = /^[0-9]{12}$/;
 const PERMISSION_SET_NAME = /^[A-Za-z0-9_+=,.@-]{1,32}$/;
 
 export type AwsAuthData = Readonly<Record<string, string | AwsAuthValue>>;
 
+/** Go's unicode.IsSpace: the white space strings.TrimSpace and the JSON sniffing skip. */
+function isGoSpace(c: string): boolean {
+  return /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u.test(c);
+}
+
+/** Go's strings.TrimSpace. */
+export function goTrimSpace(text: string): string {
+  const chars = Array.from(text);
+  let start = 0;
+  let end = chars.length;
+  while (start < end && isGoSpace(chars[start] ?? "")) start++;
+  while (end > start && isGoSpace(chars[end - 1] ?? "")) end--;
+  return chars.slice(start, end).join("");
+}
+
 /** True when the authenticator skips this value without reading it. */
 export function isSkippableValue(text: string): boolean {
-  const trimmed = text.trim();
-  return trimmed === "" || trimmed === "``" || trimmed === '""';
+  const trimmed = goTrimSpace(text);
+  return trimmed === "" || trimmed === "``" || trimmed === '""' || trimmed === "''";
+}
+
+/** Whether the authenticator reads the value as JSON rather than YAML (utilyaml.ToJSON). */
+function hasJsonPrefix(text: string): boolean {
+  for (const c of text) {
+    if (!isGoSpace(c)) return c === "{";
+  }
+  return false;
 }
 
 /** The pattern an sso entry matches canonical role ARNs with (lowercased). */
@@ -58,40 +97,36 @@ export function ssoPattern(sso: AwsAuthSsoMatcher): string {
   return `arn:${partition}:iam::${sso.accountId}:role/AWSReservedSSO_${sso.permissionSetName}_*`.toLowerCase();
 }
 
-export function diagnostic(
-  name: AwsAuthCodeName,
-  summary: string,
-  detail: string,
-  path: string | undefined,
-  source: SourcePosition | undefined,
-  severity = AWS_AUTH_CODES[name].severity,
-): Diagnostic {
-  return {
-    code: AWS_AUTH_CODES[name].code,
-    severity,
-    summary,
-    detail,
-    ...(path === undefined ? {} : { path }),
-    ...(source === undefined ? {} : { source }),
-  };
-}
-
-/** A JSON value as Go's decoder sees it after the YAML->JSON step. */
-type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+/** A diagnostic with an aws-auth code (severity from the code table). */
+export const diagnostic = awsAuthDiagnostic;
 
 interface ListItem {
   readonly index: number;
-  readonly value: JsonValue;
+  readonly value: GoValue;
   readonly node?: LocatedNode;
 }
 
 interface ListRead {
   readonly status: AwsAuthKeyStatus;
   readonly items: readonly ListItem[];
+  /** Whether the authenticator's parser reports an error while reading the list. */
+  readonly failed: boolean;
+}
+
+/** The fast reader's plain values, as the JSON the authenticator decodes. */
+function fromStringTree(value: StringTree): GoValue {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map(fromStringTree);
+  return new Map(Object.entries(value).map(([k, v]) => [k, fromStringTree(v)]));
 }
 
 class Reader {
   readonly diagnostics: Diagnostic[] = [];
+  /**
+   * Set when decoding meets a value the authenticator's decoder refuses (sso aside:
+   * authenticator versions before sso support ignore the field, so it does not count).
+   */
+  typeError = false;
 
   constructor(
     private readonly key: AwsAuthKey,
@@ -118,88 +153,148 @@ class Reader {
     this.diagnostics.push(diagnostic(name, summary, detail, path, source));
   }
 
-  /** Parses the value into a list the way mapRoles/mapUsers (json) or mapAccounts (yaml) are read. */
-  readList(viaJson: boolean): ListRead {
-    const text = this.value.text;
-    if (isSkippableValue(text)) {
-      this.report(
-        "emptyValueSkipped",
-        `${this.key} is empty and is skipped`,
-        "Remove the key or give it a list of entries.",
-        this.key,
-        this.at(0),
-      );
-      return { status: "skipped", items: [] };
+  private skippedOrUndefined(): ListRead | undefined {
+    if (!isSkippableValue(this.value.text)) return undefined;
+    this.report(
+      "emptyValueSkipped",
+      `${this.key} is empty and is skipped`,
+      "Remove the key or give it a list of entries.",
+      this.key,
+      this.at(0),
+    );
+    return { status: "skipped", items: [], failed: false };
+  }
+
+  private dropped(
+    summary: string,
+    offset: number | undefined,
+    name: AwsAuthCodeName = "keyDropped",
+  ): ListRead {
+    this.report(
+      name,
+      summary,
+      name === "keyNotList"
+        ? `Write ${this.key} as a YAML list: each entry starts with '- '.`
+        : this.key === "mapRoles"
+          ? "Fix the YAML: until then no role mapping works, node roles included (nodes go NotReady)."
+          : `Fix the YAML: until then no entry of ${this.key} works.`,
+      this.key,
+      this.at(offset),
+    );
+    return { status: "dropped", items: [], failed: true };
+  }
+
+  /** The value's first YAML document, or the list read result when there is nothing to decode. */
+  private document(): { parsed: GoYamlDocument } | { read: ListRead } {
+    const unprintable = firstUnprintable(this.value.text);
+    if (unprintable !== undefined) {
+      return {
+        read: this.dropped(
+          `${this.key} contains the control character U+${unprintable.code}, which YAML does not allow: the authenticator ignores every entry in it`,
+          unprintable.offset,
+        ),
+      };
     }
-    if (viaJson && /^\s*\{/u.test(text)) return this.readJsonObjectText(text);
-    if (viaJson && this.fastLists) {
+    const parsed = parseGoYaml(this.value.text);
+    if (parsed === undefined) return { read: { status: "read", items: [], failed: false } };
+    const error = parsed.doc.errors[0];
+    if (error !== undefined) {
+      return {
+        read: this.dropped(
+          `${this.key} is not valid YAML (${firstLine(error.message)}): the authenticator ignores every entry in it`,
+          error.pos[0],
+        ),
+      };
+    }
+    return { parsed };
+  }
+
+  /** mapRoles / mapUsers: the list of entries, as the JSON the authenticator decodes. */
+  readEntries(): ListRead {
+    const skipped = this.skippedOrUndefined();
+    if (skipped !== undefined) return skipped;
+    const text = this.value.text;
+    if (hasJsonPrefix(text)) return this.readJsonObjectText(text);
+    if (this.fastLists) {
       // Most aws-auth values are plain lists of strings: read those without a document model.
       const simple = readSimpleList(text);
       if (simple !== undefined) {
-        return { status: "read", items: simple.map((item, index) => ({ index, ...item })) };
+        return {
+          status: "read",
+          failed: false,
+          items: simple.map((item, index) => ({ index, value: fromStringTree(item.value), node: item.node })),
+        };
       }
     }
-    const docs = parseAllDocuments(text, AUTHENTICATOR_YAML_OPTIONS);
-    const doc = Array.isArray(docs) ? docs[0] : undefined;
-    if (doc === undefined) return { status: "read", items: [] };
-    const error = doc.errors[0];
-    if (error !== undefined) {
-      const position = this.at(error.pos[0]);
-      this.report(
-        "keyDropped",
-        `${this.key} is not valid YAML (${firstLine(error.message)}): the authenticator ignores every entry in it`,
-        this.key === "mapRoles"
-          ? "Fix the YAML: until then no role mapping works, node roles included (nodes go NotReady)."
-          : `Fix the YAML: until then no entry of ${this.key} works.`,
-        this.key,
-        position,
-      );
-      return { status: "dropped", items: [] };
-    }
-    let js: unknown;
+    const document = this.document();
+    if ("read" in document) return document.read;
+    const { doc } = document.parsed;
+    let value: GoValue;
     try {
-      js = doc.toJS({ maxAliasCount: 1000 });
+      value = goJsonOf(document.parsed, this.value.text);
     } catch (e) {
-      this.report(
-        "keyDropped",
-        `${this.key} cannot be read (${e instanceof Error ? e.message : "bad aliases"})`,
-        "Write the entries out without YAML aliases.",
-        this.key,
-        this.at(0),
+      if (!(e instanceof GoDecodeError)) throw e;
+      return this.dropped(
+        `${this.key} cannot be converted to JSON by the authenticator (${e.message}): it ignores every entry in it`,
+        e.offset,
       );
-      return { status: "dropped", items: [] };
     }
-    if (js === null || js === undefined) return { status: "read", items: [] };
-    if (!Array.isArray(js)) {
-      this.report(
+    if (value === null) return { status: "read", items: [], failed: false };
+    if (!Array.isArray(value)) {
+      return this.dropped(
+        `${this.key} holds a ${describe(value)}, not a list: the authenticator reads no entry from it`,
+        doc.contents?.range[0],
         "keyNotList",
-        `${this.key} holds a ${describe(js as JsonValue)}, not a list: the authenticator reads no entry from it`,
-        `Write ${this.key} as a YAML list: each entry starts with '- '.`,
-        this.key,
-        this.at(doc.contents?.range[0]),
       );
-      return { status: "dropped", items: [] };
     }
+    const list = value as readonly GoValue[];
     const seq = isSeq(doc.contents) ? doc.contents : undefined;
-    let items: ListItem[];
+    const items = list.map((v, index): ListItem => {
+      const node = fromYamlNode(seq?.items[index]);
+      return { index, value: v, ...(node === undefined ? {} : { node }) };
+    });
+    return { status: "read", items, failed: false };
+  }
+
+  /** mapAccounts: a list of strings, decoded by go-yaml v2. */
+  readAccounts(): { read: ListRead; values: readonly (string | undefined)[]; stopped?: GoDecodeError } {
+    const skipped = this.skippedOrUndefined();
+    if (skipped !== undefined) return { read: skipped, values: [] };
+    const document = this.document();
+    if ("read" in document) return { read: document.read, values: [] };
+    const { doc } = document.parsed;
+    let decoded: GoStrings;
     try {
-      items = (js as unknown[]).map((value, index): ListItem => {
-        const node = fromYamlNode(seq?.items[index]);
-        return { index, value: toJsonValue(value), ...(node === undefined ? {} : { node }) };
-      });
+      decoded = goStringsOf(document.parsed, this.value.text);
     } catch (e) {
-      // Nesting deep enough to exhaust the stack: no real entry looks like that.
-      if (!(e instanceof RangeError)) throw e;
-      this.report(
-        "keyDropped",
-        `${this.key} cannot be read (its values are nested too deep)`,
-        "Write the entries as a flat list of mappings.",
-        this.key,
-        this.at(0),
-      );
-      return { status: "dropped", items: [] };
+      if (!(e instanceof GoDecodeError)) throw e;
+      return {
+        read: this.dropped(`${this.key} cannot be read by the authenticator (${e.message})`, e.offset),
+        values: [],
+      };
     }
-    return { status: "read", items };
+    if (decoded.items === undefined)
+      return { read: { status: "read", items: [], failed: false }, values: [] };
+    const seq = isSeq(doc.contents) ? doc.contents : undefined;
+    if (seq === undefined) {
+      return {
+        read: this.dropped(
+          `${this.key} is not a list: the authenticator reads no account from it`,
+          doc.contents?.range[0],
+          "keyNotList",
+        ),
+        values: [],
+      };
+    }
+    const items = seq.items.map((item, index): ListItem => {
+      const node = fromYamlNode(item);
+      return { index, value: null, ...(node === undefined ? {} : { node }) };
+    });
+    return {
+      read: { status: "read", items, failed: decoded.typeError },
+      values: decoded.items,
+      ...(decoded.stopped === undefined ? {} : { stopped: decoded.stopped }),
+    };
   }
 
   private readJsonObjectText(text: string): ListRead {
@@ -215,7 +310,7 @@ class Reader {
         this.key,
         this.at(m?.[1] === undefined ? 0 : Number(m[1])),
       );
-      return { status: "dropped", items: [] };
+      return { status: "dropped", items: [], failed: true };
     }
     this.report(
       "keyNotList",
@@ -224,71 +319,79 @@ class Reader {
       this.key,
       this.at(text.search(/\{/u)),
     );
-    return { status: "dropped", items: [] };
+    return { status: "dropped", items: [], failed: true };
   }
+}
+
+/**
+ * The first character YAML does not allow in a stream (go-yaml, like libyaml, refuses
+ * them): C0 controls other than tab and line breaks, DEL, C1 controls other than NEL,
+ * surrogates and U+FFFE/U+FFFF.
+ */
+function firstUnprintable(text: string): { offset: number; code: string } | undefined {
+  const m =
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ud800-\udfff\ufffe\uffff]/u.exec(text);
+  if (m === null) return undefined;
+  return { offset: m.index, code: (m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0") };
 }
 
 function firstLine(message: string): string {
   return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "").trim();
 }
 
-function toJsonValue(value: unknown): JsonValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "string" || typeof value === "boolean") return value;
-  if (typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  if (Array.isArray(value)) return value.map(toJsonValue);
-  if (value instanceof Map) {
-    const out: Record<string, JsonValue> = {};
-    for (const [k, v] of value) out[String(k)] = toJsonValue(v);
-    return out;
-  }
-  if (value instanceof Set) return [...value].map(toJsonValue);
-  if (typeof value === "object") {
-    const out: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toJsonValue(v);
-    return out;
-  }
-  return null;
-}
-
-function describe(value: JsonValue): string {
+function describe(value: GoValue): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "list";
-  if (typeof value === "object") return "mapping";
+  if (isGoObject(value)) return "mapping";
   return typeof value;
 }
 
-/** Go's case folding for JSON field names (simple upper-then-lower per character). */
-function fold(name: string): string {
-  // ASCII folds by lowercasing; only a few non-ASCII letters (the Kelvin sign, long s) differ.
-  if (/^[\x00-\x7f]*$/u.test(name)) return name.toLowerCase();
-  let out = "";
-  for (const ch of name) {
-    const up = ch.toUpperCase();
-    out += up.length === 1 ? up.toLowerCase() : ch.toLowerCase();
-  }
-  return out;
+/**
+ * Whether a JSON key names a struct field for Go's decoder: equal, or equal under Go's
+ * case folding (ASCII letters, plus the Kelvin sign for k and the long s for s).
+ */
+function foldsTo(key: string, field: string): boolean {
+  const chars = Array.from(key);
+  if (chars.length !== field.length) return false;
+  return chars.every((c, i) => {
+    const f = field[i] ?? "";
+    if (c.toLowerCase() === f.toLowerCase() && c.charCodeAt(0) < 128) return true;
+    return (c === "\u212a" && f.toLowerCase() === "k") || (c === "\u017f" && f.toLowerCase() === "s");
+  });
 }
 
-/** The key that sets a struct field: among keys folding to `field`, the last in byte order. */
-function chooseKey(object: Record<string, JsonValue>, field: string): string | undefined {
-  const target = fold(field);
-  const candidates = Object.keys(object)
-    .filter((k) => fold(k) === target)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return candidates[candidates.length - 1];
+/** Code point order, which is the byte order of the UTF-8 that Go sorts. */
+function compareCodePoints(a: string, b: string): number {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i]?.codePointAt(0) ?? 0) - (y[i]?.codePointAt(0) ?? 0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/** The struct field a JSON key sets: an exact name first, then a case-insensitive one. */
+function fieldFor<F extends string>(key: string, fields: readonly F[]): F | undefined {
+  return fields.find((f) => f === key) ?? fields.find((f) => foldsTo(key, f));
 }
 
 type FieldName = "rolearn" | "userarn" | "sso" | "username" | "groups" | "userid";
+type StringField = "rolearn" | "userarn" | "username" | "userid";
 
 interface DecodedEntry {
-  readonly strings: Partial<Record<"rolearn" | "userarn" | "username" | "userid", string>>;
+  readonly strings: Partial<Record<StringField, string>>;
   readonly groups: readonly string[];
   readonly groupSources: readonly (SourcePosition | undefined)[];
   readonly sso?: AwsAuthSsoMatcher;
   readonly fields: Partial<Record<FieldName, AwsAuthField>>;
   readonly isObject: boolean;
+}
+
+/** A []string being decoded into, with the elements beyond its length that Go keeps. */
+interface GoStringSlice {
+  buffer: string[];
+  length: number;
 }
 
 function decodeEntry(
@@ -297,25 +400,28 @@ function decodeEntry(
   path: string,
   names: readonly FieldName[],
 ): DecodedEntry {
-  const strings: Partial<Record<"rolearn" | "userarn" | "username" | "userid", string>> = {};
+  const strings: Partial<Record<StringField, string>> = {};
   const fields: Partial<Record<FieldName, AwsAuthField>> = {};
-  let groups: string[] = [];
+  let groups: GoStringSlice | undefined;
   let groupSources: (SourcePosition | undefined)[] = [];
-  let sso: AwsAuthSsoMatcher | undefined;
+  let sso: { permissionSetName: string; accountId: string; partition: string } | undefined;
   const value = item.value;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { strings, groups, groupSources, fields, isObject: false };
+  if (value === null) return { strings, groups: [], groupSources, fields, isObject: false };
+  if (!isGoObject(value)) {
+    reader.typeError = true;
+    return { strings, groups: [], groupSources, fields, isObject: false };
   }
-  for (const name of names) {
-    const key = chooseKey(value, name);
-    if (key === undefined) continue;
+  const keys = [...value.keys()].sort(compareCodePoints);
+  for (const key of keys) {
+    const name = fieldFor(key, names);
+    if (name === undefined) continue;
     const pair = pairFor(item.node, key);
     const valueNode = pair?.value;
     const source = reader.nodeAt(valueNode) ?? reader.nodeAt(pair?.keyNode) ?? reader.nodeAt(item.node);
-    fields[name] = { name: key, ...(source === undefined ? {} : { source }) };
-    const v = value[key] ?? null;
-    if (v === null) continue;
+    const v = value.get(key) ?? null;
+    fields[name] ??= { name: key, ...(source === undefined ? {} : { source }) };
     const wrongType = (expected: string): void => {
+      if (name !== "sso") reader.typeError = true;
       reader.report(
         "fieldWrongType",
         `${path}.${key} is a ${describe(v)}, not ${expected}: the authenticator ignores this field`,
@@ -326,71 +432,120 @@ function decodeEntry(
         source,
       );
     };
+    const setField = (): void => {
+      fields[name] = { name: key, ...(source === undefined ? {} : { source }) };
+    };
     if (name === "groups") {
+      if (v === null) {
+        groups = undefined;
+        groupSources = [];
+        setField();
+        continue;
+      }
       if (!Array.isArray(v)) {
         wrongType("a list of strings");
         continue;
       }
+      const list = v as readonly GoValue[];
       const seq = valueNode?.items;
-      groups = [];
-      groupSources = [];
-      v.forEach((g, i) => {
+      const slice: GoStringSlice = groups ?? { buffer: [], length: 0 };
+      const sources: (SourcePosition | undefined)[] = [];
+      list.forEach((g, i) => {
         const gSource = reader.nodeAt(seq?.[i]) ?? source;
-        groupSources.push(gSource);
-        if (typeof g === "string" || g === null) {
-          groups.push(g ?? "");
-        } else {
-          groups.push("");
+        sources.push(gSource);
+        if (i >= slice.length) slice.length = i + 1;
+        if (typeof g === "string") slice.buffer[i] = g;
+        else if (g !== null) {
+          reader.typeError = true;
           reader.report(
             "fieldWrongType",
-            `${path}.${key}[${i}] is a ${describe(g)}, not a string: the group is empty`,
+            `${path}.${key}[${i}] is a ${describe(g)}, not a string: the authenticator ignores it (the group stays empty)`,
             "Quote the group name.",
             `${path}.${key}[${i}]`,
             gSource,
           );
         }
       });
+      if (list.length < slice.length) slice.length = list.length;
+      groups = list.length === 0 ? { buffer: [], length: 0 } : slice;
+      groupSources = sources;
+      setField();
     } else if (name === "sso") {
-      if (typeof v !== "object" || Array.isArray(v)) {
+      if (v === null) {
+        sso = undefined;
+        setField();
+        continue;
+      }
+      if (!isGoObject(v)) {
         wrongType("a mapping with permissionSetName, accountID and partition");
         continue;
       }
-      const sub = (field: string): string => {
-        const k = chooseKey(v, field);
-        const s = k === undefined ? null : (v[k] ?? null);
-        if (s === null) return "";
-        if (typeof s === "string") return s;
-        reader.report(
-          "fieldWrongType",
-          `${path}.${key}.${k ?? field} is a ${describe(s)}, not a string: ignored`,
-          `Quote the value: "${JSON.stringify(s)}".`,
-          `${path}.${key}.${k ?? field}`,
-          source,
-        );
-        return "";
-      };
-      sso = {
-        permissionSetName: sub("permissionSetName"),
-        accountId: sub("accountID"),
-        partition: sub("partition"),
-      };
+      const target = sso ?? { permissionSetName: "", accountId: "", partition: "" };
+      const subFields = ["permissionSetName", "accountID", "partition"] as const;
+      for (const k of [...v.keys()].sort(compareCodePoints)) {
+        const f = fieldFor(k, subFields);
+        if (f === undefined) continue;
+        const s = v.get(k) ?? null;
+        if (s === null) continue;
+        if (typeof s !== "string") {
+          reader.report(
+            "fieldWrongType",
+            `${path}.${key}.${k} is a ${describe(s)}, not a string: ignored`,
+            `Quote the value: "${JSON.stringify(s)}".`,
+            `${path}.${key}.${k}`,
+            source,
+          );
+          continue;
+        }
+        if (f === "accountID") target.accountId = s;
+        else target[f] = s;
+      }
+      sso = target;
+      setField();
     } else {
+      if (v === null) continue;
       if (typeof v !== "string") {
         wrongType("a string");
         continue;
       }
       strings[name] = v;
+      setField();
     }
   }
-  return { strings, groups, groupSources, ...(sso === undefined ? {} : { sso }), fields, isObject: true };
+  const slice = groups;
+  const groupValues =
+    slice === undefined ? [] : Array.from({ length: slice.length }, (_, i) => slice.buffer[i] ?? "");
+  return {
+    strings,
+    groups: groupValues,
+    groupSources,
+    ...(sso === undefined ? {} : { sso }),
+    fields,
+    isObject: true,
+  };
 }
 
-function readRoles(reader: Reader, items: readonly ListItem[]): AwsAuthRoleMapping[] {
+function decodedEntry(index: number, arn: string | undefined, e: DecodedEntry): AwsAuthDecodedEntry {
+  return {
+    index,
+    arn: arn ?? "",
+    username: e.strings.username ?? "",
+    groups: e.groups,
+    userid: e.strings.userid ?? "",
+  };
+}
+
+function readRoles(
+  reader: Reader,
+  items: readonly ListItem[],
+  decoded: AwsAuthDecodedEntry[],
+): AwsAuthRoleMapping[] {
   const out: AwsAuthRoleMapping[] = [];
   for (const item of items) {
     const path = `mapRoles[${item.index}]`;
     const source = reader.nodeAt(item.node);
     const e = decodeEntry(reader, item, path, ["rolearn", "sso", "username", "groups", "userid"]);
+    decoded.push(decodedEntry(item.index, e.strings.rolearn, e));
     const rolearn = e.strings.rolearn ?? "";
     const invalid = (why: string, detail: string): void => {
       reader.report("invalidEntry", `${path} is skipped by the authenticator: ${why}`, detail, path, source);
@@ -411,7 +566,7 @@ function readRoles(reader: Reader, items: readonly ListItem[]): AwsAuthRoleMappi
       continue;
     }
     if (e.sso !== undefined) {
-      if (!ACCOUNT_ID.test(e.sso.accountId)) {
+      if (!isAccountId(e.sso.accountId)) {
         invalid(
           `sso.accountID '${e.sso.accountId}' is not a 12-digit account ID`,
           'Quote the account ID so it stays a string: accountID: "111122223333".',
@@ -451,12 +606,17 @@ function readRoles(reader: Reader, items: readonly ListItem[]): AwsAuthRoleMappi
   return out;
 }
 
-function readUsers(reader: Reader, items: readonly ListItem[]): AwsAuthUserMapping[] {
+function readUsers(
+  reader: Reader,
+  items: readonly ListItem[],
+  decoded: AwsAuthDecodedEntry[],
+): AwsAuthUserMapping[] {
   const out: AwsAuthUserMapping[] = [];
   for (const item of items) {
     const path = `mapUsers[${item.index}]`;
     const source = reader.nodeAt(item.node);
     const e = decodeEntry(reader, item, path, ["userarn", "username", "groups", "userid"]);
+    decoded.push(decodedEntry(item.index, e.strings.userarn, e));
     if (!e.isObject) {
       reader.report(
         "invalidEntry",
@@ -495,35 +655,55 @@ function readUsers(reader: Reader, items: readonly ListItem[]): AwsAuthUserMappi
   return out;
 }
 
-function readAccounts(
-  reader: Reader,
-  text: string,
-): { status: AwsAuthKeyStatus; accounts: AwsAuthAccount[] } {
-  const list = reader.readList(false);
-  if (list.status !== "read") return { status: list.status, accounts: [] };
+function readAccounts(reader: Reader): { read: ListRead; accounts: AwsAuthAccount[] } {
+  const { read, values, stopped } = reader.readAccounts();
+  if (read.status !== "read") return { read, accounts: [] };
   const accounts: AwsAuthAccount[] = [];
-  for (const item of list.items) {
+  if (stopped !== undefined) {
+    // go-yaml stopped part-way: the accounts read so far, then empty ones, are what it keeps.
+    reader.report(
+      "invalidEntry",
+      `mapAccounts cannot be read past this point (${stopped.message}): the authenticator keeps the accounts before it and an empty one for each item after`,
+      'Write each account as a plain string: - "111122223333".',
+      "mapAccounts",
+      reader.at(stopped.offset),
+    );
+    values.forEach((accountId, index) => {
+      const source = reader.nodeAt(read.items[index]?.node);
+      const path = `mapAccounts[${index}]`;
+      if (accountId !== undefined)
+        accounts.push({ index, path, accountId, ...(source === undefined ? {} : { source }) });
+    });
+    return { read, accounts };
+  }
+  for (const item of read.items) {
     const path = `mapAccounts[${item.index}]`;
-    const node = item.node?.alias === true ? undefined : item.node;
     const source = reader.nodeAt(item.node);
-    if (Array.isArray(item.value) || (item.value !== null && typeof item.value === "object")) {
+    const node = item.node;
+    if (node?.pairs !== undefined || node?.items !== undefined) {
       reader.report(
         "invalidEntry",
-        `${path} is a ${describe(item.value)}, not an account ID: skipped`,
+        `${path} is a ${node.pairs !== undefined ? "mapping" : "list"}, not an account ID: skipped`,
         'Write each account as a string: - "111122223333".',
         path,
         source,
       );
       continue;
     }
-    let accountId: string;
-    if (item.value === null) accountId = "";
-    else if (node?.plainEnd !== undefined && node.start !== undefined)
-      accountId = text.slice(node.start, node.plainEnd).trim();
-    else accountId = String(item.value);
+    const accountId = values[item.index];
+    if (accountId === undefined) {
+      reader.report(
+        "invalidEntry",
+        `${path} is not an account ID: skipped`,
+        'Write each account as a string: - "111122223333".',
+        path,
+        source,
+      );
+      continue;
+    }
     accounts.push({ index: item.index, path, accountId, ...(source === undefined ? {} : { source }) });
   }
-  return { status: "read", accounts };
+  return { read, accounts };
 }
 
 function effective<T extends AwsAuthMapping>(entries: readonly T[], shadowed: AwsAuthShadowing[]): T[] {
@@ -569,30 +749,41 @@ export function parseAwsAuthData(
   let roles: AwsAuthRoleMapping[] = [];
   let users: AwsAuthUserMapping[] = [];
   let accounts: AwsAuthAccount[] = [];
+  const decodedUsers: AwsAuthDecodedEntry[] = [];
+  const decodedRoles: AwsAuthDecodedEntry[] = [];
+  const failed: Record<AwsAuthKey, boolean> = { mapRoles: false, mapUsers: false, mapAccounts: false };
   const users0 = valueOf("mapUsers");
   if (users0 !== undefined) {
     const reader = new Reader("mapUsers", users0, fast);
-    const list = reader.readList(true);
+    const list = reader.readEntries();
     status.mapUsers = list.status;
-    users = readUsers(reader, list.items);
+    users = readUsers(reader, list.items, decodedUsers);
+    failed.mapUsers = list.failed || reader.typeError;
     diagnostics.push(...reader.diagnostics);
   }
   const roles0 = valueOf("mapRoles");
   if (roles0 !== undefined) {
     const reader = new Reader("mapRoles", roles0, fast);
-    const list = reader.readList(true);
+    const list = reader.readEntries();
     status.mapRoles = list.status;
-    roles = readRoles(reader, list.items);
+    roles = readRoles(reader, list.items, decodedRoles);
+    failed.mapRoles = list.failed || reader.typeError;
     diagnostics.push(...reader.diagnostics);
   }
   const accounts0 = valueOf("mapAccounts");
   if (accounts0 !== undefined) {
     const reader = new Reader("mapAccounts", accounts0, fast);
-    const read = readAccounts(reader, accounts0.text);
-    status.mapAccounts = read.status;
+    const read = readAccounts(reader);
+    status.mapAccounts = read.read.status;
     accounts = read.accounts;
+    failed.mapAccounts = read.read.failed;
     diagnostics.push(...reader.diagnostics);
   }
+  const decodedKey = (key: AwsAuthKey, entries: readonly AwsAuthDecodedEntry[]): AwsAuthDecodedKey => ({
+    status: status[key],
+    failed: failed[key],
+    entries,
+  });
   const shadowed: AwsAuthShadowing[] = [];
   const effectiveRoles = effective(roles, shadowed);
   const effectiveUsers = effective(users, shadowed);
@@ -610,7 +801,20 @@ export function parseAwsAuthData(
   }
   return {
     ok: true,
-    value: { status, roles, users, accounts, effectiveRoles, effectiveUsers, shadowed },
+    value: {
+      status,
+      roles,
+      users,
+      accounts,
+      effectiveRoles,
+      effectiveUsers,
+      shadowed,
+      decoded: {
+        mapRoles: decodedKey("mapRoles", decodedRoles),
+        mapUsers: decodedKey("mapUsers", decodedUsers),
+        mapAccounts: decodedKey("mapAccounts", []),
+      },
+    },
     diagnostics,
   };
 }

@@ -38,10 +38,7 @@ export const AUTHENTICATOR_YAML_OPTIONS: ParseOptions & DocumentOptions & Schema
   version: "1.1",
   uniqueKeys: false,
   keepSourceTokens: true,
-  // Error messages are used one line at a time; the library's code frames cost a scan of
-  // the source line per error, which adds up to minutes on a large broken file.
-  prettyErrors: false,
-  // Never print the library's warnings on the terminal.
+  // Nothing printed by the library: whatever matters becomes a diagnostic.
   logLevel: "error",
   customTags: (tags) => tags.filter((t) => typeof t === "string" || t.tag !== "tag:yaml.org,2002:timestamp"),
 };

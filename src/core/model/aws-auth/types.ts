@@ -88,6 +88,31 @@ export interface AwsAuthShadowing {
   readonly by: AwsAuthMapping;
 }
 
+/**
+ * A mapRoles / mapUsers entry exactly as the authenticator's JSON decoding leaves it,
+ * before any validation (entries the authenticator's newer versions skip included).
+ */
+export interface AwsAuthDecodedEntry {
+  readonly index: number;
+  /** `rolearn` (mapRoles) or `userarn` (mapUsers); empty when absent. */
+  readonly arn: string;
+  readonly username: string;
+  readonly groups: readonly string[];
+  readonly userid: string;
+}
+
+/** One key as the authenticator's parser reads it. */
+export interface AwsAuthDecodedKey {
+  readonly status: AwsAuthKeyStatus;
+  /**
+   * Whether the parser reports an error for the key. It may still keep entries: a field of
+   * the wrong type is refused, the rest of the entries read.
+   */
+  readonly failed: boolean;
+  /** mapRoles / mapUsers: every entry decoded (empty for mapAccounts, see `accounts`). */
+  readonly entries: readonly AwsAuthDecodedEntry[];
+}
+
 export interface AwsAuthMappings {
   readonly status: Readonly<Record<AwsAuthKey, AwsAuthKeyStatus>>;
   /** Valid mapRoles entries in file order (duplicates included). */
@@ -99,4 +124,6 @@ export interface AwsAuthMappings {
   readonly effectiveRoles: readonly AwsAuthRoleMapping[];
   readonly effectiveUsers: readonly AwsAuthUserMapping[];
   readonly shadowed: readonly AwsAuthShadowing[];
+  /** What the authenticator's parser itself keeps of each key, before validation. */
+  readonly decoded: Readonly<Record<AwsAuthKey, AwsAuthDecodedKey>>;
 }

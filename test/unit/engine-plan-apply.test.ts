@@ -1,0 +1,235 @@
+// The engine's plan and apply use cases end to end over the in-memory ports
+// (test/support/fake-cloud.ts): makePlan observes and plans, applyPlan runs the steps, and
+// planning again finds nothing to do. No step of the engine is stood in for; only AWS and
+// Kubernetes are, by fakes that pass the same contract suites as the real adapters.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAwsAuthData } from "../../src/core/model/aws-auth.js";
+import type { AccessConfig } from "../../src/core/model/access-config.js";
+import { ROLE_ID_TAG_KEY } from "../../src/core/model/ownership.js";
+import type { Plan, PlanScope } from "../../src/core/plan/plan.js";
+import { applyPlan, createStepRunner } from "../../src/engine/apply.js";
+import { makePlan, savedPlanStillHolds } from "../../src/engine/plan.js";
+import type { KubePort } from "../../src/ports/kube.js";
+import { FakeCloud } from "../support/fake-cloud.js";
+import { expectGolden } from "../support/golden.js";
+import { configFrom, PLANNED_AT, TWO_CLUSTERS_MODES, TWO_CLUSTERS_YAML } from "../support/observed-state.js";
+
+const REPO = join(import.meta.dirname, "../..");
+const EXAMPLE_YAML = readFileSync(join(REPO, "examples/eksgate.yaml"), "utf8");
+const NODE_ROLE = (account: string): string => `- rolearn: arn:aws:iam::${account}:role/eks-nodes
+  username: system:node:{{EC2PrivateDNSName}}
+  groups:
+    - system:bootstrappers
+    - system:nodes
+`;
+
+/**
+ * An account where nothing of eksgate exists yet: the config's groups, its clusters (in the
+ * given modes, CONFIG_MAP by default) with a node role in aws-auth where the mode reads it
+ * (unless `nodeRole` is false: no aws-auth at all), and the namespaces its RoleBindings
+ * need.
+ */
+function freshCloud(
+  config: AccessConfig,
+  modes: Readonly<Record<string, string>> = {},
+  nodeRole = true,
+): FakeCloud {
+  const cloud = new FakeCloud(config.accountId);
+  for (const team of config.teams) cloud.iam.createGroup(team.iamGroup);
+  for (const cluster of config.clusters) {
+    const mode = (modes[cluster.name] ?? "CONFIG_MAP") as "CONFIG_MAP" | "API_AND_CONFIG_MAP" | "API";
+    cloud.eks(cluster.region).seedCluster(cluster.name, mode);
+    const kube = cloud.kube(cluster.name);
+    if (mode !== "API" && nodeRole)
+      kube.seedConfigMap("kube-system", "aws-auth", { mapRoles: NODE_ROLE(config.accountId) }, "7");
+    for (const team of config.teams) {
+      for (const access of team.access) for (const ns of access.namespaces) kube.createNamespace(ns);
+    }
+  }
+  return cloud;
+}
+
+async function planIn(
+  cloud: FakeCloud,
+  yaml: string,
+  configFile: string,
+  scope: Partial<PlanScope> = {},
+): Promise<Plan> {
+  const planned = await makePlan(
+    {
+      config: configFrom(yaml),
+      configFile,
+      configDigest: createHash("sha256").update(yaml).digest("hex"),
+      scope: { destroy: false, ...scope },
+    },
+    cloud.deps,
+  );
+  if (!planned.ok) return expect.fail(planned.diagnostics.map((d) => `${d.code} ${d.summary}`).join("; "));
+  return planned.value.plan;
+}
+
+async function applyIn(cloud: FakeCloud, plan: Plan): Promise<void> {
+  const result = await cloud.apply(plan);
+  expect(result.ok, JSON.stringify(result.outcomes.map((o) => o.diagnostic).filter(Boolean))).toBe(true);
+}
+
+describe("plan, apply, plan again: the example config", () => {
+  it("observes an untouched account as the planner's empty state (the golden plan, byte for byte)", async () => {
+    const config = configFrom(EXAMPLE_YAML);
+    // No aws-auth at all, as in the golden's empty state.
+    const cloud = freshCloud(config, {}, false);
+    const plan = await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml");
+    // The plan's time comes from the cloud's clock; everything else must be the golden.
+    expect(Date.parse(plan.createdAt)).toBeGreaterThan(Date.parse("2024-01-01T00:00:00.000Z"));
+    expectGolden(
+      "plan/example-empty.json",
+      `${JSON.stringify({ ...plan, createdAt: PLANNED_AT }, null, 2)}\n`,
+    );
+  });
+
+  it("converges: after apply, the next plan has no steps; the node role is still in aws-auth", async () => {
+    const config = configFrom(EXAMPLE_YAML);
+    const cloud = freshCloud(config);
+    const first = await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml");
+    expect(first.steps).toHaveLength(14);
+    await applyIn(cloud, first);
+    expect((await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml")).steps).toEqual([]);
+
+    const awsAuth = await cloud.kube("dev.my-eks-cluster").readConfigMap("kube-system", "aws-auth");
+    const parsed = parseAwsAuthData(awsAuth?.data ?? {});
+    if (!parsed.ok) throw new Error("aws-auth does not parse");
+    expect(parsed.value.effectiveRoles.map((r) => r.rolearn)).toEqual([
+      `arn:aws:iam::${config.accountId}:role/eks-nodes`,
+      ...config.teams.map((t) => t.roleArn),
+    ]);
+    expect(cloud.backups.map((b) => [b.cluster, b.name])).toEqual([["dev.my-eks-cluster", "aws-auth"]]);
+    expect(cloud.backups[0]?.manifest).toContain("eks-nodes");
+  });
+
+  it("destroy removes eksgate's roles, policies, entries and bindings, and keeps the groups and the node role", async () => {
+    const config = configFrom(EXAMPLE_YAML);
+    const cloud = freshCloud(config);
+    await applyIn(cloud, await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml"));
+    await applyIn(cloud, await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml", { destroy: true }));
+
+    expect(await cloud.iam.listRolesTagged("", [])).toEqual([]);
+    for (const team of config.teams) {
+      expect(await cloud.iam.groupExists(team.iamGroup)).toBe(true);
+      expect(await cloud.iam.getGroupPolicy(team.iamGroup, `eksgate-${team.name}-assume`)).toBeUndefined();
+    }
+    const kube = cloud.kube("dev.my-eks-cluster");
+    for (const kind of ["ClusterRole", "ClusterRoleBinding", "RoleBinding"] as const) {
+      expect(await kube.listRbac(kind, {})).toEqual([]);
+    }
+    expect((await kube.readConfigMap("kube-system", "aws-auth"))?.data["mapRoles"]).toBe(
+      NODE_ROLE(config.accountId),
+    );
+    expect((await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml", { destroy: true })).steps).toEqual([]);
+  });
+
+  it("a saved plan holds while nothing changes, and not once a role's trust policy was edited (EG311)", async () => {
+    const config = configFrom(EXAMPLE_YAML);
+    const cloud = freshCloud(config);
+    await applyIn(cloud, await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml"));
+    await cloud.iam.updateTrustPolicy("eksgate-rnd", { Version: "2012-10-17", Statement: [] });
+    const saved = await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml");
+    expect(saved.steps.map((s) => s.id)).toEqual(["iam-role/eksgate-rnd"]);
+    expect(savedPlanStillHolds(saved, await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml"))).toEqual(
+      [],
+    );
+
+    await cloud.iam.updateTrustPolicy("eksgate-rnd", {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Deny", Principal: "*", Action: "sts:AssumeRole" }],
+    });
+    const problems = savedPlanStillHolds(saved, await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml"));
+    expect(problems.map((p) => p.code)).toEqual(["EG311"]);
+    expect(problems[0]?.summary).toContain("iam-role/eksgate-rnd");
+  });
+
+  it("keeps an entry another tool wrote to aws-auth between apply's read and its write (409, read again)", async () => {
+    const config = configFrom(EXAMPLE_YAML);
+    const cloud = freshCloud(config);
+    const plan = await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml");
+    const kube = cloud.kube("dev.my-eks-cluster");
+    const late = `- rolearn: arn:aws:iam::${config.accountId}:role/late-writer\n  username: late\n  groups: [late]\n`;
+    let reads = 0;
+    const racing: KubePort = {
+      server: kube.server,
+      readConfigMap: async (namespace, name) => {
+        const read = await kube.readConfigMap(namespace, name);
+        reads += 1;
+        if (reads === 1 && read !== undefined) {
+          // Another writer, with the version it read, gets in first.
+          await kube.replaceConfigMapData(
+            namespace,
+            name,
+            { ...read.data, mapRoles: `${read.data["mapRoles"] ?? ""}${late}` },
+            read.resourceVersion,
+          );
+        }
+        return read;
+      },
+      replaceConfigMapData: (...args) => kube.replaceConfigMapData(...args),
+      createConfigMap: (...args) => kube.createConfigMap(...args),
+      listRbac: (...args) => kube.listRbac(...args),
+      getRbac: (...args) => kube.getRbac(...args),
+      upsertRbac: (...args) => kube.upsertRbac(...args),
+      deleteRbac: (...args) => kube.deleteRbac(...args),
+      namespaceExists: (...args) => kube.namespaceExists(...args),
+    };
+    const result = await applyPlan(
+      plan,
+      createStepRunner(plan, cloud.deps, () => Promise.resolve(racing)),
+    );
+    expect(result.ok).toBe(true);
+    expect(reads).toBe(2);
+    expect(cloud.events.filter((e) => e.type === "retry")).toHaveLength(1);
+    const mapRoles = (await kube.readConfigMap("kube-system", "aws-auth"))?.data["mapRoles"] ?? "";
+    expect(mapRoles.startsWith(`${NODE_ROLE(config.accountId)}${late}`)).toBe(true);
+    expect((await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml")).steps).toEqual([]);
+  });
+});
+
+describe("plan, apply, plan again: two clusters, aws-auth and access entries", () => {
+  it("converges, and each access entry records the id of the role it was made for", async () => {
+    const config = configFrom(TWO_CLUSTERS_YAML);
+    const cloud = freshCloud(config, TWO_CLUSTERS_MODES);
+    await applyIn(cloud, await planIn(cloud, TWO_CLUSTERS_YAML, "eksgate.yaml"));
+    expect((await planIn(cloud, TWO_CLUSTERS_YAML, "eksgate.yaml")).steps).toEqual([]);
+    const eks = cloud.eks("eu-west-1");
+    const principals = [...(await eks.listAccessEntries("prod"))].sort();
+    expect(principals).toEqual(["eksgate-payments", "eksgate-support"].map((n) => cloud.iam.roleArn(n)));
+    for (const principal of principals) {
+      const entry = await eks.describeAccessEntry("prod", principal);
+      const role = await cloud.iam.getRole(principal.slice(principal.lastIndexOf("/") + 1));
+      expect(entry?.tags[ROLE_ID_TAG_KEY]).toBe(role?.roleId);
+    }
+  });
+
+  it("replaces the access entry of a role deleted and created again, then converges", async () => {
+    const config = configFrom(TWO_CLUSTERS_YAML);
+    const cloud = freshCloud(config, TWO_CLUSTERS_MODES);
+    await applyIn(cloud, await planIn(cloud, TWO_CLUSTERS_YAML, "eksgate.yaml"));
+    const old = await cloud.iam.getRole("eksgate-support");
+    if (old === undefined) throw new Error("no role");
+    await cloud.iam.deleteRolePolicy("eksgate-support", "eksgate-support-eks");
+    await cloud.iam.deleteRole("eksgate-support");
+    await cloud.iam.createRole({
+      name: "eksgate-support",
+      trustPolicy: old.trustPolicy,
+      description: old.description ?? "",
+      tags: old.tags,
+    });
+    const plan = await planIn(cloud, TWO_CLUSTERS_YAML, "eksgate.yaml");
+    expect(plan.steps.map((s) => [s.id, s.action])).toEqual([
+      ["iam-role-policy/eksgate-support/eksgate-support-eks", "create"],
+      [`access-entry/prod/${cloud.iam.roleArn("eksgate-support")}`, "replace"],
+    ]);
+    await applyIn(cloud, plan);
+    expect((await planIn(cloud, TWO_CLUSTERS_YAML, "eksgate.yaml")).steps).toEqual([]);
+  });
+});
