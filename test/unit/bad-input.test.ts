@@ -105,7 +105,10 @@ describe("YAML aliases, nesting and keys in the config", () => {
       "the alias *x is inside its own anchor",
       10,
     ]);
-    const config = parseAccessConfig("eksgate.yaml", `${HEAD}clusters: &c [{name: x, extra: *c}]\nteams: []\n`);
+    const config = parseAccessConfig(
+      "eksgate.yaml",
+      `${HEAD}clusters: &c [{name: x, extra: *c}]\nteams: []\n`,
+    );
     expect(config.diagnostics.map((d) => [d.code, d.source?.line])).toEqual([["EG104", 4]]);
   });
 
@@ -268,16 +271,27 @@ describe("files that are not regular files are refused, not read", () => {
     expect(cache.read("token", "k", (v) => v)).toBeUndefined();
   });
 
-  it("a snapshot directory with a link back to itself is walked once; FIFOs and devices are skipped", async () => {
+  it("a snapshot directory with links back up the tree is walked once", async () => {
     const d = dir();
     mkdirSync(join(d, "iam"));
     writeFileSync(join(d, "iam", "account-authorization-details.json"), '{"UserDetailList": []}');
     mkdirSync(join(d, "clusters", "prod"), { recursive: true });
     symlinkSync(d, join(d, "clusters", "prod", "loop.yaml"));
-    symlinkSync("/dev/zero", join(d, "clusters", "prod", "rbac.yaml"));
-    execFileSync("mkfifo", [join(d, "clusters", "prod", "namespaces.yaml")]);
+    symlinkSync(d, join(d, "clusters", "prod", "up"));
+    symlinkSync(join(d, "clusters"), join(d, "clusters", "prod", "up2"));
     const read = await readSnapshotDir(d);
     expect(read.ok && read.value.map((f) => f.path)).toEqual(["iam/account-authorization-details.json"]);
+  });
+
+  it("a FIFO or a device in a snapshot directory is refused unread (SNAP101 at its path)", async () => {
+    const d = dir();
+    mkdirSync(join(d, "clusters", "prod"), { recursive: true });
+    execFileSync("mkfifo", [join(d, "clusters", "prod", "namespaces.yaml")]);
+    symlinkSync("/dev/zero", join(d, "clusters", "prod", "rbac.yaml"));
+    const read = await readSnapshotDir(d);
+    expect(read.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ["SNAP101", "clusters/prod/namespaces.yaml"],
+    ]);
   });
 });
 
@@ -291,7 +305,7 @@ describe("the kubeconfig parser reports YAML it cannot build, located", () => {
     const parsed = parseKubeconfigText(text, "kube/config");
     expect(parsed.ok).toBe(false);
     if (!parsed.ok)
-      expect(parsed.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      expect(parsed.diagnostics.map((d) => [d.code, d.source?.file ?? d.path])).toEqual([
         ["kubeconfig-unreadable", "kube/config"],
       ]);
   });

@@ -10,7 +10,13 @@ export const SNAPSHOT_DIR_CODES = { missing: "SNAP100", unreadable: "SNAP101" } 
 
 /** A refusal located at `path` (the directory or file at fault). */
 function failure(code: string, summary: string, path: string, detail?: string): Result<never> {
-  const d: Diagnostic = { code, severity: "error", summary, path, ...(detail !== undefined ? { detail } : {}) };
+  const d: Diagnostic = {
+    code,
+    severity: "error",
+    summary,
+    path,
+    ...(detail !== undefined ? { detail } : {}),
+  };
   return { ok: false, diagnostics: [d] };
 }
 
@@ -41,7 +47,11 @@ export async function readSnapshotDir(dir: string): Promise<Result<SnapshotFile[
     try {
       entries = await readdir(join(dir, rel), { withFileTypes: true });
     } catch (error) {
-      return failure(SNAPSHOT_DIR_CODES.unreadable, `cannot list ${join(dir, rel)}: ${String(error)}`, rel || dir);
+      return failure(
+        SNAPSHOT_DIR_CODES.unreadable,
+        `cannot list ${join(dir, rel)}: ${String(error)}`,
+        rel || dir,
+      );
     }
     for (const entry of entries) {
       const path = rel === "" ? entry.name : `${rel}/${entry.name}`;

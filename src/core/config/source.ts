@@ -67,7 +67,12 @@ export function parseYamlSource(
   const lineCounter = new LineCounter();
   // Duplicate keys are found in one pass (duplicateKeyOffsets): the library's own check
   // compares every key with every earlier one, minutes on a mapping of 80,000 keys.
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, ...YAML_QUIET });
+  const document = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: false,
+    prettyErrors: false,
+    ...YAML_QUIET,
+  });
   const source: YamlSource = { file, document, lineCounter };
   const diagnostics: Diagnostic[] = [];
   const duplicates = duplicateKeyOffsets(document).map((offset) => ({
