@@ -7,6 +7,7 @@
  */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
 import { kubeconfigPath, readOptionalText, writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
+import { outputWriteError } from "../../adapters/fs/write-files.js";
 import { awsConfigPath, readAwsConfig, writeAwsConfig } from "../../adapters/fs/aws-config-file.js";
 import type { Diagnostic, SourcePosition } from "../../core/diagnostics.js";
 import type { AccessConfig, Cluster } from "../../core/model/access-config.js";
@@ -31,7 +32,7 @@ import type { AwsCredentials } from "../../adapters/aws/client-config.js";
 import { isPortError } from "../../ports/errors.js";
 import type { ObservedCluster } from "../../ports/eks.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { renderDiagnostics } from "../views/diagnostics.js";
+import { outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
 
 export interface KubeconfigOptions {
   readonly config?: string;
@@ -146,10 +147,12 @@ async function run(options: KubeconfigOptions, term: Terminal): Promise<number> 
   let profileWritten = false;
   if (!dryRun) {
     if (profilePart !== undefined && options.writeAwsProfile === true && profilePart.plan.action === "add") {
-      await writeAwsConfig(profilePart.path, profilePart.plan.text);
+      const { path: profilePath, plan } = profilePart;
+      await writeOrFail(profilePath, "AWS_CONFIG_FILE", () => writeAwsConfig(profilePath, plan.text));
       profileWritten = true;
     }
-    if (kubeconfigChanged) await writeFileAtomically(path, newText, 0o600);
+    if (kubeconfigChanged)
+      await writeOrFail(path, "--kubeconfig", () => writeFileAtomically(path, newText, 0o600));
   }
 
   if (options.json === true) {
@@ -187,6 +190,15 @@ async function run(options: KubeconfigOptions, term: Terminal): Promise<number> 
     );
   }
   return ExitCode.ok;
+}
+
+/** Runs a write; a failure (a path through a file, no permission) is EG109 at `option`. */
+async function writeOrFail(path: string, option: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    throw new CommandFailure([outputWriteDiagnostic(outputWriteError(path, error), option)]);
+  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -322,8 +322,16 @@ async function check(c: FuzzCase, dir: string, ctx: Parameters<Surface["check"]>
       violations.push(violation("cache-file-not-private", `${name} was written as ${state.slice(0, 12)}`));
       continue;
     }
+    const content = state.slice("file 600 ".length);
+    if (name.startsWith("token")) {
+      // The token file's six lines (src/token/token-file.ts): complete when it ends in `end`.
+      const lines = content.split("\n");
+      if (lines.length !== 7 || lines[0] !== "eksgate-token 1" || lines[5] !== "end" || lines[6] !== "")
+        violations.push(violation("partial-write", `${name} is not a complete token file`));
+      continue;
+    }
     try {
-      const entry = JSON.parse(state.slice("file 600 ".length)) as { v?: unknown };
+      const entry = JSON.parse(content) as { v?: unknown };
       if (entry.v !== 1) violations.push(violation("partial-write", `${name} is not a complete cache entry`));
     } catch {
       violations.push(violation("partial-write", `${name} is not valid JSON after the run`));
