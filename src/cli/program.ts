@@ -74,6 +74,16 @@ function rejectUnknownCommand(program: Command, argv: readonly string[]): void {
   }
 }
 
+/** Commander's `error: ...` message as an EG141 diagnostic located at the argument at fault. */
+function usageDiagnostic(message: string): string {
+  const [first = "", ...rest] = message.split("\n");
+  const text = first.replace(/^error: /, "");
+  const at = /'([^']*)'/.exec(text)?.[1];
+  return [`error EG141: ${text}`, ...(at !== undefined ? [`  at command line: ${at}`] : []), ...rest].join(
+    "\n",
+  );
+}
+
 /** The command tree (exported for tests that walk every command and option). */
 export function buildProgram(term: Terminal, setExit: (code: number) => void): Command {
   const program = new Command("eksgate")
@@ -90,8 +100,10 @@ export function buildProgram(term: Terminal, setExit: (code: number) => void): C
       writeErr: (s) => {
         term.err(s);
       },
+      // Usage errors (unknown command or option, a missing value) as a diagnostic: a code
+      // (EG141) and where on the command line, then commander's hint.
       outputError: (s, write) => {
-        write(term.paint.red(s));
+        write(term.paint.red(usageDiagnostic(s)));
       },
     })
     .exitOverride()

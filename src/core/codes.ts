@@ -87,6 +87,11 @@ export const EKSGATE_CODES: readonly CodeInfo[] = [
   { code: "EG139", area: "config", title: "accessPolicy on a cluster configured for aws-auth." },
   { code: "EG140", area: "cli", title: "--cluster or --team names something the config does not define." },
   {
+    code: "EG141",
+    area: "cli",
+    title: "Unknown command or option, or a missing argument (with a suggestion when one is close).",
+  },
+  {
     code: "EG201",
     area: "plan",
     title: "The team's IAM role exists but is not eksgate's: it is never taken over.",
