@@ -22,7 +22,6 @@ import { planAwsConfigProfile, type ProfilePlan } from "../../core/kubeconfig/aw
 import { teamKubeconfigEntries, type ExecForm, type TeamIdentity } from "../../core/kubeconfig/entries.js";
 import {
   formatKubeconfig,
-  KUBECONFIG_CODES,
   mergeKubeconfig,
   parseKubeconfigText,
   type EntryChange,
