@@ -20,6 +20,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { describeReadFailure, MAX_SETTINGS_BYTES, readRegularFileSync } from "../fs/read-input.js";
 import type { Diagnostic, DiagnosticCode, Result } from "../../core/diagnostics.js";
 import { regionOf } from "../../core/model/arn.js";
+import { parseKubeconfigText } from "../../core/kubeconfig/merge.js";
 
 export interface KubeConnection {
   /** The API server URL requests go to. */
@@ -94,6 +95,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         severity: "error",
         summary: `kubeconfig ${options.kubeconfigPath} does not exist.`,
         detail: "Check the path, or leave it out to use KUBECONFIG or ~/.kube/config.",
+        path: options.kubeconfigPath,
       },
     ]);
   }
@@ -102,18 +104,31 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
   for (const file of files) {
     if (!existsSync(file)) continue;
     const config = new KubeConfig();
+    let problem: string | undefined;
     try {
-      // Read like every other input (a regular file, bounded), then as loadFromFile does.
+      // Read like every other input (a regular file, bounded), then checked with eksgate's
+      // own kubeconfig reader, which refuses alias bombs and lists of the wrong shape that
+      // client-node would take as they are, then loaded as loadFromFile does.
       const read = readRegularFileSync(file, MAX_SETTINGS_BYTES);
       if (!read.ok) throw new Error(describeReadFailure(read, "kubeconfig", file));
-      config.loadFromString(new TextDecoder().decode(read.bytes));
-      config.makePathsAbsolute(dirname(file));
+      const text = new TextDecoder().decode(read.bytes);
+      const checked = parseKubeconfigText(text, file);
+      if (checked.ok) {
+        config.loadFromString(text);
+        config.makePathsAbsolute(dirname(file));
+      } else {
+        problem = checked.diagnostics[0]?.summary ?? `${file} is not a kubeconfig`;
+      }
     } catch (error) {
+      problem = `kubeconfig ${file} cannot be read: ${messageOf(error)}`;
+    }
+    if (problem !== undefined) {
       diagnostics.push({
         code: KUBE_CONNECTION_CODES.kubeconfigUnreadable,
         severity: options.kubeconfigPath !== undefined ? "error" : "warning",
-        summary: `kubeconfig ${file} cannot be read: ${messageOf(error)}`,
+        summary: problem,
         detail: "Fix or remove the file; eksgate skips it otherwise.",
+        path: file,
       });
       continue;
     }
@@ -146,6 +161,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
           severity: "error",
           summary: `kubeconfig context "${found.context}" points at ${found.server}, not at cluster ${cluster.name} (${cluster.endpoint ?? ""}).`,
           detail: `Choose the context of this cluster, or refresh it with ${updateKubeconfigCommand(cluster)}.`,
+          path: contextPath(found),
         },
       ]);
     }
@@ -177,6 +193,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
           severity: "warning",
           summary: `kubeconfig context "${m.context}" in ${m.file} names cluster ${cluster.name} but points at ${m.server}, not at its endpoint ${cluster.endpoint ?? ""}; skipped.`,
           detail: `Refresh it with ${updateKubeconfigCommand(cluster)}.`,
+          path: contextPath(m),
         });
         continue;
       }
@@ -190,6 +207,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         severity: "warning",
         summary: `Several kubeconfig contexts fit cluster ${cluster.name} (${usable.map((u) => `"${u.context}"`).join(", ")}); using "${chosen.context}".`,
         detail: "Pass the context explicitly to choose another.",
+        path: contextPath(chosen),
       });
     }
     return ok(connectionFrom(chosen), diagnostics);
@@ -214,8 +232,14 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         `Looked in ${describeFiles(files)} for ${looked.join(" or ")}. ` +
         `Add a context with ${updateKubeconfigCommand(cluster)} or with \`eksgate kubeconfig\`, ` +
         "or name an existing context explicitly.",
+      path: files.join(delimiter) || "KUBECONFIG",
     },
   ]);
+}
+
+/** Where a context is, for a diagnostic's location: the file and the context's field. */
+function contextPath(c: Candidate): string {
+  return `${c.file}: contexts[${JSON.stringify(c.context)}]`;
 }
 
 function candidate(loaded: LoadedKubeconfig, contextName: string): Candidate | undefined {

@@ -39,7 +39,14 @@ export interface AwsAuthLintReport {
 }
 
 function show(value: unknown): string {
-  return typeof value === "string" ? value : value === undefined ? "nothing" : JSON.stringify(value);
+  if (typeof value === "string") return value;
+  if (value === undefined) return "nothing";
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // A YAML node that cannot be built (a YAML 1.1 merge key of a scalar, say).
+    return "a value that cannot be read";
+  }
 }
 
 export function lintAwsAuth(manifestText: string, fileName: string): AwsAuthLintReport {

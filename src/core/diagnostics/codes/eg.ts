@@ -29,6 +29,12 @@ export const EG_CODES = defineFamily(
       meaning: "Not a regular file (a FIFO, a device such as /dev/zero, a socket): refused unread.",
     },
     EG107: { severity: "error", where: "config", meaning: "A YAML mapping key is a list or a mapping." },
+    EG109: {
+      severity: "error",
+      where: "output",
+      meaning: "An output (--out directory, file) could not be written; nothing was written.",
+      hint: "Check that the parent directory exists and is writable, or choose another path.",
+    },
     EG110: {
       severity: "error",
       where: "config",
@@ -107,6 +113,12 @@ export const EG_CODES = defineFamily(
       severity: "error",
       where: "cli",
       meaning: "--cluster or --team names something the config does not define.",
+    },
+    EG141: {
+      severity: "error",
+      where: "cli",
+      meaning: "Unknown command or option, or a missing argument (with a suggestion when one is close).",
+      hint: "Run `eksgate --help` (or `eksgate COMMAND --help`) for the commands and options.",
     },
     EG201: {
       severity: "error",
