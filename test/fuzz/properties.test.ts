@@ -85,11 +85,13 @@ describe("cases", () => {
     expect(existsSync(CLI_JS)).toBe(true);
     const rerun = spawnSync("bash", [join(dir, "repro.sh")], { encoding: "utf8" });
     expect(rerun.stdout).toContain("exit code: 1");
-    expect(rerun.stderr).toContain("EG106");
+    // An alias to no anchor is a YAML error of the config (EG104), located at the alias.
+    expect(rerun.stderr).toContain("eksgate.yaml:1:8: error EG104");
     const direct = await runBuiltCli(["render", "-c", "eksgate.yaml"], dir, sandboxEnv(dir), {
       timeoutMs: 120_000,
     });
     expect(direct.code).toBe(1);
+    expect(direct.stderr).toContain("eksgate.yaml:1:8: error EG104");
   }, 120_000);
 });
 
