@@ -135,4 +135,102 @@ export const EKSGATE_CODES: readonly CodeInfo[] = [
   },
   { code: "EG312", area: "apply", title: "The file is not an eksgate plan, or it is damaged." },
   { code: "EG320", area: "apply", title: "apply/destroy without a terminal and without --auto-approve." },
+  {
+    code: "EG401",
+    area: "migrate",
+    title: "mapAccounts: every principal of an account has no access-entry form.",
+  },
+  { code: "EG402", area: "migrate", title: "The principal an aws-auth entry names does not exist in IAM." },
+  { code: "EG403", area: "migrate", title: "A service-linked role, which access entries refuse." },
+  {
+    code: "EG404",
+    area: "migrate",
+    title: "The username starts with a prefix access entries reserve (system:, eks:, aws:, amazon:, iam:).",
+  },
+  { code: "EG405", area: "migrate", title: "The username has {{SessionName}} with no ':' before it." },
+  {
+    code: "EG406",
+    area: "migrate",
+    title: "A system: group other than system:masters, which access entries refuse.",
+  },
+  {
+    code: "EG407",
+    area: "migrate",
+    title: "A node or Fargate entry with groups (or an account) the node entry types do not keep.",
+  },
+  {
+    code: "EG408",
+    area: "migrate",
+    title: "A template in a group, or a template access entries do not render.",
+  },
+  {
+    code: "EG409",
+    area: "migrate",
+    title: "The account root or another principal access entries do not take.",
+  },
+  {
+    code: "EG410",
+    area: "migrate",
+    title: "Info: an sso entry, which EKS does not honour: nothing to convert.",
+  },
+  {
+    code: "EG411",
+    area: "migrate",
+    title: "Info: an ARN that never matches today (role path, wrong user path).",
+  },
+  {
+    code: "EG412",
+    area: "migrate",
+    title: "Info: a duplicate the authenticator already ignores (the last wins).",
+  },
+  { code: "EG413", area: "migrate", title: "Warning: a principal of an account whose IAM was not read." },
+  {
+    code: "EG414",
+    area: "migrate",
+    title: "The proof found a principal whose access differs after the migration.",
+  },
+  { code: "EG415", area: "migrate", title: "A key of aws-auth does not parse: no migration is planned." },
+  { code: "EG416", area: "migrate", title: "The target mode cannot be reached from the cluster's mode." },
+  {
+    code: "EG417",
+    area: "migrate",
+    title: "Info: the principal already has an access entry, which wins today.",
+  },
+  {
+    code: "EG418",
+    area: "migrate",
+    title: "Warning: ListAccessPolicies names a policy the table does not know.",
+  },
+  {
+    code: "EG419",
+    area: "migrate",
+    title: "The switch is refused: blocking items --accept-loss does not name.",
+  },
+  {
+    code: "EG420",
+    area: "migrate",
+    title: "Apply: a principal's access through the live cluster is not what the plan expects.",
+  },
+  {
+    code: "EG421",
+    area: "migrate",
+    title: "The file is not a migration plan, or it is for another cluster.",
+  },
+  {
+    code: "EG430",
+    area: "doctor",
+    title: "An access entry older than its role: it is bound to a deleted role.",
+  },
+  {
+    code: "EG431",
+    area: "doctor",
+    title: "An aws-auth entry shadowed by an access entry of the same principal.",
+  },
+  { code: "EG432", area: "doctor", title: "An entry for a principal that does not exist." },
+  { code: "EG433", area: "doctor", title: "aws-auth and the access entry map one principal differently." },
+  {
+    code: "EG434",
+    area: "doctor",
+    title: "A value the server fills in that a naive comparison would flap on.",
+  },
 ];
