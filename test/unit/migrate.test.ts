@@ -11,7 +11,8 @@
  * - "Migrating existing aws-auth ConfigMap entries to access entries"
  *   (https://docs.aws.amazon.com/eks/latest/userguide/migrating-access-entries.html).
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -27,6 +28,8 @@ import {
   type MigrationTarget,
 } from "../../src/core/migrate/index.js";
 import { parseSnapshot, type SnapshotFile } from "../../src/core/snapshot/index.js";
+import { runCli } from "../../src/cli/program.js";
+import { recordingTerminal } from "../support/terminal.js";
 
 const ROOT = "test/fixtures/snapshot/migrate";
 const A = "111122223333";
@@ -409,5 +412,60 @@ describe("migrate: one entry's shape", () => {
       "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
     );
     expect(groups.losses.map((l) => l.code)).toEqual(["EG408", "EG406"]);
+  });
+});
+
+describe("eksgate migrate (CLI over a snapshot)", () => {
+  async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const term = recordingTerminal();
+    const code = await runCli(argv, term);
+    return { code, out: term.stdout(), err: term.stderr() };
+  }
+
+  it(
+    "prints the plan with its proof, writes it with --out, and says what blocks the switch",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "eksgate-migrate-"));
+      const out = join(dir, "plan.json");
+      const r = await cli([
+        "migrate",
+        "--cluster",
+        "legacy",
+        "--to",
+        "API",
+        "--snapshot",
+        ROOT,
+        "--out",
+        out,
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain("Migration of cluster legacy: CONFIG_MAP -> API");
+      expect(r.out).toContain("blocking EG401 mapAccounts[0]");
+      expect(r.out).toContain("lost 1 request(s), allowed by ClusterRoleBinding monitoring");
+      expect(r.out).toContain(
+        "Refused until accepted: --accept-loss EG401 EG402 EG403 EG404 EG405 EG406 EG407 EG409 EG414",
+      );
+      expect(r.err).toContain("EG419");
+      const saved = JSON.parse(readFileSync(out, "utf8")) as MigrationPlan;
+      expect(saved.kind).toBe("eksgate-migration-plan");
+      expect(saved.blockingCodes).toContain("EG414");
+
+      const ok = await cli(["migrate", "--cluster", "prod", "--to", "API", "--snapshot", ROOT, "--json"]);
+      expect(ok.code).toBe(0);
+      expect(ok.err).toBe("");
+      const json = JSON.parse(ok.out) as MigrationPlan;
+      expect(json.proof.differences).toEqual([]);
+      expect(json.accessEntries).toHaveLength(9);
+    },
+    TIMEOUT,
+  );
+
+  it("refuses an unknown --to and an unknown cluster with a code, exit 1", async () => {
+    const bad = await cli(["migrate", "--cluster", "prod", "--to", "CONFIG_MAP", "--snapshot", ROOT]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("EG416");
+    const missing = await cli(["migrate", "--cluster", "nope", "--snapshot", ROOT]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("AUD002");
   });
 });
