@@ -4,6 +4,7 @@ import type { KubeconfigOptions } from "./commands/kubeconfig.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 import { EKSGATE_VERSION } from "./version.js";
 import { registerAuditCommands } from "./commands/audit-commands.js";
+import type { DoctorCliOptions } from "./commands/doctor.js";
 import type { MigrateCliOptions } from "./commands/migrate.js";
 
 export async function runCli(argv: readonly string[], term: Terminal): Promise<number> {
@@ -275,6 +276,33 @@ the switch until --accept-loss names its code. Reads only. See docs/migrate.md.`
     .action(async (options: MigrateCliOptions) => {
       const { migrateCommand } = await import("./commands/migrate.js");
       setExit(await migrateCommand(options, term));
+    });
+
+  program
+    .command("doctor")
+    .description(
+      "find stale access entries, shadowed or disagreeing mappings and missing principals, each with a fix",
+    )
+    .option("--cluster <name>", "only this cluster")
+    .option("--json", "print JSON")
+    .option("--snapshot <dir>", "read this snapshot directory instead of collecting live")
+    .option("-c, --config <file>", "live: the eksgate config that lists the clusters and their regions")
+    .option("--region <region>", "live: the AWS region of the clusters (default AWS_REGION)")
+    .option("--profile <name>", "live: the AWS profile to use")
+    .option("--kube-context <name>", "live: the kubeconfig context (one cluster only)")
+    .option("--kubeconfig <file>", "live: the kubeconfig file (default KUBECONFIG or ~/.kube/config)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eksgate doctor --cluster prod --region eu-west-1
+  eksgate doctor --snapshot snap/ --json
+
+Codes EG430-EG434 (docs/migrate.md). Exit 1 when a finding is an error (a stale entry).`,
+    )
+    .action(async (options: DoctorCliOptions) => {
+      const { doctorCommand } = await import("./commands/doctor.js");
+      setExit(await doctorCommand(options, term));
     });
 
   registerAuditCommands(program, term, setExit);

@@ -17,7 +17,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   convertAwsAuth,
+  defaultEntryUsername,
   directoryFromIam,
+  doctorCluster,
   migrationRefusal,
   nodeTypeOf,
   planMigration,
@@ -467,5 +469,68 @@ describe("eksgate migrate (CLI over a snapshot)", () => {
     const missing = await cli(["migrate", "--cluster", "nope", "--snapshot", ROOT]);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain("AUD002");
+  });
+});
+
+describe("eksgate doctor", () => {
+  const parsed = parseSnapshot(fixtureFiles());
+  const directory = directoryFromIam(parsed.snapshot.iam);
+  const hybrid = parsed.snapshot.clusters.find((c) => c.name === "hybrid");
+  if (hybrid === undefined) throw new Error("no hybrid");
+  const findings = doctorCluster(hybrid, directory);
+  const of = (code: string): string[] => findings.filter((f) => f.code === code).map((f) => f.subject);
+
+  it("finds an access entry older than its role (bound to the deleted role), as an error with the fix", () => {
+    // AccessEntry.principalArn (EKS API Reference): EKS stores the role's unique ID, and a
+    // role recreated under the same ARN does not match the old entry.
+    expect(of("EG430")).toEqual([`access entry ${roleArn("team-payments")}`]);
+    const stale = findings.find((f) => f.code === "EG430");
+    expect(stale?.severity).toBe("error");
+    expect(stale?.fix).toContain(
+      `aws eks delete-access-entry --cluster-name hybrid --principal-arn ${roleArn("team-payments")}`,
+    );
+  });
+
+  it("finds entries for principals that do not exist, on both sides", () => {
+    expect(of("EG432")).toEqual([
+      `access entry ${roleArn("retired-admin")}`,
+      `aws-auth mapRoles[2] (${roleArn("gone-ci")})`,
+    ]);
+  });
+
+  it("tells a shadowed aws-auth entry that agrees from one that disagrees with the entry that wins", () => {
+    expect(of("EG431")).toEqual([`aws-auth mapRoles[0] (${roleArn("eks-node-group-prod")})`]);
+    expect(of("EG433")).toEqual([`aws-auth mapRoles[1] (${roleArn("platform-admin")})`]);
+  });
+
+  it("names the server defaults a naive comparison would flap on", () => {
+    expect(of("EG434")).toEqual([
+      `access entry ${roleArn("eks-node-group-prod")}`,
+      `access entry ${roleArn("platform-admin")}`,
+    ]);
+    expect(defaultEntryUsername(roleArn("ci-deployer", "/automation/"))).toBe(
+      `arn:aws:sts::${A}:assumed-role/ci-deployer/{{SessionName}}`,
+    );
+  });
+
+  it("finds nothing on a clean cluster, and exits 1 only on an error", async () => {
+    const prod = parsed.snapshot.clusters.find((c) => c.name === "prod");
+    if (prod === undefined) throw new Error("no prod");
+    expect(doctorCluster(prod, directory)).toEqual([]);
+    const term = recordingTerminal();
+    expect(await runCli(["doctor", "--snapshot", ROOT, "--cluster", "prod"], term)).toBe(0);
+    expect(term.stdout()).toBe("No problems found.\n");
+    const term2 = recordingTerminal();
+    expect(await runCli(["doctor", "--snapshot", ROOT, "--cluster", "hybrid", "--json"], term2)).toBe(1);
+    const json = JSON.parse(term2.stdout()) as { findings: { code: string }[] };
+    expect(json.findings.map((f) => f.code)).toEqual([
+      "EG434",
+      "EG434",
+      "EG432",
+      "EG430",
+      "EG431",
+      "EG433",
+      "EG432",
+    ]);
   });
 });

@@ -7,3 +7,4 @@ export * from "./principals.js";
 export * from "./convert.js";
 export * from "./proof.js";
 export * from "./plan.js";
+export * from "./doctor.js";
