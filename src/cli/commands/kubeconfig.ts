@@ -26,8 +26,8 @@ import {
   type EntryChange,
   type KubeconfigEntries,
 } from "../../core/kubeconfig/merge.js";
-import type { AwsCredentials } from "../../adapters/aws/client-config.js";
 import { isPortError } from "../../ports/errors.js";
+import type { CallerCredentials, ClusterAccessPort } from "../../ports/cluster-access.js";
 import type { ObservedCluster } from "../../ports/eks.js";
 import { ExitCode, type Terminal } from "../terminal.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
@@ -298,12 +298,10 @@ async function describe(
   term: Terminal,
 ): Promise<ObservedCluster> {
   const { cluster } = target;
-  const profile = options.profile;
-  const { createEksPort } = await import("../../adapters/aws/eks.js");
-  const eks = createEksPort({ region: cluster.region, ...(profile !== undefined ? { profile } : {}) });
+  const aws = await clusterAccess(options);
   let described: ObservedCluster | undefined;
   try {
-    described = await eks.describeCluster(cluster.name);
+    described = await aws.describeCluster(cluster);
   } catch (error) {
     if (!isPortError(error)) throw error;
     if (error.kind !== "access-denied") {
@@ -317,7 +315,7 @@ async function describe(
     }
     // Team members usually hold only sts:AssumeRole on the team role, whose own policy allows
     // eks:DescribeCluster: read the cluster as the team role, the way the token will.
-    described = await describeAsTeamRole(target, options, error.message);
+    described = await describeAsTeamRole(aws, target, options, error.message);
     if (options.json !== true) {
       term.err(
         `${term.paint.dim("note")} your identity may not call eks:DescribeCluster; read ${cluster.name} as the team role ${target.team.roleArn} instead\n`,
@@ -341,34 +339,32 @@ async function describe(
   return described;
 }
 
+/** The AWS side of the command, loaded on first use. */
+async function clusterAccess(options: KubeconfigOptions): Promise<ClusterAccessPort> {
+  const { createClusterAccessPort } = await import("../../adapters/aws/cluster-access.js");
+  return createClusterAccessPort(options.profile !== undefined ? { profile: options.profile } : {});
+}
+
 /** DescribeCluster with the team role's credentials, assumed under the member's session name. */
 async function describeAsTeamRole(
+  aws: ClusterAccessPort,
   target: Target,
   options: KubeconfigOptions,
   ownDenial: string,
 ): Promise<ObservedCluster | undefined> {
   const { cluster, team } = target;
-  const [{ createEksPort }, { standardCredentials }, { fromTemporaryCredentials }] = await Promise.all([
-    import("../../adapters/aws/eks.js"),
-    import("../../adapters/aws/client-config.js"),
-    import("@aws-sdk/credential-providers"),
-  ]);
   const profile = options.profile;
   const sessionName =
     options.sessionName ??
     (await sessionNameOf(
-      standardCredentials(profile),
+      aws,
+      { from: "chain" },
       cluster.region,
       profile === undefined ? "" : `with profile ${profile}`,
       "Configure AWS credentials, or pass --session-name YOUR_IAM_USER_NAME.",
     ));
-  const credentials = fromTemporaryCredentials({
-    masterCredentials: standardCredentials(profile),
-    params: { RoleArn: team.roleArn, RoleSessionName: sessionName, DurationSeconds: 900 },
-    clientConfig: { region: cluster.region },
-  });
   try {
-    return await createEksPort({ region: cluster.region, credentials }).describeCluster(cluster.name);
+    return await aws.describeClusterAsRole(cluster, team.roleArn, sessionName);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     fail(
@@ -409,7 +405,7 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
   }
   let sessionName = options.sessionName;
   const sessionNameFrom = sessionName !== undefined ? "flag" : "caller";
-  sessionName ??= await callerSessionName(sourceProfile, target.cluster.region);
+  sessionName ??= await callerSessionName(options, sourceProfile, target.cluster.region);
   const team = {
     name: target.team.name,
     iamGroup: target.team.iamGroup ?? "",
@@ -443,12 +439,16 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
   return { path, profile, plan, sessionNameFrom };
 }
 
-async function callerSessionName(sourceProfile: string, region: string): Promise<string> {
+async function callerSessionName(
+  options: KubeconfigOptions,
+  sourceProfile: string,
+  region: string,
+): Promise<string> {
   // Exactly the credentials the aws CLI uses for source_profile: that profile of the shared
   // config and credentials files (keys, SSO, credential_process), never environment keys.
-  const { fromIni } = await import("@aws-sdk/credential-providers");
   return sessionNameOf(
-    fromIni({ profile: sourceProfile }),
+    await clusterAccess(options),
+    { from: "profile", profile: sourceProfile },
     region,
     `with profile ${sourceProfile}`,
     "The session name defaults to your IAM user name. Check --source-profile, or pass --session-name YOUR_IAM_USER_NAME.",
@@ -457,18 +457,16 @@ async function callerSessionName(sourceProfile: string, region: string): Promise
 
 /** The role session name a set of credentials gives: the IAM user name behind them. */
 async function sessionNameOf(
-  credentials: AwsCredentials,
+  aws: ClusterAccessPort,
+  credentials: CallerCredentials,
   region: string,
   how: string,
   hint: string,
 ): Promise<string> {
-  await import("../../adapters/aws/node-version-warning.js");
-  const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
   const { sessionNameFromArn } = await import("../../token/plugin.js");
-  const client = new STSClient({ region, credentials });
   let arn: string | undefined;
   try {
-    arn = (await client.send(new GetCallerIdentityCommand({}))).Arn;
+    arn = await aws.callerArn(region, credentials);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     fail(
@@ -476,8 +474,6 @@ async function sessionNameOf(
       hint,
       "kubeconfig-caller-identity",
     );
-  } finally {
-    client.destroy();
   }
   const name = arn === undefined ? undefined : sessionNameFromArn(arn);
   if (name === undefined) {

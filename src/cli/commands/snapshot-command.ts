@@ -152,12 +152,15 @@ export async function collectLive(
     }
     scpContent = read.value;
   }
-  const [{ collectSnapshot }, aws, kube] = await Promise.all([
+  const [{ collectSnapshot }, aws, { standardCredentials }, kube] = await Promise.all([
     import("../../engine/collect-snapshot.js"),
     import("../../adapters/aws/snapshot-collector.js"),
+    import("../../adapters/aws/client-config.js"),
     import("../../adapters/kube/snapshot-collector.js"),
   ]);
+  // One credential chain for every client, as plan and apply use: an SSO token is read once.
   const awsOptions = {
+    credentials: standardCredentials(options.profile),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(t.targets[0]?.region !== undefined ? { region: t.targets[0].region } : {}),
   };
