@@ -10,12 +10,11 @@ import type {
   V1ClusterRoleBinding,
   V1ConfigMap,
   V1ObjectMeta,
-  V1PolicyRule,
   V1RoleBinding,
   V1RoleRef,
 } from "@kubernetes/client-node";
-import type { PolicyRule } from "../../core/model/access-config.js";
 import {
+  normalizePolicyRule,
   RBAC_API_VERSION,
   type ClusterRole,
   type ClusterRoleBinding,
@@ -80,17 +79,7 @@ export function fromV1ClusterRole(role: V1ClusterRole): ClusterRole {
     apiVersion: RBAC_API_VERSION,
     kind: "ClusterRole",
     metadata: { name: role.metadata?.name ?? "", labels: { ...role.metadata?.labels } },
-    rules: (role.rules ?? []).map(fromV1Rule),
-  };
-}
-
-export function fromV1Rule(rule: V1PolicyRule): PolicyRule {
-  return {
-    verbs: [...rule.verbs],
-    ...(rule.apiGroups !== undefined ? { apiGroups: [...rule.apiGroups] } : {}),
-    ...(rule.resources !== undefined ? { resources: [...rule.resources] } : {}),
-    ...(rule.resourceNames !== undefined ? { resourceNames: [...rule.resourceNames] } : {}),
-    ...(rule.nonResourceURLs !== undefined ? { nonResourceURLs: [...rule.nonResourceURLs] } : {}),
+    rules: (role.rules ?? []).map(normalizePolicyRule),
   };
 }
 

@@ -36,6 +36,7 @@ export async function migrateCommand(options: MigrateCliOptions, term: Terminal)
             MIGRATE_CODES.modeUnreachable,
             `--to ${options.to} is not a mode a migration goes to`,
             "Use --to API_AND_CONFIG_MAP (aws-auth still read) or --to API.",
+            "--to",
           ),
         ],
         term,
@@ -69,6 +70,8 @@ export async function migrateCommand(options: MigrateCliOptions, term: Terminal)
             cliError(
               MIGRATE_CODES.planFile,
               `could not write ${options.out}: ${error instanceof Error ? error.message : String(error)}`,
+              "Check that the directory exists and is writable.",
+              "--out",
             ),
           ],
           term,

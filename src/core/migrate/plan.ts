@@ -3,7 +3,7 @@
  * switch. Plain data (JSON, stable order), saved with `--out` and read back by
  * `migrate --apply PLAN`.
  */
-import type { Diagnostic, Result } from "../diagnostics.js";
+import type { Diagnostic, DiagnosticCode, Result } from "../diagnostics.js";
 import type { ClusterAuthenticationMode } from "../snapshot/model.js";
 import type { ClusterAccess } from "../snapshot/model.js";
 import { MIGRATE_CODES } from "./codes.js";
@@ -35,7 +35,7 @@ export interface MigrationRequest {
   readonly accountId?: string;
 }
 
-function error(code: string, summary: string, detail: string, path?: string): Diagnostic {
+function error(code: DiagnosticCode, summary: string, detail: string, path?: string): Diagnostic {
   return { code, severity: "error", summary, detail, ...(path === undefined ? {} : { path }) };
 }
 
