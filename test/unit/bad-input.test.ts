@@ -250,7 +250,7 @@ describe("files that are not regular files are refused, not read", () => {
       cluster: { name: "c", arn: "arn:aws:eks:us-east-1:123456789012:cluster/c" },
     });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([["kube-kubeconfig-unreadable", path]]);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([["KUBE002", path]]);
   });
 
   it("a FIFO given as --scps FILE is refused with its path", async () => {
@@ -306,7 +306,7 @@ describe("the kubeconfig parser reports YAML it cannot build, located", () => {
     expect(parsed.ok).toBe(false);
     if (!parsed.ok)
       expect(parsed.diagnostics.map((d) => [d.code, d.source?.file ?? d.path])).toEqual([
-        ["kubeconfig-unreadable", "kube/config"],
+        ["KCFG004", "kube/config"],
       ]);
   });
 });
@@ -319,7 +319,7 @@ describe("kubeconfigs and manifests that the libraries under us mishandle", () =
       kubeconfigPath: path,
       cluster: { name: "c", arn: "arn:aws:eks:us-east-1:123456789012:cluster/c", endpoint: "https://x" },
     });
-    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([["kube-kubeconfig-unreadable", path]]);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([["KUBE002", path]]);
   });
 
   it("a YAML 1.1 merge of a scalar in an aws-auth manifest's metadata is reported, not thrown", () => {

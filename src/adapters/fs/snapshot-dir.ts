@@ -1,6 +1,6 @@
 /** Reads a snapshot directory into its files, and writes one. The parsing is in src/core/snapshot. */
 import { readdir, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import type { Diagnostic, DiagnosticCode, Result } from "../../core/diagnostics.js";
 import { isSnapshotDataFile, type SnapshotFile } from "../../core/snapshot/index.js";
 import { describeReadFailure, MAX_SNAPSHOT_FILE_BYTES, readRegularFile } from "./read-input.js";

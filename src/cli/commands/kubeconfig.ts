@@ -78,7 +78,12 @@ class CommandFailure extends Error {
  * Stops the command with one diagnostic. `at` is where the problem is: the option or the
  * config field it comes from, or a position in a file.
  */
-function fail(summary: string, detail: string | undefined, code: DiagnosticCode, at: string | SourcePosition): never {
+function fail(
+  summary: string,
+  detail: string | undefined,
+  code: DiagnosticCode,
+  at: string | SourcePosition,
+): never {
   throw new CommandFailure([
     {
       code,
