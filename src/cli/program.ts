@@ -4,6 +4,8 @@ import type { KubeconfigOptions } from "./commands/kubeconfig.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 import { EKSGATE_VERSION } from "./version.js";
 import { registerAuditCommands } from "./commands/audit-commands.js";
+import type { DoctorCliOptions } from "./commands/doctor.js";
+import type { MigrateCliOptions } from "./commands/migrate.js";
 import { didYouMean } from "../core/config/names.js";
 
 export async function runCli(argv: readonly string[], term: Terminal): Promise<number> {
@@ -304,6 +306,67 @@ Examples:
     .action(async (options: KubeconfigOptions) => {
       const { kubeconfigCommand } = await import("./commands/kubeconfig.js");
       setExit(await kubeconfigCommand(options, term));
+    });
+
+  program
+    .command("migrate")
+    .description(
+      "plan the move of a cluster from aws-auth to access entries, with a proof that nobody's access changes",
+    )
+    .requiredOption("--cluster <name>", "the cluster to migrate")
+    .option("--to <mode>", "API_AND_CONFIG_MAP (aws-auth still read) or API", "API_AND_CONFIG_MAP")
+    .option("--out <file>", "write the plan (JSON) to this file")
+    .option("--json", "print the plan as JSON")
+    .option("--accept-loss <code...>", "accept what these codes lose (EG401-EG414; see the plan)")
+    .option("--snapshot <dir>", "read this snapshot directory instead of collecting live")
+    .option("-c, --config <file>", "live: the eksgate config that lists the clusters and their regions")
+    .option("--region <region>", "live: the AWS region of the cluster (default AWS_REGION)")
+    .option("--profile <name>", "live: the AWS profile to use")
+    .option("--kube-context <name>", "live: the kubeconfig context (default: the cluster ARN)")
+    .option("--kubeconfig <file>", "live: the kubeconfig file (default KUBECONFIG or ~/.kube/config)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eksgate migrate --cluster prod --region eu-west-1
+  eksgate migrate --cluster prod --to API --out prod-migration.json
+  eksgate migrate --cluster prod --to API --accept-loss EG401 --snapshot snap/
+
+Every aws-auth entry is converted (nodes, Fargate, system:masters, every group, usernames,
+role paths from IAM) or listed with a code and what to do. The proof evaluates every mapped
+principal's access before and after; any difference (EG414) and any blocking entry refuse
+the switch until --accept-loss names its code. Reads only. See docs/migrate.md.`,
+    )
+    .action(async (options: MigrateCliOptions) => {
+      const { migrateCommand } = await import("./commands/migrate.js");
+      setExit(await migrateCommand(options, term));
+    });
+
+  program
+    .command("doctor")
+    .description(
+      "find stale access entries, shadowed or disagreeing mappings and missing principals, each with a fix",
+    )
+    .option("--cluster <name>", "only this cluster")
+    .option("--json", "print JSON")
+    .option("--snapshot <dir>", "read this snapshot directory instead of collecting live")
+    .option("-c, --config <file>", "live: the eksgate config that lists the clusters and their regions")
+    .option("--region <region>", "live: the AWS region of the clusters (default AWS_REGION)")
+    .option("--profile <name>", "live: the AWS profile to use")
+    .option("--kube-context <name>", "live: the kubeconfig context (one cluster only)")
+    .option("--kubeconfig <file>", "live: the kubeconfig file (default KUBECONFIG or ~/.kube/config)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eksgate doctor --cluster prod --region eu-west-1
+  eksgate doctor --snapshot snap/ --json
+
+Codes EG430-EG434 (docs/migrate.md). Exit 1 when a finding is an error (a stale entry).`,
+    )
+    .action(async (options: DoctorCliOptions) => {
+      const { doctorCommand } = await import("./commands/doctor.js");
+      setExit(await doctorCommand(options, term));
     });
 
   registerAuditCommands(program, term, setExit);

@@ -26,6 +26,8 @@ export interface AccessEntryRecord {
   /** As DescribeAccessEntry returns it; absent when the file leaves it out. */
   readonly username?: string;
   readonly associations: readonly AccessPolicyAssociation[];
+  /** ISO 8601, as DescribeAccessEntry returns it, when the file has it. */
+  readonly createdAt?: string;
   /** Where it was read, e.g. `clusters/prod/access-entries.json accessEntries[2]`. */
   readonly source: string;
 }

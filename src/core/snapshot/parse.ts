@@ -388,6 +388,7 @@ function readAccessEntries(file: SnapshotFile, diagnostics: Diagnostic[]): Acces
       kubernetesGroups: groups,
       ...(typeof entry["username"] === "string" ? { username: entry["username"] } : {}),
       associations,
+      ...(typeof entry["createdAt"] === "string" ? { createdAt: entry["createdAt"] } : {}),
       source: path,
     });
   });

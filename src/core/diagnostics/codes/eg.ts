@@ -202,5 +202,137 @@ export const EG_CODES = defineFamily(
       where: "apply",
       meaning: "apply/destroy without a terminal and without --auto-approve.",
     },
+    EG401: {
+      severity: "error",
+      where: "migrate",
+      meaning: "mapAccounts: every principal of an account has no access-entry form.",
+    },
+    EG402: {
+      severity: "error",
+      where: "migrate",
+      meaning: "The principal an aws-auth entry names does not exist in IAM.",
+    },
+    EG403: {
+      severity: "error",
+      where: "migrate",
+      meaning: "A service-linked role, which access entries refuse.",
+    },
+    EG404: {
+      severity: "error",
+      where: "migrate",
+      meaning:
+        "The username starts with a prefix access entries reserve (system:, eks:, aws:, amazon:, iam:).",
+    },
+    EG405: {
+      severity: "error",
+      where: "migrate",
+      meaning: 'The username has {{SessionName}} with no ":" before it.',
+    },
+    EG406: {
+      severity: "error",
+      where: "migrate",
+      meaning: "A system: group other than system:masters, which access entries refuse.",
+    },
+    EG407: {
+      severity: "error",
+      where: "migrate",
+      meaning: "A node or Fargate entry with groups (or an account) the node entry types do not keep.",
+    },
+    EG408: {
+      severity: "error",
+      where: "migrate",
+      meaning: "A template in a group, or a template access entries do not render.",
+    },
+    EG409: {
+      severity: "error",
+      where: "migrate",
+      meaning: "The account root or another principal access entries do not take.",
+    },
+    EG410: {
+      severity: "info",
+      where: "migrate",
+      meaning: "An sso entry, which EKS does not honour: nothing to convert.",
+    },
+    EG411: {
+      severity: "info",
+      where: "migrate",
+      meaning: "An ARN that never matches today (role path, wrong user path): not converted.",
+    },
+    EG412: {
+      severity: "info",
+      where: "migrate",
+      meaning: "A duplicate the authenticator already ignores (the last wins).",
+    },
+    EG413: {
+      severity: "warning",
+      where: "migrate",
+      meaning: "A principal of an account whose IAM was not read: not checked.",
+    },
+    EG414: {
+      severity: "error",
+      where: "migrate",
+      meaning: "The proof found a principal whose access differs after the migration.",
+    },
+    EG415: {
+      severity: "error",
+      where: "migrate",
+      meaning: "A key of aws-auth does not parse: no migration is planned.",
+    },
+    EG416: {
+      severity: "error",
+      where: "migrate",
+      meaning: 'The target mode cannot be reached from the cluster"s mode.',
+    },
+    EG417: {
+      severity: "info",
+      where: "migrate",
+      meaning: "The principal already has an access entry, which wins today.",
+    },
+    EG418: {
+      severity: "warning",
+      where: "migrate",
+      meaning: "ListAccessPolicies names a policy the table does not know (reserved).",
+    },
+    EG419: {
+      severity: "error",
+      where: "migrate",
+      meaning: "The switch is refused: blocking items --accept-loss does not name.",
+    },
+    EG420: {
+      severity: "error",
+      where: "migrate",
+      meaning:
+        'Apply: a principal"s access through the live cluster is not what the plan expects (reserved).',
+    },
+    EG421: {
+      severity: "error",
+      where: "migrate",
+      meaning: "The migration plan could not be written, or a file is not a migration plan.",
+    },
+    EG430: {
+      severity: "error",
+      where: "doctor",
+      meaning: "An access entry older than its role: it is bound to a deleted role.",
+    },
+    EG431: {
+      severity: "info",
+      where: "doctor",
+      meaning: "An aws-auth entry shadowed by an access entry that maps the principal the same way.",
+    },
+    EG432: {
+      severity: "warning",
+      where: "doctor",
+      meaning: "An entry for a principal that does not exist.",
+    },
+    EG433: {
+      severity: "warning",
+      where: "doctor",
+      meaning: "aws-auth and the access entry map one principal differently.",
+    },
+    EG434: {
+      severity: "info",
+      where: "doctor",
+      meaning: "A value the server fills in that a naive comparison would flap on.",
+    },
   },
 );

@@ -201,8 +201,12 @@ export function accessEntryFor(
 
 function nodeIdentity(type: string): { username: string; groups: string[] } | undefined {
   switch (type) {
-    case "EC2_LINUX":
     case "EC2_WINDOWS":
+      return {
+        username: "system:node:{{EC2PrivateDNSName}}",
+        groups: ["system:nodes", "eks:kube-proxy-windows"],
+      };
+    case "EC2_LINUX":
     case "HYBRID_LINUX":
     case "EC2":
       return { username: "system:node:{{EC2PrivateDNSName}}", groups: ["system:nodes"] };
