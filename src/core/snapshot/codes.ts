@@ -55,6 +55,30 @@ export const SNAPSHOT_CODE_TABLE: readonly SnapshotCodeInfo[] = [
     title: "No `clusters/` directory: only IAM questions can be answered.",
   },
   {
+    code: "SNAP020",
+    severity: "error",
+    title:
+      "An `identity-center/` file does not have the shape of the AWS CLI output it stands for (the message gives `file:line:column`).",
+  },
+  {
+    code: "SNAP021",
+    severity: "warning",
+    title:
+      "An Identity Center membership or account assignment names a user, group or permission set the snapshot does not hold: it is ignored.",
+  },
+  {
+    code: "SNAP022",
+    severity: "warning",
+    title:
+      "An Identity Center user, group or permission set appears twice with other content: the first is kept.",
+  },
+  {
+    code: "SNAP023",
+    severity: "error",
+    title:
+      "An `accounts/<id>/` directory is not named by a 12-digit account id, or its IAM files hold principals of another account.",
+  },
+  {
     code: "SNAP100",
     severity: "error",
     title: "The snapshot directory (or a file named on the command line) is missing.",
