@@ -16,7 +16,7 @@
  * group or account). Problems are diagnostics with `file:line:column`.
  */
 import type { Diagnostic, SourcePosition } from "../diagnostics.js";
-import type { RawPolicyDocument } from "../evaluate/iam/snapshot.js";
+import type { RawPolicyDocument } from "../evaluate/iam/iam-snapshot.js";
 import type {
   CustomerManagedPolicyReference,
   IdentityCenterAssignment,
