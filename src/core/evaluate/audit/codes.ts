@@ -60,7 +60,8 @@ export const AUDIT_CODES = {
   recreatedRole: {
     code: "AUD150",
     severity: "error",
-    title: "An access entry is older than its role: the role was recreated and the entry no longer applies.",
+    title:
+      "An access entry no longer applies to its role: the role was recreated (entry older than the role, another RoleId recorded, or an Identity Center role under a new suffix).",
   },
 } as const satisfies Record<string, AuditCodeInfo>;
 
