@@ -49,6 +49,15 @@ export async function collectSnapshot(
   progress("IAM: GetAccountAuthorizationDetails");
   const iamPages = await sources.iam.accountAuthorizationDetails();
   const scps = await collectServiceControlPolicies(sources, options, iamPages, diagnostics, progress);
+  let identityCenter: readonly { path: string; value: unknown }[] | undefined;
+  if (sources.identityCenter !== undefined) {
+    // Assignments are listed per account: the accounts the IAM pages hold.
+    const accounts = accountsOf(iamPages);
+    progress(
+      `Identity Center: users, groups, permission sets, assignments in ${accounts.join(", ") || "no account"}`,
+    );
+    identityCenter = await sources.identityCenter.files(accounts);
+  }
 
   let targets = [...options.clusters];
   if (targets.length === 0) {
@@ -107,7 +116,12 @@ export async function collectSnapshot(
     });
   }
   return {
-    files: snapshotFiles({ iamPages, clusters, ...(scps === undefined ? {} : { scps }) }),
+    files: snapshotFiles({
+      iamPages,
+      clusters,
+      ...(scps === undefined ? {} : { scps }),
+      ...(identityCenter === undefined ? {} : { identityCenter }),
+    }),
     clusters: clusters.map((c) => c.name),
     diagnostics,
   };

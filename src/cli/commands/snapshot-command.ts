@@ -27,6 +27,8 @@ export interface AccessInputOptions {
   readonly scps?: string;
   /** Read SCPs from AWS Organizations. */
   readonly organizations?: boolean;
+  /** Read Identity Center state (sso-admin, identitystore). */
+  readonly identityCenter?: boolean;
 }
 
 export interface SnapshotCliOptions extends AccessInputOptions {
@@ -152,10 +154,11 @@ export async function collectLive(
     }
     scpContent = read.value;
   }
-  const [{ collectSnapshot }, aws, kube] = await Promise.all([
+  const [{ collectSnapshot }, aws, kube, idc] = await Promise.all([
     import("../../engine/collect-snapshot.js"),
     import("../../adapters/aws/snapshot-collector.js"),
     import("../../adapters/kube/snapshot-collector.js"),
+    options.identityCenter === true ? import("../../adapters/aws/identity-center-collector.js") : undefined,
   ]);
   const awsOptions = {
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
@@ -168,6 +171,7 @@ export async function collectLive(
         ...(options.organizations === true
           ? { organizations: aws.createOrganizationsSnapshotSource(awsOptions) }
           : {}),
+        ...(idc !== undefined ? { identityCenter: idc.createIdentityCenterSnapshotSource(awsOptions) } : {}),
         eks: (region) => aws.createEksSnapshotSource(region, awsOptions),
         kube: (cluster) =>
           kube.createKubeSnapshotSource(cluster, {

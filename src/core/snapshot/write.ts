@@ -10,6 +10,7 @@ import {
   CLUSTER_FILE,
   clusterFilePath,
   IAM_DETAILS_FILE,
+  IDENTITY_CENTER_DIR,
   NAMESPACES_FILE,
   RBAC_FILE,
   SCPS_FILE,
@@ -35,6 +36,8 @@ export interface CollectedSnapshot {
   readonly iamPages: readonly unknown[];
   readonly scps?: unknown;
   readonly clusters: readonly CollectedCluster[];
+  /** Files of `identity-center/`, each the JSON the AWS CLI prints. */
+  readonly identityCenter?: readonly { readonly path: string; readonly value: unknown }[];
 }
 
 function json(value: unknown): string {
@@ -55,6 +58,8 @@ export function snapshotFiles(collected: CollectedSnapshot): SnapshotFile[] {
     });
   });
   if (collected.scps !== undefined) files.push({ path: SCPS_FILE, text: json(collected.scps) });
+  for (const f of collected.identityCenter ?? [])
+    if (f.path.startsWith(`${IDENTITY_CENTER_DIR}/`)) files.push({ path: f.path, text: json(f.value) });
   for (const c of collected.clusters) {
     files.push({ path: clusterFilePath(c.name, CLUSTER_FILE), text: json(c.describe) });
     if (c.accessEntries !== undefined)
