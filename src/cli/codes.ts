@@ -64,6 +64,12 @@ export const COMMAND_CODE_TABLE: readonly CommandCodeInfo[] = [
   },
   { code: "AUD014", command: "snapshot", title: "`--context` was renamed to `--kube-context`." },
   {
+    code: "AUD015",
+    command: "audit commands",
+    title:
+      "`--account` is not `ACCOUNT_ID=PROFILE` or `ACCOUNT_ID=ROLE_ARN` (12-digit id, each account once).",
+  },
+  {
     code: "kubeconfig-input",
     command: "kubeconfig",
     title: "The cluster or team given does not fit the config (unknown, no access, ambiguous).",

@@ -48,11 +48,20 @@ export async function collectSnapshot(
   const diagnostics: Diagnostic[] = [];
   progress("IAM: GetAccountAuthorizationDetails");
   const iamPages = await sources.iam.accountAuthorizationDetails();
-  const scps = await collectServiceControlPolicies(sources, options, iamPages, diagnostics, progress);
+  const accountIamPages: { accountId: string; pages: readonly unknown[] }[] = [];
+  for (const account of sources.accounts ?? []) {
+    progress(`IAM ${account.accountId}: GetAccountAuthorizationDetails`);
+    accountIamPages.push({
+      accountId: account.accountId,
+      pages: await account.iam.accountAuthorizationDetails(),
+    });
+  }
+  const allPages = [...iamPages, ...accountIamPages.flatMap((a) => a.pages)];
+  const scps = await collectServiceControlPolicies(sources, options, allPages, diagnostics, progress);
   let identityCenter: readonly { path: string; value: unknown }[] | undefined;
   if (sources.identityCenter !== undefined) {
     // Assignments are listed per account: the accounts the IAM pages hold.
-    const accounts = accountsOf(iamPages);
+    const accounts = accountsOf(allPages);
     progress(
       `Identity Center: users, groups, permission sets, assignments in ${accounts.join(", ") || "no account"}`,
     );
@@ -118,6 +127,7 @@ export async function collectSnapshot(
   return {
     files: snapshotFiles({
       iamPages,
+      ...(accountIamPages.length > 0 ? { accountIamPages } : {}),
       clusters,
       ...(scps === undefined ? {} : { scps }),
       ...(identityCenter === undefined ? {} : { identityCenter }),

@@ -64,6 +64,8 @@ export interface SnapshotSources {
   readonly iam: IamSnapshotSource;
   /** Only when SCPs are to be read from AWS Organizations. */
   readonly organizations?: OrganizationsSnapshotSource;
+  /** IAM of further accounts, each read with that account's credentials (accounts/<id>/iam/). */
+  readonly accounts?: readonly { readonly accountId: string; readonly iam: IamSnapshotSource }[];
   /** Only when Identity Center state is to be read (sso-admin, identitystore). */
   readonly identityCenter?: IdentityCenterSnapshotSource;
   /** One EKS source per region. */

@@ -23,7 +23,7 @@ import {
   paginateListPoliciesForTarget,
   PolicyTypeNotEnabledException,
 } from "@aws-sdk/client-organizations";
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import "./node-version-warning.js";
 import type {
   EksSnapshotSource,
@@ -34,9 +34,16 @@ import type {
 
 export interface AwsSnapshotOptions {
   readonly profile?: string;
+  /** A role to assume (from the profile's or the default credentials) for this account. */
+  readonly roleArn?: string;
   /** Region for IAM request signing; IAM itself is global. */
   readonly region?: string;
-  readonly endpoints?: { readonly iam?: string; readonly eks?: string; readonly organizations?: string };
+  readonly endpoints?: {
+    readonly iam?: string;
+    readonly eks?: string;
+    readonly organizations?: string;
+    readonly sts?: string;
+  };
   readonly credentials?: {
     readonly accessKeyId: string;
     readonly secretAccessKey: string;
@@ -51,10 +58,18 @@ function plain<T extends object>(output: T): Omit<T, "$metadata"> {
 }
 
 function credentialsOf(options: AwsSnapshotOptions) {
-  return (
+  const base =
     options.credentials ??
-    fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile })
-  );
+    fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
+  if (options.roleArn === undefined) return base;
+  return fromTemporaryCredentials({
+    masterCredentials: base,
+    params: { RoleArn: options.roleArn, RoleSessionName: "eksgate-snapshot" },
+    clientConfig: {
+      region: options.region ?? "us-east-1",
+      ...(options.endpoints?.sts !== undefined ? { endpoint: options.endpoints.sts } : {}),
+    },
+  });
 }
 
 export function createIamSnapshotSource(options: AwsSnapshotOptions): IamSnapshotSource {

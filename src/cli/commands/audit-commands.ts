@@ -96,6 +96,11 @@ export function registerAuditCommands(
     .option("--scps <file>", "service control policies from this file (the iam/scps.json shape)")
     .option("--organizations", "read service control policies from AWS Organizations (when permitted)")
     .option("--identity-center", "read IAM Identity Center state (sso-admin, identitystore)")
+    .option(
+      "--account <id=profile|id=role-arn>",
+      "IAM of another account too, read with that profile or by assuming that role (repeatable)",
+      collectPairs,
+    )
     .addHelpText(
       "after",
       `
