@@ -23,6 +23,7 @@ import {
 } from "@aws-sdk/client-sso-admin";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import "./node-version-warning.js";
+import type { AwsCredentials } from "./client-config.js";
 import type { IdentityCenterFile, IdentityCenterSnapshotSource } from "../../ports/snapshot-sources.js";
 
 export interface IdentityCenterSourceOptions {
@@ -30,11 +31,7 @@ export interface IdentityCenterSourceOptions {
   /** The region of the Identity Center instance. */
   readonly region?: string;
   readonly endpoints?: { readonly ssoAdmin?: string; readonly identityStore?: string };
-  readonly credentials?: {
-    readonly accessKeyId: string;
-    readonly secretAccessKey: string;
-    readonly sessionToken?: string;
-  };
+  readonly credentials?: AwsCredentials;
 }
 
 async function all<P, T>(pages: AsyncIterable<P>, pick: (page: P) => readonly T[] | undefined): Promise<T[]> {

@@ -5,12 +5,13 @@
  */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
 import { readJsonFile, readSnapshotDir, writeSnapshotDir } from "../../adapters/fs/snapshot-dir.js";
-import type { Diagnostic } from "../../core/diagnostics.js";
+import type { Diagnostic, DiagnosticCode } from "../../core/diagnostics.js";
 import { hasErrors } from "../../core/diagnostics.js";
 import { parseSnapshot, type AccessSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
 import type { SnapshotTarget } from "../../engine/collect-snapshot.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { renderDiagnostics } from "../views/diagnostics.js";
+import { outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
+import { OutputWriteError } from "../../adapters/fs/write-files.js";
 
 /** Where the audit commands read from. */
 export interface AccessInputOptions {
@@ -78,8 +79,14 @@ export function parseAccountFlags(
   return { ok: true, accounts };
 }
 
-export function cliError(code: string, summary: string, detail?: string): Diagnostic {
-  return { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}) };
+/** A problem with what the command was asked; `path` names the option or argument at fault. */
+export function cliError(
+  code: DiagnosticCode,
+  summary: string,
+  detail: string | undefined,
+  path: string,
+): Diagnostic {
+  return { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}), path };
 }
 
 function messageOf(error: unknown): string {
@@ -113,6 +120,7 @@ async function targetsFor(
             AUDIT_CODES.region,
             `no region for cluster ${name}`,
             "Pass --region, set AWS_REGION, or name a config (-c) that gives the cluster's region.",
+            "--region",
           ),
         ],
       };
@@ -126,6 +134,7 @@ async function targetsFor(
           AUDIT_CODES.region,
           "no cluster and no region to list clusters in",
           "Pass --cluster NAME and --region, set AWS_REGION, or use -c eksgate.yaml.",
+          "--region",
         ),
       ],
     };
@@ -152,6 +161,7 @@ export async function collectLive(
             AUDIT_CODES.kubeContext,
             "--kube-context needs exactly one cluster",
             "Name it with --cluster.",
+            "--kube-context",
           ),
         ],
         term,
@@ -167,6 +177,7 @@ export async function collectLive(
             AUDIT_CODES.scps,
             "--scps and --organizations both name where SCPs come from",
             "Keep one: --scps FILE, or --organizations to read them from AWS Organizations.",
+            "--scps",
           ),
         ],
         term,
@@ -183,6 +194,7 @@ export async function collectLive(
             AUDIT_CODES.account,
             accountFlags.reason,
             "Write --account 222222222222=workload-profile or --account 222222222222=arn:aws:iam::222222222222:role/OrganizationAccountAccessRole (repeatable).",
+            "--account",
           ),
         ],
         term,
@@ -199,13 +211,16 @@ export async function collectLive(
     }
     scpContent = read.value;
   }
-  const [{ collectSnapshot }, aws, kube, idc] = await Promise.all([
+  const [{ collectSnapshot }, aws, { standardCredentials }, kube, idc] = await Promise.all([
     import("../../engine/collect-snapshot.js"),
     import("../../adapters/aws/snapshot-collector.js"),
+    import("../../adapters/aws/client-config.js"),
     import("../../adapters/kube/snapshot-collector.js"),
     options.identityCenter === true ? import("../../adapters/aws/identity-center-collector.js") : undefined,
   ]);
+  // One credential chain for every client, as plan and apply use: an SSO token is read once.
   const awsOptions = {
+    credentials: standardCredentials(options.profile),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(t.targets[0]?.region !== undefined ? { region: t.targets[0].region } : {}),
   };
@@ -223,7 +238,9 @@ export async function collectLive(
                 accountId: a.accountId,
                 iam: aws.createIamSnapshotSource({
                   ...awsOptions,
-                  ...(a.profile !== undefined ? { profile: a.profile } : {}),
+                  ...(a.profile !== undefined
+                    ? { profile: a.profile, credentials: standardCredentials(a.profile) }
+                    : {}),
                   ...(a.roleArn !== undefined ? { roleArn: a.roleArn } : {}),
                 }),
               })),
@@ -260,6 +277,7 @@ export async function collectLive(
             AUDIT_CODES.collect,
             `collecting the snapshot failed: ${messageOf(error)}`,
             "The snapshot needs iam:GetAccountAuthorizationDetails, eks:DescribeCluster, eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies, and get/list on ConfigMaps, RBAC objects and Namespaces. Or pass --snapshot DIR.",
+            clusters.length > 0 ? "--cluster" : "--region",
           ),
         ],
         term,
@@ -312,6 +330,7 @@ export async function snapshotCommand(options: SnapshotCliOptions, term: Termina
             AUDIT_CODES.renamedFlag,
             "--context was renamed to --kube-context",
             `Pass --kube-context ${options.context}: --context now names request-context keys on explain, who-can, can-i and audit (docs/audit.md).`,
+            "--context",
           ),
         ],
         term,
@@ -321,7 +340,14 @@ export async function snapshotCommand(options: SnapshotCliOptions, term: Termina
   }
   const live = await collectLive(options, options.cluster ?? [], term);
   if (live === undefined) return ExitCode.error;
-  const written = await writeSnapshotDir(options.out, live.files);
+  let written: string[];
+  try {
+    written = await writeSnapshotDir(options.out, live.files);
+  } catch (error) {
+    if (!(error instanceof OutputWriteError)) throw error;
+    term.err(renderDiagnostics([outputWriteDiagnostic(error, "--out")], term));
+    return ExitCode.error;
+  }
   const check = parseSnapshot(live.files);
   const problems = check.diagnostics.filter((d) => d.severity !== "info");
   if (problems.length > 0) term.err(renderDiagnostics(problems, term));

@@ -15,6 +15,7 @@ import {
 import type { ClusterMapping } from "../../core/evaluate/mapping/index.js";
 import { describeRequest, type RequestAttributes } from "../../core/evaluate/rbac/index.js";
 import type { Terminal } from "../terminal.js";
+import { arnResourceName, accountIdOf } from "../../core/model/arn.js";
 
 type Paint = Terminal["paint"];
 
@@ -49,9 +50,9 @@ export function contextJson(c: RequestContextSummary): unknown {
 function routeTitle(route: IamRoute): string {
   const mfa = route.requires.length > 0 ? " (with MFA)" : "";
   if (route.roleArn === undefined) return "own credentials";
-  const names = route.decisions.map((d) => d.roleArn.slice(d.roleArn.lastIndexOf("/") + 1));
+  const names = route.decisions.map((d) => arnResourceName(d.roleArn));
   const first = route.hops[0]?.kind === "idc-user";
-  const own = route.roleArn.slice(route.roleArn.lastIndexOf("/") + 1);
+  const own = arnResourceName(route.roleArn);
   if (first) {
     const signIn = `signs in to ${own}${route.viaGroups.length > 0 ? ` (group ${route.viaGroups.join(", ")})` : ""}`;
     return names.length === 0 ? signIn : `${signIn}, assumes ${names.join(" -> ")}${mfa}`;
@@ -65,7 +66,7 @@ function principalTitle(p: PrincipalSummary): string {
     case "user":
       return `IAM user ${p.name}`;
     case "root":
-      return `root user of account ${p.arn.split(":")[4] ?? ""}`;
+      return `root user of account ${accountIdOf(p.arn) ?? ""}`;
     case "federated-user":
       return `federated user ${p.name}`;
     case "idc-user":

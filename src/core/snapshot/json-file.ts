@@ -4,7 +4,7 @@
  * hand-written file's problem points at its place.
  */
 import { LineCounter, parseDocument, type Document } from "yaml";
-import type { Diagnostic, SourcePosition } from "../diagnostics.js";
+import type { Diagnostic, DiagnosticCode, SourcePosition } from "../diagnostics.js";
 import type { SnapshotFile } from "./layout.js";
 
 /** `file:line:column`, or the file alone. */
@@ -137,7 +137,7 @@ export interface LocatedJson {
  */
 export function readLocatedJson(
   file: SnapshotFile,
-  code: string,
+  code: DiagnosticCode,
   diagnostics: Diagnostic[],
   hint?: string,
 ): LocatedJson | undefined {

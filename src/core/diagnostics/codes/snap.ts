@@ -1,0 +1,78 @@
+/** Access snapshot (SNAP): reading it (src/core/snapshot), its directory (src/adapters/fs), collecting it live (src/engine/collect-snapshot.ts). */
+import { defineFamily } from "./define.js";
+
+export const SNAP_CODES = defineFamily(
+  "SNAP",
+  {
+    title: "Access snapshot (SNAP): `eksgate snapshot` and `--snapshot DIR`",
+    intro: "SNAP0nn: reading a snapshot. SNAP1nn: reading its directory and collecting it live.",
+  },
+  {
+    SNAP001: { severity: "error", meaning: "No `iam/account-authorization-details*.json` in the snapshot." },
+    SNAP002: { severity: "error", meaning: "A JSON file (or `--scps FILE`) does not parse." },
+    SNAP003: {
+      severity: "error",
+      meaning: "A file does not have the shape its place in the layout asks for.",
+    },
+    SNAP004: {
+      severity: "error",
+      meaning: "A YAML file does not parse (the message gives `file:line:column`).",
+    },
+    SNAP005: {
+      severity: "warning",
+      meaning: "A cluster has no `cluster.json`: its mode is taken to be CONFIG_MAP.",
+    },
+    SNAP006: {
+      severity: "error",
+      meaning: "A cluster's `authenticationMode` is not one EKS knows: CONFIG_MAP is assumed.",
+    },
+    SNAP007: { severity: "info", meaning: "A file outside the layout: ignored." },
+    SNAP008: {
+      severity: "warning",
+      meaning: "A cluster has no RBAC objects: only system:masters and access policies grant anything.",
+    },
+    SNAP009: {
+      severity: "warning",
+      meaning: "aws-auth has problems the authenticator stumbles on (run `eksgate lint aws-auth`).",
+    },
+    SNAP010: {
+      severity: "warning",
+      meaning: "No `clusters/` directory: only IAM questions can be answered.",
+    },
+    SNAP020: {
+      severity: "error",
+      meaning:
+        "An `identity-center/` file does not have the shape of the AWS CLI output it stands for (the message gives `file:line:column`).",
+    },
+    SNAP021: {
+      severity: "warning",
+      meaning:
+        "An Identity Center membership or account assignment names a user, group or permission set the snapshot does not hold: it is ignored.",
+    },
+    SNAP022: {
+      severity: "warning",
+      meaning:
+        "An Identity Center user, group or permission set appears twice with other content: the first is kept.",
+    },
+    SNAP023: {
+      severity: "error",
+      meaning:
+        "An `accounts/<id>/` directory is not named by a 12-digit account id, or its IAM files hold principals of another account.",
+    },
+    SNAP100: {
+      severity: "error",
+      meaning: "The snapshot directory (or a file named on the command line) is missing.",
+    },
+    SNAP101: { severity: "error", meaning: "The snapshot directory or one of its files cannot be read." },
+    SNAP110: { severity: "error", meaning: "A cluster to collect was not found in its region." },
+    SNAP111: {
+      severity: "warning",
+      meaning: "`--organizations`: SCPs could not be read; the snapshot has none (the hint says what to do).",
+    },
+    SNAP112: {
+      severity: "info",
+      meaning:
+        "`--organizations`: no SCP applies (SCPs not enabled, no organization, or the management account).",
+    },
+  },
+);
