@@ -49,7 +49,25 @@ export async function collectSnapshot(
   const diagnostics: Diagnostic[] = [];
   progress("IAM: GetAccountAuthorizationDetails");
   const iamPages = await sources.iam.accountAuthorizationDetails();
-  const scps = await collectServiceControlPolicies(sources, options, iamPages, diagnostics, progress);
+  const accountIamPages: { accountId: string; pages: readonly unknown[] }[] = [];
+  for (const account of sources.accounts ?? []) {
+    progress(`IAM ${account.accountId}: GetAccountAuthorizationDetails`);
+    accountIamPages.push({
+      accountId: account.accountId,
+      pages: await account.iam.accountAuthorizationDetails(),
+    });
+  }
+  const allPages = [...iamPages, ...accountIamPages.flatMap((a) => a.pages)];
+  const scps = await collectServiceControlPolicies(sources, options, allPages, diagnostics, progress);
+  let identityCenter: readonly { path: string; value: unknown }[] | undefined;
+  if (sources.identityCenter !== undefined) {
+    // Assignments are listed per account: the accounts the IAM pages hold.
+    const accounts = accountsOf(allPages);
+    progress(
+      `Identity Center: users, groups, permission sets, assignments in ${accounts.join(", ") || "no account"}`,
+    );
+    identityCenter = await sources.identityCenter.files(accounts);
+  }
 
   let targets = [...options.clusters];
   if (targets.length === 0) {
@@ -108,7 +126,13 @@ export async function collectSnapshot(
     });
   }
   return {
-    files: snapshotFiles({ iamPages, clusters, ...(scps === undefined ? {} : { scps }) }),
+    files: snapshotFiles({
+      iamPages,
+      ...(accountIamPages.length > 0 ? { accountIamPages } : {}),
+      clusters,
+      ...(scps === undefined ? {} : { scps }),
+      ...(identityCenter === undefined ? {} : { identityCenter }),
+    }),
     clusters: clusters.map((c) => c.name),
     diagnostics,
   };

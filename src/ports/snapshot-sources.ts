@@ -64,6 +64,10 @@ export interface SnapshotSources {
   readonly iam: IamSnapshotSource;
   /** Only when SCPs are to be read from AWS Organizations. */
   readonly organizations?: OrganizationsSnapshotSource;
+  /** IAM of further accounts, each read with that account's credentials (accounts/<id>/iam/). */
+  readonly accounts?: readonly { readonly accountId: string; readonly iam: IamSnapshotSource }[];
+  /** Only when Identity Center state is to be read (sso-admin, identitystore). */
+  readonly identityCenter?: IdentityCenterSnapshotSource;
   /** One EKS source per region. */
   readonly eks: (region: string) => EksSnapshotSource;
   /**
@@ -71,4 +75,19 @@ export interface SnapshotSources {
    * for the cluster, one that points at another server, ...). Warnings come with a source.
    */
   readonly kube: (cluster: SnapshotClusterRef) => Promise<Result<KubeSnapshotSource>>;
+}
+
+/** One file of `identity-center/` as the AWS CLI prints it (path relative to the snapshot). */
+export interface IdentityCenterFile {
+  readonly path: string;
+  readonly value: unknown;
+}
+
+export interface IdentityCenterSnapshotSource {
+  /**
+   * The instances, the identity store's users, groups and memberships, the permission sets
+   * (with their policies) and their account assignments in `accountIds`, as the files of
+   * `identity-center/` (docs/audit.md).
+   */
+  files(accountIds: readonly string[]): Promise<readonly IdentityCenterFile[]>;
 }

@@ -27,6 +27,7 @@ import {
   paginateListPoliciesForTarget,
   PolicyTypeNotEnabledException,
 } from "@aws-sdk/client-organizations";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import "./node-version-warning.js";
 import { isPortError } from "../../ports/errors.js";
 import type {
@@ -41,9 +42,16 @@ import type { AwsService } from "./errors.js";
 
 export interface AwsSnapshotOptions {
   readonly profile?: string;
+  /** A role to assume (from the profile's or the default credentials) for this account. */
+  readonly roleArn?: string;
   /** Region for IAM request signing; IAM itself is global. */
   readonly region?: string;
-  readonly endpoints?: { readonly iam?: string; readonly eks?: string; readonly organizations?: string };
+  readonly endpoints?: {
+    readonly iam?: string;
+    readonly eks?: string;
+    readonly organizations?: string;
+    readonly sts?: string;
+  };
   /** Default: the standard credential chain (see `standardCredentials`). */
   readonly credentials?: AwsCredentials;
 }
@@ -54,10 +62,23 @@ function plain<T extends object>(output: T): Omit<T, "$metadata"> {
   return rest;
 }
 
+/** The credentials of `--account ID=ROLE_ARN`: that role, assumed with `base`. */
+function withRole(options: AwsSnapshotOptions, base: AwsCredentials): AwsCredentials {
+  if (options.roleArn === undefined) return base;
+  return fromTemporaryCredentials({
+    masterCredentials: base,
+    params: { RoleArn: options.roleArn, RoleSessionName: "eksgate-snapshot" },
+    clientConfig: {
+      region: options.region ?? "us-east-1",
+      ...(options.endpoints?.sts !== undefined ? { endpoint: options.endpoints.sts } : {}),
+    },
+  });
+}
+
 /** What every snapshot client gets: the credentials and the profile (for the SDK and for hints). */
 function clientSettings(options: AwsSnapshotOptions) {
   return {
-    credentials: options.credentials ?? standardCredentials(options.profile),
+    credentials: withRole(options, options.credentials ?? standardCredentials(options.profile)),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
   };
 }

@@ -27,7 +27,11 @@ function inputOptions(command: Command): Command {
     )
     .option("--kubeconfig <file>", "live: the kubeconfig file (default KUBECONFIG or ~/.kube/config)")
     .option("--scps <file>", "live: service control policies from this file (the iam/scps.json shape)")
-    .option("--organizations", "live: read service control policies from AWS Organizations");
+    .option("--organizations", "live: read service control policies from AWS Organizations")
+    .option(
+      "--identity-center",
+      "live: read IAM Identity Center users, groups, permission sets and assignments",
+    );
 }
 
 const CONTEXT_NOTE = `
@@ -91,6 +95,12 @@ export function registerAuditCommands(
     .option("--kubeconfig <file>", "the kubeconfig file (default KUBECONFIG or ~/.kube/config)")
     .option("--scps <file>", "service control policies from this file (the iam/scps.json shape)")
     .option("--organizations", "read service control policies from AWS Organizations (when permitted)")
+    .option("--identity-center", "read IAM Identity Center state (sso-admin, identitystore)")
+    .option(
+      "--account <id=profile|id=role-arn>",
+      "IAM of another account too, read with that profile or by assuming that role (repeatable)",
+      collectPairs,
+    )
     .addHelpText(
       "after",
       `

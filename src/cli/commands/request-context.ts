@@ -117,6 +117,15 @@ export function readRequestContext(
         "A session name is 2-64 of letters, digits and + = , . @ _ - (AssumeRole RoleSessionName).",
         "--session-name",
       );
+    } else if (principalArn !== undefined && /^idc:/i.test(principalArn)) {
+      diagnostics.push({
+        code: SESSION_NAME_CODE,
+        severity: "warning",
+        summary:
+          "--session-name does not name an Identity Center sign-in: Identity Center names that session after the user; it names only roles assumed from it",
+        detail: "Leave --session-name out unless you ask about roles the permission set's role assumes.",
+        path: "--session-name",
+      });
     } else if (principalArn !== undefined) {
       const kind = classifyPrincipalArn(principalArn);
       if (kind.kind === "assumed-role" && kind.sessionName !== sessionName) {

@@ -28,6 +28,10 @@ export interface AccessInputOptions {
   readonly scps?: string;
   /** Read SCPs from AWS Organizations. */
   readonly organizations?: boolean;
+  /** Read Identity Center state (sso-admin, identitystore). */
+  readonly identityCenter?: boolean;
+  /** Further accounts' IAM: `ID=PROFILE` or `ID=ROLE_ARN` (repeatable). */
+  readonly account?: readonly string[];
 }
 
 export interface SnapshotCliOptions extends AccessInputOptions {
@@ -46,7 +50,34 @@ export const AUDIT_CODES = {
   kubeContext: "AUD007",
   scps: "AUD009",
   renamedFlag: "AUD014",
+  account: "AUD015",
 } as const;
+
+/** `--account ID=PROFILE` / `ID=ROLE_ARN`, or the problem with it. */
+export function parseAccountFlags(
+  values: readonly string[],
+):
+  | { ok: true; accounts: { accountId: string; profile?: string; roleArn?: string }[] }
+  | { ok: false; reason: string } {
+  const accounts: { accountId: string; profile?: string; roleArn?: string }[] = [];
+  for (const v of values) {
+    const m = /^(\d{12})=(.+)$/.exec(v);
+    if (m?.[1] === undefined || m[2] === undefined)
+      return {
+        ok: false,
+        reason: `--account ${JSON.stringify(v)} is not ACCOUNT_ID=PROFILE or ACCOUNT_ID=ROLE_ARN`,
+      };
+    const [, accountId, how] = m;
+    if (accounts.some((a) => a.accountId === accountId))
+      return { ok: false, reason: `--account names account ${accountId} twice` };
+    if (how.startsWith("arn:")) {
+      if (!/^arn:[\w-]+:iam::\d{12}:role\/.+$/.test(how))
+        return { ok: false, reason: `--account ${accountId}=${how}: not an IAM role ARN` };
+      accounts.push({ accountId, roleArn: how });
+    } else accounts.push({ accountId, profile: how });
+  }
+  return { ok: true, accounts };
+}
 
 /** A problem with what the command was asked; `path` names the option or argument at fault. */
 export function cliError(
@@ -154,6 +185,23 @@ export async function collectLive(
     );
     return undefined;
   }
+  const accountFlags = parseAccountFlags(options.account ?? []);
+  if (!accountFlags.ok) {
+    term.err(
+      renderDiagnostics(
+        [
+          cliError(
+            AUDIT_CODES.account,
+            accountFlags.reason,
+            "Write --account 222222222222=workload-profile or --account 222222222222=arn:aws:iam::222222222222:role/OrganizationAccountAccessRole (repeatable).",
+            "--account",
+          ),
+        ],
+        term,
+      ),
+    );
+    return undefined;
+  }
   let scpContent: unknown;
   if (options.scps !== undefined) {
     const read = await readJsonFile(options.scps);
@@ -163,11 +211,12 @@ export async function collectLive(
     }
     scpContent = read.value;
   }
-  const [{ collectSnapshot }, aws, { standardCredentials }, kube] = await Promise.all([
+  const [{ collectSnapshot }, aws, { standardCredentials }, kube, idc] = await Promise.all([
     import("../../engine/collect-snapshot.js"),
     import("../../adapters/aws/snapshot-collector.js"),
     import("../../adapters/aws/client-config.js"),
     import("../../adapters/kube/snapshot-collector.js"),
+    options.identityCenter === true ? import("../../adapters/aws/identity-center-collector.js") : undefined,
   ]);
   // One credential chain for every client, as plan and apply use: an SSO token is read once.
   const awsOptions = {
@@ -181,6 +230,21 @@ export async function collectLive(
         iam: aws.createIamSnapshotSource(awsOptions),
         ...(options.organizations === true
           ? { organizations: aws.createOrganizationsSnapshotSource(awsOptions) }
+          : {}),
+        ...(idc !== undefined ? { identityCenter: idc.createIdentityCenterSnapshotSource(awsOptions) } : {}),
+        ...(accountFlags.accounts.length > 0
+          ? {
+              accounts: accountFlags.accounts.map((a) => ({
+                accountId: a.accountId,
+                iam: aws.createIamSnapshotSource({
+                  ...awsOptions,
+                  ...(a.profile !== undefined
+                    ? { profile: a.profile, credentials: standardCredentials(a.profile) }
+                    : {}),
+                  ...(a.roleArn !== undefined ? { roleArn: a.roleArn } : {}),
+                }),
+              })),
+            }
           : {}),
         eks: (region) => aws.createEksSnapshotSource(region, awsOptions),
         kube: (cluster) =>

@@ -8,6 +8,10 @@ function shorten(text: string): string {
 }
 
 const SHAPE: Readonly<Record<HopKind, [string, string]>> = {
+  "idc-user": ["([", "])"],
+  "idc-group": ["[[", "]]"],
+  "permission-set": ["[", "]"],
+  "account-assignment": ["[/", "/]"],
   "iam-user": ["([", "])"],
   "iam-group": ["[[", "]]"],
   "iam-role": ["[", "]"],
@@ -39,6 +43,10 @@ export function mermaidGraph(paths: readonly AccessPath[]): string {
 }
 
 const DOT_SHAPE: Readonly<Record<HopKind, string>> = {
+  "idc-user": "ellipse",
+  "idc-group": "folder",
+  "permission-set": "component",
+  "account-assignment": "parallelogram",
   "iam-user": "ellipse",
   "iam-group": "folder",
   "iam-role": "box",

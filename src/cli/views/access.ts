@@ -51,7 +51,13 @@ function routeTitle(route: IamRoute): string {
   const mfa = route.requires.length > 0 ? " (with MFA)" : "";
   if (route.roleArn === undefined) return "own credentials";
   const names = route.decisions.map((d) => arnResourceName(d.roleArn));
-  if (names.length === 0) return `role ${arnResourceName(route.roleArn)} used directly`;
+  const first = route.hops[0]?.kind === "idc-user";
+  const own = arnResourceName(route.roleArn);
+  if (first) {
+    const signIn = `signs in to ${own}${route.viaGroups.length > 0 ? ` (group ${route.viaGroups.join(", ")})` : ""}`;
+    return names.length === 0 ? signIn : `${signIn}, assumes ${names.join(" -> ")}${mfa}`;
+  }
+  if (names.length === 0) return `role ${own} used directly`;
   return `assumes ${names.join(" -> ")}${mfa}`;
 }
 
@@ -63,6 +69,8 @@ function principalTitle(p: PrincipalSummary): string {
       return `root user of account ${accountIdOf(p.arn) ?? ""}`;
     case "federated-user":
       return `federated user ${p.name}`;
+    case "idc-user":
+      return `Identity Center user ${p.name}`;
     default:
       return `IAM role ${p.name}`;
   }
@@ -112,6 +120,18 @@ export function explainJson(result: ExplainResult, context: RequestContextSummar
     principal: result.principal,
     clusters: result.clusters,
     routes: result.routes.map(routeJson),
+    ...(result.unresolved !== undefined
+      ? {
+          unresolvedAssignments: result.unresolved.map((u) => ({
+            accountId: u.grant.assignment.accountId,
+            permissionSet: u.grant.permissionSet.name,
+            permissionSetArn: u.grant.permissionSet.arn,
+            ...(u.grant.group !== undefined ? { group: u.grant.group.displayName } : {}),
+            source: u.grant.assignment.source,
+            reason: u.reason,
+          })),
+        }
+      : {}),
     reach: result.reach.map((r) => ({
       cluster: r.cluster,
       route: routeTitle(r.route),
@@ -174,7 +194,15 @@ export function explainText(
         "  cannot call sts:AssumeRole: only its own credentials, mapped by its ARN (mapUsers) or its account (mapAccounts)",
       ),
     );
+  else if (p.type === "idc-user" && !p.known)
+    lines.push(paint.yellow("  not a user of the snapshot's identity-center/ files: no route"));
   else if (!p.known) lines.push(paint.yellow("  not in the snapshot: only its own session is considered"));
+  for (const u of result.unresolved ?? [])
+    lines.push(
+      paint.yellow(
+        `  permission set ${u.grant.permissionSet.name} in account ${u.grant.assignment.accountId}${u.grant.group !== undefined ? ` (group ${u.grant.group.displayName})` : ""}: ${u.reason}`,
+      ),
+    );
   lines.push(`clusters: ${result.clusters.join(", ") || "none"}`);
   lines.push(paint.dim(contextLine(context)));
   result.routes.forEach((route, i) => {
@@ -223,10 +251,13 @@ export function whoCanText(
   lines.push(paint.dim(contextLine(context)));
   const users = result.principals.filter((p) => p.type === "user");
   const roles = result.principals.filter((p) => p.type === "role");
-  for (const [title, list] of [
+  const people = result.principals.filter((p) => p.type === "idc-user");
+  const sections = [
     ["IAM users", users],
+    ...(people.length > 0 ? ([["Identity Center users", people]] as const) : []),
     ["IAM roles", roles],
-  ] as const) {
+  ] as const;
+  for (const [title, list] of sections) {
     lines.push("");
     lines.push(paint.bold(`${title} (${list.length})`));
     if (list.length === 0) lines.push(`  ${paint.dim("none")}`);

@@ -12,6 +12,14 @@
  * clusters/<name>/rbac.yaml                   kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o yaml
  * clusters/<name>/rbac/*.yaml|json            ... or several such files
  * clusters/<name>/namespaces.yaml             kubectl get namespaces -o yaml
+ * accounts/<id>/iam/account-authorization-details*.json   the same, one directory per account
+ * accounts/<id>/iam/scps.json                 optional: that account's SCP levels
+ * identity-center/instances.json              aws sso-admin list-instances
+ * identity-center/users.json                  aws identitystore list-users
+ * identity-center/groups.json                 aws identitystore list-groups
+ * identity-center/group-memberships*.json     aws identitystore list-group-memberships (per group)
+ * identity-center/permission-sets/<name>.json aws sso-admin describe-permission-set (+ its policies)
+ * identity-center/account-assignments*.json   aws sso-admin list-account-assignments
  * ```
  */
 
@@ -26,6 +34,8 @@ export const IAM_DETAILS_PREFIX = "iam/account-authorization-details";
 export const IAM_DETAILS_FILE = "iam/account-authorization-details.json";
 export const SCPS_FILE = "iam/scps.json";
 export const CLUSTERS_DIR = "clusters";
+export const ACCOUNTS_DIR = "accounts";
+export const IDENTITY_CENTER_DIR = "identity-center";
 export const CLUSTER_FILE = "cluster.json";
 export const ACCESS_ENTRIES_FILE = "access-entries.json";
 export const AWS_AUTH_FILE = "aws-auth.yaml";

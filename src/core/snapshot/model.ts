@@ -7,6 +7,7 @@
 import type { IamIndex, IamSnapshot } from "../evaluate/iam/index.js";
 import type { AccessPolicyAssociation, RbacSnapshot } from "../evaluate/rbac/index.js";
 import type { AwsAuthMappings } from "../model/aws-auth.js";
+import type { IdentityCenterDirectory } from "../model/identity-center.js";
 
 /** `accessConfig.authenticationMode` of an EKS cluster. */
 export type ClusterAuthenticationMode = "CONFIG_MAP" | "API_AND_CONFIG_MAP" | "API";
@@ -26,8 +27,10 @@ export interface AccessEntryRecord {
   /** As DescribeAccessEntry returns it; absent when the file leaves it out. */
   readonly username?: string;
   readonly associations: readonly AccessPolicyAssociation[];
-  /** ISO 8601, as DescribeAccessEntry returns it, when the file has it. */
+  /** `createdAt` as DescribeAccessEntry prints it (ISO 8601), when the file has it. */
   readonly createdAt?: string;
+  /** The entry's tags (eksgate records the role's RoleId in `eksgate.dev/role-id`). */
+  readonly tags?: Readonly<Record<string, string>>;
   /** Where it was read, e.g. `clusters/prod/access-entries.json accessEntries[2]`. */
   readonly source: string;
 }
@@ -55,4 +58,6 @@ export interface AccessSnapshot {
   /** The IAM snapshot, indexed once. */
   readonly iamIndex: IamIndex;
   readonly clusters: readonly ClusterAccess[];
+  /** Identity Center users, groups, permission sets and assignments, when the snapshot has them. */
+  readonly identityCenter?: IdentityCenterDirectory;
 }

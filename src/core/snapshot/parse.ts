@@ -15,12 +15,15 @@ import {
 } from "../evaluate/iam/index.js";
 import { loadRbacSnapshot, type AccessPolicyAssociation, type AccessScope } from "../evaluate/rbac/index.js";
 import { parseAwsAuthData, readAwsAuthManifest } from "../model/aws-auth.js";
+import { readIdentityCenter } from "./identity-center.js";
+import { jsonErrorPosition, where } from "./json-file.js";
+import { IdentityCenterDirectory } from "../model/identity-center.js";
 import {
   ACCESS_ENTRIES_FILE,
+  ACCOUNTS_DIR,
   AWS_AUTH_FILE,
   CLUSTER_FILE,
   CLUSTERS_DIR,
-  IAM_DETAILS_FILE,
   IAM_DETAILS_PREFIX,
   isSnapshotDataFile,
   NAMESPACES_FILE,
@@ -49,6 +52,7 @@ export const SNAPSHOT_CODES = {
   noRbac: "SNAP008",
   awsAuth: "SNAP009",
   noClusters: "SNAP010",
+  badAccount: "SNAP023",
 } as const;
 
 type Json = Record<string, unknown>;
@@ -73,18 +77,29 @@ function problem(
   };
 }
 
+function outsideLayout(f: SnapshotFile): Diagnostic {
+  return problem(
+    SNAPSHOT_CODES.unknownFile,
+    "info",
+    `${f.path} is not part of the snapshot layout; ignored`,
+    f.path,
+  );
+}
+
 function parseJson(file: SnapshotFile, diagnostics: Diagnostic[]): unknown {
   try {
     return JSON.parse(file.text) as unknown;
   } catch (error) {
-    diagnostics.push(
-      problem(
+    const at = jsonErrorPosition(file, error);
+    diagnostics.push({
+      ...problem(
         SNAPSHOT_CODES.badJson,
         "error",
-        `${file.path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        `${where(file.path, at)} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
         file.path,
       ),
-    );
+      ...(at !== undefined ? { source: at } : {}),
+    });
     return undefined;
   }
 }
@@ -205,23 +220,86 @@ function valueShapeProblem(root: unknown): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // IAM
 
-function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): IamSnapshot {
-  const pages: AccountAuthorizationDetails[] = [];
-  const detailFiles = files
-    .filter((f) => f.path.startsWith(IAM_DETAILS_PREFIX) && f.path.endsWith(".json"))
-    .sort((a, b) => a.path.localeCompare(b.path));
-  if (detailFiles.length === 0) {
-    diagnostics.push(
-      problem(
-        SNAPSHOT_CODES.noIam,
-        "error",
-        "the snapshot has no iam/account-authorization-details.json",
-        IAM_DETAILS_FILE,
-        "Save it with: aws iam get-account-authorization-details > iam/account-authorization-details.json",
-      ),
-    );
+/** One account's IAM files: the top-level `iam/` (any accounts) or `accounts/<id>/iam/`. */
+interface IamFileGroup {
+  /** Undefined for the top-level `iam/`. */
+  readonly account?: string;
+  readonly details: SnapshotFile[];
+  scps?: SnapshotFile;
+}
+
+const ACCOUNT_FILE = /^accounts\/([^/]+)\/(.*)$/;
+
+function groupIamFiles(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): IamFileGroup[] {
+  const top: IamFileGroup = { details: [] };
+  const byAccount = new Map<string, IamFileGroup>();
+  const badDirs = new Set<string>();
+  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    if (f.path.startsWith(IAM_DETAILS_PREFIX) && f.path.endsWith(".json")) top.details.push(f);
+    else if (f.path === SCPS_FILE) top.scps = f;
+    const m = ACCOUNT_FILE.exec(f.path);
+    if (m?.[1] === undefined || m[2] === undefined) continue;
+    const [, account, rel] = m;
+    if (!/^\d{12}$/.test(account)) {
+      if (!badDirs.has(account)) {
+        badDirs.add(account);
+        diagnostics.push(
+          problem(
+            SNAPSHOT_CODES.badAccount,
+            "error",
+            `${ACCOUNTS_DIR}/${account}/ is not named by a 12-digit AWS account id; its files are ignored`,
+            `${ACCOUNTS_DIR}/${account}`,
+            "Name each account directory by its account id, e.g. accounts/111122223333/iam/account-authorization-details.json.",
+          ),
+        );
+      }
+      continue;
+    }
+    let group = byAccount.get(account);
+    if (group === undefined) {
+      group = { account, details: [] };
+      byAccount.set(account, group);
+    }
+    if (/^iam\/account-authorization-details[^/]*\.json$/.test(rel)) group.details.push(f);
+    else if (rel === "iam/scps.json") group.scps = f;
+    else diagnostics.push(outsideLayout(f));
   }
-  for (const file of detailFiles) {
+  return [top, ...[...byAccount.values()].sort((a, b) => (a.account ?? "").localeCompare(b.account ?? ""))];
+}
+
+/** Principals of another account in `accounts/<id>/iam/`: an error, the file was misplaced. */
+function checkAccountOf(
+  group: IamFileGroup,
+  file: SnapshotFile,
+  page: Json,
+  diagnostics: Diagnostic[],
+): void {
+  if (group.account === undefined) return;
+  for (const list of ["UserDetailList", "GroupDetailList", "RoleDetailList"]) {
+    const items = page[list];
+    if (!Array.isArray(items)) continue;
+    const other = (items as unknown[]).find((item) => {
+      const arn = isRecord(item) ? item["Arn"] : undefined;
+      return typeof arn === "string" && arn.split(":")[4] !== group.account;
+    });
+    if (other !== undefined) {
+      diagnostics.push(
+        problem(
+          SNAPSHOT_CODES.badAccount,
+          "error",
+          `${file.path} holds ${String((other as Json)["Arn"])}, a principal of another account than ${group.account}`,
+          file.path,
+          "Put each account's get-account-authorization-details output under accounts/<its id>/iam/.",
+        ),
+      );
+      return;
+    }
+  }
+}
+
+function readDetailPages(group: IamFileGroup, diagnostics: Diagnostic[]): AccountAuthorizationDetails[] {
+  const pages: AccountAuthorizationDetails[] = [];
+  for (const file of group.details) {
     const value = parseJson(file, diagnostics);
     if (value === undefined) continue;
     const items = Array.isArray(value) ? (value as unknown[]) : [value];
@@ -238,31 +316,60 @@ function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): Iam
         );
         return;
       }
+      checkAccountOf(group, file, item, diagnostics);
       pages.push(
         checkAuthorizationDetails(item, `${file.path}${Array.isArray(value) ? `[${i}]` : ""}`, diagnostics),
       );
     });
   }
-  const merged = mergeAuthorizationDetailsPages(pages);
-  const scpFile = files.find((f) => f.path === SCPS_FILE);
-  let scps: AccountServiceControlPolicies[] | undefined;
-  if (scpFile !== undefined) {
-    const value = parseJson(scpFile, diagnostics);
-    const list = isRecord(value) ? value["serviceControlPolicies"] : value;
-    if (isServiceControlPolicyList(list)) {
-      scps = list;
-    } else if (value !== undefined) {
-      diagnostics.push(
-        problem(
-          SNAPSHOT_CODES.badShape,
-          "error",
-          `${SCPS_FILE} must be a list of {AccountId, Levels: [{Target, Policies: [{Name, Document}]}]}; SCPs are ignored`,
-          SCPS_FILE,
-        ),
-      );
-    }
+  return pages;
+}
+
+function readScps(group: IamFileGroup, diagnostics: Diagnostic[]): AccountServiceControlPolicies[] {
+  const file = group.scps;
+  if (file === undefined) return [];
+  const value = parseJson(file, diagnostics);
+  if (value === undefined) return [];
+  let list = isRecord(value) ? (value["serviceControlPolicies"] ?? value) : value;
+  // accounts/<id>/iam/scps.json may hold that account's single entry, AccountId optional.
+  if (group.account !== undefined && isRecord(list) && Array.isArray(list["Levels"]))
+    list = [{ AccountId: group.account, ...list }];
+  if (isServiceControlPolicyList(list)) {
+    return list;
   }
-  return scps === undefined ? { accounts: [merged] } : { accounts: [merged], serviceControlPolicies: scps };
+  diagnostics.push(
+    problem(
+      SNAPSHOT_CODES.badShape,
+      "error",
+      `${file.path} must be a list of {AccountId, Levels: [{Target, Policies: [{Name, Document}]}]}; SCPs are ignored`,
+      file.path,
+    ),
+  );
+  return [];
+}
+
+function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): IamSnapshot {
+  const groups = groupIamFiles(files, diagnostics);
+  if (groups.every((g) => g.details.length === 0)) {
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.noIam,
+        "error",
+        "the snapshot has no iam/account-authorization-details.json (nor accounts/<id>/iam/account-authorization-details.json)",
+        undefined,
+        "Save it with: aws iam get-account-authorization-details > iam/account-authorization-details.json",
+      ),
+    );
+  }
+  const accounts: AccountAuthorizationDetails[] = [];
+  const scps: AccountServiceControlPolicies[] = [];
+  for (const group of groups) {
+    const pages = readDetailPages(group, diagnostics);
+    if (pages.length > 0 || group.account === undefined) accounts.push(mergeAuthorizationDetailsPages(pages));
+    scps.push(...readScps(group, diagnostics));
+  }
+  const hasScps = groups.some((g) => g.scps !== undefined);
+  return hasScps ? { accounts, serviceControlPolicies: scps } : { accounts };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,6 +438,14 @@ function strings(v: unknown): string[] | undefined {
   return v;
 }
 
+/** `{"k": "v"}` as DescribeAccessEntry prints tags; anything else: none. */
+function tagsOf(raw: unknown): { tags?: Record<string, string> } {
+  if (!isRecord(raw)) return {};
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (typeof v === "string") tags[k] = v;
+  return { tags };
+}
+
 function readAccessEntries(file: SnapshotFile, diagnostics: Diagnostic[]): AccessEntryRecord[] {
   const value = parseJson(file, diagnostics);
   if (value === undefined) return [];
@@ -389,6 +504,7 @@ function readAccessEntries(file: SnapshotFile, diagnostics: Diagnostic[]): Acces
       ...(typeof entry["username"] === "string" ? { username: entry["username"] } : {}),
       associations,
       ...(typeof entry["createdAt"] === "string" ? { createdAt: entry["createdAt"] } : {}),
+      ...tagsOf(entry["tags"]),
       source: path,
     });
   });
@@ -440,14 +556,7 @@ function readCluster(name: string, files: readonly SnapshotFile[], diagnostics: 
       if (rel.startsWith(`${RBAC_DIR}/`) || /^rbac[^/]*\.(json|ya?ml)$/i.test(rel) || rel === NAMESPACES_FILE)
         return true;
       if (/^namespaces\.(json|yml)$/i.test(rel)) return true;
-      diagnostics.push(
-        problem(
-          SNAPSHOT_CODES.unknownFile,
-          "info",
-          `${f.path} is not part of the snapshot layout; ignored`,
-          f.path,
-        ),
-      );
+      diagnostics.push(outsideLayout(f));
       return false;
     })
     .sort((a, b) => a.path.localeCompare(b.path));
@@ -524,5 +633,16 @@ export function parseSnapshot(files: readonly SnapshotFile[]): ParsedSnapshot {
     );
   }
   const clusters = names.map((n) => readCluster(n, data, diagnostics));
-  return { snapshot: { iam, iamIndex, clusters }, diagnostics };
+  const identityCenter = readIdentityCenter(data, diagnostics);
+  return {
+    snapshot: {
+      iam,
+      iamIndex,
+      clusters,
+      ...(identityCenter !== undefined
+        ? { identityCenter: new IdentityCenterDirectory(identityCenter) }
+        : {}),
+    },
+    diagnostics,
+  };
 }

@@ -9,7 +9,10 @@ import {
   AWS_AUTH_FILE,
   CLUSTER_FILE,
   clusterFilePath,
+  ACCOUNTS_DIR,
   IAM_DETAILS_FILE,
+  IAM_DIR,
+  IDENTITY_CENTER_DIR,
   NAMESPACES_FILE,
   RBAC_FILE,
   SCPS_FILE,
@@ -33,8 +36,12 @@ export interface CollectedCluster {
 export interface CollectedSnapshot {
   /** GetAccountAuthorizationDetails pages. */
   readonly iamPages: readonly unknown[];
+  /** Further accounts' pages, written under accounts/<id>/iam/. */
+  readonly accountIamPages?: readonly { readonly accountId: string; readonly pages: readonly unknown[] }[];
   readonly scps?: unknown;
   readonly clusters: readonly CollectedCluster[];
+  /** Files of `identity-center/`, each the JSON the AWS CLI prints. */
+  readonly identityCenter?: readonly { readonly path: string; readonly value: unknown }[];
 }
 
 function json(value: unknown): string {
@@ -54,7 +61,16 @@ export function snapshotFiles(collected: CollectedSnapshot): SnapshotFile[] {
       text: json(page),
     });
   });
+  for (const account of collected.accountIamPages ?? []) {
+    account.pages.forEach((page, i) => {
+      const name =
+        i === 0 ? "account-authorization-details.json" : `account-authorization-details-${i + 1}.json`;
+      files.push({ path: `${ACCOUNTS_DIR}/${account.accountId}/${IAM_DIR}/${name}`, text: json(page) });
+    });
+  }
   if (collected.scps !== undefined) files.push({ path: SCPS_FILE, text: json(collected.scps) });
+  for (const f of collected.identityCenter ?? [])
+    if (f.path.startsWith(`${IDENTITY_CENTER_DIR}/`)) files.push({ path: f.path, text: json(f.value) });
   for (const c of collected.clusters) {
     files.push({ path: clusterFilePath(c.name, CLUSTER_FILE), text: json(c.describe) });
     if (c.accessEntries !== undefined)

@@ -72,6 +72,12 @@ export const AUD_CODES = defineFamily(
         "`--session-name` is not a valid role session name, contradicts the session of an assumed-role ARN, or has no effect (warning).",
     },
     AUD014: { severity: "error", where: "snapshot", meaning: "`--context` was renamed to `--kube-context`." },
+    AUD015: {
+      severity: "error",
+      where: "audit commands",
+      meaning:
+        "`--account` is not `ACCOUNT_ID=PROFILE` or `ACCOUNT_ID=ROLE_ARN` (12-digit id, each account once).",
+    },
     AUD101: {
       severity: "error",
       where: "audit",
@@ -122,7 +128,7 @@ export const AUD_CODES = defineFamily(
       severity: "error",
       where: "audit",
       meaning:
-        "An access entry is older than its role: the role was recreated and the entry no longer applies.",
+        "An access entry no longer applies to its role: the role was recreated (entry older than the role, another RoleId recorded, or an Identity Center role under a new suffix).",
     },
   },
 );

@@ -39,6 +39,26 @@ export const SNAP_CODES = defineFamily(
       severity: "warning",
       meaning: "No `clusters/` directory: only IAM questions can be answered.",
     },
+    SNAP020: {
+      severity: "error",
+      meaning:
+        "An `identity-center/` file does not have the shape of the AWS CLI output it stands for (the message gives `file:line:column`).",
+    },
+    SNAP021: {
+      severity: "warning",
+      meaning:
+        "An Identity Center membership or account assignment names a user, group or permission set the snapshot does not hold: it is ignored.",
+    },
+    SNAP022: {
+      severity: "warning",
+      meaning:
+        "An Identity Center user, group or permission set appears twice with other content: the first is kept.",
+    },
+    SNAP023: {
+      severity: "error",
+      meaning:
+        "An `accounts/<id>/` directory is not named by a 12-digit account id, or its IAM files hold principals of another account.",
+    },
     SNAP100: {
       severity: "error",
       meaning: "The snapshot directory (or a file named on the command line) is missing.",

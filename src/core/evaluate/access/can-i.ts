@@ -166,7 +166,12 @@ export function canI(
   options: CanIOptions = {},
 ): CanIResult {
   const clusters = selectClusters(snapshot, options.cluster) ?? [];
-  const { principal, routes } = iamRoutes(snapshot.iamIndex, principalArn, options);
+  const { principal, routes, unresolved } = iamRoutes(
+    snapshot.iamIndex,
+    principalArn,
+    options,
+    snapshot.identityCenter,
+  );
   const paths: AccessPath[] = [];
   const failures: CanIFailure[] = [];
   const answers: CanIClusterAnswer[] = [];
@@ -177,7 +182,20 @@ export function canI(
         cluster: cluster.name,
         hops: [],
         brokenAt: "iam",
-        reason: `${principalArn} is not a principal the cluster's authenticator can map`,
+        reason:
+          principal.type === "idc-user"
+            ? principal.known
+              ? `${principal.name} has no account assignment whose role is in the snapshot`
+              : `${principal.name} is not a user of the snapshot's Identity Center files`
+            : `${principalArn} is not a principal the cluster's authenticator can map`,
+      });
+    }
+    for (const u of unresolved ?? []) {
+      failures.push({
+        cluster: cluster.name,
+        hops: [],
+        brokenAt: "iam",
+        reason: `permission set ${u.grant.permissionSet.name} in account ${u.grant.assignment.accountId}: ${u.reason}`,
       });
     }
     for (const route of routes) {

@@ -17,6 +17,7 @@ import {
   type RoleRefResolved,
 } from "../rbac/index.js";
 import { mappingHops, summarizeRule } from "./hops.js";
+import type { IdcUnresolved } from "./identity-center.js";
 import type { Hop, RuleSummary } from "./model.js";
 import { iamRoutes, type IamRoute, type PrincipalSummary, type RouteOptions } from "./routes.js";
 import { arnResourceName } from "../../model/arn.js";
@@ -84,6 +85,8 @@ export interface ExplainResult {
   readonly routes: readonly IamRoute[];
   /** One per route and cluster, routes in order. */
   readonly reach: readonly ClusterReach[];
+  /** An Identity Center user's assignments that give no session in the snapshot, and why. */
+  readonly unresolved?: readonly IdcUnresolved[];
 }
 
 /** The clusters a query covers, or undefined when `name` is not one of them. */
@@ -150,7 +153,7 @@ export function escalationSummaries(cluster: ClusterAccess, identity: Identity):
 }
 
 /**
- * What `principalArn` (IAM user, role, or assumed-role session) can reach: its IAM routes
+ * What `principalArn` (IAM user, role, assumed-role session, or `idc:user/NAME`) can reach: its IAM routes
  * (roles it can assume, with the statements that allow it), and on each cluster the mapping,
  * the Kubernetes identity, the bindings and access policies it holds, and its escalation edges.
  */
@@ -160,7 +163,12 @@ export function explainPrincipal(
   options: ExplainOptions = {},
 ): ExplainResult {
   const clusters = selectClusters(snapshot, options.cluster) ?? [];
-  const { principal, routes } = iamRoutes(snapshot.iamIndex, principalArn, options);
+  const { principal, routes, unresolved } = iamRoutes(
+    snapshot.iamIndex,
+    principalArn,
+    options,
+    snapshot.identityCenter,
+  );
   const reach: ClusterReach[] = [];
   for (const route of routes) {
     for (const cluster of clusters) {
@@ -180,5 +188,11 @@ export function explainPrincipal(
       });
     }
   }
-  return { principal, clusters: clusters.map((c) => c.name), routes, reach };
+  return {
+    principal,
+    clusters: clusters.map((c) => c.name),
+    routes,
+    reach,
+    ...(unresolved !== undefined ? { unresolved } : {}),
+  };
 }

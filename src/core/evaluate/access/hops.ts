@@ -85,9 +85,17 @@ export function assumeHop(decision: AssumeRoleDecision, sessionReason: string): 
   if (decision.identityStatement !== undefined)
     statements.push(statementOf("identity", decision.identityStatement));
   if (decision.trustStatement !== undefined) statements.push(statementOf("trust", decision.trustStatement));
-  const parts = statements.map(
-    (s) => `${s.role === "identity" ? "allowed by" : "trusted by"} ${describeStatement(s)}`,
+  const callerAccount = decision.principalArn.split(":")[4] ?? "";
+  const roleAccount = decision.roleArn.split(":")[4] ?? "";
+  const crossAccount = callerAccount !== "" && roleAccount !== "" && callerAccount !== roleAccount;
+  const parts = statements.map((s) =>
+    crossAccount
+      ? s.role === "identity"
+        ? `identity side in account ${callerAccount}: allowed by ${describeStatement(s)}`
+        : `trust side in account ${roleAccount}: trusted by ${describeStatement(s)}`
+      : `${s.role === "identity" ? "allowed by" : "trusted by"} ${describeStatement(s)}`,
   );
+  if (crossAccount) parts.push("across accounts both sides must allow");
   if (!decision.identityPolicyRequired && decision.identityStatement === undefined)
     parts.push("the trust policy names the caller itself, so no identity policy is needed");
   return {

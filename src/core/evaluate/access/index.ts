@@ -66,6 +66,16 @@ export { describeConditions } from "./conditions.js";
 export { pathsToGraph, type AccessGraph, type GraphEdge, type GraphNode } from "./graph.js";
 export { checkPrincipalArn, type PrincipalArnCheck } from "./principal.js";
 export {
+  IDC_USER_PREFIX,
+  identityCenterRoutes,
+  identityCenterUserOf,
+  reservedRolesFor,
+  type IdcGrant,
+  type IdcRoutes,
+  type IdcStart,
+  type IdcUnresolved,
+} from "./identity-center.js";
+export {
   CONTEXT_FLAG_CODE,
   CONTEXT_KEY_CODE,
   parseContextPairs,

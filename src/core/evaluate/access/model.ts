@@ -7,6 +7,14 @@
 import type { HopCondition } from "./request-context.js";
 
 export type HopKind =
+  /** An IAM Identity Center user a path starts from. */
+  | "idc-user"
+  /** An Identity Center group the user is a member of. */
+  | "idc-group"
+  /** An Identity Center permission set assigned to the user or group. */
+  | "permission-set"
+  /** The assignment of the permission set to the user or group in one account. */
+  | "account-assignment"
   /** The IAM user a path starts from. */
   | "iam-user"
   /** An IAM group whose policy lets the user assume the next role. */

@@ -9,12 +9,16 @@
 import { parsePrincipalArn, PARTITIONS, readArn, partitionOf, isPartition } from "../../model/arn.js";
 
 export type PrincipalArnCheck =
-  | { readonly ok: true; readonly kind: "user" | "role" | "root" | "assumed-role" | "federated-user" }
+  | {
+      readonly ok: true;
+      readonly kind: "user" | "role" | "root" | "assumed-role" | "federated-user" | "idc-user";
+    }
   | { readonly ok: false; readonly reason: string; readonly hint: string };
 
 const FORMS =
   "Use arn:aws:iam::ACCOUNT:user/NAME, arn:aws:iam::ACCOUNT:role/NAME, arn:aws:iam::ACCOUNT:root, " +
-  "arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION or arn:aws:sts::ACCOUNT:federated-user/NAME.";
+  "arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, arn:aws:sts::ACCOUNT:federated-user/NAME, " +
+  "or idc:user/USERNAME for an IAM Identity Center user.";
 
 /** IAM user and role names, and STS session names ("IAM identifiers", "AssumeRole"). */
 const NAME = /^[\w+=,.@-]+$/;
@@ -27,7 +31,18 @@ function refuse(reason: string, hint = FORMS): PrincipalArnCheck {
   return { ok: false, reason, hint };
 }
 
+/** Identity Center user names: up to 128 printable characters, no whitespace. */
+const IDC_USER = /^idc:user\/[^\s]{1,128}$/i;
+
 export function checkPrincipalArn(arn: string): PrincipalArnCheck {
+  if (/^idc:/i.test(arn)) {
+    return IDC_USER.test(arn)
+      ? { ok: true, kind: "idc-user" }
+      : refuse(
+          `${JSON.stringify(arn)} is not an Identity Center user`,
+          "Write an IAM Identity Center user as idc:user/USERNAME (the name they sign in with, or their user id).",
+        );
+  }
   if (/\s/.test(arn)) return refuse(`${JSON.stringify(arn)} contains whitespace: no caller has this ARN`);
   const parsed = parsePrincipalArn(arn);
   if (!parsed.ok) {

@@ -20,7 +20,9 @@ import {
 import { canAssumeRole, rolesAssumableBy, type AssumeRoleDecision, type IamIndex } from "../iam/index.js";
 import { GET_TOKEN_SESSION_NAME, type SessionCaller } from "../mapping/index.js";
 import { parsePrincipalArn } from "../../model/arn.js";
+import type { IdentityCenterDirectory } from "../../model/identity-center.js";
 import { conditionalHop, mfaCondition } from "./conditions.js";
+import { identityCenterRoutes, identityCenterUserOf, type IdcUnresolved } from "./identity-center.js";
 import { assumeHop, directRoleHop, groupHop, statementOf, userHop } from "./hops.js";
 import type { Hop } from "./model.js";
 import {
@@ -32,11 +34,11 @@ import {
 
 export interface PrincipalSummary {
   readonly arn: string;
-  readonly type: "user" | "role" | "assumed-role" | "root" | "federated-user" | "unknown";
+  readonly type: "user" | "role" | "assumed-role" | "root" | "federated-user" | "idc-user" | "unknown";
   readonly name: string;
   /** Whether the snapshot has it. */
   readonly known: boolean;
-  /** IAM groups of a user. */
+  /** IAM groups of a user; Identity Center groups of an Identity Center user. */
   readonly groups: readonly string[];
 }
 
@@ -65,7 +67,29 @@ export interface RouteOptions extends RequestContextOptions {
   readonly maxChain?: number;
 }
 
-export function principalSummary(index: IamIndex, arn: string): PrincipalSummary {
+export function principalSummary(
+  index: IamIndex,
+  arn: string,
+  directory?: IdentityCenterDirectory,
+): PrincipalSummary {
+  const idc = identityCenterUserOf(arn);
+  if (idc !== undefined) {
+    const user = directory?.user(idc);
+    const groups =
+      user === undefined
+        ? []
+        : (directory
+            ?.membershipsOf(user.userId)
+            .map((m) => directory.group(m.groupId)?.displayName)
+            .filter((g) => g !== undefined) ?? []);
+    return {
+      arn: user === undefined ? arn : `idc:user/${user.userName}`,
+      type: "idc-user",
+      name: user?.userName ?? idc,
+      known: user !== undefined,
+      groups: [...groups].sort(),
+    };
+  }
   const kind = classifyPrincipalArn(arn);
   if (kind.kind === "user") {
     const user = index.user(arn) ?? index.userByName(kind.accountId, kind.name);
@@ -178,19 +202,45 @@ export function iamRoutes(
   index: IamIndex,
   principalArn: string,
   options: RouteOptions = {},
-): { readonly principal: PrincipalSummary; readonly routes: readonly IamRoute[] } {
-  const principal = principalSummary(index, principalArn);
+  directory?: IdentityCenterDirectory,
+): {
+  readonly principal: PrincipalSummary;
+  readonly routes: readonly IamRoute[];
+  /** Identity Center assignments that give no session in this snapshot, and why. */
+  readonly unresolved?: readonly IdcUnresolved[];
+} {
+  const principal = principalSummary(index, principalArn, directory);
   const maxChain = options.maxChain ?? 2;
   const routes: IamRoute[] = [];
-  let start: IamRoute;
-  if (principal.type === "user") {
-    start = {
-      hops: [userHop(principal.arn)],
-      caller: { principalArn: principal.arn },
+  let starts: IamRoute[];
+  let unresolved: readonly IdcUnresolved[] | undefined;
+  if (principal.type === "idc-user") {
+    // The person's sessions of the roles Identity Center made for their assignments; the
+    // session name is their user name, whatever `--session-name` says.
+    const idc = identityCenterRoutes(index, directory, principal.name);
+    unresolved = idc.unresolved;
+    starts = idc.starts.map((s) => ({
+      hops: s.hops,
+      caller: {
+        principalArn: s.role.arn,
+        sessionName: s.sessionName,
+        sessionNameReason: s.sessionNameReason,
+      },
+      roleArn: s.role.arn,
       decisions: [],
-      viaGroups: [],
+      viaGroups: s.grant.group !== undefined ? [s.grant.group.displayName] : [],
       requires: [],
-    };
+    }));
+  } else if (principal.type === "user") {
+    starts = [
+      {
+        hops: [userHop(principal.arn)],
+        caller: { principalArn: principal.arn },
+        decisions: [],
+        viaGroups: [],
+        requires: [],
+      },
+    ];
   } else if (principal.type === "root" || principal.type === "federated-user") {
     // Neither can call sts:AssumeRole ("AssumeRole", "GetFederationToken", AWS STS API
     // Reference): its own credentials are its only route.
@@ -225,23 +275,25 @@ export function iamRoutes(
             kind.kind === "assumed-role" ? kind.accountId : "",
             principal.name,
           ));
-    start = {
-      hops: [directRoleHop(roleArn, sessionName, reason)],
-      caller: { principalArn: roleArn, sessionName, sessionNameReason: reason },
-      roleArn,
-      decisions: [],
-      viaGroups: [],
-      requires: [],
-    };
+    starts = [
+      {
+        hops: [directRoleHop(roleArn, sessionName, reason)],
+        caller: { principalArn: roleArn, sessionName, sessionNameReason: reason },
+        roleArn,
+        decisions: [],
+        viaGroups: [],
+        requires: [],
+      },
+    ];
   } else {
     return { principal, routes };
   }
-  routes.push(start);
+  routes.push(...starts);
   const userName = principal.type === "user" ? principal.name : undefined;
   const given = options.sessionName !== undefined;
 
   // Breadth first over AssumeRole, no role twice on one route.
-  let frontier: IamRoute[] = [start];
+  let frontier: IamRoute[] = starts;
   for (let depth = 0; depth < maxChain && frontier.length > 0; depth++) {
     const next: IamRoute[] = [];
     for (const route of frontier) {
@@ -291,5 +343,5 @@ export function iamRoutes(
     }
     frontier = next;
   }
-  return { principal, routes };
+  return unresolved === undefined ? { principal, routes } : { principal, routes, unresolved };
 }

@@ -37,6 +37,7 @@ import {
 } from "../rbac/index.js";
 import { conditionalHop, mergeConditions, mfaCondition, withConditions } from "./conditions.js";
 import { selectClusters } from "./explain.js";
+import { IDC_USER_PREFIX, identityCenterSessionsOf } from "./identity-center.js";
 import { assumeHop, directRoleHop, grantHops, groupHop, mappingHops, statementOf, userHop } from "./hops.js";
 import type { AccessPath, Hop } from "./model.js";
 import {
@@ -49,10 +50,11 @@ import {
 import { sessionReasonFor } from "./routes.js";
 
 export interface WhoCanPrincipal {
+  /** An IAM ARN, or `idc:user/NAME` for an Identity Center user. */
   readonly arn: string;
-  readonly type: "user" | "role";
+  readonly type: "user" | "role" | "idc-user";
   readonly name: string;
-  /** IAM groups whose policies let a user assume a role on some path. */
+  /** IAM groups whose policies let a user assume a role on some path (Identity Center groups of an Identity Center user). */
   readonly viaGroups: readonly string[];
   readonly clusters: readonly string[];
   readonly paths: readonly AccessPath[];
@@ -170,7 +172,13 @@ function grantPath(
 }
 
 interface Collector {
-  add(type: "user" | "role", arn: string, name: string, viaGroups: readonly string[], path: AccessPath): void;
+  add(
+    type: WhoCanPrincipal["type"],
+    arn: string,
+    name: string,
+    viaGroups: readonly string[],
+    path: AccessPath,
+  ): void;
 }
 
 /** A mapped role or user of a cluster, with its mapping when it presents its own ARN. */
@@ -432,6 +440,26 @@ function clusterWhoCan(
       bySession.set(key, result);
       return result;
     };
+    // People who sign in to it through Identity Center (a reserved role of a permission set).
+    for (const { user, start } of identityCenterSessionsOf(snapshot.identityCenter, role)) {
+      const reached = viaSession(start.sessionName, start.sessionNameReason);
+      if (reached === undefined) continue;
+      const m = reached.mapping.sessionDependent
+        ? { ...reached.mapping, sessionName: start.sessionName, sessionNameReason: start.sessionNameReason }
+        : reached.mapping;
+      const group = start.grant.group?.displayName;
+      out.add(
+        "idc-user",
+        `${IDC_USER_PREFIX}${user.userName}`,
+        user.userName,
+        group === undefined ? [] : [group],
+        {
+          principalArn: `${IDC_USER_PREFIX}${user.userName}`,
+          cluster: cluster.name,
+          hops: [...start.hops, ...mappingHops(m), ...reached.hops],
+        },
+      );
+    }
     for (const a of assumersOf(roleArn)) {
       const c = a.candidate;
       if (c.principalType === "assumed-role") continue;
@@ -490,6 +518,9 @@ function clusterWhoCan(
     };
   });
 }
+
+/** IAM users, then Identity Center users, then roles. */
+const TYPE_ORDER: Readonly<Record<WhoCanPrincipal["type"], number>> = { user: 0, "idc-user": 1, role: 2 };
 
 /** ARNs in the order a person expects: `user-2` before `user-10`. */
 const byArn = new Intl.Collator("en", { numeric: true });
@@ -550,7 +581,7 @@ export function whoCanAccess(
     string,
     {
       arn: string;
-      type: "user" | "role";
+      type: WhoCanPrincipal["type"];
       name: string;
       groups: Set<string>;
       clusters: Set<string>;
@@ -607,6 +638,8 @@ export function whoCanAccess(
         ? mergeConditions(p.paths.map((x) => x.requires))
         : [],
     }))
-    .sort((a, b) => (a.type === b.type ? byArn.compare(a.arn, b.arn) : a.type === "user" ? -1 : 1));
+    .sort((a, b) =>
+      a.type === b.type ? byArn.compare(a.arn, b.arn) : TYPE_ORDER[a.type] - TYPE_ORDER[b.type],
+    );
   return { request, clusters: clusters.map((c) => c.name), principals, kubernetesSubjects };
 }

@@ -6,8 +6,9 @@
 import type { DiagnosticCode, Severity } from "../../diagnostics.js";
 import { lintAwsAuth } from "../../lint/aws-auth.js";
 import { parsePrincipalArn, arnResourceName } from "../../model/arn.js";
+import { RESERVED_ROLE_PATH_PREFIX, reservedRolePermissionSet } from "../../model/identity-center.js";
+import { ROLE_ID_TAG_KEY } from "../../model/ownership.js";
 import type { AccessSnapshot, ClusterAccess, SnapshotFile } from "../../snapshot/index.js";
-import { ACCESS_ENTRIES_FILE, clusterFilePath } from "../../snapshot/index.js";
 import type { IamIndex, IamRole } from "../iam/index.js";
 import { escalationCapabilities, SUPERUSER_GROUP, type EscalationCapability } from "../rbac/index.js";
 import { statementCoversAction } from "../iam/policy-document.js";
@@ -99,10 +100,6 @@ export function isoTimestampMillis(text: string): number | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // IAM lookups
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Role ARN (lowercased) -> CreateDate as written, from the raw authorization details. */
 function roleCreateDates(snapshot: AccessSnapshot): Map<string, string> {
@@ -398,47 +395,77 @@ function escalationFindings(cluster: ClusterAccess, out: AuditFinding[]): void {
   }
 }
 
-function recreatedRoleFindings(
-  snapshot: AccessSnapshot,
-  cluster: ClusterAccess,
-  files: readonly SnapshotFile[],
-  out: AuditFinding[],
-): void {
+/**
+ * Access entries that no longer authenticate their role: EKS stores the role's unique id
+ * when the entry is created, so a role deleted and created again (an Identity Center
+ * re-assignment or re-provisioning does that) leaves the entry bound to the old one. Seen by
+ * the entry's `createdAt` before the role's `CreateDate`, by the RoleId eksgate recorded in
+ * the entry's tags, or (Identity Center) by the permission set's role existing only under a
+ * new suffix.
+ */
+function recreatedRoleFindings(snapshot: AccessSnapshot, cluster: ClusterAccess, out: AuditFinding[]): void {
   if (cluster.authenticationMode === "CONFIG_MAP") return;
-  const file = files.find((f) => f.path === clusterFilePath(cluster.name, ACCESS_ENTRIES_FILE));
-  if (file === undefined) return;
-  let value: unknown;
-  try {
-    value = JSON.parse(file.text) as unknown;
-  } catch {
-    return; // the snapshot reader reports it
-  }
-  const list = isRecord(value) ? value["accessEntries"] : value;
-  if (!Array.isArray(list)) return;
   const created = roleCreateDates(snapshot);
-  list.forEach((raw: unknown, i) => {
-    const entry = isRecord(raw) && isRecord(raw["accessEntry"]) ? { ...raw, ...raw["accessEntry"] } : raw;
-    if (!isRecord(entry)) return;
-    const arn = entry["principalArn"];
-    const at = entry["createdAt"];
-    if (typeof arn !== "string" || typeof at !== "string") return;
+  for (const entry of cluster.accessEntries) {
+    const arn = entry.principalArn;
     const role = findRole(snapshot.iamIndex, arn);
-    if (role === undefined) return;
+    const base = { cluster: cluster.name, subject: arn, where: entry.source };
+    const reserved = reservedRoleNote(role);
+    if (role === undefined) {
+      const successor = renamedReservedRole(snapshot.iamIndex, arn);
+      if (successor === undefined) continue;
+      out.push(
+        finding("recreatedRole", {
+          ...base,
+          summary: `access entry names ${arn.slice(arn.lastIndexOf("/") + 1)}, but the permission set's role is now ${successor.name}`,
+          why: "Identity Center made the permission set's role again under a new suffix (the permission set was re-created): the entry names a role that is gone, and nobody signing in with the permission set is mapped.",
+          fix: `Create an access entry for ${successor.arn} (the full ARN, with its path) with the same groups and access policies, and delete the old one; \`eksgate plan\` does this for its teams.`,
+        }),
+      );
+      continue;
+    }
+    const recorded = entry.tags?.[ROLE_ID_TAG_KEY];
     const roleAt = created.get(role.arn.toLowerCase());
-    if (roleAt === undefined) return;
-    const entryMs = isoTimestampMillis(at);
-    const roleMs = isoTimestampMillis(roleAt);
-    if (entryMs === undefined || roleMs === undefined || entryMs >= roleMs) return;
+    const entryMs = entry.createdAt === undefined ? undefined : isoTimestampMillis(entry.createdAt);
+    const roleMs = roleAt === undefined ? undefined : isoTimestampMillis(roleAt);
+    let summary: string | undefined;
+    if (recorded !== undefined && role.id !== undefined && recorded !== role.id)
+      summary = `access entry for ${role.name} was made for role id ${recorded}; the role's id is now ${role.id}`;
+    else if (entryMs !== undefined && roleMs !== undefined && entryMs < roleMs)
+      summary = `access entry for ${role.name} was created ${entry.createdAt ?? ""}, before the role itself (${roleAt ?? ""})`;
+    if (summary === undefined) continue;
     out.push(
       finding("recreatedRole", {
-        cluster: cluster.name,
-        subject: arn,
-        summary: `access entry for ${role.name} was created ${at}, before the role itself (${roleAt})`,
-        where: `${file.path} accessEntries[${i}]`,
-        why: "EKS ties an access entry to the role's unique ID when the entry is created. The role was deleted and recreated since, so the entry no longer matches it and its Kubernetes access is gone.",
+        ...base,
+        summary,
+        why: `EKS ties an access entry to the role's unique ID when the entry is created. The role was deleted and recreated since${reserved}, so the entry no longer matches it and its Kubernetes access is gone.`,
         fix: `Delete and recreate the access entry (aws eks delete-access-entry / create-access-entry --principal-arn ${arn}), with its access policies.`,
       }),
     );
+  }
+}
+
+function reservedRoleNote(role: IamRole | undefined): string {
+  if (role === undefined) return "";
+  const rest = role.arn.slice(role.arn.indexOf(":role/") + ":role".length);
+  const ps = reservedRolePermissionSet(role.name, rest.slice(0, rest.lastIndexOf("/") + 1));
+  return ps === undefined
+    ? ""
+    : ` (it is Identity Center's role for permission set ${ps}: removing the last account assignment deletes it, assigning again creates a new one)`;
+}
+
+/** For a reserved-role ARN that no longer exists: the role of the same permission set now there. */
+function renamedReservedRole(index: IamIndex, arn: string): IamRole | undefined {
+  const p = parsePrincipalArn(arn);
+  if (!p.ok || p.value.kind !== "role") return undefined;
+  const { accountId, name, path } = p.value;
+  const ps =
+    reservedRolePermissionSet(name, path) ?? reservedRolePermissionSet(name, RESERVED_ROLE_PATH_PREFIX);
+  if (ps === undefined) return undefined;
+  return index.roles.find((r) => {
+    if (r.account !== accountId || r.name === name) return false;
+    const rest = r.arn.slice(r.arn.indexOf(":role/") + ":role".length);
+    return reservedRolePermissionSet(r.name, rest.slice(0, rest.lastIndexOf("/") + 1)) === ps;
   });
 }
 
@@ -478,8 +505,8 @@ export function auditSnapshot(input: AuditInput): AuditReport {
     existenceFindings(snapshot.iamIndex, mapped, out);
     awsAuthFindings(cluster, out);
     escalationFindings(cluster, out);
+    recreatedRoleFindings(snapshot, cluster, out);
     if (input.files !== undefined) {
-      recreatedRoleFindings(snapshot, cluster, input.files, out);
       lintFindings(cluster, input.files, out);
     }
   }
