@@ -80,6 +80,38 @@ export const EKSGATE_CODES: readonly CodeInfo[] = [
     title: "An access names both or neither of clusterRole and accessPolicy.",
   },
   { code: "EG139", area: "config", title: "accessPolicy on a cluster configured for aws-auth." },
+  {
+    code: "EG141",
+    area: "config",
+    title:
+      "A cluster, identityAccount or identityCenter.account names an account that accounts does not list.",
+  },
+  {
+    code: "EG142",
+    area: "config",
+    title: "An account entry is invalid (alias, both profile and roleArn, a roleArn of another account).",
+  },
+  {
+    code: "EG143",
+    area: "config",
+    title: "Several accounts, IAM-group teams, and no identityAccount saying where the IAM groups are.",
+  },
+  { code: "EG144", area: "config", title: "A team names neither or both of iamGroup and identityCenter." },
+  {
+    code: "EG145",
+    area: "config",
+    title: "An identityCenter team names neither or both of group and groupId.",
+  },
+  {
+    code: "EG146",
+    area: "config",
+    title: "An invalid permission set name or session duration (PT1H to PT12H).",
+  },
+  {
+    code: "EG147",
+    area: "config",
+    title: "An IAM-role option (sessionName: caller, requireMfa, roleName) on an Identity Center team.",
+  },
   { code: "EG140", area: "cli", title: "--cluster or --team names something the config does not define." },
   {
     code: "EG201",

@@ -211,6 +211,7 @@ async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promis
         region,
         authentication: "auto",
         arn: `arn:${partition}:eks:${region}:${account}:cluster/${options.clusterName ?? ""}`,
+        accountId: account,
       },
       team: { name: roleName, roleArn, ...(options.group !== undefined ? { iamGroup: options.group } : {}) },
     };

@@ -270,7 +270,13 @@ async function execute(
     if (region === undefined) throw new Error(`no region for ${cluster}`);
     const described = await wired.deps.eks(region).describeCluster(cluster);
     if (described === undefined) throw new Error(`cluster ${cluster} not found`);
-    const config = { name: cluster, region, authentication: "auto" as const, arn: described.arn };
+    const config = {
+      name: cluster,
+      region,
+      authentication: "auto" as const,
+      arn: described.arn,
+      accountId: described.arn.split(":")[4] ?? plan.accountId,
+    };
     return wired.deps.kube(config, described);
   };
   const cache = new Map<string, ReturnType<typeof kubeFor>>();
