@@ -97,6 +97,8 @@ function wiring(options: CommonOptions, config: AccessConfig, term: Terminal): W
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
       ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.backupDir !== undefined ? { backupDir: options.backupDir } : {}),
+      accounts: config.accounts,
+      identityAccount: config.accountId,
     },
     progressSink(term, options.json === true),
   );
