@@ -135,20 +135,20 @@ teams:
     expect(got).toEqual(
       expect.arrayContaining([
         ["EG129", "accounts[1].id", 6],
-        ["EG142", "accounts[1]", 6],
-        ["EG142", "accounts[1].roleArn", 9],
-        ["EG141", "clusters[0].account", 13],
-        ["EG143", "identityAccount", 1],
-        ["EG144", "teams[0]", 15],
-        ["EG144", "teams[1]", 17],
-        ["EG147", "teams[2].sessionName", 22],
-        ["EG147", "teams[2].roleName", 23],
-        ["EG145", "teams[2].identityCenter", 25],
-        ["EG146", "teams[2].identityCenter.permissionSet", 27],
-        ["EG146", "teams[2].identityCenter.sessionDuration", 28],
+        ["EG151", "accounts[1]", 6],
+        ["EG151", "accounts[1].roleArn", 9],
+        ["EG150", "clusters[0].account", 13],
+        ["EG152", "identityAccount", 1],
+        ["EG153", "teams[0]", 15],
+        ["EG153", "teams[1]", 17],
+        ["EG156", "teams[2].sessionName", 22],
+        ["EG156", "teams[2].roleName", 23],
+        ["EG154", "teams[2].identityCenter", 25],
+        ["EG155", "teams[2].identityCenter.permissionSet", 27],
+        ["EG155", "teams[2].identityCenter.sessionDuration", 28],
       ]),
     );
-    const unknown = result.diagnostics.find((d) => d.code === "EG141");
+    const unknown = result.diagnostics.find((d) => d.code === "EG150");
     expect(unknown?.summary).toBe('unknown account "prdo" (did you mean "prod"?)');
     for (const d of result.diagnostics) expect(d.detail, d.code).toBeTruthy();
   });

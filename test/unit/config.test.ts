@@ -142,9 +142,9 @@ describe("config: bad files", () => {
     expect(d.source).toMatchObject({ line: 5, column: 5 });
   });
 
-  it("a team without members (no iamGroup, no identityCenter) is EG144 at the team", () => {
+  it("a team without members (no iamGroup, no identityCenter) is EG153 at the team", () => {
     const text = header + validBody.replace("    iamGroup: dev.rnd.group\n", "");
-    const d = only(text, "EG144");
+    const d = only(text, "EG153");
     expect(d.path).toBe("teams[0]");
     expect(d.source).toMatchObject({ line: 8, column: 5 });
   });

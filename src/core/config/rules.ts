@@ -9,7 +9,7 @@ import {
   type PolicyRule,
   type Team,
 } from "../model/access-config.js";
-import { formatPath, type Diagnostic, type SourcePosition } from "../diagnostics.js";
+import { formatPath, type Diagnostic, type DiagnosticCode, type SourcePosition } from "../diagnostics.js";
 import type { RawAccessConfig, RawPolicyRule, RawTeam } from "./schema.js";
 import { findAccount } from "./accounts.js";
 import type { PathSegment } from "./source.js";
@@ -29,6 +29,7 @@ import {
   didYouMean,
   reservedPrefix,
 } from "./names.js";
+import { isIamGroupArn, accountIdOf } from "../model/arn.js";
 
 export type Locator = (path: readonly PathSegment[], key?: boolean) => SourcePosition | undefined;
 
@@ -60,7 +61,7 @@ export function isClusterAdminLike(
 export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: Locator): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report = (
-    code: string,
+    code: DiagnosticCode,
     path: readonly PathSegment[],
     summary: string,
     detail: string,
@@ -339,7 +340,7 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
 }
 
 type Report = (
-  code: string,
+  code: DiagnosticCode,
   path: readonly PathSegment[],
   summary: string,
   detail: string,
@@ -363,7 +364,7 @@ function checkAccountRef(
   const known = config.accounts.flatMap((a) => (a.alias !== undefined ? [a.id, a.alias] : [a.id]));
   const suggestion = didYouMean(ref, known);
   report(
-    "EG141",
+    "EG150",
     path,
     `unknown account "${ref}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
     raw.accounts === undefined
@@ -405,7 +406,7 @@ function checkAccounts(raw: RawAccessConfig, config: AccessConfig, report: Repor
     if (account.alias !== undefined) {
       if (!ACCOUNT_ALIAS.test(account.alias) || ACCOUNT_ID.test(account.alias)) {
         report(
-          "EG142",
+          "EG151",
           [...path, "alias"],
           `"${account.alias}" is not usable as an account alias`,
           "Use 1-63 lowercase letters, digits and '-' (not 12 digits, which would read as an account id).",
@@ -422,7 +423,7 @@ function checkAccounts(raw: RawAccessConfig, config: AccessConfig, report: Repor
     }
     if (account.profile !== undefined && account.roleArn !== undefined) {
       report(
-        "EG142",
+        "EG151",
         path,
         "account gives both a profile and a roleArn",
         "Give one way to reach the account: profile (its own credentials) or roleArn (assumed from the identity eksgate runs as).",
@@ -434,14 +435,14 @@ function checkAccounts(raw: RawAccessConfig, config: AccessConfig, report: Repor
       )?.[1];
       if (roleAccount === undefined) {
         report(
-          "EG142",
+          "EG151",
           [...path, "roleArn"],
           `"${account.roleArn}" is not an IAM role ARN`,
           "Write the role to assume in this account as arn:aws:iam::ACCOUNT:role/NAME, e.g. its OrganizationAccountAccessRole.",
         );
       } else if (roleAccount !== account.id) {
         report(
-          "EG142",
+          "EG151",
           [...path, "roleArn"],
           `roleArn is in account ${roleAccount}, not ${account.id}`,
           "The role assumed to reach an account must be in that account.",
@@ -451,7 +452,7 @@ function checkAccounts(raw: RawAccessConfig, config: AccessConfig, report: Repor
   });
   if (raw.accountId !== undefined && raw.accounts !== undefined && raw.identityAccount !== undefined) {
     report(
-      "EG142",
+      "EG151",
       ["identityAccount"],
       "both accountId and identityAccount name the identity account",
       "Keep identityAccount and remove accountId (or the other way round).",
@@ -479,7 +480,7 @@ function checkAccounts(raw: RawAccessConfig, config: AccessConfig, report: Repor
     iamGroupTeams
   ) {
     report(
-      "EG143",
+      "EG152",
       ["identityAccount"],
       "several accounts and no identityAccount: eksgate cannot tell where the IAM groups are",
       `Add identityAccount: naming the account that holds the IAM groups (one of ${accountNames(config)}).`,
@@ -497,7 +498,7 @@ function checkMembers(
 ): void {
   if ((team.iamGroup === undefined) === (team.identityCenter === undefined)) {
     report(
-      "EG144",
+      "EG153",
       path,
       team.iamGroup === undefined
         ? `team "${team.name}" names no members (neither iamGroup nor identityCenter)`
@@ -515,7 +516,7 @@ function checkMembers(
         "IAM group names are 1-128 characters of letters, digits and +=,.@_-; an ARN looks like arn:aws:iam::123456789012:group/NAME.",
       );
     }
-    const groupArnAccount = /^arn:[^:]+:iam::(\d{12}):group\//.exec(team.iamGroup)?.[1];
+    const groupArnAccount = isIamGroupArn(team.iamGroup) ? accountIdOf(team.iamGroup) : undefined;
     if (groupArnAccount !== undefined && groupArnAccount !== config.accountId) {
       report(
         "EG136",
@@ -532,7 +533,7 @@ function checkMembers(
   const icPath = [...path, "identityCenter"];
   if ((ic.group === undefined) === (ic.groupId === undefined)) {
     report(
-      "EG145",
+      "EG154",
       icPath,
       ic.group === undefined
         ? "identityCenter names no group (neither group nor groupId)"
@@ -542,7 +543,7 @@ function checkMembers(
   }
   if (!PERMISSION_SET_NAME.test(ic.permissionSet)) {
     report(
-      "EG146",
+      "EG155",
       [...icPath, "permissionSet"],
       `"${ic.permissionSet}" is not a valid permission set name`,
       "Permission set names are 1-32 characters of letters, digits and +=,.@_-.",
@@ -550,7 +551,7 @@ function checkMembers(
   }
   if (ic.sessionDuration !== undefined && sessionDurationSeconds(ic.sessionDuration) === undefined) {
     report(
-      "EG146",
+      "EG155",
       [...icPath, "sessionDuration"],
       `"${ic.sessionDuration}" is not a session duration Identity Center accepts`,
       "Write an ISO 8601 duration from PT1H to PT12H, e.g. PT4H or PT1H30M.",
@@ -558,7 +559,7 @@ function checkMembers(
   }
   if (ic.manage === false && ic.sessionDuration !== undefined) {
     report(
-      "EG146",
+      "EG155",
       [...icPath, "sessionDuration"],
       "sessionDuration is set on a permission set eksgate does not manage (manage: false)",
       "Set the session duration in Identity Center itself, or remove manage: false so eksgate manages it.",
@@ -567,7 +568,7 @@ function checkMembers(
   }
   if (team.sessionName === "caller") {
     report(
-      "EG147",
+      "EG156",
       [...path, "sessionName"],
       "sessionName: caller cannot apply to an Identity Center team",
       "It forces sts:RoleSessionName = ${aws:username}, and Identity Center sessions have no aws:username (it exists only for IAM users). Identity Center names each session after the person's user name already: remove sessionName.",
@@ -576,7 +577,7 @@ function checkMembers(
   for (const field of ["requireMfa", "roleName"] as const) {
     if (team[field] !== undefined) {
       report(
-        "EG147",
+        "EG156",
         [...path, field],
         `${field} does not apply to an Identity Center team`,
         field === "roleName"
@@ -603,7 +604,7 @@ function duplicateCheck(values: readonly string[], index: number, onDuplicate: (
 function checkPolicyRule(
   rule: RawPolicyRule,
   path: readonly PathSegment[],
-  report: (code: string, path: readonly PathSegment[], summary: string, detail: string) => void,
+  report: (code: DiagnosticCode, path: readonly PathSegment[], summary: string, detail: string) => void,
 ): void {
   if (rule.verbs.length === 0) {
     report(

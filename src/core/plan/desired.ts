@@ -77,8 +77,10 @@ export function desiredState(config: AccessConfig, filter: DesiredStateFilter = 
   return {
     accountId: config.accountId,
     partition: config.partition,
+    // A team without any access (EG135, a warning) needs no role: there is nothing to grant.
     iam: teams
       .filter((t) => !isIdentityCenterTeam(t))
+      .filter((t) => t.access.length > 0)
       .filter((t) => filter.cluster === undefined || teamReaches(t, filter.cluster))
       .flatMap((team) => teamIamDocumentsPerAccount(config, team)),
     clusters: clusters.map((cluster) => {
