@@ -8,7 +8,8 @@ import type { EventSink } from "../engine/events.js";
 import type { KubePort } from "../ports/kube.js";
 import { createIamPort } from "../adapters/aws/iam.js";
 import { createEksPortForRegion } from "../adapters/aws/eks.js";
-import { standardCredentials } from "../adapters/aws/client-config.js";
+import { assumedRoleCredentials, standardCredentials } from "../adapters/aws/client-config.js";
+import type { Account } from "../core/model/access-config.js";
 import { resolveKubeConnection } from "../adapters/kube/connection.js";
 import { createKubePort } from "../adapters/kube/kube-port.js";
 import { defaultBackupDir, fileBackupStore } from "../adapters/fs/backups.js";
@@ -21,6 +22,10 @@ export interface ConnectionOptions {
   readonly backupDir?: string;
   /** Region for IAM/STS signing when none is configured (IAM is global). */
   readonly region?: string;
+  /** The config's accounts and how to reach each (several-account configs). */
+  readonly accounts?: readonly Account[];
+  /** The identity account, reached with the identity eksgate runs as. */
+  readonly identityAccount?: string;
 }
 
 export interface Wiring {
@@ -62,15 +67,54 @@ export function wireEngine(options: ConnectionOptions, events: EventSink): Wirin
   const iam = createIamPort({ ...profile, credentials, ...(region !== undefined ? { region } : {}) });
   const eks = createEksPortForRegion({ ...profile, credentials });
   const kubePorts: ReturnType<typeof createKubePort>[] = [];
+  // Each other account through its own credentials: its profile, or its role assumed from
+  // the identity eksgate runs as; without either, the same identity.
+  const accountPorts = new Map<
+    string,
+    { iam: typeof iam; eks: typeof eks; credentials: typeof credentials }
+  >();
+  const portsIn = (accountId: string) => {
+    let ports = accountPorts.get(accountId);
+    if (ports === undefined) {
+      const reach = options.accounts?.find((a) => a.id === accountId)?.reach ?? { kind: "default" };
+      const accountCredentials =
+        reach.kind === "profile"
+          ? standardCredentials(reach.profile)
+          : reach.kind === "role"
+            ? assumedRoleCredentials(reach.roleArn, credentials, region)
+            : credentials;
+      ports = {
+        credentials: accountCredentials,
+        iam: createIamPort({ credentials: accountCredentials, ...(region !== undefined ? { region } : {}) }),
+        eks: createEksPortForRegion({ credentials: accountCredentials }),
+      };
+      accountPorts.set(accountId, ports);
+    }
+    return ports;
+  };
+  const credentialsFor = (clusterArn: string) => {
+    const accountId = clusterArn.split(":")[4] ?? "";
+    return options.accounts !== undefined &&
+      options.accounts.length > 1 &&
+      accountId !== options.identityAccount
+      ? portsIn(accountId).credentials
+      : credentials;
+  };
   const deps: EngineDeps = {
     iam,
     eks,
+    ...(options.accounts !== undefined && options.accounts.length > 1
+      ? {
+          iamIn: (accountId: string) => portsIn(accountId).iam,
+          eksIn: (accountId: string, r: string) => portsIn(accountId).eks(r),
+        }
+      : {}),
     kube: async (cluster, described): Promise<KubePort> => {
       const connection = await resolveKubeConnection({
         ...(options.kubeconfig !== undefined ? { kubeconfigPath: options.kubeconfig } : {}),
         // With no kubeconfig context for the cluster, connect to the endpoint from
         // DescribeCluster with an EKS token signed by the identity running eksgate.
-        tokenProvider: clusterTokenProvider(cluster.name, cluster.region, credentials),
+        tokenProvider: clusterTokenProvider(cluster.name, cluster.region, credentialsFor(cluster.arn)),
         cluster: {
           name: cluster.name,
           arn: described.arn,
@@ -111,6 +155,10 @@ export function wireEngine(options: ConnectionOptions, events: EventSink): Wirin
       };
       add("", iam.calls());
       add("", eks.calls());
+      for (const [accountId, ports] of accountPorts) {
+        add(`${accountId} `, ports.iam.calls());
+        add(`${accountId} `, ports.eks.calls());
+      }
       for (const port of kubePorts) add("kube ", port.calls());
       return out;
     },

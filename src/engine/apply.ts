@@ -15,7 +15,8 @@ import { ROLE_ID_TAG_KEY } from "../core/model/ownership.js";
 import type { Plan, PlanStep } from "../core/plan/plan.js";
 import { isPortError, PortError } from "../ports/errors.js";
 import type { KubePort } from "../ports/kube.js";
-import type { EngineDeps } from "./deps.js";
+import type { EksPort } from "../ports/eks.js";
+import { eksFor, iamFor, type EngineDeps } from "./deps.js";
 import { arnResourceName } from "../core/model/arn.js";
 
 export const AWS_AUTH_MAX_ATTEMPTS = 5;
@@ -50,7 +51,9 @@ export function createStepRunner(
         deps.events({ type: "step-done", step, ...(note !== undefined ? { note } : {}) });
         return { step, status: "done", ...(note !== undefined ? { note } : {}) };
       } catch (error) {
-        const diagnostic = failureDiagnostic(step, error);
+        const several = Object.values(plan.clusters).some((c) => c.account !== undefined);
+        const account = accountOfStep(step, plan) ?? (several ? plan.accountId : undefined);
+        const diagnostic = failureDiagnostic(step, error, account);
         deps.events({ type: "step-failed", step, diagnostic });
         return { step, status: "failed", diagnostic };
       }
@@ -90,9 +93,9 @@ async function execute(
   deps: EngineDeps,
   kubeFor: (cluster: string) => Promise<KubePort>,
 ): Promise<string | undefined> {
-  const { iam } = deps;
   const resource = step.resource;
   const payload = step.payload;
+  const iam = iamFor(deps, plan.accountId, accountOfStep(step, plan));
   switch (resource.kind) {
     case "iam-role": {
       if (step.action === "delete") {
@@ -137,7 +140,7 @@ async function execute(
       return undefined;
     }
     case "access-entry": {
-      const eks = deps.eks(regionOf(plan, resource.cluster));
+      const eks = clusterEks(deps, plan, resource.cluster);
       if (step.action === "delete" || step.action === "replace") {
         await tolerate("not-found", () => eks.deleteAccessEntry(resource.cluster, resource.principalArn));
         if (step.action === "delete") return undefined;
@@ -173,7 +176,7 @@ async function execute(
       return undefined;
     }
     case "access-policy": {
-      const eks = deps.eks(regionOf(plan, resource.cluster));
+      const eks = clusterEks(deps, plan, resource.cluster);
       if (step.action === "delete") {
         await tolerate("not-found", () =>
           eks.disassociateAccessPolicy(resource.cluster, resource.principalArn, resource.policyArn),
@@ -273,6 +276,21 @@ async function writeAwsAuth(
   }
 }
 
+/**
+ * The account a step writes in: an IAM role's own account, a cluster's account, else the
+ * identity account (undefined).
+ */
+export function accountOfStep(step: PlanStep, plan: Plan): string | undefined {
+  const resource = step.resource;
+  if (resource.kind === "iam-role" || resource.kind === "iam-role-policy") return resource.account;
+  if (resource.kind === "iam-group-policy") return undefined;
+  return plan.clusters[resource.cluster]?.account;
+}
+
+function clusterEks(deps: EngineDeps, plan: Plan, cluster: string): EksPort {
+  return eksFor(deps, plan.accountId, plan.clusters[cluster]?.account, regionOf(plan, cluster));
+}
+
 function regionOf(plan: Plan, cluster: string): string {
   const region = plan.clusters[cluster]?.region;
   if (region === undefined) throw new Error(`plan names cluster ${cluster} without a region`);
@@ -296,7 +314,8 @@ function invariant(step: PlanStep): Error {
 }
 
 /** Turns a failure into a diagnostic that names what was missing and who lacked it. */
-export function failureDiagnostic(step: PlanStep, error: unknown): Diagnostic {
+export function failureDiagnostic(step: PlanStep, error: unknown, account?: string): Diagnostic {
+  const inAccount = account !== undefined ? ` in account ${account}` : "";
   if (error instanceof RefusalError) {
     const first = error.diagnostics[0];
     return {
@@ -324,8 +343,8 @@ export function failureDiagnostic(step: PlanStep, error: unknown): Diagnostic {
       return {
         code: "EG301",
         severity: "error",
-        summary: `${step.id}:${who} is not allowed to ${missing}`,
-        detail: `Grant ${missing} to${who}, or run eksgate with credentials that have it. Server said: ${error.message}`,
+        summary: `${step.id}:${who} is not allowed to ${missing}${inAccount}`,
+        detail: `Grant ${missing}${inAccount} to${who}, or run eksgate with credentials that have it (for another account: its profile or roleArn under accounts:). Server said: ${error.message}`,
       };
     }
     if (error.kind === "credentials") {

@@ -3,7 +3,8 @@
  * and eksgate's other roles, the groups' policies, and per cluster its authentication
  * mode, aws-auth, access entries and eksgate's RBAC objects. Read-only.
  */
-import type { AccessConfig } from "../core/model/access-config.js";
+import { isIdentityCenterTeam, teamRoleArnIn, type AccessConfig } from "../core/model/access-config.js";
+import { teamRoleAccounts } from "../core/model/iam-documents.js";
 import {
   GROUP_TAG_KEY,
   groupPolicyName,
@@ -16,6 +17,7 @@ import {
 } from "../core/model/ownership.js";
 import type { RbacObject } from "../core/model/rbac.js";
 import type { DesiredState } from "../core/plan/desired.js";
+import { roleKey } from "../core/plan/observed.js";
 import type {
   ObservedAccessEntryState,
   ObservedClusterState,
@@ -25,9 +27,9 @@ import type {
 } from "../core/plan/observed.js";
 import { rbacKey } from "../core/plan/rbac-steps.js";
 import type { PolicyDocument } from "../core/model/policy-document.js";
-import type { ObservedRole } from "../ports/iam.js";
+import type { IamPort, ObservedRole } from "../ports/iam.js";
 import type { KubePort, RbacKind } from "../ports/kube.js";
-import type { EngineDeps } from "./deps.js";
+import { eksFor, iamFor, type EngineDeps } from "./deps.js";
 
 const RBAC_KINDS: readonly RbacKind[] = ["ClusterRole", "ClusterRoleBinding", "RoleBinding"];
 
@@ -52,26 +54,37 @@ export async function observe(
   deps: EngineDeps,
 ): Promise<Observation> {
   const { iam } = deps;
+  const identity = config.accountId;
 
-  // IAM roles: the teams' roles by name, and every role eksgate tagged (for removed teams).
+  // IAM roles: the teams' roles by name in each of their accounts, and every role eksgate
+  // tagged (for removed teams), each account read with its own credentials.
   deps.events({ type: "observe", what: "IAM roles" });
   const roles: Record<string, ObservedIamRole | null> = {};
-  const readRole = async (role: ObservedRole): Promise<ObservedIamRole> => {
-    const names = (await iam.listRolePolicies(role.name)).filter(isEksgatePolicyName);
+  const readRole = async (account: IamPort, role: ObservedRole): Promise<ObservedIamRole> => {
+    const names = (await account.listRolePolicies(role.name)).filter(isEksgatePolicyName);
     const inlinePolicies: Record<string, PolicyDocument> = {};
     for (const name of names) {
-      const doc = await iam.getRolePolicy(role.name, name);
+      const doc = await account.getRolePolicy(role.name, name);
       if (doc !== undefined) inlinePolicies[name] = doc;
     }
     return { ...role, createDate: iso(role.createDate), inlinePolicies };
   };
-  for (const team of config.teams) {
-    const role = await iam.getRole(team.roleName);
-    roles[team.roleName] = role === undefined ? null : await readRole(role);
-  }
-  const tagged = await iam.listRolesTagged("", [MANAGED_ROLE_TAG]);
-  for (const role of tagged) {
-    if (!(role.name in roles)) roles[role.name] = await readRole(role);
+  const iamTeams = config.teams.filter((t) => !isIdentityCenterTeam(t));
+  const roleAccounts = new Set<string>(
+    config.accounts.length > 1 ? config.accounts.map((a) => a.id) : [identity],
+  );
+  for (const accountId of [...roleAccounts].sort()) {
+    const account = iamFor(deps, identity, accountId);
+    for (const team of iamTeams.filter((t) => teamRoleAccounts(config, t).includes(accountId))) {
+      const role = await account.getRole(team.roleName);
+      roles[roleKey(identity, accountId, team.roleName)] =
+        role === undefined ? null : await readRole(account, role);
+    }
+    const tagged = await account.listRolesTagged("", [MANAGED_ROLE_TAG]);
+    for (const role of tagged) {
+      const key = roleKey(identity, accountId, role.name);
+      if (!(key in roles)) roles[key] = await readRole(account, role);
+    }
   }
 
   // IAM groups: each team's group, and the groups recorded on eksgate's roles.
@@ -83,7 +96,7 @@ export async function observe(
     set.add(policy);
     wantedGroupPolicies.set(group, set);
   };
-  for (const team of config.teams) want(team.iamGroup, groupPolicyName(team));
+  for (const team of iamTeams) want(team.iamGroup, groupPolicyName(team));
   for (const role of Object.values(roles)) {
     if (role === null) continue;
     const group = tagValue(role.tags, GROUP_TAG_KEY);
@@ -106,13 +119,14 @@ export async function observe(
   const clusters: Record<string, ObservedClusterState> = {};
   const kube = new Map<string, KubePort>();
   const ourArns = new Set(
-    [...config.teams.map((t) => t.roleArn), ...Object.values(roles).flatMap((r) => (r ? [r.arn] : []))].map(
-      (a) => a.toLowerCase(),
-    ),
+    [
+      ...iamTeams.flatMap((t) => teamRoleAccounts(config, t).map((a) => teamRoleArnIn(t, a))),
+      ...Object.values(roles).flatMap((r) => (r ? [r.arn] : [])),
+    ].map((a) => a.toLowerCase()),
   );
   for (const { cluster, rbacObjects } of desired.clusters) {
     deps.events({ type: "observe", what: `cluster ${cluster.name}` });
-    const eks = deps.eks(cluster.region);
+    const eks = eksFor(deps, identity, cluster.accountId, cluster.region);
     const described = await eks.describeCluster(cluster.name);
     if (described === undefined) {
       clusters[cluster.name] = {

@@ -11,6 +11,7 @@ export function cluster(name: string, region: string, partition = "aws", account
     region,
     authentication: "aws-auth",
     arn: `arn:${partition}:eks:${region}:${accountId}:cluster/${name}`,
+    accountId,
   };
 }
 
@@ -50,6 +51,7 @@ export const PROD = cluster("prod-eks", "eu-west-1");
 export function exampleConfig(): AccessConfig {
   return {
     accountId: ACCOUNT_ID,
+    accounts: [{ id: ACCOUNT_ID, reach: { kind: "default" } }],
     partition: "aws",
     clusters: [DEV, PROD],
     teams: [

@@ -136,9 +136,16 @@ describe("config: bad files", () => {
   });
 
   it("a missing required field is EG112 pointing at its parent", () => {
-    const text = header + validBody.replace("    iamGroup: dev.rnd.group\n", "");
+    const text = header + validBody.replace("    region: us-east-2\n", "");
     const d = only(text, "EG112");
-    expect(d.path).toBe("teams[0].iamGroup");
+    expect(d.path).toBe("clusters[0].region");
+    expect(d.source).toMatchObject({ line: 5, column: 5 });
+  });
+
+  it("a team without members (no iamGroup, no identityCenter) is EG153 at the team", () => {
+    const text = header + validBody.replace("    iamGroup: dev.rnd.group\n", "");
+    const d = only(text, "EG153");
+    expect(d.path).toBe("teams[0]");
     expect(d.source).toMatchObject({ line: 8, column: 5 });
   });
 

@@ -14,6 +14,7 @@ const cluster: Cluster = {
   region: "eu-west-1",
   authentication: "aws-auth",
   arn: "arn:aws:eks:eu-west-1:111122223333:cluster/prod",
+  accountId: "111122223333",
 };
 const team = {
   name: "payments",

@@ -4,7 +4,7 @@
  */
 import "./node-version-warning.js";
 import type { IAMClientConfig } from "@aws-sdk/client-iam";
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 
 /** Static keys or a provider, as any SDK v3 client accepts them. */
 export type AwsCredentials = NonNullable<IAMClientConfig["credentials"]>;
@@ -22,4 +22,20 @@ export function standardCredentials(profile?: string): AwsCredentials {
 /** The profile named in hints: the explicit one, else AWS_PROFILE. */
 export function effectiveProfile(profile: string | undefined): string | undefined {
   return profile ?? process.env["AWS_PROFILE"];
+}
+
+/**
+ * Credentials of a role in another account, assumed from `source` (the identity eksgate
+ * runs as), e.g. an OrganizationAccountAccessRole-style admin role. Refreshed by the SDK.
+ */
+export function assumedRoleCredentials(
+  roleArn: string,
+  source: AwsCredentials,
+  region?: string,
+): AwsCredentials {
+  return fromTemporaryCredentials({
+    masterCredentials: source,
+    params: { RoleArn: roleArn, RoleSessionName: "eksgate" },
+    ...(region !== undefined ? { clientConfig: { region } } : {}),
+  });
 }

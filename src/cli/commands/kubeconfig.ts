@@ -263,6 +263,7 @@ async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promis
         region,
         authentication: "auto",
         arn: formatClusterArn(partition, region, account, options.clusterName ?? ""),
+        accountId: account,
       },
       team: { name: roleName, roleArn, ...(options.group !== undefined ? { iamGroup: options.group } : {}) },
       clusterField: "--cluster-name",

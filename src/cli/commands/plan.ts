@@ -98,6 +98,8 @@ function wiring(options: CommonOptions, config: AccessConfig, term: Terminal): W
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
       ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.backupDir !== undefined ? { backupDir: options.backupDir } : {}),
+      accounts: config.accounts,
+      identityAccount: config.accountId,
     },
     progressSink(term, options.json === true),
   );
@@ -276,7 +278,13 @@ async function execute(
     if (region === undefined) throw new Error(`no region for ${cluster}`);
     const described = await wired.deps.eks(region).describeCluster(cluster);
     if (described === undefined) throw new Error(`cluster ${cluster} not found`);
-    const config = { name: cluster, region, authentication: "auto" as const, arn: described.arn };
+    const config = {
+      name: cluster,
+      region,
+      authentication: "auto" as const,
+      arn: described.arn,
+      accountId: described.arn.split(":")[4] ?? plan.accountId,
+    };
     return wired.deps.kube(config, described);
   };
   const cache = new Map<string, ReturnType<typeof kubeFor>>();

@@ -7,13 +7,14 @@
  * Every diagnostic carries a code, the field path, and `file:line:column`.
  */
 import type * as z from "zod";
-import type { AccessConfig, Cluster, CustomRole, Team, TeamAccess } from "../model/access-config.js";
+import type { AccessConfig, Account, Cluster, CustomRole, Team, TeamAccess } from "../model/access-config.js";
 import { formatPath, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics.js";
 import { accessConfigSchema, type RawAccessConfig } from "./schema.js";
 import { locate, parseYamlSource, positionAt, type PathSegment, type YamlSource } from "./source.js";
 import { yamlDocumentToJs } from "../yaml-js.js";
 import { didYouMean } from "./names.js";
 import { checkRules, type Locator } from "./rules.js";
+import { findAccount } from "./accounts.js";
 import { defaultRoleName } from "../model/ownership.js";
 import { normalizePolicyRule } from "../model/rbac.js";
 import { formatClusterArn, formatRoleArn, readIamArn } from "../model/arn.js";
@@ -116,6 +117,11 @@ const objectKeys: Record<string, readonly string[]> = {
   "teams[]": keysOfArrayElement(accessConfigSchema.shape.teams),
   "teams[].access[]": keysOfArrayElement(accessConfigSchema.shape.teams.element.shape.access),
   "customRoles[]": keysOfArrayElement(accessConfigSchema.shape.customRoles.unwrap()),
+  "accounts[]": keysOfArrayElement(accessConfigSchema.shape.accounts.unwrap()),
+  identityCenter: Object.keys(accessConfigSchema.shape.identityCenter.unwrap().shape),
+  "teams[].identityCenter": Object.keys(
+    accessConfigSchema.shape.teams.element.shape.identityCenter.unwrap().shape,
+  ),
   "customRoles[].rules[]": keysOfArrayElement(
     accessConfigSchema.shape.customRoles.unwrap().element.shape.rules,
   ),
@@ -289,17 +295,44 @@ export function iamGroupName(value: string): string {
   return arn?.resourceType === "group" && arn.name !== "" ? arn.name : value;
 }
 
+/** The session duration of a managed permission set when the config gives none. */
+export const DEFAULT_SESSION_DURATION = "PT1H";
+
+function normalizeAccounts(raw: RawAccessConfig): { accounts: Account[]; identity: string } {
+  const accounts: Account[] = (raw.accounts ?? []).map((a) => ({
+    id: a.id,
+    ...(a.alias !== undefined ? { alias: a.alias } : {}),
+    reach:
+      a.roleArn !== undefined
+        ? { kind: "role", roleArn: a.roleArn }
+        : a.profile !== undefined
+          ? { kind: "profile", profile: a.profile }
+          : { kind: "default" },
+  }));
+  if (raw.accountId !== undefined && findAccount(accounts, String(raw.accountId)) === undefined) {
+    accounts.unshift({ id: String(raw.accountId), reach: { kind: "default" } });
+  }
+  const named = raw.identityAccount !== undefined ? findAccount(accounts, raw.identityAccount) : undefined;
+  const identity =
+    named?.id ?? (raw.accountId !== undefined ? String(raw.accountId) : (accounts[0]?.id ?? ""));
+  return { accounts, identity };
+}
+
 function normalize(raw: RawAccessConfig): AccessConfig {
   const partition = raw.partition ?? "aws";
-  const accountId = String(raw.accountId);
+  const { accounts, identity: accountId } = normalizeAccounts(raw);
+  const accountOf = (ref: string | undefined): string =>
+    (ref !== undefined ? findAccount(accounts, ref)?.id : undefined) ?? accountId;
   const clusters: Cluster[] = raw.clusters.map((c) => ({
     name: c.name,
     region: c.region,
     authentication: c.authentication ?? "auto",
-    arn: formatClusterArn(partition, c.region, accountId, c.name),
+    arn: formatClusterArn(partition, c.region, accountOf(c.account), c.name),
+    accountId: accountOf(c.account),
   }));
   const teams: Team[] = raw.teams.map((t) => {
     const roleName = t.roleName ?? defaultRoleName(t.name);
+    const ic = t.identityCenter;
     const kubernetesGroup = t.kubernetesGroup ?? defaultKubernetesGroup(t.name);
     const access: TeamAccess[] = t.access.map((a) => ({
       cluster: a.cluster,
@@ -310,8 +343,21 @@ function normalize(raw: RawAccessConfig): AccessConfig {
     }));
     return {
       name: t.name,
-      iamGroup: iamGroupName(t.iamGroup),
-      sessionName: t.sessionName ?? "caller",
+      iamGroup: ic === undefined ? iamGroupName(t.iamGroup ?? "") : "",
+      ...(ic !== undefined
+        ? {
+            identityCenter: {
+              ...(ic.group !== undefined ? { group: ic.group } : {}),
+              ...(ic.groupId !== undefined ? { groupId: ic.groupId } : {}),
+              permissionSet: ic.permissionSet,
+              manage: ic.manage ?? true,
+              sessionDuration: ic.sessionDuration ?? DEFAULT_SESSION_DURATION,
+            },
+          }
+        : {}),
+      // The session name of an Identity Center session is set by Identity Center to the
+      // person's user name; no trust policy of eksgate's is involved.
+      sessionName: ic !== undefined ? "free" : (t.sessionName ?? "caller"),
       requireMfa: t.requireMfa ?? false,
       access,
       roleName,
@@ -325,5 +371,23 @@ function normalize(raw: RawAccessConfig): AccessConfig {
     name: r.name,
     rules: r.rules.map(normalizePolicyRule),
   }));
-  return { accountId, partition, clusters, teams, customRoles };
+  const ic = raw.identityCenter;
+  const identityCenter =
+    ic !== undefined || teams.some((t) => t.identityCenter !== undefined)
+      ? {
+          ...(ic?.instanceArn !== undefined ? { instanceArn: ic.instanceArn } : {}),
+          ...(ic?.identityStoreId !== undefined ? { identityStoreId: ic.identityStoreId } : {}),
+          region: ic?.region ?? clusters[0]?.region ?? "us-east-1",
+          accountId: accountOf(ic?.account),
+        }
+      : undefined;
+  return {
+    accountId,
+    accounts,
+    ...(identityCenter !== undefined ? { identityCenter } : {}),
+    partition,
+    clusters,
+    teams,
+    customRoles,
+  };
 }

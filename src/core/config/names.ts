@@ -25,6 +25,10 @@ export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9._-]{0,99}$/;
 
 export const ACCOUNT_ID = /^\d{12}$/;
+/** An account alias in the config: a DNS label, so it reads well in names and messages. */
+export const ACCOUNT_ALIAS = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** IAM Identity Center permission set names (CreatePermissionSet: 1-32 of [\w+=,.@-]). */
+export const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
 
 /** The prefix of a Kubernetes group or user name that EKS reserves, if it has one. */
 export function reservedPrefix(name: string): string | undefined {

@@ -2,12 +2,21 @@
  * Stage 3 of config validation: rules that need the whole file. Reads the raw config
  * (for exact field paths) and the normalized one (for derived names).
  */
-import type { AccessConfig, BuiltInClusterRole, PolicyRule } from "../model/access-config.js";
+import {
+  isMultiAccount,
+  type AccessConfig,
+  type BuiltInClusterRole,
+  type PolicyRule,
+  type Team,
+} from "../model/access-config.js";
 import { formatPath, type Diagnostic, type DiagnosticCode, type SourcePosition } from "../diagnostics.js";
-import type { RawAccessConfig, RawPolicyRule } from "./schema.js";
+import type { RawAccessConfig, RawPolicyRule, RawTeam } from "./schema.js";
+import { findAccount } from "./accounts.js";
 import type { PathSegment } from "./source.js";
 import {
+  ACCOUNT_ALIAS,
   ACCOUNT_ID,
+  PERMISSION_SET_NAME,
   AWS_REGION,
   DNS1123_LABEL,
   DNS1123_LABEL_MAX,
@@ -62,7 +71,8 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
     out.push({ code, severity, summary, detail, path: formatPath(path), ...(source ? { source } : {}) });
   };
 
-  if (!ACCOUNT_ID.test(config.accountId)) {
+  checkAccounts(raw, config, report);
+  if (raw.accountId !== undefined && !ACCOUNT_ID.test(String(raw.accountId))) {
     report(
       "EG129",
       ["accountId"],
@@ -91,6 +101,9 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
         `"${cluster.region}" is not an AWS region name`,
         "Use a region code such as us-east-2 or eu-central-1.",
       );
+    }
+    if (cluster.account !== undefined) {
+      checkAccountRef(raw, config, cluster.account, ["clusters", i, "account"], report);
     }
     duplicateCheck(clusterNames, i, () => {
       report(
@@ -176,24 +189,7 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
         "Merge the two entries.",
       );
     });
-    const groupName = normalized.iamGroup;
-    if (!IAM_NAME.test(groupName) || groupName.length > IAM_GROUP_NAME_MAX) {
-      report(
-        "EG123",
-        [...path, "iamGroup"],
-        `"${team.iamGroup}" is not a valid IAM group name or ARN`,
-        "IAM group names are 1-128 characters of letters, digits and +=,.@_-; an ARN looks like arn:aws:iam::123456789012:group/NAME.",
-      );
-    }
-    const groupArnAccount = isIamGroupArn(team.iamGroup) ? accountIdOf(team.iamGroup) : undefined;
-    if (groupArnAccount !== undefined && groupArnAccount !== config.accountId) {
-      report(
-        "EG136",
-        [...path, "iamGroup"],
-        `IAM group is in account ${groupArnAccount}, not ${config.accountId}`,
-        "eksgate manages one account per file: use a group of accountId, or a separate file.",
-      );
-    }
+    checkMembers(team, normalized, path, config, report);
     if (!IAM_NAME.test(normalized.roleName) || normalized.roleName.length > IAM_ROLE_NAME_MAX) {
       report(
         "EG123",
@@ -204,7 +200,14 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
           : "Shorten the team name, or set roleName.",
       );
     }
-    if (roleNames.filter((n) => n.toLowerCase() === normalized.roleName.toLowerCase()).length > 1) {
+    if (
+      normalized.identityCenter === undefined &&
+      roleNames.filter(
+        (n, k) =>
+          config.teams[k]?.identityCenter === undefined &&
+          n.toLowerCase() === normalized.roleName.toLowerCase(),
+      ).length > 1
+    ) {
       report(
         "EG126",
         team.roleName !== undefined ? [...path, "roleName"] : [...path, "name"],
@@ -334,6 +337,263 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
     }
   });
   return out;
+}
+
+type Report = (
+  code: DiagnosticCode,
+  path: readonly PathSegment[],
+  summary: string,
+  detail: string,
+  severity?: Diagnostic["severity"],
+) => void;
+
+/** Names every account of the config, for hints. */
+function accountNames(config: AccessConfig): string {
+  return config.accounts.map((a) => (a.alias !== undefined ? `${a.alias} (${a.id})` : a.id)).join(", ");
+}
+
+/** An account reference (id or alias) that must name one of `accounts`. */
+function checkAccountRef(
+  raw: RawAccessConfig,
+  config: AccessConfig,
+  ref: string,
+  path: readonly PathSegment[],
+  report: Report,
+): void {
+  if (findAccount(config.accounts, ref) !== undefined) return;
+  const known = config.accounts.flatMap((a) => (a.alias !== undefined ? [a.id, a.alias] : [a.id]));
+  const suggestion = didYouMean(ref, known);
+  report(
+    "EG150",
+    path,
+    `unknown account "${ref}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
+    raw.accounts === undefined
+      ? "List the account under accounts: (id, alias, and a profile or roleArn to reach it) first."
+      : `Accounts defined in this file: ${accountNames(config)}.`,
+  );
+}
+
+/** accounts:, accountId and identityAccount together. */
+function checkAccounts(raw: RawAccessConfig, config: AccessConfig, report: Report): void {
+  if (raw.accountId === undefined && (raw.accounts ?? []).length === 0) {
+    report(
+      "EG112",
+      ["accountId"],
+      "no account is given",
+      'Add accountId: "123456789012" for a single account, or list the accounts under accounts:.',
+    );
+  }
+  const ids = (raw.accounts ?? []).map((a) => a.id);
+  const aliases = (raw.accounts ?? []).map((a) => a.alias ?? "");
+  (raw.accounts ?? []).forEach((account, i) => {
+    const path: PathSegment[] = ["accounts", i];
+    if (!ACCOUNT_ID.test(account.id)) {
+      report(
+        "EG129",
+        [...path, "id"],
+        `account id "${account.id}" is not 12 digits`,
+        'Use the 12-digit AWS account id, quoted, e.g. id: "123456789012".',
+      );
+    }
+    duplicateCheck(ids, i, () => {
+      report(
+        "EG126",
+        [...path, "id"],
+        `account ${account.id} is listed more than once`,
+        "Keep one entry per account.",
+      );
+    });
+    if (account.alias !== undefined) {
+      if (!ACCOUNT_ALIAS.test(account.alias) || ACCOUNT_ID.test(account.alias)) {
+        report(
+          "EG151",
+          [...path, "alias"],
+          `"${account.alias}" is not usable as an account alias`,
+          "Use 1-63 lowercase letters, digits and '-' (not 12 digits, which would read as an account id).",
+        );
+      }
+      duplicateCheck(aliases, i, () => {
+        report(
+          "EG126",
+          [...path, "alias"],
+          `alias "${account.alias ?? ""}" names more than one account`,
+          "Give each account its own alias.",
+        );
+      });
+    }
+    if (account.profile !== undefined && account.roleArn !== undefined) {
+      report(
+        "EG151",
+        path,
+        "account gives both a profile and a roleArn",
+        "Give one way to reach the account: profile (its own credentials) or roleArn (assumed from the identity eksgate runs as).",
+      );
+    }
+    if (account.roleArn !== undefined) {
+      const roleAccount = /^arn:[\w-]+:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]+$/.exec(
+        account.roleArn,
+      )?.[1];
+      if (roleAccount === undefined) {
+        report(
+          "EG151",
+          [...path, "roleArn"],
+          `"${account.roleArn}" is not an IAM role ARN`,
+          "Write the role to assume in this account as arn:aws:iam::ACCOUNT:role/NAME, e.g. its OrganizationAccountAccessRole.",
+        );
+      } else if (roleAccount !== account.id) {
+        report(
+          "EG151",
+          [...path, "roleArn"],
+          `roleArn is in account ${roleAccount}, not ${account.id}`,
+          "The role assumed to reach an account must be in that account.",
+        );
+      }
+    }
+  });
+  if (raw.accountId !== undefined && raw.accounts !== undefined && raw.identityAccount !== undefined) {
+    report(
+      "EG151",
+      ["identityAccount"],
+      "both accountId and identityAccount name the identity account",
+      "Keep identityAccount and remove accountId (or the other way round).",
+    );
+  }
+  if (raw.identityAccount !== undefined) {
+    checkAccountRef(raw, config, raw.identityAccount, ["identityAccount"], report);
+  }
+  if (raw.identityCenter?.account !== undefined) {
+    checkAccountRef(raw, config, raw.identityCenter.account, ["identityCenter", "account"], report);
+  }
+  if (raw.identityCenter?.region !== undefined && !AWS_REGION.test(raw.identityCenter.region)) {
+    report(
+      "EG128",
+      ["identityCenter", "region"],
+      `"${raw.identityCenter.region}" is not an AWS region name`,
+      "Use the region of your Identity Center instance, e.g. us-east-1.",
+    );
+  }
+  const iamGroupTeams = raw.teams.some((t) => t.iamGroup !== undefined);
+  if (
+    raw.accountId === undefined &&
+    raw.identityAccount === undefined &&
+    (raw.accounts ?? []).length > 1 &&
+    iamGroupTeams
+  ) {
+    report(
+      "EG152",
+      ["identityAccount"],
+      "several accounts and no identityAccount: eksgate cannot tell where the IAM groups are",
+      `Add identityAccount: naming the account that holds the IAM groups (one of ${accountNames(config)}).`,
+    );
+  }
+}
+
+/** A team's members: exactly one of iamGroup and identityCenter, each well formed. */
+function checkMembers(
+  team: RawTeam,
+  normalized: Team,
+  path: readonly PathSegment[],
+  config: AccessConfig,
+  report: Report,
+): void {
+  if ((team.iamGroup === undefined) === (team.identityCenter === undefined)) {
+    report(
+      "EG153",
+      path,
+      team.iamGroup === undefined
+        ? `team "${team.name}" names no members (neither iamGroup nor identityCenter)`
+        : `team "${team.name}" names both an iamGroup and an identityCenter group`,
+      "Give exactly one source of members: iamGroup (IAM users in an IAM group) or identityCenter: {group, permissionSet} (IAM Identity Center users).",
+    );
+  }
+  if (team.iamGroup !== undefined) {
+    const groupName = normalized.iamGroup;
+    if (!IAM_NAME.test(groupName) || groupName.length > IAM_GROUP_NAME_MAX) {
+      report(
+        "EG123",
+        [...path, "iamGroup"],
+        `"${team.iamGroup}" is not a valid IAM group name or ARN`,
+        "IAM group names are 1-128 characters of letters, digits and +=,.@_-; an ARN looks like arn:aws:iam::123456789012:group/NAME.",
+      );
+    }
+    const groupArnAccount = isIamGroupArn(team.iamGroup) ? accountIdOf(team.iamGroup) : undefined;
+    if (groupArnAccount !== undefined && groupArnAccount !== config.accountId) {
+      report(
+        "EG136",
+        [...path, "iamGroup"],
+        `IAM group is in account ${groupArnAccount}, not ${config.accountId}`,
+        isMultiAccount(config)
+          ? "IAM groups must be in the identity account: use a group of identityAccount, or change identityAccount."
+          : "eksgate manages one account per file: use a group of accountId, or list both accounts under accounts:.",
+      );
+    }
+  }
+  const ic = team.identityCenter;
+  if (ic === undefined) return;
+  const icPath = [...path, "identityCenter"];
+  if ((ic.group === undefined) === (ic.groupId === undefined)) {
+    report(
+      "EG154",
+      icPath,
+      ic.group === undefined
+        ? "identityCenter names no group (neither group nor groupId)"
+        : "identityCenter names both a group and a groupId",
+      "Give the Identity Center group by its display name (group) or by its id (groupId), not both.",
+    );
+  }
+  if (!PERMISSION_SET_NAME.test(ic.permissionSet)) {
+    report(
+      "EG155",
+      [...icPath, "permissionSet"],
+      `"${ic.permissionSet}" is not a valid permission set name`,
+      "Permission set names are 1-32 characters of letters, digits and +=,.@_-.",
+    );
+  }
+  if (ic.sessionDuration !== undefined && sessionDurationSeconds(ic.sessionDuration) === undefined) {
+    report(
+      "EG155",
+      [...icPath, "sessionDuration"],
+      `"${ic.sessionDuration}" is not a session duration Identity Center accepts`,
+      "Write an ISO 8601 duration from PT1H to PT12H, e.g. PT4H or PT1H30M.",
+    );
+  }
+  if (ic.manage === false && ic.sessionDuration !== undefined) {
+    report(
+      "EG155",
+      [...icPath, "sessionDuration"],
+      "sessionDuration is set on a permission set eksgate does not manage (manage: false)",
+      "Set the session duration in Identity Center itself, or remove manage: false so eksgate manages it.",
+      "warning",
+    );
+  }
+  if (team.sessionName === "caller") {
+    report(
+      "EG156",
+      [...path, "sessionName"],
+      "sessionName: caller cannot apply to an Identity Center team",
+      "It forces sts:RoleSessionName = ${aws:username}, and Identity Center sessions have no aws:username (it exists only for IAM users). Identity Center names each session after the person's user name already: remove sessionName.",
+    );
+  }
+  for (const field of ["requireMfa", "roleName"] as const) {
+    if (team[field] !== undefined) {
+      report(
+        "EG156",
+        [...path, field],
+        `${field} does not apply to an Identity Center team`,
+        field === "roleName"
+          ? "Identity Center teams use the role Identity Center creates for the permission set (AWSReservedSSO_<permissionSet>_...): remove roleName."
+          : "Require MFA in IAM Identity Center's authentication settings: remove requireMfa.",
+      );
+    }
+  }
+}
+
+/** Seconds of an ISO 8601 duration Identity Center accepts as a session duration (1 to 12 hours). */
+export function sessionDurationSeconds(text: string): number | undefined {
+  const match = /^PT(?:(\d{1,2})H)?(?:(\d{1,3})M)?$/.exec(text);
+  if (match === null || (match[1] === undefined && match[2] === undefined)) return undefined;
+  const seconds = Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60;
+  return seconds >= 3600 && seconds <= 12 * 3600 ? seconds : undefined;
 }
 
 function duplicateCheck(values: readonly string[], index: number, onDuplicate: () => void): void {

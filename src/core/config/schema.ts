@@ -42,11 +42,38 @@ const teamAccess = z.strictObject({
     .describe("Must be true to grant cluster-admin or a custom role that is as powerful."),
 });
 
+const identityCenterTeam = z
+  .strictObject({
+    group: z.string().optional().describe("Identity Center group, by display name."),
+    groupId: z.string().optional().describe("Identity Center group, by its identity store group id."),
+    permissionSet: z
+      .string()
+      .describe("Permission set the group is assigned in each of the team's cluster accounts."),
+    manage: z
+      .boolean()
+      .optional()
+      .describe(
+        "true (default): eksgate creates and updates the permission set and the account assignments. " +
+          "false: they must exist already; eksgate only checks them.",
+      ),
+    sessionDuration: z
+      .string()
+      .optional()
+      .describe("Session duration of a managed permission set, ISO 8601 (PT1H to PT12H; default PT1H)."),
+  })
+  .describe("The team's members are the members of an IAM Identity Center group.");
+
 const team = z.strictObject({
   name: z
     .string()
     .describe("Team name: lowercase letters, digits and '-', used in IAM and Kubernetes names."),
-  iamGroup: z.string().describe("The IAM group whose members get access: a group name or its ARN."),
+  iamGroup: z
+    .string()
+    .optional()
+    .describe(
+      "The IAM group whose members get access: a group name or its ARN. Exactly one of iamGroup and identityCenter.",
+    ),
+  identityCenter: identityCenterTeam.optional(),
   sessionName: z
     .enum(["caller", "free"])
     .optional()
@@ -74,6 +101,48 @@ const cluster = z.strictObject({
     .enum(["aws-auth", "access-entries", "auto"])
     .optional()
     .describe("aws-auth ConfigMap, EKS access entries, or auto (default: read the cluster's mode)."),
+  account: z
+    .string()
+    .optional()
+    .describe(
+      "The account the cluster is in: an id or alias from `accounts` (default: the identity account).",
+    ),
+});
+
+const account = z.strictObject({
+  id: z.string().describe("12-digit AWS account id, quoted so YAML keeps leading zeros."),
+  alias: z
+    .string()
+    .optional()
+    .describe("A short name clusters and identityAccount can use instead of the id."),
+  profile: z
+    .string()
+    .optional()
+    .describe("AWS CLI profile whose credentials reach this account (default: the applying identity)."),
+  roleArn: z
+    .string()
+    .optional()
+    .describe(
+      "Role in this account to assume from the applying identity (e.g. an OrganizationAccountAccessRole-style admin role).",
+    ),
+});
+
+const identityCenter = z.strictObject({
+  instanceArn: z
+    .string()
+    .optional()
+    .describe("ARN of the IAM Identity Center instance (default: the only instance ListInstances returns)."),
+  identityStoreId: z.string().optional().describe("Its identity store id (default: from ListInstances)."),
+  region: z
+    .string()
+    .optional()
+    .describe("Region of the Identity Center instance (default: the first cluster's)."),
+  account: z
+    .string()
+    .optional()
+    .describe(
+      "Account (id or alias) that administers Identity Center: the management or delegated admin account.",
+    ),
 });
 
 const customRole = z.strictObject({
@@ -87,7 +156,24 @@ export const accessConfigSchema = z
     kind: z.literal(CONFIG_KIND),
     accountId: z
       .union([z.string(), z.number()])
-      .describe("12-digit AWS account id, quoted so YAML keeps leading zeros."),
+      .optional()
+      .describe(
+        "12-digit AWS account id, quoted so YAML keeps leading zeros: the one account of a single-account config " +
+          "(required unless accounts is given).",
+      ),
+    accounts: z
+      .array(account)
+      .optional()
+      .describe("AWS accounts eksgate works in, and how to reach each one."),
+    identityAccount: z
+      .string()
+      .optional()
+      .describe(
+        "Account (id or alias) holding the IAM groups of iamGroup teams (default: accountId, or the only account).",
+      ),
+    identityCenter: identityCenter
+      .optional()
+      .describe("The IAM Identity Center instance of identityCenter teams."),
     partition: z
       .enum(["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"])
       .optional()
@@ -100,3 +186,4 @@ export const accessConfigSchema = z
 
 export type RawAccessConfig = z.infer<typeof accessConfigSchema>;
 export type RawPolicyRule = z.infer<typeof policyRule>;
+export type RawTeam = z.infer<typeof team>;

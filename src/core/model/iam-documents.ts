@@ -9,7 +9,7 @@
  * makes group membership the thing that decides who can become the team's role.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import type { AccessConfig, Cluster, Team } from "./access-config.js";
+import { teamAccounts, teamRoleArnIn, type AccessConfig, type Cluster, type Team } from "./access-config.js";
 import { groupPolicyName, rolePolicyName, TEAM_TAG_KEY, teamRoleTags } from "./ownership.js";
 import {
   policyDocumentSize,
@@ -42,7 +42,7 @@ export interface TeamIamDocuments {
   readonly trustPolicy: PolicyDocument;
   /** Inline policy on the role. */
   readonly rolePolicy: InlinePolicy;
-  /** Inline policy on the team's IAM group. */
+  /** Inline policy on the team's IAM group (in the identity account). */
   readonly groupName: string;
   readonly groupPolicy: InlinePolicy;
 }
@@ -144,8 +144,29 @@ export function teamRolePolicy(clusters: readonly Cluster[], team: Team): Policy
   };
 }
 
-/** The group's inline policy: `sts:AssumeRole` on exactly the team's role. */
-export function teamGroupPolicy(team: Team): PolicyDocument {
+/**
+ * Accounts the team's role is in: each account of its clusters, or the identity account
+ * for a team without (resolvable) access.
+ */
+export function teamRoleAccounts(
+  config: Pick<AccessConfig, "clusters" | "accountId">,
+  team: Team,
+): readonly string[] {
+  const accounts = teamAccounts(config, team);
+  return accounts.length > 0 ? accounts : [config.accountId];
+}
+
+/**
+ * The group's inline policy: `sts:AssumeRole` on exactly the team's roles, one per account
+ * of its clusters. Across accounts both sides must allow (IAM evaluation I4): this policy in
+ * the identity account, and the role's trust policy naming the identity account.
+ */
+export function teamGroupPolicy(
+  team: Team,
+  config?: Pick<AccessConfig, "clusters" | "accountId">,
+): PolicyDocument {
+  const arns =
+    config === undefined ? [team.roleArn] : teamRoleAccounts(config, team).map((a) => teamRoleArnIn(team, a));
   return {
     Version: "2012-10-17",
     Statement: [
@@ -153,25 +174,45 @@ export function teamGroupPolicy(team: Team): PolicyDocument {
         Sid: GROUP_POLICY_STATEMENT_SID,
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        Resource: team.roleArn,
+        Resource: arns.length === 1 ? (arns[0] as string) : arns,
       },
     ],
   };
 }
 
-/** All IAM documents and names for one team. */
-export function teamIamDocuments(config: AccessConfig, team: Team): TeamIamDocuments {
+/**
+ * All IAM documents and names for one team, for its role in one account (default: the
+ * identity account). The role policy names the team's clusters in that account only.
+ */
+export function teamIamDocuments(
+  config: AccessConfig,
+  team: Team,
+  accountId: string = teamRoleAccounts(config, team)[0] ?? config.accountId,
+): TeamIamDocuments {
+  const clusters = config.clusters.filter((c) => c.accountId === accountId);
+  const local: Team = {
+    ...team,
+    access: team.access.filter((a) => clusters.some((c) => c.name === a.cluster)),
+  };
   return {
     team: team.name,
     roleName: team.roleName,
-    roleArn: team.roleArn,
+    roleArn: teamRoleArnIn(team, accountId),
     roleDescription: teamRoleDescription(team),
     roleTags: teamRoleTags(team),
     trustPolicy: teamTrustPolicy(config, team),
-    rolePolicy: { name: rolePolicyName(team), document: teamRolePolicy(config.clusters, team) },
+    rolePolicy: {
+      name: rolePolicyName(team),
+      document: teamRolePolicy(clusters, local.access.length > 0 ? local : team),
+    },
     groupName: team.iamGroup,
-    groupPolicy: { name: groupPolicyName(team), document: teamGroupPolicy(team) },
+    groupPolicy: { name: groupPolicyName(team), document: teamGroupPolicy(team, config) },
   };
+}
+
+/** The team's IAM documents in every account its role is in. */
+export function teamIamDocumentsPerAccount(config: AccessConfig, team: Team): readonly TeamIamDocuments[] {
+  return teamRoleAccounts(config, team).map((account) => teamIamDocuments(config, team, account));
 }
 
 // ---------------------------------------------------------------------------------------------

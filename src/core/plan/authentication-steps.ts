@@ -10,7 +10,8 @@
  */
 import type { AwsAuthRoleMapping } from "../model/access-entry.js";
 import type { AccessEntrySpec } from "../model/access-entry.js";
-import type { Cluster, Team } from "../model/access-config.js";
+import { isIdentityCenterTeam, teamRoleArnIn, type Cluster, type Team } from "../model/access-config.js";
+import { teamRoleAccounts } from "../model/iam-documents.js";
 import { formatAwsAuthChanges, parseAwsAuthData, updateAwsAuthData } from "../model/aws-auth.js";
 import {
   accessEntryTags,
@@ -20,6 +21,7 @@ import {
   tagValue,
 } from "../model/ownership.js";
 import { managedRoles, teamInScope, type PlanContext } from "./context.js";
+import { roleKey } from "./observed.js";
 import type {
   ClusterAuthenticationMode,
   ObservedAccessEntryState,
@@ -92,7 +94,9 @@ function resolveMode(
 export function ownedRoleArns(context: PlanContext): ReadonlySet<string> {
   const { config, observed, scope } = context;
   return new Set<string>([
-    ...config.teams.filter((t) => teamInScope(scope, t.name)).map((t) => t.roleArn),
+    ...config.teams
+      .filter((t) => teamInScope(scope, t.name) && !isIdentityCenterTeam(t))
+      .flatMap((t) => teamRoleAccounts(config, t).map((account) => teamRoleArnIn(t, account))),
     ...managedRoles(observed)
       .filter((r) => teamInScope(scope, tagValue(r.tags, TEAM_TAG_KEY) ?? ""))
       .map((r) => r.arn),
@@ -245,7 +249,8 @@ function planAccessEntry(
   spec: AccessEntrySpec,
 ): void {
   const { draft } = context;
-  const role = context.observed.roles[team.roleName] ?? null;
+  const role =
+    context.observed.roles[roleKey(context.config.accountId, cluster.accountId, team.roleName)] ?? null;
   const entry = state.accessEntries.find((e) => e.principalArn.toLowerCase() === team.roleArn.toLowerCase());
   const resource: PlanResource = { kind: "access-entry", cluster: cluster.name, principalArn: team.roleArn };
   const payload: StepPayload = {

@@ -3,9 +3,15 @@
  * from the normalized config. `render` shows it; `plan` computes it once (desiredAfterPlan)
  * and hands it to observe (what to look at) and to the planner (what to compare with).
  */
-import type { AccessConfig, Cluster, Team } from "../model/access-config.js";
+import {
+  isIdentityCenterTeam,
+  teamRoleArnFor,
+  type AccessConfig,
+  type Cluster,
+  type Team,
+} from "../model/access-config.js";
 import type { PlanScope } from "./plan.js";
-import { teamIamDocuments, type TeamIamDocuments } from "../model/iam-documents.js";
+import { teamIamDocumentsPerAccount, type TeamIamDocuments } from "../model/iam-documents.js";
 import {
   teamAccessEntry,
   teamAwsAuthMapping,
@@ -46,6 +52,15 @@ export interface DesiredStateFilter {
   readonly team?: string;
 }
 
+/**
+ * The team as one cluster sees it: its role is the one in the cluster's account (the same
+ * name in every account). For a single account this is the team itself.
+ */
+export function teamOnCluster(team: Team, cluster: Cluster): Team {
+  const roleArn = teamRoleArnFor(team, cluster);
+  return roleArn === team.roleArn ? team : { ...team, roleArn };
+}
+
 function teamReaches(team: Team, cluster: string): boolean {
   return team.access.some((a) => a.cluster === cluster);
 }
@@ -64,23 +79,31 @@ export function desiredState(config: AccessConfig, filter: DesiredStateFilter = 
     partition: config.partition,
     // A team without any access (EG135, a warning) needs no role: there is nothing to grant.
     iam: teams
+      .filter((t) => !isIdentityCenterTeam(t))
       .filter((t) => t.access.length > 0)
       .filter((t) => filter.cluster === undefined || teamReaches(t, filter.cluster))
-      .map((team) => teamIamDocuments(config, team)),
+      .flatMap((team) => teamIamDocumentsPerAccount(config, team)),
     clusters: clusters.map((cluster) => {
       const reaching = teams.filter((t) => teamReaches(t, cluster.name));
+      // Identity Center teams are mapped once their role is resolved (at plan time).
+      const mapped = reaching.filter((t) => !isIdentityCenterTeam(t)).map((t) => teamOnCluster(t, cluster));
       return {
         cluster,
         teams: reaching.map((t) => t.name),
-        awsAuthMappings: reaching.map(teamAwsAuthMapping),
-        accessEntries: reaching.map((team) => teamAccessEntry(team, cluster.name)),
+        awsAuthMappings: mapped.map(teamAwsAuthMapping),
+        accessEntries: mapped.map((team) => teamAccessEntry(team, cluster.name)),
         rbacObjects: clusterRbacObjects(scoped, cluster.name),
       };
     }),
     kubeconfigUsers: clusters.flatMap((cluster) =>
       teams
         .filter((t) => teamReaches(t, cluster.name))
-        .map((team) => ({ team: team.name, cluster: cluster.name, user: eksgateExecUser(team, cluster) })),
+        .filter((t) => !isIdentityCenterTeam(t))
+        .map((team) => ({
+          team: team.name,
+          cluster: cluster.name,
+          user: eksgateExecUser(teamOnCluster(team, cluster), cluster),
+        })),
     ),
   };
 }

@@ -11,9 +11,9 @@
  * authentication and its RBAC (iam-steps, authentication-steps, rbac-steps). The steps
  * are ordered by steps.ts.
  */
-import type { AccessConfig, Team } from "../model/access-config.js";
+import { isIdentityCenterTeam, type AccessConfig, type Team } from "../model/access-config.js";
 import { formatPath, hasErrors, type Result } from "../diagnostics.js";
-import type { DesiredState } from "./desired.js";
+import { teamOnCluster, type DesiredState } from "./desired.js";
 import type { ObservedState } from "./observed.js";
 import { PLAN_FORMAT_VERSION, type Plan, type PlanScope } from "./plan.js";
 import { createPlanDraft } from "./steps.js";
@@ -70,7 +70,12 @@ export function planChanges(input: PlanInput): Result<Plan> {
       );
       continue;
     }
-    const teams = wanted.teams.map(teamNamed);
+    // Each team as this cluster sees it (its role in the cluster's account); Identity
+    // Center teams are mapped through their resolved role instead.
+    const teams = wanted.teams
+      .map(teamNamed)
+      .filter((t) => !isIdentityCenterTeam(t))
+      .map((t) => teamOnCluster(t, cluster));
     const authentication = clusterAuthentication(
       context,
       cluster,
@@ -104,8 +109,13 @@ export function planChanges(input: PlanInput): Result<Plan> {
       "Nothing to do for this team on this cluster.",
     );
   }
-  const clusters: Record<string, { region: string }> = {};
-  for (const { cluster } of desired.clusters) clusters[cluster.name] = { region: cluster.region };
+  const clusters: Record<string, { region: string; account?: string }> = {};
+  for (const { cluster } of desired.clusters) {
+    clusters[cluster.name] = {
+      region: cluster.region,
+      ...(cluster.accountId !== config.accountId ? { account: cluster.accountId } : {}),
+    };
+  }
   return {
     ok: true,
     value: {

@@ -21,7 +21,7 @@ import {
 } from "../model/ownership.js";
 import { policyDocumentsEquivalent, type PolicyDocument } from "../model/policy-document.js";
 import { managedRoles, teamInScope, type PlanContext } from "./context.js";
-import type { ObservedIamRole } from "./observed.js";
+import { accountOfArn, roleKey, type ObservedIamRole } from "./observed.js";
 import type { PlanResource, StepPayload } from "./plan.js";
 import { policyLines } from "./steps.js";
 
@@ -33,15 +33,28 @@ export interface TeamIam {
 
 /** The steps that bring each team's role, role policy and group policy in line with the config. */
 export function planTeamsIam(context: PlanContext, teams: readonly TeamIam[]): void {
-  for (const { team, documents } of teams) planTeamIam(context, team, documents);
+  // A team has one role per account of its clusters, and one group policy.
+  const groupPlanned = new Set<string>();
+  for (const { team, documents } of teams) {
+    planTeamIam(context, team, documents, !groupPlanned.has(team.name));
+    groupPlanned.add(team.name);
+  }
 }
 
-function planTeamIam(context: PlanContext, team: Team, docs: TeamIamDocuments): void {
+/** The `account` field of an IAM resource: only for roles outside the identity account. */
+function accountField(context: PlanContext, accountId: string): { readonly account?: string } {
+  return accountId === context.config.accountId ? {} : { account: accountId };
+}
+
+function planTeamIam(context: PlanContext, team: Team, docs: TeamIamDocuments, withGroup: boolean): void {
   const { config, observed, draft } = context;
   const teamPath = formatPath(["teams", config.teams.indexOf(team)]);
   const tags = managedRoleTags(team);
-  const role = observed.roles[team.roleName] ?? null;
-  const roleResource: PlanResource = { kind: "iam-role", roleName: team.roleName };
+  // The role's account is in its ARN (a cluster account, or the identity account).
+  const accountId = accountOfArn(docs.roleArn);
+  const inAccount = accountField(context, accountId);
+  const role = observed.roles[roleKey(config.accountId, accountId, team.roleName)] ?? null;
+  const roleResource: PlanResource = { kind: "iam-role", roleName: team.roleName, ...inAccount };
   const rolePayload: StepPayload = {
     type: "role",
     trustPolicy: docs.trustPolicy,
@@ -53,14 +66,14 @@ function planTeamIam(context: PlanContext, team: Team, docs: TeamIamDocuments): 
       action: "create",
       resource: roleResource,
       reason: `team ${team.name} needs a role to assume`,
-      changes: [`+ role ${team.roleName} (${team.roleArn})`, ...policyLines("+ trust", docs.trustPolicy)],
+      changes: [`+ role ${team.roleName} (${docs.roleArn})`, ...policyLines("+ trust", docs.trustPolicy)],
       observed: undefined,
       payload: rolePayload,
     });
   } else if (!isManagedRole(role)) {
     draft.error(
       "EG201",
-      `IAM role ${team.roleName} exists but is not eksgate's (it lacks the tag ${MANAGED_TAG_KEY}=${MANAGED_BY_VALUE})`,
+      `IAM role ${team.roleName}${accountId === config.accountId ? "" : ` in account ${accountId}`} exists but is not eksgate's (it lacks the tag ${MANAGED_TAG_KEY}=${MANAGED_BY_VALUE})`,
       `eksgate never takes over a role it did not create. Set roleName for team ${team.name} to a new name, or, if this role is meant for eksgate, tag it ${MANAGED_TAG_KEY}=${MANAGED_BY_VALUE}.`,
       `${teamPath}.roleName`,
     );
@@ -84,10 +97,15 @@ function planTeamIam(context: PlanContext, team: Team, docs: TeamIamDocuments): 
         payload: rolePayload,
       });
     }
-    planOldGroupPolicy(context, team, docs, role);
+    if (withGroup) planOldGroupPolicy(context, team, docs, role);
   }
   planInlinePolicy(context, {
-    resource: { kind: "iam-role-policy", roleName: team.roleName, policyName: docs.rolePolicy.name },
+    resource: {
+      kind: "iam-role-policy",
+      roleName: team.roleName,
+      policyName: docs.rolePolicy.name,
+      ...inAccount,
+    },
     current: role?.inlinePolicies[docs.rolePolicy.name],
     wanted: docs.rolePolicy.document,
     missing: "the role needs its permission policy",
@@ -97,12 +115,13 @@ function planTeamIam(context: PlanContext, team: Team, docs: TeamIamDocuments): 
     if (name !== docs.rolePolicy.name) {
       removePolicy(
         context,
-        { kind: "iam-role-policy", roleName: team.roleName, policyName: name },
+        { kind: "iam-role-policy", roleName: team.roleName, policyName: name, ...inAccount },
         doc,
         "eksgate no longer uses this inline policy",
       );
     }
   }
+  if (!withGroup) return;
   const group = observed.groups[team.iamGroup];
   if (group === undefined || !group.exists) {
     draft.error(
@@ -212,13 +231,21 @@ export function planRoleRemovals(context: PlanContext): ReadonlySet<string> {
         });
   for (const role of rolesToRemove) {
     const team = tagValue(role.tags, TEAM_TAG_KEY) ?? "?";
+    const inAccount = accountField(context, accountOfArn(role.arn));
     const reason = scope.destroy ? `destroy: team ${team}` : `team ${team} is no longer in the config`;
     for (const [name, doc] of Object.entries(role.inlinePolicies)) {
-      removePolicy(context, { kind: "iam-role-policy", roleName: role.name, policyName: name }, doc, reason);
+      removePolicy(
+        context,
+        { kind: "iam-role-policy", roleName: role.name, policyName: name, ...inAccount },
+        doc,
+        reason,
+      );
     }
     const groupName = tagValue(role.tags, GROUP_TAG_KEY);
     const group = groupName !== undefined ? observed.groups[groupName] : undefined;
-    if (group?.exists) {
+    // The group policy is removed once, with the role in the identity account or the first.
+    const firstOfTeam = rolesToRemove.find((r) => tagValue(r.tags, TEAM_TAG_KEY) === team) === role;
+    if (group?.exists && firstOfTeam) {
       // Only this team's policy: teams may share a group.
       for (const [name, doc] of Object.entries(group.policies)) {
         if (name !== groupPolicyName({ name: team })) continue;
@@ -232,7 +259,7 @@ export function planRoleRemovals(context: PlanContext): ReadonlySet<string> {
     }
     draft.addStep({
       action: "delete",
-      resource: { kind: "iam-role", roleName: role.name },
+      resource: { kind: "iam-role", roleName: role.name, ...inAccount },
       reason,
       changes: [`- role ${role.name} (${role.arn})`],
       observed: roleObservation(role),

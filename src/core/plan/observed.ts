@@ -59,8 +59,25 @@ export interface ObservedClusterState {
   readonly namespaces: Readonly<Record<string, boolean>>;
 }
 
+/**
+ * Key of a role in `ObservedState.roles`: its name in the identity account (so a
+ * single-account state is keyed by name only), `<account>/<name>` in any other account.
+ * IAM names cannot hold a `/`, so keys never collide.
+ */
+export function roleKey(identityAccount: string, accountId: string, name: string): string {
+  return accountId === identityAccount ? name : `${accountId}/${name}`;
+}
+
+/** The account of an IAM or STS ARN (its fifth field). */
+export function accountOfArn(arn: string): string {
+  return arn.split(":")[4] ?? "";
+}
+
 export interface ObservedState {
-  /** Roles by name: the teams' roles (undefined when missing) and every eksgate-tagged role. */
+  /**
+   * Roles by roleKey: the teams' roles in each of their accounts (null when missing) and
+   * every eksgate-tagged role.
+   */
   readonly roles: Readonly<Record<string, ObservedIamRole | null>>;
   readonly groups: Readonly<Record<string, ObservedIamGroup>>;
   readonly clusters: Readonly<Record<string, ObservedClusterState>>;

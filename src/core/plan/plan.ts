@@ -19,8 +19,14 @@ export type PlanAction = "create" | "update" | "delete" | "replace";
 export type PlanArea = "iam" | "authentication" | "rbac";
 
 export type PlanResource =
-  | { readonly kind: "iam-role"; readonly roleName: string }
-  | { readonly kind: "iam-role-policy"; readonly roleName: string; readonly policyName: string }
+  /** `account` is set for a role outside the identity account (configs with several accounts). */
+  | { readonly kind: "iam-role"; readonly roleName: string; readonly account?: string }
+  | {
+      readonly kind: "iam-role-policy";
+      readonly roleName: string;
+      readonly policyName: string;
+      readonly account?: string;
+    }
   | { readonly kind: "iam-group-policy"; readonly groupName: string; readonly policyName: string }
   | { readonly kind: "aws-auth"; readonly cluster: string }
   | { readonly kind: "access-entry"; readonly cluster: string; readonly principalArn: string }
@@ -93,8 +99,11 @@ export interface Plan {
   readonly configFile: string;
   readonly accountId: string;
   readonly scope: PlanScope;
-  /** Region of each cluster in the plan, so apply can reach them without the config. */
-  readonly clusters: Readonly<Record<string, { readonly region: string }>>;
+  /**
+   * Region of each cluster in the plan, so apply can reach them without the config; and
+   * its account when that is not the identity account.
+   */
+  readonly clusters: Readonly<Record<string, { readonly region: string; readonly account?: string }>>;
   readonly steps: readonly PlanStep[];
   /** Warnings found while planning (errors stop planning). */
   readonly diagnostics: readonly Diagnostic[];

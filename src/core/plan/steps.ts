@@ -122,9 +122,9 @@ function areaOf(resource: PlanResource): PlanArea {
 export function stepId(resource: PlanResource): string {
   switch (resource.kind) {
     case "iam-role":
-      return `iam-role/${resource.roleName}`;
+      return `iam-role/${accountPart(resource.account)}${resource.roleName}`;
     case "iam-role-policy":
-      return `iam-role-policy/${resource.roleName}/${resource.policyName}`;
+      return `iam-role-policy/${accountPart(resource.account)}${resource.roleName}/${resource.policyName}`;
     case "iam-group-policy":
       return `iam-group-policy/${resource.groupName}/${resource.policyName}`;
     case "aws-auth":
@@ -136,6 +136,10 @@ export function stepId(resource: PlanResource): string {
     case "rbac":
       return `rbac/${resource.cluster}/${resource.objectKind}/${resource.namespace ?? ""}/${resource.name}`;
   }
+}
+
+function accountPart(account: string | undefined): string {
+  return account === undefined ? "" : `${account}/`;
 }
 
 /** A policy document as diff lines, each prefixed with `sign` (`+`, `-`, `+ trust`, ...). */

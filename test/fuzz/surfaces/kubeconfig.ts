@@ -178,6 +178,7 @@ function checkMerge(text: string, violations: Violation[]): void {
       region: KUBECONFIG_CLUSTER.region,
       authentication: "auto",
       arn: CLUSTER_ARN,
+      accountId: CLUSTER_ARN.split(":")[4] ?? "",
     },
     { server: KUBECONFIG_CLUSTER.endpoint, certificateAuthorityData: KUBECONFIG_CLUSTER.caData },
     { exec: "eksgate" },

@@ -120,6 +120,43 @@ export const EG_CODES = defineFamily(
       meaning: "Unknown command or option, or a missing argument (with a suggestion when one is close).",
       hint: "Run `eksgate --help` (or `eksgate COMMAND --help`) for the commands and options.",
     },
+    EG150: {
+      severity: "error",
+      where: "config",
+      meaning:
+        "A cluster, identityAccount or identityCenter.account names an account that accounts does not list.",
+    },
+    EG151: {
+      severity: "error",
+      where: "config",
+      meaning: "An account entry is invalid (alias, both profile and roleArn, a roleArn of another account).",
+    },
+    EG152: {
+      severity: "error",
+      where: "config",
+      meaning: "Several accounts, IAM-group teams, and no identityAccount saying where the IAM groups are.",
+    },
+    EG153: {
+      severity: "error",
+      where: "config",
+      meaning: "A team names neither or both of iamGroup and identityCenter.",
+    },
+    EG154: {
+      severity: "error",
+      where: "config",
+      meaning: "An identityCenter team names neither or both of group and groupId.",
+    },
+    EG155: {
+      severity: "error",
+      where: "config",
+      meaning:
+        "An invalid permission set name or session duration (PT1H to PT12H); a warning for a duration on an unmanaged one.",
+    },
+    EG156: {
+      severity: "error",
+      where: "config",
+      meaning: "An IAM-role option (sessionName: caller, requireMfa, roleName) on an Identity Center team.",
+    },
     EG201: {
       severity: "error",
       where: "plan",
