@@ -17,11 +17,11 @@ import {
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOrganizationsSnapshotSource } from "../../src/adapters/aws/snapshot.js";
+import { createOrganizationsSnapshotSource } from "../../src/adapters/aws/snapshot-collector.js";
 import { canAssumeRole } from "../../src/core/evaluate/iam/index.js";
 import { parseSnapshot } from "../../src/core/snapshot/index.js";
-import { collectSnapshot } from "../../src/engine/snapshot.js";
-import type { SnapshotSources } from "../../src/ports/snapshot.js";
+import { collectSnapshot } from "../../src/engine/collect-snapshot.js";
+import type { SnapshotSources } from "../../src/ports/snapshot-sources.js";
 import { SEED_CREDENTIALS } from "../env/aws-seed.js";
 import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from "../env/moto.js";
 

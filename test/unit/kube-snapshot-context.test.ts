@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KUBE_CONNECTION_CODES } from "../../src/adapters/kube/connection.js";
-import { createKubeSnapshotSource } from "../../src/adapters/kube/snapshot.js";
-import { collectSnapshot } from "../../src/engine/snapshot.js";
-import type { SnapshotClusterRef, SnapshotSources } from "../../src/ports/snapshot.js";
+import { createKubeSnapshotSource } from "../../src/adapters/kube/snapshot-collector.js";
+import { collectSnapshot } from "../../src/engine/collect-snapshot.js";
+import type { SnapshotClusterRef, SnapshotSources } from "../../src/ports/snapshot-sources.js";
 
 const CLUSTER_ARN = "arn:aws:eks:eu-west-1:111122223333:cluster/prod";
 const ENDPOINT = "https://ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com";

@@ -1,4 +1,4 @@
-// collectSnapshot (src/engine/snapshot.ts) and the CLI's SCP options, with the snapshot
+// collectSnapshot (src/engine/collect-snapshot.ts) and the CLI's SCP options, with the snapshot
 // ports answered in memory: where SCPs come from (a file, AWS Organizations, refused), and
 // what the snapshot says when they could not be read. Organizations itself is exercised
 // against moto in test/integration/scp-organizations.test.ts.
@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { parseSnapshot } from "../../src/core/snapshot/index.js";
-import { collectSnapshot } from "../../src/engine/snapshot.js";
-import type { ServiceControlPolicyAnswer, SnapshotSources } from "../../src/ports/snapshot.js";
+import { collectSnapshot } from "../../src/engine/collect-snapshot.js";
+import type { ServiceControlPolicyAnswer, SnapshotSources } from "../../src/ports/snapshot-sources.js";
 import { recordingTerminal } from "../support/terminal.js";
 
 const A = "111122223333";

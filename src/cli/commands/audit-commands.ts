@@ -7,7 +7,7 @@ import type { Terminal } from "../terminal.js";
 import type { AuditCliOptions } from "./audit.js";
 import type { CanICliOptions } from "./can-i.js";
 import type { ExplainCliOptions } from "./explain.js";
-import type { SnapshotCliOptions } from "./snapshot.js";
+import type { SnapshotCliOptions } from "./snapshot-command.js";
 import type { WhoCanCliOptions } from "./who-can.js";
 
 const LIVE_NOTE = `
@@ -108,7 +108,7 @@ ListPoliciesForTarget and DescribePolicy (management account or delegated admini
 without that permission the snapshot is written without SCPs and says so.`,
     )
     .action(async (options: SnapshotCliOptions) => {
-      const { snapshotCommand } = await import("./snapshot.js");
+      const { snapshotCommand } = await import("./snapshot-command.js");
       setExit(await snapshotCommand(options, term));
     });
 

@@ -13,7 +13,7 @@ import { auditJson, auditText } from "../views/audit.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 import { checkCluster, type AuditOutputOptions } from "./can-i.js";
 import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
-import { cliError, collectLive, type AccessInputOptions } from "./snapshot.js";
+import { cliError, collectLive, type AccessInputOptions } from "./snapshot-command.js";
 
 /** The HTML report could not be written (docs/audit.md). */
 const HTML_WRITE_CODE = "AUD008";

@@ -13,7 +13,7 @@ import { dotGraph, mermaidGraph } from "../views/access-graph.js";
 import { canIJson, canIText } from "../views/access.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
-import { AUDIT_CODES, cliError, loadAccessSnapshot, type AccessInputOptions } from "./snapshot.js";
+import { AUDIT_CODES, cliError, loadAccessSnapshot, type AccessInputOptions } from "./snapshot-command.js";
 
 export type AuditFormat = "text" | "json" | "mermaid" | "dot";
 

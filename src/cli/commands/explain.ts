@@ -6,7 +6,7 @@ import { explainJson, explainText } from "../views/access.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 import { checkPrincipal, loadSnapshotFor, outputFormat, type AuditOutputOptions } from "./can-i.js";
 import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
-import type { AccessInputOptions } from "./snapshot.js";
+import type { AccessInputOptions } from "./snapshot-command.js";
 
 export interface ExplainCliOptions extends AccessInputOptions, AuditOutputOptions, RequestContextCliOptions {
   readonly cluster?: string;

@@ -12,7 +12,7 @@ import {
   type RequestCliOptions,
 } from "./can-i.js";
 import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
-import type { AccessInputOptions } from "./snapshot.js";
+import type { AccessInputOptions } from "./snapshot-command.js";
 
 export interface WhoCanCliOptions
   extends AccessInputOptions, AuditOutputOptions, RequestCliOptions, RequestContextCliOptions {

@@ -1,6 +1,6 @@
 /**
  * Every code the access snapshot reports (SNAPnnn), reading it (src/core/snapshot), reading
- * its directory (src/adapters/fs) or collecting it live (src/engine/snapshot.ts).
+ * its directory (src/adapters/fs) or collecting it live (src/engine/collect-snapshot.ts).
  * docs/diagnostics.md is generated from this table.
  */
 import type { Severity } from "../diagnostics.js";

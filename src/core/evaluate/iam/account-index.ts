@@ -20,7 +20,7 @@ import type {
   RawManagedPolicyDetail,
   RawPolicyDocument,
   RawTag,
-} from "./snapshot.js";
+} from "./iam-snapshot.js";
 import { isLiteral, wildcardMatch } from "./wildcard.js";
 
 export const ASSUME_ROLE = "sts:AssumeRole";

@@ -36,7 +36,7 @@ import {
   type RequestOptions,
 } from "./context-builder.js";
 import { RequestContext, substituteVariables } from "./request-context.js";
-import type { IamSnapshot, RawPolicyDocument } from "./snapshot.js";
+import type { IamSnapshot, RawPolicyDocument } from "./iam-snapshot.js";
 import { wildcardMatch } from "./wildcard.js";
 
 export type SnapshotInput = IamSnapshot | IamIndex;

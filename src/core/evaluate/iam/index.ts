@@ -8,8 +8,8 @@ export type {
   IamSnapshot,
   RawPolicyDocument,
   ServiceControlPolicy,
-} from "./snapshot.js";
-export { mergeAuthorizationDetailsPages, snapshotOf } from "./snapshot.js";
+} from "./iam-snapshot.js";
+export { mergeAuthorizationDetailsPages, snapshotOf } from "./iam-snapshot.js";
 export type {
   AssumeRoleDecision,
   Decision,

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../../diagnostics.js";
 import { actionMatches } from "./wildcard.js";
-import type { RawPolicyDocument } from "./snapshot.js";
+import type { RawPolicyDocument } from "./iam-snapshot.js";
 
 export type Effect = "Allow" | "Deny";
 

@@ -15,7 +15,7 @@ import { accessPolicyFor, accessScopeCovers } from "./access-policies.js";
 import { firstAllowingRule, ruleAllows } from "./match.js";
 import type { Identity, PolicyRule, RequestAttributes, RoleRef, Subject } from "./model.js";
 import { isNonResource, SUPERUSER_GROUP } from "./model.js";
-import type { BindingKind, BindingRecord, RbacSnapshot, SubjectHit } from "./snapshot.js";
+import type { BindingKind, BindingRecord, RbacSnapshot, SubjectHit } from "./rbac-snapshot.js";
 
 export interface BindingRef {
   readonly kind: BindingKind;

@@ -9,8 +9,8 @@ import { bindingRef, resolvedRole } from "./authorize.js";
 import { apiGroupMatches, resourceMatches, verbMatches } from "./match.js";
 import type { Identity, PolicyRule, Subject } from "./model.js";
 import { RBAC_API_GROUP, SUPERUSER_GROUP } from "./model.js";
-import type { BindingRecord, RbacSnapshot } from "./snapshot.js";
-import { bindingsNaming } from "./snapshot.js";
+import type { BindingRecord, RbacSnapshot } from "./rbac-snapshot.js";
+import { bindingsNaming } from "./rbac-snapshot.js";
 
 export type EscalationVerb = "impersonate" | "bind" | "escalate";
 

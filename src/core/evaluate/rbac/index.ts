@@ -7,7 +7,7 @@ export * from "./model.js";
 export * from "./match.js";
 export * from "./aggregation.js";
 export * from "./objects.js";
-export * from "./snapshot.js";
+export * from "./rbac-snapshot.js";
 export * from "./access-policies.js";
 export * from "./authorize.js";
 export * from "./escalation.js";

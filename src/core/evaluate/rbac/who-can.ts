@@ -12,8 +12,8 @@ import { escalationCapabilities } from "./escalation.js";
 import { ruleAllows } from "./match.js";
 import type { RequestAttributes } from "./model.js";
 import { isNonResource, parseServiceAccountUser, SUPERUSER_GROUP } from "./model.js";
-import type { BindingRecord, RbacSnapshot } from "./snapshot.js";
-import { subjectKey } from "./snapshot.js";
+import type { BindingRecord, RbacSnapshot } from "./rbac-snapshot.js";
+import { subjectKey } from "./rbac-snapshot.js";
 
 export type WhoCanSubjectKind = "User" | "Group" | "ServiceAccount" | "AccessEntry";
 

@@ -12,7 +12,7 @@
  */
 import { ApiException, CoreV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import type { Result } from "../../core/diagnostics.js";
-import type { KubeSnapshotSource, SnapshotClusterRef } from "../../ports/snapshot.js";
+import type { KubeSnapshotSource, SnapshotClusterRef } from "../../ports/snapshot-sources.js";
 import { resolveKubeConnection } from "./connection.js";
 
 export interface KubeSnapshotOptions {

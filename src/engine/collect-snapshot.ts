@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from "../core/diagnostics.js";
 import { snapshotFiles, type CollectedCluster, type SnapshotFile } from "../core/snapshot/index.js";
-import type { SnapshotSources } from "../ports/snapshot.js";
+import type { SnapshotSources } from "../ports/snapshot-sources.js";
 
 export interface SnapshotTarget {
   readonly name: string;

@@ -30,7 +30,7 @@ import type {
   IamSnapshotSource,
   OrganizationsSnapshotSource,
   ServiceControlPolicyAnswer,
-} from "../../ports/snapshot.js";
+} from "../../ports/snapshot-sources.js";
 
 export interface AwsSnapshotOptions {
   readonly profile?: string;

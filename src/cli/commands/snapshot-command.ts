@@ -8,7 +8,7 @@ import { readJsonFile, readSnapshotDir, writeSnapshotDir } from "../../adapters/
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { hasErrors } from "../../core/diagnostics.js";
 import { parseSnapshot, type AccessSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
-import type { SnapshotTarget } from "../../engine/snapshot.js";
+import type { SnapshotTarget } from "../../engine/collect-snapshot.js";
 import { ExitCode, type Terminal } from "../terminal.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 
@@ -153,9 +153,9 @@ export async function collectLive(
     scpContent = read.value;
   }
   const [{ collectSnapshot }, aws, kube] = await Promise.all([
-    import("../../engine/snapshot.js"),
-    import("../../adapters/aws/snapshot.js"),
-    import("../../adapters/kube/snapshot.js"),
+    import("../../engine/collect-snapshot.js"),
+    import("../../adapters/aws/snapshot-collector.js"),
+    import("../../adapters/kube/snapshot-collector.js"),
   ]);
   const awsOptions = {
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
