@@ -29,6 +29,7 @@ import type { ObservedRole } from "../ports/iam.js";
 import type { KubePort, RbacKind } from "../ports/kube.js";
 import type { EngineDeps } from "./deps.js";
 import { createLimiter, DEFAULT_PARALLELISM } from "./executor.js";
+import { iamReads } from "./iam-reads.js";
 
 const RBAC_KINDS: readonly RbacKind[] = ["ClusterRole", "ClusterRoleBinding", "RoleBinding"];
 
@@ -61,10 +62,10 @@ export async function observe(
   parallelism: number = DEFAULT_PARALLELISM,
 ): Promise<Observation> {
   const io = createLimiter(parallelism);
-  const { iam } = deps;
 
   // IAM roles: the teams' roles by name, and every role eksgate tagged (for removed teams).
   deps.events({ type: "observe", what: "IAM roles" });
+  const iam = await iamReads(deps.iam, deps.events);
   const roles: Record<string, ObservedIamRole | null> = {};
   const readRole = async (role: ObservedRole): Promise<ObservedIamRole> => {
     const names = (await io(() => iam.listRolePolicies(role.name))).filter(isEksgatePolicyName);
