@@ -11,6 +11,11 @@ const CORE_PURITY = [
   },
 ];
 
+/** The SDKs and client libraries, which only src/adapters may load. */
+const SDKS = ["@aws-sdk/*", "@smithy/*", "@kubernetes/*"];
+const SDK_MESSAGE =
+  "AWS SDK and @kubernetes/client-node imports stay in src/adapters (see docs/architecture.md).";
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "test/env/k8s/**/*.go"] },
   ...tseslint.configs.strictTypeChecked,
@@ -25,7 +30,22 @@ export default tseslint.config(
         { allowNumber: true, allowBoolean: true },
       ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // The core must stay pure: no Node built-ins, SDKs or client libraries.
+    },
+  },
+  {
+    // Outside src/adapters no code imports an SDK, statically or with import(). The one
+    // exception is the token entry point's own credential chain, loaded only when needed.
+    files: ["src/**/*.ts"],
+    ignores: ["src/adapters/**", "src/token/credentials-chain.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: SDKS, message: SDK_MESSAGE }] }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ImportExpression[source.value=/^@(aws-sdk|smithy|kubernetes)./]",
+          message: SDK_MESSAGE,
+        },
+      ],
     },
   },
   {
@@ -62,7 +82,7 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["@aws-sdk/*", "@smithy/*", "@kubernetes/*"], message: "SDKs stay in src/adapters." },
+            { group: SDKS, message: SDK_MESSAGE },
             { group: ["**/adapters/**", "**/cli/**"], message: "The engine reaches adapters through ports." },
           ],
         },
@@ -88,6 +108,7 @@ export default tseslint.config(
               ],
               message: "The token path stays tiny.",
             },
+            { group: SDKS, message: SDK_MESSAGE },
           ],
         },
       ],

@@ -1,4 +1,4 @@
-// Regenerates docs/diagnostics.md from the code tables (npm run docs:diagnostics).
+// Regenerates docs/diagnostics.md from the diagnostics registry (npm run docs:diagnostics).
 import { writeFile } from "node:fs/promises";
 import { diagnosticsDocument } from "../test/support/diagnostics-doc.js";
 

@@ -4,6 +4,7 @@ import type { KubeconfigOptions } from "./commands/kubeconfig.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 import { EKSGATE_VERSION } from "./version.js";
 import { registerAuditCommands } from "./commands/audit-commands.js";
+import { didYouMean } from "../core/config/names.js";
 
 export async function runCli(argv: readonly string[], term: Terminal): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -12,6 +13,7 @@ export async function runCli(argv: readonly string[], term: Terminal): Promise<n
   };
   const program = buildProgram(term, setExit);
   try {
+    rejectUnknownCommand(program, argv);
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -23,7 +25,67 @@ export async function runCli(argv: readonly string[], term: Terminal): Promise<n
   return exitCode;
 }
 
-function buildProgram(term: Terminal, setExit: (code: number) => void): Command {
+/**
+ * An argv must name commands that exist, whatever follows them. Left to commander,
+ * `eksgate NO-SUCH --help` prints the top-level help and exits 0, and `--version` after an
+ * unknown command prints the version: a typo would look like success. Walks the command
+ * path the way commander does (a command's own options, with their values, may come before
+ * its subcommand) and stops with "unknown command" and a suggestion at the first name that
+ * is not a command. Throws the CommanderError that `error()` raises under exitOverride.
+ */
+function rejectUnknownCommand(program: Command, argv: readonly string[]): void {
+  let command = program;
+  let i = 0;
+  while (command.commands.length > 0) {
+    for (; i < argv.length; i++) {
+      const arg = argv[i] ?? "";
+      if (arg === "--") {
+        i++;
+        break;
+      }
+      if (!arg.startsWith("-") || arg === "-") break;
+      const flag = arg.split("=")[0] ?? arg;
+      const option = command.options.find((o) => o.short === flag || o.long === flag);
+      if (option !== undefined && (option.required || option.optional) && !arg.includes("=")) i++;
+    }
+    const name = argv[i];
+    if (name === undefined) return;
+    const names = command.commands.map((c) => c.name());
+    let sub = command.commands.find((c) => c.name() === name || c.aliases().includes(name));
+    if (sub === undefined && name === "help") {
+      // `help [command]`: the command it names must exist too.
+      const topic = argv[i + 1];
+      if (topic === undefined || topic.startsWith("-")) return;
+      sub = command.commands.find((c) => c.name() === topic || c.aliases().includes(topic));
+      if (sub !== undefined) return;
+      i++;
+    }
+    if (sub === undefined) {
+      const unknown = argv[i] ?? name;
+      const suggestion = didYouMean(unknown, names);
+      command.error(
+        `error: unknown command '${unknown}'${suggestion !== undefined ? `\n(Did you mean ${suggestion}?)` : ""}`,
+        { exitCode: ExitCode.error, code: "commander.unknownCommand" },
+      );
+      return;
+    }
+    command = sub;
+    i++;
+  }
+}
+
+/** Commander's `error: ...` message as an EG141 diagnostic located at the argument at fault. */
+function usageDiagnostic(message: string): string {
+  const [first = "", ...rest] = message.split("\n");
+  const text = first.replace(/^error: /, "");
+  const at = /'([^']*)'/.exec(text)?.[1];
+  return [`error EG141: ${text}`, ...(at !== undefined ? [`  at command line: ${at}`] : []), ...rest].join(
+    "\n",
+  );
+}
+
+/** The command tree (exported for tests that walk every command and option). */
+export function buildProgram(term: Terminal, setExit: (code: number) => void): Command {
   const program = new Command("eksgate")
     .description(
       "Give AWS IAM groups access to Amazon EKS clusters through Kubernetes RBAC, and prove who can do what.",
@@ -38,8 +100,10 @@ function buildProgram(term: Terminal, setExit: (code: number) => void): Command 
       writeErr: (s) => {
         term.err(s);
       },
+      // Usage errors (unknown command or option, a missing value) as a diagnostic: a code
+      // (EG141) and where on the command line, then commander's hint.
       outputError: (s, write) => {
-        write(term.paint.red(s));
+        write(term.paint.red(usageDiagnostic(s)));
       },
     })
     .exitOverride()

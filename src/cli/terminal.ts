@@ -11,7 +11,20 @@ export interface Terminal {
   readonly paint: ReturnType<typeof pc.createColors>;
 }
 
+/**
+ * A reader that goes away (`eksgate ... | head`) makes the next write fail with EPIPE; that
+ * is not an error of eksgate's, and nothing more can be said to anyone: stop quietly.
+ */
+function stopQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok);
+  });
+}
+
 export function processTerminal(): Terminal {
+  stopQuietlyOnClosedPipe(process.stdout);
+  stopQuietlyOnClosedPipe(process.stderr);
   const isTTY = process.stdout.isTTY;
   const color = isTTY && process.env["NO_COLOR"] === undefined && process.env["TERM"] !== "dumb";
   return {

@@ -1,10 +1,12 @@
 /**
  * Diagnostics: problems are collected as data, never thrown. Every diagnostic has a
- * stable code (documented in docs/diagnostics.md), a severity, a one-line summary, an
+ * stable code (registered in ./diagnostics/codes, documented in docs/diagnostics.md), a severity, a one-line summary, an
  * optional detail that says what to do, and where it is: a file position and/or a
  * field path.
  */
-export type Severity = "error" | "warning" | "info";
+import type { DiagnosticCode, Severity } from "./diagnostics/codes/index.js";
+
+export type { DiagnosticCode, Severity };
 
 export interface SourcePosition {
   readonly file: string;
@@ -15,7 +17,8 @@ export interface SourcePosition {
 }
 
 export interface Diagnostic {
-  readonly code: string;
+  /** A code of the registry (src/core/diagnostics/codes): an unregistered one does not compile. */
+  readonly code: DiagnosticCode;
   readonly severity: Severity;
   readonly summary: string;
   /** What to do about it. */

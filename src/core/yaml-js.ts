@@ -6,7 +6,7 @@
  * Documents read through this must be parsed with `logLevel: "error"` (YAML_QUIET), so that
  * the library never prints anything.
  */
-import { isAlias, isCollection, isPair, visit, type Document } from "yaml";
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit, type Document } from "yaml";
 
 /** Parse option that keeps the `yaml` library from printing warnings. */
 export const YAML_QUIET = { logLevel: "error" } as const;
@@ -42,8 +42,31 @@ function collectionKey(doc: Document): YamlJsProblem | undefined {
   return found;
 }
 
+/**
+ * The first alias that cannot be built: one to an anchor not defined before it, or one
+ * inside the very node its anchor names (`a: &x [1, *x]`), which toJS() would turn into a
+ * value that contains itself and that every reader after it would follow without end.
+ */
+function badAlias(doc: Document): YamlJsProblem | undefined {
+  let found: YamlJsProblem | undefined;
+  visit(doc, {
+    Alias(_, alias, path) {
+      const target: unknown = alias.resolve(doc);
+      const offset = alias.range?.[0];
+      const at = offset === undefined ? {} : { offset };
+      if (target === undefined) {
+        found = { kind: "alias", message: `the alias *${alias.source} refers to no anchor before it`, ...at };
+      } else if (path.includes(target as never)) {
+        found = { kind: "alias", message: `the alias *${alias.source} is inside its own anchor`, ...at };
+      }
+      return found === undefined ? undefined : visit.BREAK;
+    },
+  });
+  return found;
+}
+
 export function yamlDocumentToJs(doc: Document, options: { readonly maxAliasCount: number }): YamlJsResult {
-  const key = collectionKey(doc);
+  const key = collectionKey(doc) ?? badAlias(doc);
   if (key !== undefined) return { ok: false, problem: key };
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: options.maxAliasCount }) as unknown };
@@ -52,4 +75,33 @@ export function yamlDocumentToJs(doc: Document, options: { readonly maxAliasCoun
     const message = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
     return { ok: false, problem: { kind: "alias", message } };
   }
+}
+
+/**
+ * Offsets of mapping keys that repeat an earlier key of the same mapping (scalar keys,
+ * compared by value as the library's `uniqueKeys` does), in one pass. The library's own
+ * check compares each key with every earlier one: minutes on a mapping of tens of thousands
+ * of keys, which a 1 MiB file can hold. Parse with `uniqueKeys: false` and call this.
+ */
+export function duplicateKeyOffsets(doc: Document): number[] {
+  const out: number[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          const value: unknown = pair.key.value;
+          const id = `${typeof value}:${String(value)}`;
+          if (seen.has(id)) out.push(pair.key.range?.[0] ?? 0);
+          else seen.add(id);
+        }
+        stack.push(pair.key, pair.value);
+      }
+    } else if (isSeq(node)) {
+      stack.push(...node.items);
+    }
+  }
+  return out.sort((a, b) => a - b);
 }

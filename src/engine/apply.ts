@@ -17,6 +17,7 @@ import { isPortError, isThrottled, PortError } from "../ports/errors.js";
 import type { KubePort } from "../ports/kube.js";
 import type { EngineDeps } from "./deps.js";
 import { DEFAULT_PARALLELISM, runGraph } from "./executor.js";
+import { arnResourceName } from "../core/model/arn.js";
 
 export const AWS_AUTH_MAX_ATTEMPTS = 5;
 
@@ -121,10 +122,6 @@ export async function applyPlan(
   return { outcomes, ok: outcomes.every((o) => o.status === "done") };
 }
 
-function roleNameOf(arn: string): string {
-  return arn.slice(arn.lastIndexOf("/") + 1);
-}
-
 async function tolerate(kind: "not-found" | "already-exists", action: () => Promise<void>): Promise<boolean> {
   try {
     await action();
@@ -203,7 +200,7 @@ async function execute(
         return undefined;
       }
       // Record the role's unique id, so a later plan can tell when the role was recreated.
-      const role = await iam.getRole(roleNameOf(resource.principalArn));
+      const role = await iam.getRole(arnResourceName(resource.principalArn));
       const tags = { ...payload.tags, ...(role !== undefined ? { [ROLE_ID_TAG_KEY]: role.roleId } : {}) };
       const created = await tolerate("already-exists", () =>
         eks.createAccessEntry(resource.cluster, {

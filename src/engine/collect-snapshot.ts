@@ -7,6 +7,7 @@
 import type { Diagnostic } from "../core/diagnostics.js";
 import { snapshotFiles, type CollectedCluster, type SnapshotFile } from "../core/snapshot/index.js";
 import type { SnapshotSources } from "../ports/snapshot-sources.js";
+import { accountIdOf, isAccountId } from "../core/model/arn.js";
 
 export interface SnapshotTarget {
   readonly name: string;
@@ -123,8 +124,8 @@ function accountsOf(iamPages: readonly unknown[]): string[] {
       if (!Array.isArray(items)) continue;
       for (const item of items) {
         const arn = record(item)?.["Arn"];
-        const account = typeof arn === "string" ? arn.split(":")[4] : undefined;
-        if (account !== undefined && /^\d{12}$/.test(account)) accounts.add(account);
+        const account = typeof arn === "string" ? accountIdOf(arn) : undefined;
+        if (account !== undefined && isAccountId(account)) accounts.add(account);
       }
     }
   }

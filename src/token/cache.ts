@@ -115,7 +115,9 @@ export class CredentialCache {
   private readTrusted(file: string): FileRead {
     let fd: number;
     try {
-      fd = this.fs.openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+      // O_NONBLOCK: a FIFO put in the file's place must not block the open (fstat then
+      // finds it is not a regular file).
+      fd = this.fs.openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (error) {
       return { nameTooLong: (error as NodeJS.ErrnoException).code === "ENAMETOOLONG" };
     }

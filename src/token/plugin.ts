@@ -14,6 +14,7 @@ import { StsError, TokenError } from "./errors.js";
 import type { AwsCredentials } from "./sigv4.js";
 import type { AssumedRoleCredentials, StsApi } from "./sts.js";
 import type { TokenKeyParts } from "./token-file.js";
+import { splitArnSections, arnResourceName } from "../core/model/arn.js";
 
 /** A token is reported to kubectl as valid for 14 minutes (STS accepts it for 15). */
 export const TOKEN_LIFETIME_MS = 14 * 60_000;
@@ -60,9 +61,9 @@ export interface TokenPluginDeps {
  * federated user's session name. Undefined when the ARN names nobody in particular.
  */
 export function sessionNameFromArn(arn: string): string | undefined {
-  const resource = arn.split(":").slice(5).join(":");
+  const resource = splitArnSections(arn)?.[5] ?? "";
   let name: string | undefined;
-  if (resource.startsWith("user/")) name = resource.split("/").pop();
+  if (resource.startsWith("user/")) name = arnResourceName(resource);
   else if (resource.startsWith("assumed-role/")) name = resource.split("/")[2];
   else if (resource.startsWith("federated-user/")) name = resource.slice("federated-user/".length);
   if (name === undefined || name === "") return undefined;

@@ -15,6 +15,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEksPort, createEksPortForRegion } from "../../src/adapters/aws/eks.js";
 import { parseAccessDeniedMessage, translateAwsError } from "../../src/adapters/aws/errors.js";
 import { createIamPort } from "../../src/adapters/aws/iam.js";
+import {
+  createEksSnapshotSource,
+  createIamSnapshotSource,
+} from "../../src/adapters/aws/snapshot-collector.js";
 import type { IamTag } from "../../src/core/model/iam-documents.js";
 import { type PolicyDocument, policyDocumentsEquivalent } from "../../src/core/model/policy-document.js";
 import { isPortError, PortError } from "../../src/ports/errors.js";
@@ -311,6 +315,40 @@ describe("IamPort: errors become PortErrors", () => {
       ListRoles: 1,
       ListRoleTags: 1,
     });
+  });
+});
+
+describe("snapshot sources: the clients and error translation of plan and apply", () => {
+  it("reports a denied GetAccountAuthorizationDetails as the same PortError IamPort gives", async () => {
+    const user = await createUserWithAccessKey(seed.iam, "no-snapshot-permissions");
+    await moto.setEnforcement(true);
+    const source = createIamSnapshotSource({
+      region: REGION,
+      credentials: user.credentials,
+      endpoints: { iam: moto.endpoint },
+    });
+    const error = await portFailure(() => source.accountAuthorizationDetails());
+    expect(error.kind).toBe("access-denied");
+    expect(error.details.operation).toBe("iam:GetAccountAuthorizationDetails");
+    expect(error.details.identity).toBe(user.arn);
+    expect(error.message).toContain("iam:GetAccountAuthorizationDetails");
+  });
+
+  it("answers undefined for a cluster that does not exist, and a credentials problem for unknown keys", async () => {
+    const known = createEksSnapshotSource(REGION, {
+      credentials: SEED_CREDENTIALS,
+      endpoints: { eks: double.endpoint },
+    });
+    expect(await known.describeCluster("no-such-cluster")).toBeUndefined();
+    await moto.setEnforcement(true);
+    const unknown = createIamSnapshotSource({
+      region: REGION,
+      credentials: { accessKeyId: "AKIAUNKNOWNUNKNOWN00", secretAccessKey: "nope" },
+      endpoints: { iam: moto.endpoint },
+    });
+    const error = await portFailure(() => unknown.accountAuthorizationDetails());
+    expect(error.kind).toBe("credentials");
+    expect(error.details.operation).toBe("iam:GetAccountAuthorizationDetails");
   });
 });
 

@@ -100,9 +100,7 @@ describe("rendered RBAC manifests", () => {
 
   it("are refused by the server when a rule is invalid, as the rule validator predicts", async () => {
     const rules = [{ apiGroups: [""], nonResourceURLs: ["/metrics"], verbs: ["get"] }];
-    expect(validateClusterRoleRules(rules, "rules").map((d) => d.code)).toEqual([
-      "rbac-rule-mixed-non-resource",
-    ]);
+    expect(validateClusterRoleRules(rules, "rules").map((d) => d.code)).toEqual(["RBAC002"]);
     const file = writeManifest([
       {
         apiVersion: "rbac.authorization.k8s.io/v1",

@@ -656,15 +656,15 @@ describe("eksgate snapshot, live", () => {
     const base = ["snapshot", "--out", out, "--cluster", CLUSTER, "--region", REGION, "--kubeconfig", stale];
     const found = await env.run(base);
     expect(found.code, found.stderr).toBe(1);
-    expect(found.stderr).toContain("kube-context-other-server");
+    expect(found.stderr).toContain("KUBE004");
     expect(found.stderr).toContain("https://127.0.0.1:1");
-    expect(found.stderr).toContain("kube-no-connection");
+    expect(found.stderr).toContain("KUBE006");
     expect(found.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(existsSync(out)).toBe(false);
 
     const named = await env.run([...base, "--kube-context", env.clusterArn(CLUSTER)]);
     expect(named.code, named.stderr).toBe(1);
-    expect(named.stderr).toMatch(/error kube-context-other-server/);
+    expect(named.stderr).toMatch(/error KUBE004/);
     expect(existsSync(out)).toBe(false);
 
     // The audit commands collect live through the same resolver.
@@ -681,6 +681,6 @@ describe("eksgate snapshot, live", () => {
     ]);
     expect(who.code).toBe(1);
     expect(who.stdout).toBe("");
-    expect(who.stderr).toContain("kube-context-other-server");
+    expect(who.stderr).toContain("KUBE004");
   });
 });

@@ -1,6 +1,7 @@
-// Finds every diagnostic code the source can emit, whatever its shape (EG101, AA005,
-// RBAC_OBJECT_IGNORED, kube-context-not-found, ...) and wherever it is emitted, by reading
-// the code with the TypeScript compiler rather than by matching known spellings.
+// Finds every diagnostic code the source can emit (EG101, AA005, RBAC102, KUBE003, ...),
+// wherever it is emitted, by reading the code with the TypeScript compiler rather than by
+// matching known spellings. The compiler already refuses an unregistered code; this finds
+// registered codes that nothing emits any more.
 //
 // A diagnostic (or audit finding) is an object literal with a `code`, a `severity` and a
 // `summary`. Its code is followed back to string literals: through literal types (`as const`
@@ -73,8 +74,8 @@ export function emittedCodes(dir = "src"): EmittedCodes {
 
   const propertyNamed = (node: ts.ObjectLiteralExpression, name: string) =>
     node.properties.find((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === name);
-  // Diagnostics and audit findings have a severity and a summary; the code tables' entries
-  // (code, severity, title) are the registry, not emissions.
+  // Diagnostics and audit findings have a severity and a summary; the registry's entries
+  // (severity, meaning) are not emissions.
   const isReport = (type: ts.Type | undefined): boolean =>
     type?.getProperty("severity") !== undefined && type.getProperty("summary") !== undefined;
   const isDiagnostic = (node: ts.ObjectLiteralExpression): boolean =>

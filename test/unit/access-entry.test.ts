@@ -66,18 +66,18 @@ describe("validateAwsAuthRoleMapping", () => {
       },
       "mapRoles[3]",
     );
-    expect(d.map((x) => [x.code, x.path])).toEqual([["aws-auth-role-path", "mapRoles[3].rolearn"]]);
+    expect(d.map((x) => [x.code, x.path])).toEqual([["MAP011", "mapRoles[3].rolearn"]]);
   });
 
   it("reports a non-role ARN, an empty or system: username and unknown templates", () => {
     const check = (rolearn: string, username: string, groups: string[] = []): string[] =>
       validateAwsAuthRoleMapping({ rolearn, username, groups }, "m").map((d) => d.code);
-    expect(check("arn:aws:iam::123456789123:user/alice", "a")).toEqual(["aws-auth-role-arn"]);
-    expect(check("arn:aws:iam::123456789123:role/r", "")).toEqual(["aws-auth-username"]);
-    expect(check("arn:aws:iam::123456789123:role/r", "system:admin")).toEqual(["aws-auth-username"]);
+    expect(check("arn:aws:iam::123456789123:user/alice", "a")).toEqual(["MAP012"]);
+    expect(check("arn:aws:iam::123456789123:role/r", "")).toEqual(["MAP013"]);
+    expect(check("arn:aws:iam::123456789123:role/r", "system:admin")).toEqual(["MAP013"]);
     expect(check("arn:aws:iam::123456789123:role/r", "u:{{SessionID}}", ["g-{{Account}}"])).toEqual([
-      "username-template-unknown",
-      "username-template-unknown",
+      "MAP010",
+      "MAP010",
     ]);
   });
 });
@@ -105,13 +105,13 @@ describe("teamAccessEntry", () => {
 
 describe("validateAccessEntry", () => {
   it.each(["system:", "eks:", "aws:", "amazon:", "iam:"])("rejects usernames starting with %s", (prefix) => {
-    expect(codes({ username: `${prefix}someone` })).toEqual(["access-entry-username-reserved"]);
+    expect(codes({ username: `${prefix}someone` })).toEqual(["MAP003"]);
   });
 
   it("requires a ':' before {{SessionName}} and {{SessionNameRaw}}", () => {
-    expect(codes({ username: "{{SessionName}}" })).toEqual(["access-entry-username-session-colon"]);
-    expect(codes({ username: "team-{{SessionNameRaw}}" })).toEqual(["access-entry-username-session-colon"]);
-    expect(codes({ username: "team-{{SessionName}}:x" })).toEqual(["access-entry-username-session-colon"]);
+    expect(codes({ username: "{{SessionName}}" })).toEqual(["MAP004"]);
+    expect(codes({ username: "team-{{SessionNameRaw}}" })).toEqual(["MAP004"]);
+    expect(codes({ username: "team-{{SessionName}}:x" })).toEqual(["MAP004"]);
     expect(codes({ username: "team:{{SessionNameRaw}}" })).toEqual([]);
     expect(codes({ username: "fixed-user" })).toEqual([]);
   });
@@ -122,8 +122,8 @@ describe("validateAccessEntry", () => {
       "clusters[0].entries[1]",
     );
     expect(d.map((x) => [x.code, x.path])).toEqual([
-      ["access-entry-group-reserved", "clusters[0].entries[1].kubernetesGroups[1]"],
-      ["access-entry-group-empty", "clusters[0].entries[1].kubernetesGroups[2]"],
+      ["MAP005", "clusters[0].entries[1].kubernetesGroups[1]"],
+      ["MAP006", "clusters[0].entries[1].kubernetesGroups[2]"],
     ]);
     expect(d[0]?.detail).toContain("AmazonEKSClusterAdminPolicy");
   });
@@ -137,7 +137,7 @@ describe("validateAccessEntry", () => {
     ],
     ["not an ARN", "eksgate-rnd"],
   ])("rejects %s as principal", (_what, principalArn) => {
-    expect(codes({ principalArn })).toEqual(["access-entry-principal"]);
+    expect(codes({ principalArn })).toEqual(["MAP001"]);
   });
 
   it("accepts users and roles with paths as principals", () => {
@@ -146,7 +146,7 @@ describe("validateAccessEntry", () => {
   });
 
   it("allows groups and access policies on STANDARD entries only", () => {
-    expect(codes({ type: "EC2_LINUX" })).toEqual(["access-entry-standard-only"]);
+    expect(codes({ type: "EC2_LINUX" })).toEqual(["MAP007"]);
     expect(codes({ type: "EC2_LINUX", kubernetesGroups: [] })).toEqual([]);
   });
 
@@ -165,6 +165,6 @@ describe("validateAccessEntry", () => {
           },
         ],
       }),
-    ).toEqual(["access-entry-policy-arn", "access-entry-scope"]);
+    ).toEqual(["MAP008", "MAP009"]);
   });
 });

@@ -22,6 +22,9 @@ describe("parseArn", () => {
       region: "us-east-1",
       accountId: "111122223333",
       resource: "parameter/a:b",
+      resourceType: "parameter",
+      path: "/",
+      name: "a:b",
     });
     if (r.ok) expect(formatArn(r.value)).toBe("arn:aws:ssm:us-east-1:111122223333:parameter/a:b");
   });

@@ -1,39 +1,31 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EKSGATE_CODES } from "../../src/core/codes.js";
-import { COMMAND_CODE_TABLE } from "../../src/cli/codes.js";
-import { RBAC_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/rbac/codes.js";
-import { SNAPSHOT_CODE_TABLE } from "../../src/core/snapshot/codes.js";
-import { IAM_EVALUATION_CODE_TABLE } from "../../src/core/evaluate/iam-codes.js";
-import { KUBE_CONNECTION_CODE_TABLE } from "../../src/adapters/kube/connection.js";
+import { CODE_FAMILIES, CODES } from "../../src/core/diagnostics/codes/index.js";
 import { diagnosticsDocument } from "../support/diagnostics-doc.js";
 import { emittedCodes, type EmittedCodes } from "../support/emitted-codes.js";
 import { CPU_HEAVY_TIMEOUT_MS } from "../support/time-limits.js";
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith(".ts") ? [path] : [];
-  });
-}
-
 describe("diagnostic codes", () => {
-  it("every EG code used in src/ is in the code table", () => {
-    const used = new Set<string>();
-    for (const file of sourceFiles("src")) {
-      if (file.endsWith("codes.ts")) continue;
-      for (const match of readFileSync(file, "utf8").matchAll(/\bEG\d{3}\b/g)) used.add(match[0]);
+  it("every code is its family's prefix and a three-digit number, and no two families share one", () => {
+    const problems: string[] = [];
+    for (const family of CODE_FAMILIES) {
+      for (const info of family.list) {
+        const digits = info.code.slice(family.family.length);
+        if (!info.code.startsWith(family.family) || !/^\d{3}$/.test(digits) || Number(digits) !== info.number)
+          problems.push(`${info.code} in ${family.family}`);
+        if (info.meaning.trim().length < 10) problems.push(`${info.code}: no meaning`);
+      }
     }
-    const listed = new Set(EKSGATE_CODES.map((c) => c.code));
-    expect([...used].filter((c) => !listed.has(c)).sort()).toEqual([]);
-    expect(used.size).toBeGreaterThan(30);
-  });
-
-  it("codes in the table are unique", () => {
-    const codes = EKSGATE_CODES.map((c) => c.code);
-    expect(new Set(codes).size).toBe(codes.length);
+    expect(problems).toEqual([]);
+    const prefixes = CODE_FAMILIES.map((f) => f.family);
+    // A prefix that starts another (AA and AAX) would make a code's family ambiguous.
+    expect(prefixes.filter((p) => prefixes.some((q) => q !== p && q.startsWith(p)))).toEqual([]);
+    // The registry joins the families: a code in two of them would be silently overwritten.
+    const total = CODE_FAMILIES.reduce((n, f) => n + f.list.length, 0);
+    expect(Object.keys(CODES)).toHaveLength(total);
+    expect(total).toBeGreaterThan(190);
   });
 
   describe("every code emitted in src/, whatever its shape, is in docs/diagnostics.md", () => {
@@ -50,44 +42,20 @@ describe("diagnostic codes", () => {
       expect(emitted.codes.size).toBeGreaterThan(150);
     });
 
-    it("every emitted code is documented", () => {
+    it("every emitted code is registered and documented, from core, adapters, engine and cli", () => {
       const doc = diagnosticsDocument();
       const missing = [...emitted.codes]
-        .filter(([code]) => !doc.includes(`| \`${code}\` |`))
+        .filter(([code]) => !(code in CODES) || !doc.includes(`| \`${code}\` |`))
         .map(([code, where]) => `${code} (${where.join(", ")})`);
       expect(missing).toEqual([]);
-      // All the families, from core, adapters, engine and cli.
-      const families = new Set([...emitted.codes.keys()].map((c) => /^[A-Z]+|^[a-z]+/.exec(c)?.[0]));
-      expect([...families].sort()).toEqual(
-        expect.arrayContaining([
-          "AA",
-          "ARN",
-          "AUD",
-          "EG",
-          "IAM",
-          "RBAC",
-          "SNAP",
-          "aws",
-          "iam",
-          "kube",
-          "kubeconfig",
-        ]),
-      );
+      const families = new Set([...emitted.codes.keys()].map((c) => /^[A-Z]+/.exec(c)?.[0]));
+      expect([...families].sort()).toEqual(CODE_FAMILIES.map((f) => f.family).sort());
       const places = new Set([...emitted.codes.values()].flat().map((w) => w.split("/")[1]));
       expect([...places].sort()).toEqual(expect.arrayContaining(["adapters", "cli", "core", "engine"]));
     });
 
-    it("every code in the snapshot, RBAC, IAM, connection and command tables is still emitted", () => {
-      const stale = [
-        ...SNAPSHOT_CODE_TABLE,
-        ...RBAC_EVALUATION_CODE_TABLE,
-        ...IAM_EVALUATION_CODE_TABLE,
-        ...KUBE_CONNECTION_CODE_TABLE,
-        ...COMMAND_CODE_TABLE,
-      ]
-        .map((c) => c.code)
-        .filter((code) => !emitted.codes.has(code));
-      expect(stale).toEqual([]);
+    it("every registered code is still emitted", () => {
+      expect(Object.keys(CODES).filter((code) => !emitted.codes.has(code))).toEqual([]);
     });
   });
 
@@ -146,7 +114,7 @@ describe("diagnostic codes", () => {
     CPU_HEAVY_TIMEOUT_MS,
   );
 
-  it("docs/diagnostics.md is generated from the tables (run npm run docs:diagnostics)", () => {
+  it("docs/diagnostics.md is generated from the registry (run npm run docs:diagnostics)", () => {
     expect(readFileSync("docs/diagnostics.md", "utf8")).toBe(diagnosticsDocument());
   });
 });

@@ -195,20 +195,20 @@ describe("validateIamName", () => {
   ] as const)("allows %s names up to %i characters and not one more", (kind, max) => {
     expect(IAM_NAME_MAX_LENGTH[kind]).toBe(max);
     expect(validateIamName(kind, "a".repeat(max), "p")).toEqual([]);
-    expect(validateIamName(kind, "a".repeat(max + 1), "p").map((d) => d.code)).toEqual(["iam-name-too-long"]);
+    expect(validateIamName(kind, "a".repeat(max + 1), "p").map((d) => d.code)).toEqual(["IAM002"]);
   });
 
   it("allows letters, digits and + = , . @ _ - and names the characters it rejects", () => {
     expect(validateIamName("role", "dev.eks-access.role_+=,@", "p")).toEqual([]);
     const [d, ...rest] = validateIamName("group", "dev rnd/group", "teams[0].iamGroup");
     expect(rest).toEqual([]);
-    expect(d?.code).toBe("iam-name-characters");
+    expect(d?.code).toBe("IAM003");
     expect(d?.path).toBe("teams[0].iamGroup");
     expect(d?.summary).toContain('" /"');
   });
 
   it("rejects an empty name", () => {
-    expect(validateIamName("role", "", "p").map((d) => d.code)).toEqual(["iam-name-empty"]);
+    expect(validateIamName("role", "", "p").map((d) => d.code)).toEqual(["IAM001"]);
   });
 });
 
@@ -224,7 +224,7 @@ describe("validateTeamIam", () => {
     const config = exampleConfig();
     const t = team("rnd", { roleName: "r".repeat(65), access: [access(DEV.name, "view")] });
     expect(validateTeamIam(config, t, "teams[0]").map((d) => [d.code, d.path])).toEqual([
-      ["iam-name-too-long", "teams[0].roleName"],
+      ["IAM002", "teams[0].roleName"],
     ]);
   });
 
@@ -233,7 +233,7 @@ describe("validateTeamIam", () => {
     const name = "n".repeat(118); // eksgate-<name>-assume = 133 characters
     const t = team(name, { roleName: "short", access: [access(DEV.name, "view")] });
     expect(validateTeamIam(config, t, "teams[3]").map((d) => [d.code, d.path])).toEqual([
-      ["iam-name-too-long", "teams[3].name"],
+      ["IAM002", "teams[3].name"],
     ]);
   });
 
@@ -244,7 +244,7 @@ describe("validateTeamIam", () => {
       validateTeamIam(config, t, "teams[0]")
         .map((d) => d.code)
         .sort(),
-    ).toEqual(["iam-name-characters", "iam-tag-value"]);
+    ).toEqual(["IAM003", "IAM004"]);
   });
 
   it("reports a role permission policy over IAM's size quota", () => {
@@ -254,7 +254,7 @@ describe("validateTeamIam", () => {
     const config: AccessConfig = { ...exampleConfig(), clusters };
     const t = team("big", { access: clusters.map((c) => access(c.name, "view")) });
     const diagnostics = validateTeamIam(config, t, "teams[0]");
-    expect(diagnostics.map((d) => [d.code, d.path])).toEqual([["iam-policy-too-large", "teams[0].access"]]);
+    expect(diagnostics.map((d) => [d.code, d.path])).toEqual([["IAM005", "teams[0].access"]]);
   });
 
   it("skips the documents while a cluster reference is unresolved instead of throwing", () => {

@@ -144,18 +144,14 @@ function org(): AccountAuthorizationDetails {
 describe("snapshot loading", () => {
   it("accepts URL-encoded and object documents and resolves groups and managed policies", () => {
     const index = indexSnapshot(snapshotOf(org()));
-    expect(
-      index.diagnostics.filter(
-        (d) => d.code !== "IAM_TRUST_GROUP_PRINCIPAL" && d.code !== "IAM_TRUST_UNKNOWN_PRINCIPAL",
-      ),
-    ).toEqual([]);
+    expect(index.diagnostics.filter((d) => d.code !== "IAM107" && d.code !== "IAM108")).toEqual([]);
     expect(index.users.map((u) => u.name)).toEqual(["alice", "bob", "carol", "dave"]);
     expect(index.group(A, "rnd")?.members.map((u) => u.name)).toEqual(["alice", "bob", "dave"]);
   });
 
   it("lints group principals in trust policies (I2)", () => {
     const index = indexSnapshot(snapshotOf(org()));
-    const lint = index.diagnostics.find((d) => d.code === "IAM_TRUST_GROUP_PRINCIPAL");
+    const lint = index.diagnostics.find((d) => d.code === "IAM107");
     expect(lint?.severity).toBe("error");
     expect(lint?.path).toBe("accounts[0].RoleDetailList[2].AssumeRolePolicyDocument.Statement[2]");
   });
@@ -175,7 +171,7 @@ describe("snapshot loading", () => {
     const codes = indexSnapshot(snapshotOf(details))
       .diagnostics.map((d) => d.code)
       .sort();
-    expect(codes).toEqual(["IAM_GROUP_MISSING", "IAM_POLICY_MISSING", "IAM_POLICY_UNPARSABLE"]);
+    expect(codes).toEqual(["IAM101", "IAM104", "IAM105"]);
   });
 
   it("merges SDK pages", () => {

@@ -116,7 +116,7 @@ describe("aws CLI form", () => {
     const free = team("ops", { sessionName: "free" });
     expect(
       validateAwsCliProfile(caller, awsCliProfile(caller, { sourceProfile: "d" }), "p").map((d) => d.code),
-    ).toEqual(["aws-profile-session-name-missing"]);
+    ).toEqual(["KCFG101"]);
     expect(validateAwsCliProfile(free, awsCliProfile(free, { sourceProfile: "d" }), "p")).toEqual([]);
     expect(
       validateAwsCliProfile(
@@ -124,7 +124,7 @@ describe("aws CLI form", () => {
         awsCliProfile(caller, { sourceProfile: "d", roleSessionName: "alice smith" }),
         "p",
       ).map((d) => d.code),
-    ).toEqual(["aws-profile-session-name-invalid"]);
+    ).toEqual(["KCFG102"]);
     expect(
       validateAwsCliProfile(
         caller,

@@ -40,7 +40,7 @@ describe("lintAwsAuth", () => {
     const codes = AWS_AUTH_LINT_CODES.map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes).toContain("AA001");
-    expect(AWS_AUTH_LINT_CODES.every((c) => c.title.length > 10)).toBe(true);
+    expect(AWS_AUTH_LINT_CODES.every((c) => c.meaning.length > 10)).toBe(true);
   });
   it("AA001: manifest not valid YAML", () => {
     expect(findings(fixture("invalid-manifest.yaml"))).toEqual([["AA001", "error", 4, 9]]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   canonicalPolicyDocument,
   decodePolicyDocument,
+  decodePolicyJson,
   policyDocumentSize,
   policyDocumentsEquivalent,
   serializePolicyDocument,
@@ -9,6 +10,7 @@ import {
   type PolicyDocument,
   type Statement,
 } from "../../src/core/model/policy-document.js";
+import { parsePolicyDocument } from "../../src/core/evaluate/iam/policy-document.js";
 
 const trust: PolicyDocument = {
   Version: "2012-10-17",
@@ -284,13 +286,13 @@ describe("decodePolicyDocument", () => {
   it("reports broken percent-encoding", () => {
     const result = decodePolicyDocument("%7B%E0%A4%A");
     expect(result.ok).toBe(false);
-    expect(result.diagnostics.map((d) => d.code)).toEqual(["policy-encoding"]);
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["POL001"]);
   });
 
   it("reports invalid JSON", () => {
     const result = decodePolicyDocument(encodeURIComponent('{"Version": "2012-10-17", "Statement": ['));
     expect(result.ok).toBe(false);
-    expect(result.diagnostics[0]?.code).toBe("policy-json");
+    expect(result.diagnostics[0]?.code).toBe("POL002");
   });
 
   it("reports unknown elements and wrong types with their field paths", () => {
@@ -307,17 +309,17 @@ describe("decodePolicyDocument", () => {
     );
     expect(result.ok).toBe(false);
     expect(result.diagnostics.map((d) => [d.code, d.path])).toEqual([
-      ["policy-unknown-key", "roles[0].trust.Extra"],
-      ["policy-unknown-key", "roles[0].trust.Statement[0].Principals"],
-      ["policy-shape", "roles[0].trust.Statement[0].Resource"],
-      ["policy-shape", "roles[0].trust.Statement[1].Effect"],
+      ["POL004", "roles[0].trust.Extra"],
+      ["POL004", "roles[0].trust.Statement[0].Principals"],
+      ["POL003", "roles[0].trust.Statement[0].Resource"],
+      ["POL003", "roles[0].trust.Statement[1].Effect"],
     ]);
   });
 
   it("reports a missing Statement and an unsupported Version", () => {
     const result = decodePolicyDocument('{"Version":"2020-01-01"}');
     expect(result.ok).toBe(false);
-    expect(result.diagnostics.map((d) => d.code)).toEqual(["policy-version", "policy-shape"]);
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["POL005", "POL003"]);
   });
 });
 
@@ -333,8 +335,8 @@ describe("validatePolicyDocument", () => {
       Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }],
     };
     expect(validatePolicyDocument(doc, "trust", "t").map((d) => [d.code, d.path])).toEqual([
-      ["policy-principal-required", "t.Statement[0]"],
-      ["policy-resource-not-allowed", "t.Statement[0].Resource"],
+      ["POL009", "t.Statement[0]"],
+      ["POL011", "t.Statement[0].Resource"],
     ]);
   });
 
@@ -349,7 +351,7 @@ describe("validatePolicyDocument", () => {
         },
       ],
     };
-    expect(validatePolicyDocument(doc, "trust", "t").map((d) => d.code)).toEqual(["policy-group-principal"]);
+    expect(validatePolicyDocument(doc, "trust", "t").map((d) => d.code)).toEqual(["POL012"]);
   });
 
   it("requires Resource and forbids Principal in identity policies", () => {
@@ -357,10 +359,7 @@ describe("validatePolicyDocument", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }],
     };
-    expect(validatePolicyDocument(doc, "identity", "i").map((d) => d.code)).toEqual([
-      "policy-resource-required",
-      "policy-principal-not-allowed",
-    ]);
+    expect(validatePolicyDocument(doc, "identity", "i").map((d) => d.code)).toEqual(["POL008", "POL010"]);
   });
 
   it("requires exactly one of Action and NotAction", () => {
@@ -372,12 +371,8 @@ describe("validatePolicyDocument", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: [], Resource: "*" }],
     };
-    expect(validatePolicyDocument(both, "identity", "i").map((d) => d.code)).toEqual([
-      "policy-action-required",
-    ]);
-    expect(validatePolicyDocument(none, "identity", "i").map((d) => d.code)).toEqual([
-      "policy-action-required",
-    ]);
+    expect(validatePolicyDocument(both, "identity", "i").map((d) => d.code)).toEqual(["POL007"]);
+    expect(validatePolicyDocument(none, "identity", "i").map((d) => d.code)).toEqual(["POL007"]);
   });
 
   it("checks Sid characters and uniqueness, and warns about an old Version", () => {
@@ -389,9 +384,33 @@ describe("validatePolicyDocument", () => {
       ],
     };
     expect(validatePolicyDocument(doc, "identity", "i").map((d) => [d.code, d.severity, d.path])).toEqual([
-      ["policy-version", "warning", "i.Version"],
-      ["policy-sid", "error", "i.Statement[0].Sid"],
-      ["policy-sid", "error", "i.Statement[2].Sid"],
+      ["POL005", "warning", "i.Version"],
+      ["POL006", "error", "i.Statement[0].Sid"],
+      ["POL006", "error", "i.Statement[2].Sid"],
     ]);
+  });
+});
+
+describe("one decoding for the planner and the evaluator", () => {
+  const doc = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "eks:DescribeCluster", Resource: "*" }],
+  };
+
+  it("decodePolicyJson reads plain and percent-encoded JSON alike and names what is wrong", () => {
+    expect(decodePolicyJson(`  ${JSON.stringify(doc)}`)).toEqual({ ok: true, value: doc });
+    expect(decodePolicyJson(encodeURIComponent(JSON.stringify(doc)))).toEqual({ ok: true, value: doc });
+    expect(decodePolicyJson("%7B%E0%A4%A")).toMatchObject({ ok: false, problem: "encoding" });
+    expect(decodePolicyJson("%7B")).toMatchObject({ ok: false, problem: "json" });
+  });
+
+  it("the evaluator's parser accepts and refuses the same texts as the planner's reader", () => {
+    for (const text of [JSON.stringify(doc), encodeURIComponent(JSON.stringify(doc)), "%7B%E0%A4%A", "%7B"]) {
+      const planner = decodePolicyDocument(text);
+      const evaluator = parsePolicyDocument(text, "doc");
+      const evaluatorRefused = evaluator.diagnostics.some((d) => d.code === "IAM101");
+      expect(evaluatorRefused, text).toBe(!planner.ok);
+      if (planner.ok) expect(evaluator.document.statements.length).toBe(1);
+    }
   });
 });

@@ -174,7 +174,7 @@ describe("validateClusterRoleRules", () => {
 
   it("requires verbs", () => {
     expect(codes([{ apiGroups: [""], resources: ["pods"], verbs: [] }])).toEqual([
-      ["rbac-rule-verbs-required", "error", "customRoles[0].rules[0].verbs"],
+      ["RBAC001", "error", "customRoles[0].rules[0].verbs"],
     ]);
   });
 
@@ -184,33 +184,33 @@ describe("validateClusterRoleRules", () => {
         { apiGroups: [""], resources: ["pods"], verbs: ["get"] },
         { resourceNames: ["x"], nonResourceURLs: ["/metrics"], verbs: ["get"] },
       ]),
-    ).toEqual([["rbac-rule-mixed-non-resource", "error", "customRoles[0].rules[1].nonResourceURLs"]]);
+    ).toEqual([["RBAC002", "error", "customRoles[0].rules[1].nonResourceURLs"]]);
     expect(
       codes([{ apiGroups: [""], nonResourceURLs: ["/metrics"], verbs: ["get"] }]).map((c) => c[0]),
-    ).toEqual(["rbac-rule-mixed-non-resource"]);
+    ).toEqual(["RBAC002"]);
   });
 
   it("rejects non-resource URLs in namespaced roles only", () => {
     const rules = [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }];
     expect(codes(rules, "cluster")).toEqual([]);
     expect(codes(rules, "namespace")).toEqual([
-      ["rbac-rule-namespaced-non-resource", "error", "customRoles[0].rules[0].nonResourceURLs"],
+      ["RBAC003", "error", "customRoles[0].rules[0].nonResourceURLs"],
     ]);
   });
 
   it("requires apiGroups and resources in a resource rule", () => {
     expect(codes([{ verbs: ["get"] }])).toEqual([
-      ["rbac-rule-api-groups-required", "error", "customRoles[0].rules[0].apiGroups"],
-      ["rbac-rule-resources-required", "error", "customRoles[0].rules[0].resources"],
+      ["RBAC004", "error", "customRoles[0].rules[0].apiGroups"],
+      ["RBAC005", "error", "customRoles[0].rules[0].resources"],
     ]);
   });
 
   it("warns about URLs without a leading slash, everything-grants and escalation verbs", () => {
     expect(codes([{ nonResourceURLs: ["metrics"], verbs: ["get"] }])).toEqual([
-      ["rbac-rule-non-resource-url", "warning", "customRoles[0].rules[0].nonResourceURLs[0]"],
+      ["RBAC006", "warning", "customRoles[0].rules[0].nonResourceURLs[0]"],
     ]);
     expect(codes([{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }])).toEqual([
-      ["rbac-rule-grants-everything", "warning", "customRoles[0].rules[0]"],
+      ["RBAC007", "warning", "customRoles[0].rules[0]"],
     ]);
     expect(
       codes([
@@ -220,7 +220,7 @@ describe("validateClusterRoleRules", () => {
           verbs: ["bind", "escalate"],
         },
       ]),
-    ).toEqual([["rbac-rule-escalation-verb", "warning", "customRoles[0].rules[0].verbs"]]);
+    ).toEqual([["RBAC008", "warning", "customRoles[0].rules[0].verbs"]]);
   });
 
   it("recognizes rules like cluster-admin", () => {
@@ -239,7 +239,7 @@ describe("name and team validation", () => {
   it("rejects RBAC names that are not path segments", () => {
     expect(validateRbacObjectName("eksgate:rnd:view", "n")).toEqual([]);
     for (const bad of [".", "..", "a/b", "a%b", ""]) {
-      expect(validateRbacObjectName(bad, "n").map((d) => d.code)).toEqual(["rbac-object-name"]);
+      expect(validateRbacObjectName(bad, "n").map((d) => d.code)).toEqual(["RBAC009"]);
     }
   });
 
@@ -249,10 +249,10 @@ describe("name and team validation", () => {
       access: [access(DEV.name, "edit", ["ok", "Not_OK"]), access(DEV.name, "a/b")],
     });
     expect(validateTeamRbac(t, "teams[2]").map((d) => [d.code, d.path])).toEqual([
-      ["rbac-label-value", "teams[2].name"],
-      ["rbac-system-group", "teams[2].kubernetesGroup"],
-      ["rbac-namespace-name", "teams[2].access[0].namespaces[1]"],
-      ["rbac-object-name", "teams[2].access[1].clusterRole"],
+      ["RBAC011", "teams[2].name"],
+      ["RBAC012", "teams[2].kubernetesGroup"],
+      ["RBAC010", "teams[2].access[0].namespaces[1]"],
+      ["RBAC009", "teams[2].access[1].clusterRole"],
     ]);
   });
 
@@ -273,7 +273,7 @@ describe("name and team validation", () => {
           { name, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] },
           "customRoles[0]",
         ).map((d) => [d.code, d.path]),
-      ).toEqual([["rbac-object-name", "customRoles[0].name"]]);
+      ).toEqual([["RBAC009", "customRoles[0].name"]]);
     }
   });
 

@@ -14,7 +14,7 @@
  */
 import { PortError, type PortFailureKind } from "../../ports/errors.js";
 
-export type AwsService = "iam" | "sts" | "eks";
+export type AwsService = "iam" | "sts" | "eks" | "organizations";
 
 export interface TranslationContext {
   readonly service: AwsService;

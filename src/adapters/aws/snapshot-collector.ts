@@ -1,6 +1,11 @@
 /**
  * Read-only AWS sources for `eksgate snapshot`: IAM GetAccountAuthorizationDetails (every
- * page) and EKS DescribeCluster, ListClusters and the access-entry reads.
+ * page), EKS DescribeCluster, ListClusters and the access-entry reads, and the
+ * Organizations reads behind `--organizations`.
+ *
+ * The clients are built as plan's and apply's are (client-config.ts, call-count.ts): one
+ * memoized credential chain, the same middleware, and every SDK failure translated into a
+ * PortError (errors.ts), so a denied or expired call reads the same in every command.
  */
 import {
   DescribeAccessEntryCommand,
@@ -9,7 +14,6 @@ import {
   paginateListAccessEntries,
   paginateListAssociatedAccessPolicies,
   paginateListClusters,
-  ResourceNotFoundException,
 } from "@aws-sdk/client-eks";
 import { IAMClient, paginateGetAccountAuthorizationDetails } from "@aws-sdk/client-iam";
 import {
@@ -23,25 +27,25 @@ import {
   paginateListPoliciesForTarget,
   PolicyTypeNotEnabledException,
 } from "@aws-sdk/client-organizations";
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import "./node-version-warning.js";
+import { isPortError } from "../../ports/errors.js";
 import type {
   EksSnapshotSource,
   IamSnapshotSource,
   OrganizationsSnapshotSource,
   ServiceControlPolicyAnswer,
 } from "../../ports/snapshot-sources.js";
+import { PORT_MIDDLEWARE, portMiddleware } from "./call-count.js";
+import { type AwsCredentials, effectiveProfile, standardCredentials } from "./client-config.js";
+import type { AwsService } from "./errors.js";
 
 export interface AwsSnapshotOptions {
   readonly profile?: string;
   /** Region for IAM request signing; IAM itself is global. */
   readonly region?: string;
   readonly endpoints?: { readonly iam?: string; readonly eks?: string; readonly organizations?: string };
-  readonly credentials?: {
-    readonly accessKeyId: string;
-    readonly secretAccessKey: string;
-    readonly sessionToken?: string;
-  };
+  /** Default: the standard credential chain (see `standardCredentials`). */
+  readonly credentials?: AwsCredentials;
 }
 
 /** Drops the SDK's `$metadata` so a page reads like the CLI's output. */
@@ -50,19 +54,31 @@ function plain<T extends object>(output: T): Omit<T, "$metadata"> {
   return rest;
 }
 
-function credentialsOf(options: AwsSnapshotOptions) {
-  return (
-    options.credentials ??
-    fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile })
-  );
+/** What every snapshot client gets: the credentials and the profile (for the SDK and for hints). */
+function clientSettings(options: AwsSnapshotOptions) {
+  return {
+    credentials: options.credentials ?? standardCredentials(options.profile),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+  };
+}
+
+/** The middleware plan and apply use: counting, and SDK errors turned into PortErrors. */
+function middlewareFor(service: AwsService, options: AwsSnapshotOptions) {
+  return portMiddleware({}, { service, profile: effectiveProfile(options.profile) });
+}
+
+/** The SDK error a PortError was translated from (the Organizations answers name SDK classes). */
+function sdkCause(error: unknown): unknown {
+  return isPortError(error) ? error.details.cause : error;
 }
 
 export function createIamSnapshotSource(options: AwsSnapshotOptions): IamSnapshotSource {
   const client = new IAMClient({
+    ...clientSettings(options),
     region: options.region ?? "us-east-1",
-    credentials: credentialsOf(options),
     ...(options.endpoints?.iam !== undefined ? { endpoint: options.endpoints.iam } : {}),
   });
+  client.middlewareStack.add(middlewareFor("iam", options), PORT_MIDDLEWARE);
   return {
     async accountAuthorizationDetails() {
       const pages: unknown[] = [];
@@ -78,10 +94,11 @@ const MAX_LEVELS = 7;
 
 export function createOrganizationsSnapshotSource(options: AwsSnapshotOptions): OrganizationsSnapshotSource {
   const client = new OrganizationsClient({
+    ...clientSettings(options),
     region: "us-east-1",
-    credentials: credentialsOf(options),
     ...(options.endpoints?.organizations !== undefined ? { endpoint: options.endpoints.organizations } : {}),
   });
+  client.middlewareStack.add(middlewareFor("organizations", options), PORT_MIDDLEWARE);
   const documents = new Map<string, Promise<{ Name: string; Document: unknown }>>();
   const describe = (id: string): Promise<{ Name: string; Document: unknown }> => {
     let known = documents.get(id);
@@ -146,10 +163,11 @@ export function createOrganizationsSnapshotSource(options: AwsSnapshotOptions): 
         }
         return { kind: "policies", accounts, notes };
       } catch (error) {
-        if (error instanceof AWSOrganizationsNotInUseException) return { kind: "no-organization" };
-        if (error instanceof PolicyTypeNotEnabledException) return { kind: "not-enabled" };
-        if (error instanceof AccessDeniedException)
-          return { kind: "denied", message: error.message || "access denied" };
+        const cause = sdkCause(error);
+        if (cause instanceof AWSOrganizationsNotInUseException) return { kind: "no-organization" };
+        if (cause instanceof PolicyTypeNotEnabledException) return { kind: "not-enabled" };
+        if (cause instanceof AccessDeniedException)
+          return { kind: "denied", message: cause.message || "access denied" };
         throw error;
       }
     },
@@ -158,10 +176,11 @@ export function createOrganizationsSnapshotSource(options: AwsSnapshotOptions): 
 
 export function createEksSnapshotSource(region: string, options: AwsSnapshotOptions): EksSnapshotSource {
   const client = new EKSClient({
+    ...clientSettings(options),
     region,
-    credentials: credentialsOf(options),
     ...(options.endpoints?.eks !== undefined ? { endpoint: options.endpoints.eks } : {}),
   });
+  client.middlewareStack.add(middlewareFor("eks", options), PORT_MIDDLEWARE);
   return {
     async listClusters() {
       const names: string[] = [];
@@ -172,7 +191,7 @@ export function createEksSnapshotSource(region: string, options: AwsSnapshotOpti
       try {
         return plain(await client.send(new DescribeClusterCommand({ name })));
       } catch (error) {
-        if (error instanceof ResourceNotFoundException) return undefined;
+        if (isPortError(error, "not-found")) return undefined;
         throw error;
       }
     },

@@ -20,7 +20,7 @@ export function readFailureDiagnostic(failure: ReadFailure, what: string, file: 
       : failure.reason === "not-regular"
         ? `Save the content to a file first, or pipe it in with - (read up to ${String(MAX_INPUT_BYTES / (1024 * 1024))} MiB).`
         : "Check the path; -c defaults to ./eksgate.yaml.";
-  return { code, severity: "error", summary: describeReadFailure(failure, what, file), detail };
+  return { code, severity: "error", summary: describeReadFailure(failure, what, file), detail, path: file };
 }
 
 /** Bytes as UTF-8 text, the way every eksgate input is decoded: binary and UTF-8 checks. */

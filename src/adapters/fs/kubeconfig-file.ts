@@ -32,16 +32,22 @@ export async function readOptionalText(path: string, what: string): Promise<Resu
 
 /**
  * Replaces `path` with `text` atomically. A symlinked file is written through the link
- * (its target is replaced), as kubectl does. Missing parent directories are created 0700.
+ * (its target is replaced), as kubectl does. Missing parent directories are created 0700
+ * unless `createParents` is false.
  */
-export async function writeFileAtomically(path: string, text: string, mode: number): Promise<string> {
+export async function writeFileAtomically(
+  path: string,
+  text: string,
+  mode: number,
+  createParents = true,
+): Promise<string> {
   let target = path;
   try {
     target = await realpath(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+  if (createParents) await mkdir(dirname(target), { recursive: true, mode: 0o700 });
   const temp = join(dirname(target), `.${randomBytes(6).toString("hex")}.eksgate-tmp`);
   const handle = await open(temp, "wx", mode);
   try {

@@ -18,7 +18,9 @@ import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { describeReadFailure, MAX_SETTINGS_BYTES, readRegularFileSync } from "../fs/read-input.js";
-import type { Diagnostic, Result } from "../../core/diagnostics.js";
+import type { Diagnostic, DiagnosticCode, Result } from "../../core/diagnostics.js";
+import { regionOf } from "../../core/model/arn.js";
+import { parseKubeconfigText } from "../../core/kubeconfig/merge.js";
 
 export interface KubeConnection {
   /** The API server URL requests go to. */
@@ -53,50 +55,13 @@ export interface ResolveKubeConnectionOptions {
 }
 
 export const KUBE_CONNECTION_CODES = {
-  kubeconfigUnreadable: "kube-kubeconfig-unreadable",
-  kubeconfigMissing: "kube-kubeconfig-missing",
-  contextNotFound: "kube-context-not-found",
-  contextOtherServer: "kube-context-other-server",
-  contextAmbiguous: "kube-context-ambiguous",
-  noConnection: "kube-no-connection",
-} as const;
-
-/** What each connection code means (docs/diagnostics.md is generated from this table). */
-export const KUBE_CONNECTION_CODE_TABLE: readonly {
-  readonly code: (typeof KUBE_CONNECTION_CODES)[keyof typeof KUBE_CONNECTION_CODES];
-  readonly severity: string;
-  readonly title: string;
-}[] = [
-  { code: "kube-kubeconfig-missing", severity: "error", title: "The kubeconfig file given does not exist." },
-  {
-    code: "kube-kubeconfig-unreadable",
-    severity: "error, warning",
-    title:
-      "A kubeconfig file cannot be read: an error for the file given, a warning (file skipped) for one found through KUBECONFIG or ~/.kube/config.",
-  },
-  {
-    code: "kube-context-not-found",
-    severity: "error",
-    title: "The kubeconfig context given does not exist.",
-  },
-  {
-    code: "kube-context-other-server",
-    severity: "error, warning",
-    title:
-      "A kubeconfig context that names the cluster points at another API server: an error for the context given, a warning (context skipped) for one eksgate found.",
-  },
-  {
-    code: "kube-context-ambiguous",
-    severity: "warning",
-    title: "Several kubeconfig contexts fit the cluster equally well; the message says which one is used.",
-  },
-  {
-    code: "kube-no-connection",
-    severity: "error",
-    title:
-      "No kubeconfig context fits the cluster, and its endpoint is not known well enough to connect directly.",
-  },
-];
+  kubeconfigUnreadable: "KUBE002",
+  kubeconfigMissing: "KUBE001",
+  contextNotFound: "KUBE003",
+  contextOtherServer: "KUBE004",
+  contextAmbiguous: "KUBE005",
+  noConnection: "KUBE006",
+} as const satisfies Record<string, DiagnosticCode>;
 
 interface LoadedKubeconfig {
   readonly file: string;
@@ -130,6 +95,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         severity: "error",
         summary: `kubeconfig ${options.kubeconfigPath} does not exist.`,
         detail: "Check the path, or leave it out to use KUBECONFIG or ~/.kube/config.",
+        path: options.kubeconfigPath,
       },
     ]);
   }
@@ -138,18 +104,31 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
   for (const file of files) {
     if (!existsSync(file)) continue;
     const config = new KubeConfig();
+    let problem: string | undefined;
     try {
-      // Read like every other input (a regular file, bounded), then as loadFromFile does.
+      // Read like every other input (a regular file, bounded), then checked with eksgate's
+      // own kubeconfig reader, which refuses alias bombs and lists of the wrong shape that
+      // client-node would take as they are, then loaded as loadFromFile does.
       const read = readRegularFileSync(file, MAX_SETTINGS_BYTES);
       if (!read.ok) throw new Error(describeReadFailure(read, "kubeconfig", file));
-      config.loadFromString(new TextDecoder().decode(read.bytes));
-      config.makePathsAbsolute(dirname(file));
+      const text = new TextDecoder().decode(read.bytes);
+      const checked = parseKubeconfigText(text, file);
+      if (checked.ok) {
+        config.loadFromString(text);
+        config.makePathsAbsolute(dirname(file));
+      } else {
+        problem = checked.diagnostics[0]?.summary ?? `${file} is not a kubeconfig`;
+      }
     } catch (error) {
+      problem = `kubeconfig ${file} cannot be read: ${messageOf(error)}`;
+    }
+    if (problem !== undefined) {
       diagnostics.push({
         code: KUBE_CONNECTION_CODES.kubeconfigUnreadable,
         severity: options.kubeconfigPath !== undefined ? "error" : "warning",
-        summary: `kubeconfig ${file} cannot be read: ${messageOf(error)}`,
+        summary: problem,
         detail: "Fix or remove the file; eksgate skips it otherwise.",
+        path: file,
       });
       continue;
     }
@@ -182,6 +161,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
           severity: "error",
           summary: `kubeconfig context "${found.context}" points at ${found.server}, not at cluster ${cluster.name} (${cluster.endpoint ?? ""}).`,
           detail: `Choose the context of this cluster, or refresh it with ${updateKubeconfigCommand(cluster)}.`,
+          path: contextPath(found),
         },
       ]);
     }
@@ -213,6 +193,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
           severity: "warning",
           summary: `kubeconfig context "${m.context}" in ${m.file} names cluster ${cluster.name} but points at ${m.server}, not at its endpoint ${cluster.endpoint ?? ""}; skipped.`,
           detail: `Refresh it with ${updateKubeconfigCommand(cluster)}.`,
+          path: contextPath(m),
         });
         continue;
       }
@@ -226,6 +207,7 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         severity: "warning",
         summary: `Several kubeconfig contexts fit cluster ${cluster.name} (${usable.map((u) => `"${u.context}"`).join(", ")}); using "${chosen.context}".`,
         detail: "Pass the context explicitly to choose another.",
+        path: contextPath(chosen),
       });
     }
     return ok(connectionFrom(chosen), diagnostics);
@@ -250,8 +232,14 @@ function resolveSync(options: ResolveKubeConnectionOptions): Result<KubeConnecti
         `Looked in ${describeFiles(files)} for ${looked.join(" or ")}. ` +
         `Add a context with ${updateKubeconfigCommand(cluster)} or with \`eksgate kubeconfig\`, ` +
         "or name an existing context explicitly.",
+      path: files.join(delimiter) || "KUBECONFIG",
     },
   ]);
+}
+
+/** Where a context is, for a diagnostic's location: the file and the context's field. */
+function contextPath(c: Candidate): string {
+  return `${c.file}: contexts[${JSON.stringify(c.context)}]`;
 }
 
 function candidate(loaded: LoadedKubeconfig, contextName: string): Candidate | undefined {
@@ -337,7 +325,7 @@ export function normalizeServer(server: string): string {
 }
 
 function updateKubeconfigCommand(cluster: KubeClusterIdentity): string {
-  const region = cluster.arn.split(":")[3];
+  const region = regionOf(cluster.arn);
   const regionFlag = region !== undefined && region !== "" ? ` --region ${region}` : "";
   return `\`aws eks update-kubeconfig --name ${cluster.name}${regionFlag}\``;
 }

@@ -23,35 +23,31 @@
  */
 import { Agent as HttpsAgent } from "node:https";
 import {
-  ApiException,
   CoreV1Api,
   RbacAuthorizationV1Api,
   ServerConfiguration,
   createConfiguration,
   type RequestContext,
   type SecurityAuthentication,
-  type V1ClusterRole,
-  type V1ClusterRoleBinding,
-  type V1ConfigMap,
   type V1ObjectMeta,
-  type V1PolicyRule,
-  type V1RoleBinding,
-  type V1RoleRef,
-  type RbacV1Subject,
 } from "@kubernetes/client-node";
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type PolicyRule } from "../../core/model/access-config.js";
-import {
-  RBAC_API_VERSION,
-  type ClusterRole,
-  type ClusterRoleBinding,
-  type ClusterRoleRef,
-  type GroupSubject,
-  type RbacObject,
-  type RoleBinding,
-} from "../../core/model/rbac.js";
-import { PortError, type PortFailureKind } from "../../ports/errors.js";
-import type { KubePort, ObservedConfigMap, RbacKind } from "../../ports/kube.js";
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "../../core/model/access-config.js";
+import type { RbacObject } from "../../core/model/rbac.js";
+import { PortError } from "../../ports/errors.js";
+import type { KubePort, RbacKind } from "../../ports/kube.js";
 import type { KubeConnection } from "./connection.js";
+import { describeOperation, messageOf, type Operation, toPortError } from "./kube-errors.js";
+import { describeObject, operationOn, requireNamespace, RESOURCE_OF } from "./rbac-kinds.js";
+import {
+  fromV1ClusterRole,
+  fromV1ClusterRoleBinding,
+  fromV1RoleBinding,
+  labelSelectorOf,
+  observedConfigMap,
+  sameRoleRef,
+  toV1Binding,
+  toV1ClusterRole,
+} from "./v1-codec.js";
 
 export type CountedKubePort = KubePort & {
   /** API requests made so far, by `<verb> <resource>`; a copy. */
@@ -64,19 +60,6 @@ export const KUBE_WRITE_VERBS: readonly string[] = ["create", "update", "patch",
 export interface KubePortOptions {
   /** RBAC objects are listed in pages of this many (default 500). */
   readonly listPageSize?: number;
-}
-
-const RESOURCE_OF: Readonly<Record<RbacKind, string>> = {
-  ClusterRole: "clusterroles",
-  ClusterRoleBinding: "clusterrolebindings",
-  RoleBinding: "rolebindings",
-};
-
-interface Operation {
-  readonly verb: string;
-  readonly resource: string;
-  readonly namespace?: string;
-  readonly name?: string;
 }
 
 export function createKubePort(connection: KubeConnection, options: KubePortOptions = {}): CountedKubePort {
@@ -396,252 +379,4 @@ function connectionAuthentication(connection: KubeConnection): SecurityAuthentic
       context.setAgent(shared);
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Errors
-
-interface KubeStatus {
-  readonly message?: string;
-  readonly reason?: string;
-}
-
-function statusOf(body: unknown): KubeStatus {
-  let value: unknown = body;
-  if (typeof body === "string") {
-    try {
-      value = JSON.parse(body) as unknown;
-    } catch {
-      return { message: body };
-    }
-  }
-  if (typeof value !== "object" || value === null) return {};
-  const { message, reason } = value as Record<string, unknown>;
-  return {
-    ...(typeof message === "string" ? { message } : {}),
-    ...(typeof reason === "string" ? { reason } : {}),
-  };
-}
-
-const ESCALATION_MARKER = "is attempting to grant RBAC permissions not currently held";
-
-/** Turns a client-node or network failure into a PortError in eksgate's vocabulary. */
-export function toPortError(error: unknown, op: Operation, server: string): PortError {
-  if (error instanceof PortError) return error;
-  const operation = describeOperation(op);
-  if (!(error instanceof ApiException)) {
-    return new PortError("unavailable", `Could not reach ${server} to ${operation}: ${messageOf(error)}`, {
-      operation,
-      cause: error,
-    });
-  }
-  const code = error.code;
-  const status = statusOf(error.body);
-  const said = status.message ?? `HTTP ${code}`;
-  const identity = /\b[Uu]ser "([^"]*)"/.exec(said)?.[1];
-  const base = { operation, ...(identity !== undefined ? { identity } : {}), cause: error };
-
-  if (code === 403) {
-    if (said.includes(ESCALATION_MARKER)) {
-      const missing = escalationMissing(said);
-      return new PortError(
-        "access-denied",
-        `Kubernetes refused to ${operation} on ${server}: ${identity === undefined ? "the caller" : `"${identity}"`} may not ` +
-          `grant permissions it does not hold itself (RBAC escalation check). Apply as an identity that holds ` +
-          `them, or one allowed to bind this role ("bind" on the ClusterRole). Missing: ${missing}`,
-        { ...base, escalation: true, missingPermission: missing },
-      );
-    }
-    const missing = forbiddenMissing(said);
-    return new PortError("access-denied", `Kubernetes refused to ${operation} on ${server}: ${said}`, {
-      ...base,
-      ...(missing !== undefined ? { missingPermission: missing } : {}),
-    });
-  }
-  const kind = failureKind(code, status.reason);
-  return new PortError(kind, `Kubernetes could not ${operation} on ${server}: ${said}`, {
-    ...base,
-    ...(code === 429 ? { throttled: true } : {}),
-  });
-}
-
-function failureKind(code: number, reason: string | undefined): PortFailureKind {
-  if (code === 401) return "credentials";
-  if (code === 404) return "not-found";
-  if (code === 409) return reason === "AlreadyExists" ? "already-exists" : "conflict";
-  if (code === 400 || code === 422) return "invalid";
-  return "unavailable";
-}
-
-/** The rules listed after "not currently held:", one per line in the server's message. */
-function escalationMissing(message: string): string {
-  const after = message.slice(message.indexOf(ESCALATION_MARKER) + ESCALATION_MARKER.length);
-  const rules = after
-    .replace(/^:\s*/, "")
-    .split(/; resolution errors:/)[0]
-    ?.split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l !== "");
-  return rules === undefined || rules.length === 0 ? "(not stated)" : rules.join("; ");
-}
-
-/** `User "x" cannot patch resource "configmaps" in API group "" in the namespace "kube-system"`. */
-function forbiddenMissing(message: string): string | undefined {
-  const m =
-    /cannot (\S+) resource "([^"]*)" in API group "([^"]*)"(?: in the namespace "([^"]*)"| at the cluster scope)?/.exec(
-      message,
-    );
-  if (m === null) return undefined;
-  const [, verb, resource, group, namespace] = m;
-  const what = group === undefined || group === "" ? resource : `${resource}.${group}`;
-  return `${verb} ${what}${namespace !== undefined ? ` in namespace ${namespace}` : " at cluster scope"}`;
-}
-
-function describeOperation(op: Operation): string {
-  const target =
-    op.name === undefined ? "" : op.namespace !== undefined ? ` ${op.namespace}/${op.name}` : ` ${op.name}`;
-  return `${op.verb} ${op.resource}${target}`;
-}
-
-function operationOn(verb: string, object: RbacObject): Operation {
-  return {
-    verb,
-    resource: RESOURCE_OF[object.kind],
-    name: object.metadata.name,
-    ...(object.metadata.namespace !== undefined ? { namespace: object.metadata.namespace } : {}),
-  };
-}
-
-function describeObject(kind: RbacKind, name: string, namespace: string | undefined): string {
-  return namespace === undefined ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
-}
-
-function requireNamespace(kind: RbacKind, name: string, namespace: string | undefined): string {
-  if (namespace === undefined || namespace === "") {
-    throw new PortError("invalid", `${kind} ${name} needs a namespace.`, {
-      operation: `${kind} ${name}`,
-    });
-  }
-  return namespace;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Conversions
-
-function observedConfigMap(cm: V1ConfigMap): ObservedConfigMap {
-  return { data: { ...cm.data }, resourceVersion: cm.metadata?.resourceVersion ?? "" };
-}
-
-function labelSelectorOf(labels: Readonly<Record<string, string>>): string {
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(",");
-}
-
-/** Compares as strings: a live roleRef may name a Role, whatever the model's type says. */
-function sameRoleRef(
-  a: { readonly apiGroup: string; readonly kind: string; readonly name: string },
-  b: ClusterRoleRef,
-): boolean {
-  return a.apiGroup === b.apiGroup && a.kind === b.kind && a.name === b.name;
-}
-
-/** The object to send; `metadata` replaces the model's (for an update of a live object). */
-function toV1ClusterRole(role: ClusterRole, metadata?: V1ObjectMeta): V1ClusterRole {
-  return {
-    apiVersion: RBAC_API_VERSION,
-    kind: "ClusterRole",
-    metadata: metadata ?? { name: role.metadata.name, labels: { ...role.metadata.labels } },
-    rules: role.rules.map((r) => ({
-      verbs: [...r.verbs],
-      ...(r.apiGroups !== undefined ? { apiGroups: [...r.apiGroups] } : {}),
-      ...(r.resources !== undefined ? { resources: [...r.resources] } : {}),
-      ...(r.resourceNames !== undefined ? { resourceNames: [...r.resourceNames] } : {}),
-      ...(r.nonResourceURLs !== undefined ? { nonResourceURLs: [...r.nonResourceURLs] } : {}),
-    })),
-  };
-}
-
-function toV1Binding(
-  binding: ClusterRoleBinding | RoleBinding,
-  metadata?: V1ObjectMeta,
-): V1ClusterRoleBinding & V1RoleBinding {
-  return {
-    apiVersion: RBAC_API_VERSION,
-    kind: binding.kind,
-    metadata: metadata ?? {
-      name: binding.metadata.name,
-      ...(binding.metadata.namespace !== undefined ? { namespace: binding.metadata.namespace } : {}),
-      labels: { ...binding.metadata.labels },
-    },
-    subjects: binding.subjects.map((s) => ({ kind: s.kind, apiGroup: s.apiGroup, name: s.name })),
-    roleRef: { apiGroup: binding.roleRef.apiGroup, kind: binding.roleRef.kind, name: binding.roleRef.name },
-  };
-}
-
-function fromV1ClusterRole(role: V1ClusterRole): ClusterRole {
-  return {
-    apiVersion: RBAC_API_VERSION,
-    kind: "ClusterRole",
-    metadata: { name: role.metadata?.name ?? "", labels: { ...role.metadata?.labels } },
-    rules: (role.rules ?? []).map(fromV1Rule),
-  };
-}
-
-function fromV1Rule(rule: V1PolicyRule): PolicyRule {
-  return {
-    verbs: [...rule.verbs],
-    ...(rule.apiGroups !== undefined ? { apiGroups: [...rule.apiGroups] } : {}),
-    ...(rule.resources !== undefined ? { resources: [...rule.resources] } : {}),
-    ...(rule.resourceNames !== undefined ? { resourceNames: [...rule.resourceNames] } : {}),
-    ...(rule.nonResourceURLs !== undefined ? { nonResourceURLs: [...rule.nonResourceURLs] } : {}),
-  };
-}
-
-function fromV1ClusterRoleBinding(binding: V1ClusterRoleBinding): ClusterRoleBinding {
-  return {
-    apiVersion: RBAC_API_VERSION,
-    kind: "ClusterRoleBinding",
-    metadata: { name: binding.metadata?.name ?? "", labels: { ...binding.metadata?.labels } },
-    subjects: (binding.subjects ?? []).map(fromV1Subject),
-    roleRef: fromV1RoleRef(binding.roleRef),
-  };
-}
-
-function fromV1RoleBinding(binding: V1RoleBinding): RoleBinding {
-  return {
-    apiVersion: RBAC_API_VERSION,
-    kind: "RoleBinding",
-    metadata: {
-      name: binding.metadata?.name ?? "",
-      namespace: binding.metadata?.namespace ?? "",
-      labels: { ...binding.metadata?.labels },
-    },
-    subjects: (binding.subjects ?? []).map(fromV1Subject),
-    roleRef: fromV1RoleRef(binding.roleRef),
-  };
-}
-
-/**
- * The model only has Group subjects (all eksgate writes), but a live binding may have been
- * edited to name users or service accounts. Those are kept as they are, kind and all, so a
- * comparison with the desired binding sees the difference; the cast only widens what the
- * model's type admits.
- */
-function fromV1Subject(subject: RbacV1Subject): GroupSubject {
-  return {
-    kind: subject.kind,
-    apiGroup: subject.apiGroup ?? "",
-    name: subject.name,
-    ...(subject.namespace !== undefined ? { namespace: subject.namespace } : {}),
-  } as unknown as GroupSubject;
-}
-
-/** A RoleBinding may reference a Role; the model's type is wider in the same way as subjects. */
-function fromV1RoleRef(ref: V1RoleRef): ClusterRoleRef {
-  return { apiGroup: ref.apiGroup, kind: ref.kind, name: ref.name } as ClusterRoleRef;
 }

@@ -2,7 +2,7 @@
  * `eksgate audit [--snapshot DIR] [--cluster NAME] [--json] [--html FILE]`: findings with
  * severity and code, grouped by severity; exit 1 when any finding is an error.
  */
-import { writeFile } from "node:fs/promises";
+import { writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
 import { readSnapshotDir } from "../../adapters/fs/snapshot-dir.js";
 import { accessGraphs, auditSnapshot } from "../../core/evaluate/audit/index.js";
 import { parseSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
@@ -53,12 +53,13 @@ export async function auditCommand(options: AuditCliOptions, term: Terminal): Pr
   if (options.html !== undefined) {
     const graphs = accessGraphs(snapshot, clusters, context.options);
     try {
-      await writeFile(
+      await writeFileAtomically(
         options.html,
         auditHtml(report, graphs, {
           source: `${options.snapshot ?? "live collection"}; ${contextLine(context.summary)}`,
         }),
-        "utf8",
+        0o644,
+        false,
       );
     } catch (error) {
       term.err(
@@ -67,6 +68,8 @@ export async function auditCommand(options: AuditCliOptions, term: Terminal): Pr
             cliError(
               HTML_WRITE_CODE,
               `could not write ${options.html}: ${error instanceof Error ? error.message : String(error)}`,
+              undefined,
+              "--html",
             ),
           ],
           term,

@@ -30,7 +30,7 @@ export function outputFormat(options: AuditOutputOptions): AuditFormat {
 export function checkPrincipal(arn: string): Diagnostic | undefined {
   const check = checkPrincipalArn(arn);
   if (check.ok) return undefined;
-  return { ...cliError(AUDIT_CODES.principal, check.reason, check.hint), path: "PRINCIPAL_ARN" };
+  return cliError(AUDIT_CODES.principal, check.reason, check.hint, "PRINCIPAL_ARN");
 }
 
 export function checkCluster(snapshot: AccessSnapshot, cluster: string | undefined): Diagnostic | undefined {
@@ -40,6 +40,7 @@ export function checkCluster(snapshot: AccessSnapshot, cluster: string | undefin
     AUDIT_CODES.cluster,
     `cluster ${cluster} is not in the snapshot`,
     known.length > 0 ? `Known: ${known.join(", ")}.` : "The snapshot has no clusters/<name>/ directory.",
+    "--cluster",
   );
 }
 
@@ -89,6 +90,7 @@ export function requestFrom(
       AUDIT_CODES.request,
       parsed.error,
       "Examples: pods, pods/log, deployments.apps/scale, /healthz.",
+      "<verb> <resource>",
     );
   return parsed.request;
 }

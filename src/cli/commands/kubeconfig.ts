@@ -7,8 +7,9 @@
  */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
 import { kubeconfigPath, readOptionalText, writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
+import { outputWriteError } from "../../adapters/fs/write-files.js";
 import { awsConfigPath, readAwsConfig, writeAwsConfig } from "../../adapters/fs/aws-config-file.js";
-import type { Diagnostic } from "../../core/diagnostics.js";
+import type { Diagnostic, DiagnosticCode, SourcePosition } from "../../core/diagnostics.js";
 import type { AccessConfig, Cluster } from "../../core/model/access-config.js";
 import {
   awsCliProfile,
@@ -26,11 +27,12 @@ import {
   type EntryChange,
   type KubeconfigEntries,
 } from "../../core/kubeconfig/merge.js";
-import type { AwsCredentials } from "../../adapters/aws/client-config.js";
 import { isPortError } from "../../ports/errors.js";
+import type { CallerCredentials, ClusterAccessPort } from "../../ports/cluster-access.js";
 import type { ObservedCluster } from "../../ports/eks.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { renderDiagnostics } from "../views/diagnostics.js";
+import { outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
+import { readIamArn, partitionOf, accountIdOf, formatClusterArn } from "../../core/model/arn.js";
 
 export interface KubeconfigOptions {
   readonly config?: string;
@@ -58,6 +60,8 @@ interface Target {
   readonly team: TeamIdentity;
   /** Only from a config: whether the team's trust policy forces the session name. */
   readonly sessionNamePolicy?: "caller" | "free";
+  /** Where the cluster was named, for diagnostics: `--cluster-name`, or the config field. */
+  readonly clusterField: string;
 }
 
 class CommandFailure extends Error {
@@ -70,11 +74,28 @@ class CommandFailure extends Error {
   }
 }
 
-function fail(summary: string, detail?: string, code = "kubeconfig-input"): never {
+/**
+ * Stops the command with one diagnostic. `at` is where the problem is: the option or the
+ * config field it comes from, or a position in a file.
+ */
+function fail(
+  summary: string,
+  detail: string | undefined,
+  code: DiagnosticCode,
+  at: string | SourcePosition,
+): never {
   throw new CommandFailure([
-    { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}) },
+    {
+      code,
+      severity: "error",
+      summary,
+      ...(detail !== undefined ? { detail } : {}),
+      ...(typeof at === "string" ? { path: at } : { source: at }),
+    },
   ]);
 }
+
+const INPUT: DiagnosticCode = "KCFG001";
 
 export async function kubeconfigCommand(options: KubeconfigOptions, term: Terminal): Promise<number> {
   try {
@@ -131,10 +152,12 @@ async function run(options: KubeconfigOptions, term: Terminal): Promise<number> 
   let profileWritten = false;
   if (!dryRun) {
     if (profilePart !== undefined && options.writeAwsProfile === true && profilePart.plan.action === "add") {
-      await writeAwsConfig(profilePart.path, profilePart.plan.text);
+      const { path: profilePath, plan } = profilePart;
+      await writeOrFail(profilePath, "AWS_CONFIG_FILE", () => writeAwsConfig(profilePath, plan.text));
       profileWritten = true;
     }
-    if (kubeconfigChanged) await writeFileAtomically(path, newText, 0o600);
+    if (kubeconfigChanged)
+      await writeOrFail(path, "--kubeconfig", () => writeFileAtomically(path, newText, 0o600));
   }
 
   if (options.json === true) {
@@ -174,6 +197,15 @@ async function run(options: KubeconfigOptions, term: Terminal): Promise<number> 
   return ExitCode.ok;
 }
 
+/** Runs a write; a failure (a path through a file, no permission) is EG109 at `option`. */
+async function writeOrFail(path: string, option: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    throw new CommandFailure([outputWriteDiagnostic(outputWriteError(path, error), option)]);
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Which cluster and team
 
@@ -184,6 +216,9 @@ async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promis
     if (options.config !== undefined || options.cluster !== undefined || options.team !== undefined) {
       fail(
         "use either a config file (-c, --cluster, --team) or --cluster-name/--region/--role-arn, not both",
+        undefined,
+        INPUT,
+        options.config !== undefined ? "--config" : options.cluster !== undefined ? "--cluster" : "--team",
       );
     }
     const missing = (
@@ -196,23 +231,41 @@ async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promis
       .filter(([, v]) => v === undefined || v === "")
       .map(([flag]) => flag);
     if (missing.length > 0)
-      fail(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required without a config file`);
+      fail(
+        `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required without a config file`,
+        undefined,
+        INPUT,
+        missing[0] ?? "--cluster-name",
+      );
     const roleArn = options.roleArn ?? "";
-    const roleName = /^arn:[\w-]+:iam::\d{12}:role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn)?.[1];
+    const role = readIamArn(roleArn);
+    const roleName =
+      role !== undefined &&
+      /^[\w-]+$/.test(role.partition) &&
+      role.resourceType === "role" &&
+      /^[\w+=,.@-]+$/.test(role.name)
+        ? role.name
+        : undefined;
     if (roleName === undefined)
-      fail(`--role-arn ${roleArn} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+      fail(
+        `--role-arn ${roleArn} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
+        undefined,
+        INPUT,
+        "--role-arn",
+      );
     const region = options.region ?? "";
-    const partition = roleArn.split(":")[1] ?? "aws";
-    const account = roleArn.split(":")[4] ?? "";
+    const partition = partitionOf(roleArn);
+    const account = accountIdOf(roleArn) ?? "";
     return {
       // The ARN is replaced by the one DescribeCluster reports (see checkCluster).
       cluster: {
         name: options.clusterName ?? "",
         region,
         authentication: "auto",
-        arn: `arn:${partition}:eks:${region}:${account}:cluster/${options.clusterName ?? ""}`,
+        arn: formatClusterArn(partition, region, account, options.clusterName ?? ""),
       },
       team: { name: roleName, roleArn, ...(options.group !== undefined ? { iamGroup: options.group } : {}) },
+      clusterField: "--cluster-name",
     };
   }
 
@@ -232,6 +285,7 @@ async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promis
     cluster,
     team: { name: team.name, roleArn: team.roleArn, iamGroup: options.group ?? team.iamGroup },
     sessionNamePolicy: team.sessionName,
+    clusterField: `clusters[${config.clusters.indexOf(cluster)}].name`,
   };
 }
 
@@ -243,6 +297,7 @@ function pickCluster(config: AccessConfig, name: string | undefined, file: strin
         `--cluster ${name} is not in ${file}`,
         `Clusters in the config: ${config.clusters.map((c) => c.name).join(", ") || "none"}.`,
         "EG140",
+        "--cluster",
       );
     }
     return found;
@@ -253,6 +308,7 @@ function pickCluster(config: AccessConfig, name: string | undefined, file: strin
     "--cluster is required: the config defines more than one cluster",
     `Choose one of: ${config.clusters.map((c) => c.name).join(", ")}.`,
     "EG140",
+    "--cluster",
   );
 }
 
@@ -265,6 +321,7 @@ function pickTeam(config: AccessConfig, cluster: Cluster, name: string | undefin
         `--team ${name} is not in ${file}`,
         `Teams in the config: ${config.teams.map((t) => t.name).join(", ") || "none"}.`,
         "EG140",
+        "--team",
       );
     }
     if (!withAccess.includes(found)) {
@@ -272,6 +329,7 @@ function pickTeam(config: AccessConfig, cluster: Cluster, name: string | undefin
         `team ${name} has no access to cluster ${cluster.name}`,
         `Teams with access to it: ${withAccess.map((t) => t.name).join(", ") || "none"}.`,
         "EG140",
+        "--team",
       );
     }
     return found;
@@ -286,6 +344,7 @@ function pickTeam(config: AccessConfig, cluster: Cluster, name: string | undefin
       ? undefined
       : `Choose the team you belong to: ${withAccess.map((t) => t.name).join(", ")}.`,
     "EG140",
+    "--team",
   );
 }
 
@@ -298,12 +357,10 @@ async function describe(
   term: Terminal,
 ): Promise<ObservedCluster> {
   const { cluster } = target;
-  const profile = options.profile;
-  const { createEksPort } = await import("../../adapters/aws/eks.js");
-  const eks = createEksPort({ region: cluster.region, ...(profile !== undefined ? { profile } : {}) });
+  const aws = await clusterAccess(options);
   let described: ObservedCluster | undefined;
   try {
-    described = await eks.describeCluster(cluster.name);
+    described = await aws.describeCluster(cluster);
   } catch (error) {
     if (!isPortError(error)) throw error;
     if (error.kind !== "access-denied") {
@@ -312,12 +369,13 @@ async function describe(
         error.kind === "credentials"
           ? "Configure AWS credentials (AWS_PROFILE, aws sso login, or access keys) and try again."
           : "Check the cluster name, region and connectivity, then try again.",
-        "kubeconfig-describe-cluster",
+        "KCFG002",
+        target.clusterField,
       );
     }
     // Team members usually hold only sts:AssumeRole on the team role, whose own policy allows
     // eks:DescribeCluster: read the cluster as the team role, the way the token will.
-    described = await describeAsTeamRole(target, options, error.message);
+    described = await describeAsTeamRole(aws, target, options, error.message);
     if (options.json !== true) {
       term.err(
         `${term.paint.dim("note")} your identity may not call eks:DescribeCluster; read ${cluster.name} as the team role ${target.team.roleArn} instead\n`,
@@ -328,53 +386,54 @@ async function describe(
     fail(
       `cluster ${cluster.name} does not exist in ${cluster.region}`,
       "Check the cluster name and region (aws eks list-clusters --region REGION).",
-      "kubeconfig-describe-cluster",
+      "KCFG002",
+      target.clusterField,
     );
   }
   if (described.endpoint === "" || described.certificateAuthorityData === "") {
     fail(
       `cluster ${cluster.name} has no endpoint or CA yet (it is probably still being created)`,
       "Wait until the cluster is ACTIVE and run this again.",
-      "kubeconfig-describe-cluster",
+      "KCFG002",
+      target.clusterField,
     );
   }
   return described;
 }
 
+/** The AWS side of the command, loaded on first use. */
+async function clusterAccess(options: KubeconfigOptions): Promise<ClusterAccessPort> {
+  const { createClusterAccessPort } = await import("../../adapters/aws/cluster-access.js");
+  return createClusterAccessPort(options.profile !== undefined ? { profile: options.profile } : {});
+}
+
 /** DescribeCluster with the team role's credentials, assumed under the member's session name. */
 async function describeAsTeamRole(
+  aws: ClusterAccessPort,
   target: Target,
   options: KubeconfigOptions,
   ownDenial: string,
 ): Promise<ObservedCluster | undefined> {
   const { cluster, team } = target;
-  const [{ createEksPort }, { standardCredentials }, { fromTemporaryCredentials }] = await Promise.all([
-    import("../../adapters/aws/eks.js"),
-    import("../../adapters/aws/client-config.js"),
-    import("@aws-sdk/credential-providers"),
-  ]);
   const profile = options.profile;
   const sessionName =
     options.sessionName ??
     (await sessionNameOf(
-      standardCredentials(profile),
+      aws,
+      { from: "chain" },
       cluster.region,
       profile === undefined ? "" : `with profile ${profile}`,
       "Configure AWS credentials, or pass --session-name YOUR_IAM_USER_NAME.",
     ));
-  const credentials = fromTemporaryCredentials({
-    masterCredentials: standardCredentials(profile),
-    params: { RoleArn: team.roleArn, RoleSessionName: sessionName, DurationSeconds: 900 },
-    clientConfig: { region: cluster.region },
-  });
   try {
-    return await createEksPort({ region: cluster.region, credentials }).describeCluster(cluster.name);
+    return await aws.describeClusterAsRole(cluster, team.roleArn, sessionName);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     fail(
       `eks:DescribeCluster ${cluster.name} in ${cluster.region} is denied to your identity (${ownDenial}), and reading it as the team role ${team.roleArn} (session ${sessionName}) failed too: ${message}`,
       "Check that you are in the team's IAM group (it allows sts:AssumeRole on the role), or ask for eks:DescribeCluster on the cluster.",
-      "kubeconfig-describe-cluster",
+      "KCFG002",
+      target.clusterField,
     );
   }
 }
@@ -405,11 +464,13 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
     fail(
       `--source-profile ${sourceProfile} is the profile being written`,
       "The team profile assumes the role from another profile that holds your own credentials; pass that one with --source-profile.",
+      INPUT,
+      "--source-profile",
     );
   }
   let sessionName = options.sessionName;
   const sessionNameFrom = sessionName !== undefined ? "flag" : "caller";
-  sessionName ??= await callerSessionName(sourceProfile, target.cluster.region);
+  sessionName ??= await callerSessionName(options, sourceProfile, target.cluster.region);
   const team = {
     name: target.team.name,
     iamGroup: target.team.iamGroup ?? "",
@@ -437,18 +498,23 @@ async function planProfile(target: Target, name: string, options: KubeconfigOpti
     fail(
       `profile ${name} already exists in ${path} (line ${plan.line}) with other settings: ${diffs.join("; ")}`,
       `eksgate never overwrites a profile. Either edit or remove [profile ${name}] in ${path} yourself, or choose another name with --profile-name.`,
-      "aws-profile-conflict",
+      "KCFG007",
+      { file: path, line: plan.line, column: 1 },
     );
   }
   return { path, profile, plan, sessionNameFrom };
 }
 
-async function callerSessionName(sourceProfile: string, region: string): Promise<string> {
+async function callerSessionName(
+  options: KubeconfigOptions,
+  sourceProfile: string,
+  region: string,
+): Promise<string> {
   // Exactly the credentials the aws CLI uses for source_profile: that profile of the shared
   // config and credentials files (keys, SSO, credential_process), never environment keys.
-  const { fromIni } = await import("@aws-sdk/credential-providers");
   return sessionNameOf(
-    fromIni({ profile: sourceProfile }),
+    await clusterAccess(options),
+    { from: "profile", profile: sourceProfile },
     region,
     `with profile ${sourceProfile}`,
     "The session name defaults to your IAM user name. Check --source-profile, or pass --session-name YOUR_IAM_USER_NAME.",
@@ -457,34 +523,32 @@ async function callerSessionName(sourceProfile: string, region: string): Promise
 
 /** The role session name a set of credentials gives: the IAM user name behind them. */
 async function sessionNameOf(
-  credentials: AwsCredentials,
+  aws: ClusterAccessPort,
+  credentials: CallerCredentials,
   region: string,
   how: string,
   hint: string,
 ): Promise<string> {
-  await import("../../adapters/aws/node-version-warning.js");
-  const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
   const { sessionNameFromArn } = await import("../../token/plugin.js");
-  const client = new STSClient({ region, credentials });
   let arn: string | undefined;
   try {
-    arn = (await client.send(new GetCallerIdentityCommand({}))).Arn;
+    arn = await aws.callerArn(region, credentials);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     fail(
       `cannot find out who you are${how === "" ? "" : ` ${how}`} (sts:GetCallerIdentity failed: ${message})`,
       hint,
-      "kubeconfig-caller-identity",
+      "KCFG003",
+      "--session-name",
     );
-  } finally {
-    client.destroy();
   }
   const name = arn === undefined ? undefined : sessionNameFromArn(arn);
   if (name === undefined) {
     fail(
       `cannot derive a role session name from your identity ${arn ?? "(none)"}`,
       "Pass --session-name with your IAM user name.",
-      "kubeconfig-caller-identity",
+      "KCFG003",
+      "--session-name",
     );
   }
   return name;

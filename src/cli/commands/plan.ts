@@ -1,6 +1,5 @@
 /** `eksgate plan`, `eksgate apply` and `eksgate destroy`. */
 import { createHash } from "node:crypto";
-import { rename, writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { loadConfigFile, readTextInput } from "../../adapters/fs/config-file.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
@@ -19,7 +18,9 @@ import { isPortError } from "../../ports/errors.js";
 import type { KubePort } from "../../ports/kube.js";
 import { wireEngine, type Wiring } from "../composition.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { diagnosticsJson, renderDiagnostics } from "../views/diagnostics.js";
+import { diagnosticsJson, outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
+import { writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
+import { outputWriteError } from "../../adapters/fs/write-files.js";
 import { renderApplyResult, renderPlanText, stepTitle } from "../views/plan.js";
 import { ACTION_SYMBOL } from "../../core/plan/plan.js";
 import type { AccessConfig } from "../../core/model/access-config.js";
@@ -172,9 +173,14 @@ export async function planCommand(options: PlanOptions, term: Terminal): Promise
   if (options.json === true) term.out(`${JSON.stringify(plan, null, 2)}\n`);
   else term.out(renderPlanText(plan, term));
   if (options.out !== undefined) {
-    const temp = `${options.out}.tmp-${process.pid}`;
-    await writeFile(temp, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
-    await rename(temp, options.out);
+    try {
+      await writeFileAtomically(options.out, `${JSON.stringify(plan, null, 2)}\n`, 0o600, false);
+    } catch (error) {
+      term.err(
+        renderDiagnostics([outputWriteDiagnostic(outputWriteError(options.out, error), "--out")], term),
+      );
+      return ExitCode.error;
+    }
     if (options.json !== true)
       term.err(`plan saved to ${options.out}: apply it with eksgate apply ${options.out}\n`);
   }

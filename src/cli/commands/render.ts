@@ -1,11 +1,11 @@
 /** `eksgate render`: show (and optionally write) everything eksgate would create, offline. */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
-import { writeFilesAtomically } from "../../adapters/fs/write-files.js";
+import { OutputWriteError, writeFilesAtomically } from "../../adapters/fs/write-files.js";
 import { desiredState } from "../../core/plan/desired.js";
 import { stringify } from "yaml";
 import type { RenderCliOptions } from "../program.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { renderDiagnostics } from "../views/diagnostics.js";
+import { outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
 import { renderFiles, renderingData, renderText } from "../views/render.js";
 import { didYouMean } from "../../core/config/names.js";
 
@@ -49,7 +49,14 @@ export async function renderCommand(options: RenderCliOptions, term: Terminal): 
       break;
   }
   if (options.out !== undefined) {
-    const written = await writeFilesAtomically(options.out, renderFiles(desired));
+    let written: string[];
+    try {
+      written = await writeFilesAtomically(options.out, renderFiles(desired));
+    } catch (error) {
+      if (!(error instanceof OutputWriteError)) throw error;
+      term.err(renderDiagnostics([outputWriteDiagnostic(error, "--out")], term));
+      return ExitCode.error;
+    }
     term.err(`wrote ${written.length} files under ${options.out}\n`);
   }
   return ExitCode.ok;

@@ -10,8 +10,8 @@ import {
   type RequestContextOptions,
   type RequestContextSummary,
 } from "../../core/evaluate/access/index.js";
-import { classifyPrincipalArn } from "../../core/evaluate/iam/arn.js";
-import type { Diagnostic } from "../../core/diagnostics.js";
+import { classifyPrincipalArn } from "../../core/model/arn.js";
+import type { Diagnostic, DiagnosticCode } from "../../core/diagnostics.js";
 import type { Terminal } from "../terminal.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 
@@ -89,7 +89,7 @@ export function readRequestContext(
   principalArn?: string,
 ): { readonly choice?: RequestContextChoice; readonly diagnostics: readonly Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const error = (code: string, summary: string, detail: string, path: string): void => {
+  const error = (code: DiagnosticCode, summary: string, detail: string, path: string): void => {
     diagnostics.push({ code, severity: "error", summary, detail, path });
   };
   const mfa = cli.mfa === true ? "present" : cli.mfa === false ? "absent" : "unstated";

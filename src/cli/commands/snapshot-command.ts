@@ -5,12 +5,13 @@
  */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
 import { readJsonFile, readSnapshotDir, writeSnapshotDir } from "../../adapters/fs/snapshot-dir.js";
-import type { Diagnostic } from "../../core/diagnostics.js";
+import type { Diagnostic, DiagnosticCode } from "../../core/diagnostics.js";
 import { hasErrors } from "../../core/diagnostics.js";
 import { parseSnapshot, type AccessSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
 import type { SnapshotTarget } from "../../engine/collect-snapshot.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { renderDiagnostics } from "../views/diagnostics.js";
+import { outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
+import { OutputWriteError } from "../../adapters/fs/write-files.js";
 
 /** Where the audit commands read from. */
 export interface AccessInputOptions {
@@ -47,8 +48,14 @@ export const AUDIT_CODES = {
   renamedFlag: "AUD014",
 } as const;
 
-export function cliError(code: string, summary: string, detail?: string): Diagnostic {
-  return { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}) };
+/** A problem with what the command was asked; `path` names the option or argument at fault. */
+export function cliError(
+  code: DiagnosticCode,
+  summary: string,
+  detail: string | undefined,
+  path: string,
+): Diagnostic {
+  return { code, severity: "error", summary, ...(detail !== undefined ? { detail } : {}), path };
 }
 
 function messageOf(error: unknown): string {
@@ -82,6 +89,7 @@ async function targetsFor(
             AUDIT_CODES.region,
             `no region for cluster ${name}`,
             "Pass --region, set AWS_REGION, or name a config (-c) that gives the cluster's region.",
+            "--region",
           ),
         ],
       };
@@ -95,6 +103,7 @@ async function targetsFor(
           AUDIT_CODES.region,
           "no cluster and no region to list clusters in",
           "Pass --cluster NAME and --region, set AWS_REGION, or use -c eksgate.yaml.",
+          "--region",
         ),
       ],
     };
@@ -121,6 +130,7 @@ export async function collectLive(
             AUDIT_CODES.kubeContext,
             "--kube-context needs exactly one cluster",
             "Name it with --cluster.",
+            "--kube-context",
           ),
         ],
         term,
@@ -136,6 +146,7 @@ export async function collectLive(
             AUDIT_CODES.scps,
             "--scps and --organizations both name where SCPs come from",
             "Keep one: --scps FILE, or --organizations to read them from AWS Organizations.",
+            "--scps",
           ),
         ],
         term,
@@ -152,12 +163,15 @@ export async function collectLive(
     }
     scpContent = read.value;
   }
-  const [{ collectSnapshot }, aws, kube] = await Promise.all([
+  const [{ collectSnapshot }, aws, { standardCredentials }, kube] = await Promise.all([
     import("../../engine/collect-snapshot.js"),
     import("../../adapters/aws/snapshot-collector.js"),
+    import("../../adapters/aws/client-config.js"),
     import("../../adapters/kube/snapshot-collector.js"),
   ]);
+  // One credential chain for every client, as plan and apply use: an SSO token is read once.
   const awsOptions = {
+    credentials: standardCredentials(options.profile),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(t.targets[0]?.region !== undefined ? { region: t.targets[0].region } : {}),
   };
@@ -199,6 +213,7 @@ export async function collectLive(
             AUDIT_CODES.collect,
             `collecting the snapshot failed: ${messageOf(error)}`,
             "The snapshot needs iam:GetAccountAuthorizationDetails, eks:DescribeCluster, eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies, and get/list on ConfigMaps, RBAC objects and Namespaces. Or pass --snapshot DIR.",
+            clusters.length > 0 ? "--cluster" : "--region",
           ),
         ],
         term,
@@ -251,6 +266,7 @@ export async function snapshotCommand(options: SnapshotCliOptions, term: Termina
             AUDIT_CODES.renamedFlag,
             "--context was renamed to --kube-context",
             `Pass --kube-context ${options.context}: --context now names request-context keys on explain, who-can, can-i and audit (docs/audit.md).`,
+            "--context",
           ),
         ],
         term,
@@ -260,7 +276,14 @@ export async function snapshotCommand(options: SnapshotCliOptions, term: Termina
   }
   const live = await collectLive(options, options.cluster ?? [], term);
   if (live === undefined) return ExitCode.error;
-  const written = await writeSnapshotDir(options.out, live.files);
+  let written: string[];
+  try {
+    written = await writeSnapshotDir(options.out, live.files);
+  } catch (error) {
+    if (!(error instanceof OutputWriteError)) throw error;
+    term.err(renderDiagnostics([outputWriteDiagnostic(error, "--out")], term));
+    return ExitCode.error;
+  }
   const check = parseSnapshot(live.files);
   const problems = check.diagnostics.filter((d) => d.severity !== "info");
   if (problems.length > 0) term.err(renderDiagnostics(problems, term));

@@ -15,6 +15,7 @@ import {
 import type { ClusterMapping } from "../../core/evaluate/mapping/index.js";
 import { describeRequest, type RequestAttributes } from "../../core/evaluate/rbac/index.js";
 import type { Terminal } from "../terminal.js";
+import { arnResourceName, accountIdOf } from "../../core/model/arn.js";
 
 type Paint = Terminal["paint"];
 
@@ -49,9 +50,8 @@ export function contextJson(c: RequestContextSummary): unknown {
 function routeTitle(route: IamRoute): string {
   const mfa = route.requires.length > 0 ? " (with MFA)" : "";
   if (route.roleArn === undefined) return "own credentials";
-  const names = route.decisions.map((d) => d.roleArn.slice(d.roleArn.lastIndexOf("/") + 1));
-  if (names.length === 0)
-    return `role ${route.roleArn.slice(route.roleArn.lastIndexOf("/") + 1)} used directly`;
+  const names = route.decisions.map((d) => arnResourceName(d.roleArn));
+  if (names.length === 0) return `role ${arnResourceName(route.roleArn)} used directly`;
   return `assumes ${names.join(" -> ")}${mfa}`;
 }
 
@@ -60,7 +60,7 @@ function principalTitle(p: PrincipalSummary): string {
     case "user":
       return `IAM user ${p.name}`;
     case "root":
-      return `root user of account ${p.arn.split(":")[4] ?? ""}`;
+      return `root user of account ${accountIdOf(p.arn) ?? ""}`;
     case "federated-user":
       return `federated user ${p.name}`;
     default:

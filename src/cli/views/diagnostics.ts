@@ -1,6 +1,29 @@
 /** Renders diagnostics for people (compiler style, with the source line) and for machines. */
 import type { Diagnostic } from "../../core/diagnostics.js";
+import type { OutputWriteError } from "../../adapters/fs/write-files.js";
 import type { Terminal } from "../terminal.js";
+
+/** Source lines longer than this are shown as a window around the column. */
+const MAX_EXCERPT = 160;
+
+/** A failed output write (EG109), located at the option that named the output. */
+export function outputWriteDiagnostic(error: OutputWriteError, option: string): Diagnostic {
+  return {
+    code: "EG109",
+    severity: "error",
+    summary: `${error.message}; nothing was written`,
+    detail: `Point ${option} at a directory you can write to (it is created when missing).`,
+    path: option,
+  };
+}
+
+/** The source line and the caret column, cut to a window around the column when long. */
+function excerpt(line: string, column: number): { text: string; caret: number } {
+  if (line.length <= MAX_EXCERPT) return { text: line, caret: column };
+  const start = Math.max(0, Math.min(column - 1 - MAX_EXCERPT / 2, line.length - MAX_EXCERPT));
+  const text = `${start > 0 ? "..." : ""}${line.slice(start, start + MAX_EXCERPT)}${start + MAX_EXCERPT < line.length ? "..." : ""}`;
+  return { text, caret: column - start + (start > 0 ? 3 : 0) };
+}
 
 export function renderDiagnostics(
   diagnostics: readonly Diagnostic[],
@@ -9,6 +32,17 @@ export function renderDiagnostics(
 ): string {
   const { paint } = term;
   const lines: string[] = [];
+  const sourceLines = new Map<string, readonly string[]>();
+  const linesOf = (file: string): readonly string[] | undefined => {
+    const text = sources.get(file);
+    if (text === undefined) return undefined;
+    let split = sourceLines.get(file);
+    if (split === undefined) {
+      split = text.split(/\r?\n/);
+      sourceLines.set(file, split);
+    }
+    return split;
+  };
   for (const d of diagnostics) {
     const where = d.source ? `${d.source.file}:${d.source.line}:${d.source.column}: ` : "";
     const severity =
@@ -19,14 +53,15 @@ export function renderDiagnostics(
           : paint.cyan("info");
     lines.push(`${paint.bold(where)}${severity} ${paint.dim(d.code)}: ${d.summary}`);
     if (d.path) lines.push(`  ${paint.dim("at")} ${d.path}`);
-    const text = d.source ? sources.get(d.source.file) : undefined;
-    if (d.source && text !== undefined) {
-      const sourceLine = text.split(/\r?\n/)[d.source.line - 1];
+    const fileLines = d.source ? linesOf(d.source.file) : undefined;
+    if (d.source && fileLines !== undefined) {
+      const sourceLine = fileLines[d.source.line - 1];
       if (sourceLine !== undefined && sourceLine.trim() !== "") {
         const gutter = String(d.source.line).padStart(4);
-        lines.push(`  ${paint.dim(`${gutter} |`)} ${sourceLine}`);
+        const shown = excerpt(sourceLine, d.source.column);
+        lines.push(`  ${paint.dim(`${gutter} |`)} ${shown.text}`);
         lines.push(
-          `  ${paint.dim(`${" ".repeat(gutter.length)} |`)} ${" ".repeat(d.source.column - 1)}${paint.red("^")}`,
+          `  ${paint.dim(`${" ".repeat(gutter.length)} |`)} ${" ".repeat(Math.max(0, shown.caret - 1))}${paint.red("^")}`,
         );
       }
     }

@@ -3,6 +3,7 @@ import type { Plan, PlanArea, PlanStep } from "../../core/plan/plan.js";
 import { ACTION_SYMBOL, planSummary } from "../../core/plan/plan.js";
 import type { ApplyResult } from "../../engine/apply.js";
 import type { Terminal } from "../terminal.js";
+import { arnResourceName } from "../../core/model/arn.js";
 
 const AREA_TITLE: Readonly<Record<PlanArea, string>> = {
   iam: "IAM",
@@ -24,7 +25,7 @@ export function stepTitle(step: PlanStep): string {
     case "access-entry":
       return `access entry ${r.principalArn} on ${r.cluster}`;
     case "access-policy":
-      return `access policy ${r.policyArn.slice(r.policyArn.lastIndexOf("/") + 1)} for ${r.principalArn} on ${r.cluster}`;
+      return `access policy ${arnResourceName(r.policyArn)} for ${r.principalArn} on ${r.cluster}`;
     case "rbac":
       return `${r.objectKind} ${r.namespace !== undefined ? `${r.namespace}/` : ""}${r.name} on ${r.cluster}`;
   }

@@ -7,21 +7,16 @@
  * Every diagnostic carries a code, the field path, and `file:line:column`.
  */
 import type * as z from "zod";
-import type {
-  AccessConfig,
-  Cluster,
-  CustomRole,
-  PolicyRule,
-  Team,
-  TeamAccess,
-} from "../model/access-config.js";
+import type { AccessConfig, Cluster, CustomRole, Team, TeamAccess } from "../model/access-config.js";
 import { formatPath, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics.js";
-import { accessConfigSchema, type RawAccessConfig, type RawPolicyRule } from "./schema.js";
+import { accessConfigSchema, type RawAccessConfig } from "./schema.js";
 import { locate, parseYamlSource, positionAt, type PathSegment, type YamlSource } from "./source.js";
 import { yamlDocumentToJs } from "../yaml-js.js";
 import { didYouMean } from "./names.js";
 import { checkRules, type Locator } from "./rules.js";
 import { defaultRoleName } from "../model/ownership.js";
+import { normalizePolicyRule } from "../model/rbac.js";
+import { formatClusterArn, formatRoleArn, readIamArn } from "../model/arn.js";
 
 /** Parses and validates config text. `file` is used in positions only. */
 export function parseAccessConfig(file: string, text: string): Result<AccessConfig> {
@@ -290,19 +285,8 @@ export function defaultKubernetesGroup(team: string): string {
 
 /** The IAM group name from a name or a group ARN (`arn:aws:iam::A:group/path/name`). */
 export function iamGroupName(value: string): string {
-  const match = /^arn:[^:]+:iam::\d{12}:group\/(?:.*\/)?([^/]+)$/.exec(value);
-  return match?.[1] ?? value;
-}
-
-/** Drops absent fields so the rule is a plain `PolicyRule`. */
-function normalizeRule(rule: RawPolicyRule): PolicyRule {
-  return {
-    ...(rule.apiGroups !== undefined ? { apiGroups: rule.apiGroups } : {}),
-    ...(rule.resources !== undefined ? { resources: rule.resources } : {}),
-    ...(rule.resourceNames !== undefined ? { resourceNames: rule.resourceNames } : {}),
-    ...(rule.nonResourceURLs !== undefined ? { nonResourceURLs: rule.nonResourceURLs } : {}),
-    verbs: rule.verbs,
-  };
+  const arn = readIamArn(value);
+  return arn?.resourceType === "group" && arn.name !== "" ? arn.name : value;
 }
 
 function normalize(raw: RawAccessConfig): AccessConfig {
@@ -312,7 +296,7 @@ function normalize(raw: RawAccessConfig): AccessConfig {
     name: c.name,
     region: c.region,
     authentication: c.authentication ?? "auto",
-    arn: `arn:${partition}:eks:${c.region}:${accountId}:cluster/${c.name}`,
+    arn: formatClusterArn(partition, c.region, accountId, c.name),
   }));
   const teams: Team[] = raw.teams.map((t) => {
     const roleName = t.roleName ?? defaultRoleName(t.name);
@@ -331,7 +315,7 @@ function normalize(raw: RawAccessConfig): AccessConfig {
       requireMfa: t.requireMfa ?? false,
       access,
       roleName,
-      roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`,
+      roleArn: formatRoleArn(partition, accountId, roleName),
       kubernetesGroup,
       kubernetesUsername: `${kubernetesGroup}:{{SessionName}}`,
       systemMasters: t.systemMasters ?? false,
@@ -339,7 +323,7 @@ function normalize(raw: RawAccessConfig): AccessConfig {
   });
   const customRoles: CustomRole[] = (raw.customRoles ?? []).map((r) => ({
     name: r.name,
-    rules: r.rules.map(normalizeRule),
+    rules: r.rules.map(normalizePolicyRule),
   }));
   return { accountId, partition, clusters, teams, customRoles };
 }

@@ -3,7 +3,7 @@
  * (for exact field paths) and the normalized one (for derived names).
  */
 import type { AccessConfig, BuiltInClusterRole, PolicyRule } from "../model/access-config.js";
-import { formatPath, type Diagnostic, type SourcePosition } from "../diagnostics.js";
+import { formatPath, type Diagnostic, type DiagnosticCode, type SourcePosition } from "../diagnostics.js";
 import type { RawAccessConfig, RawPolicyRule } from "./schema.js";
 import type { PathSegment } from "./source.js";
 import {
@@ -20,6 +20,7 @@ import {
   didYouMean,
   reservedPrefix,
 } from "./names.js";
+import { isIamGroupArn, accountIdOf } from "../model/arn.js";
 
 export type Locator = (path: readonly PathSegment[], key?: boolean) => SourcePosition | undefined;
 
@@ -51,7 +52,7 @@ export function isClusterAdminLike(
 export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: Locator): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report = (
-    code: string,
+    code: DiagnosticCode,
     path: readonly PathSegment[],
     summary: string,
     detail: string,
@@ -184,7 +185,7 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
         "IAM group names are 1-128 characters of letters, digits and +=,.@_-; an ARN looks like arn:aws:iam::123456789012:group/NAME.",
       );
     }
-    const groupArnAccount = /^arn:[^:]+:iam::(\d{12}):group\//.exec(team.iamGroup)?.[1];
+    const groupArnAccount = isIamGroupArn(team.iamGroup) ? accountIdOf(team.iamGroup) : undefined;
     if (groupArnAccount !== undefined && groupArnAccount !== config.accountId) {
       report(
         "EG136",
@@ -343,7 +344,7 @@ function duplicateCheck(values: readonly string[], index: number, onDuplicate: (
 function checkPolicyRule(
   rule: RawPolicyRule,
   path: readonly PathSegment[],
-  report: (code: string, path: readonly PathSegment[], summary: string, detail: string) => void,
+  report: (code: DiagnosticCode, path: readonly PathSegment[], summary: string, detail: string) => void,
 ): void {
   if (rule.verbs.length === 0) {
     report(

@@ -4,7 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, SourcePosition } from "../diagnostics.js";
-import { YAML_QUIET } from "../yaml-js.js";
+import { duplicateKeyOffsets, YAML_QUIET } from "../yaml-js.js";
 
 /** Files larger than this are refused before parsing. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -56,16 +56,32 @@ export function checkConfigBytes(file: string, bytes: Uint8Array): Diagnostic[] 
   return [];
 }
 
+/** At most this many YAML errors are reported one by one; the rest are counted. */
+export const MAX_YAML_ERRORS = 20;
+
 /** Parses YAML text, collecting syntax errors and duplicate keys as diagnostics. */
 export function parseYamlSource(
   file: string,
   text: string,
 ): { source: YamlSource; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, ...YAML_QUIET });
+  // Duplicate keys are found in one pass (duplicateKeyOffsets): the library's own check
+  // compares every key with every earlier one, minutes on a mapping of 80,000 keys.
+  const document = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: false,
+    prettyErrors: false,
+    ...YAML_QUIET,
+  });
   const source: YamlSource = { file, document, lineCounter };
   const diagnostics: Diagnostic[] = [];
-  for (const error of document.errors) {
+  const duplicates = duplicateKeyOffsets(document).map((offset) => ({
+    code: "DUPLICATE_KEY",
+    message: "",
+    pos: [offset, offset] as const,
+  }));
+  const all = [...document.errors, ...duplicates].sort((a, b) => a.pos[0] - b.pos[0]);
+  for (const error of all.slice(0, MAX_YAML_ERRORS)) {
     const duplicate = error.code === "DUPLICATE_KEY";
     diagnostics.push({
       code: duplicate ? "EG105" : "EG104",
@@ -79,12 +95,25 @@ export function parseYamlSource(
       source: positionAt(source, error.pos[0]),
     });
   }
+  const more = all[MAX_YAML_ERRORS];
+  if (more !== undefined) {
+    diagnostics.push({
+      code: "EG104",
+      severity: "error",
+      summary: `YAML syntax error: ${all.length - MAX_YAML_ERRORS} more errors from here on`,
+      detail: "Fix the errors above first; this file may not be YAML at all (check the path).",
+      source: positionAt(source, more.pos[0]),
+    });
+  }
   return { source, diagnostics };
 }
 
 function yamlMessage(message: string): string {
   // The yaml library appends "at line N, column M" and a code frame; we report those separately.
   const first = message.split("\n")[0] ?? message;
+  // The library's parser is recursive: nesting thousands of levels deep exhausts its stack.
+  if (/Maximum call stack size exceeded/.test(first))
+    return "YAML: lists and mappings are nested far deeper than any config (thousands of levels)";
   return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, "")}`;
 }
 

@@ -43,9 +43,9 @@ export interface MergeResult {
 }
 
 export const KUBECONFIG_CODES = {
-  unreadable: "kubeconfig-unreadable",
-  notAConfig: "kubeconfig-not-a-config",
-  badList: "kubeconfig-bad-list",
+  unreadable: "KCFG004",
+  notAConfig: "KCFG005",
+  badList: "KCFG006",
 } as const;
 
 function isObject(value: unknown): value is JsonObject {
@@ -67,7 +67,7 @@ export function parseKubeconfigText(
   text: string,
   file: string,
 ): { ok: true; value: JsonObject } | { ok: false; diagnostics: Diagnostic[] } {
-  const doc = parseDocument(text, { uniqueKeys: false, ...YAML_QUIET });
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, ...YAML_QUIET });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     return {
@@ -77,8 +77,10 @@ export function parseKubeconfigText(
           code: KUBECONFIG_CODES.unreadable,
           severity: "error",
           summary: `${file} is not valid YAML: ${first?.message.split("\n")[0] ?? "parse error"}`,
+          source: positionIn(text, file, first?.pos[0] ?? 0),
           detail:
             "Fix the file (or point --kubeconfig elsewhere); eksgate does not overwrite a file it cannot read.",
+          path: file,
         },
       ],
     };
@@ -94,7 +96,9 @@ export function parseKubeconfigText(
           summary: `${file} cannot be read: ${js.problem.message}`,
           detail:
             "Fix the file (or point --kubeconfig elsewhere); eksgate does not overwrite a file it cannot read.",
-          ...(js.problem.offset === undefined ? {} : { source: positionIn(text, file, js.problem.offset) }),
+          ...(js.problem.offset === undefined
+            ? { path: file }
+            : { source: positionIn(text, file, js.problem.offset) }),
         },
       ],
     };
@@ -110,6 +114,7 @@ export function parseKubeconfigText(
           severity: "error",
           summary: `${file} does not hold a kubeconfig (a YAML mapping with clusters, users and contexts)`,
           detail: "Point --kubeconfig (or KUBECONFIG) at a kubeconfig file.",
+          path: file,
         },
       ],
     };
@@ -124,6 +129,7 @@ export function parseKubeconfigText(
           severity: "error",
           summary: `${file} is a ${JSON.stringify(kind)}, not a kubeconfig (kind: Config)`,
           detail: "Point --kubeconfig (or KUBECONFIG) at a kubeconfig file.",
+          path: `${file}: kind`,
         },
       ],
     };
@@ -140,7 +146,7 @@ export function parseKubeconfigText(
             severity: "error",
             summary: `${file}: ${key} is not a list of named entries`,
             detail: `Each item of ${key} must be a mapping with a name; fix the file by hand first.`,
-            path: key,
+            path: `${file}: ${key}`,
           },
         ],
       };

@@ -6,8 +6,12 @@
 import { RESERVED_USERNAME_PREFIXES } from "../model/access-entry.js";
 import { editDistance } from "../config/names.js";
 import { sortDiagnostics, type Diagnostic, type SourcePosition } from "../diagnostics.js";
-import { parsePrincipalArn } from "../model/arn.js";
-import { accountIdProblem, iamPrincipalArnProblem, type IamArnProblemKind } from "../model/arn-validity.js";
+import {
+  accountIdProblem,
+  iamPrincipalArnProblem,
+  parsePrincipalArn,
+  type IamArnProblemKind,
+} from "../model/arn.js";
 import {
   AWS_AUTH_CODE_TABLE,
   AWS_AUTH_KEYS,
@@ -35,7 +39,14 @@ export interface AwsAuthLintReport {
 }
 
 function show(value: unknown): string {
-  return typeof value === "string" ? value : value === undefined ? "nothing" : JSON.stringify(value);
+  if (typeof value === "string") return value;
+  if (value === undefined) return "nothing";
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // A YAML node that cannot be built (a YAML 1.1 merge key of a scalar, say).
+    return "a value that cannot be read";
+  }
 }
 
 export function lintAwsAuth(manifestText: string, fileName: string): AwsAuthLintReport {

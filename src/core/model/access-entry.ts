@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import type { AccessPolicyChoice, Team } from "./access-config.js";
+import { partitionOf, readIamArn, type Arn } from "./arn.js";
 
 /** One `mapRoles` entry as eksgate writes it (aws-auth-spec: rolearn, username, groups). */
 export interface AwsAuthRoleMapping {
@@ -70,10 +71,6 @@ export function accessPolicyArn(partition: string, name: AccessPolicyName): stri
   return `arn:${partition}:eks::aws:cluster-access-policy/${name}`;
 }
 
-function partitionOf(arn: string): string {
-  return arn.split(":")[1] ?? "aws";
-}
-
 /**
  * The access entry for a team. Access entries reject `system:` groups, so a team with
  * `systemMasters` gets the cluster-scoped AmazonEKSClusterAdminPolicy instead (what eksctl's
@@ -130,19 +127,19 @@ export function teamAccessEntry(team: Team, clusterName?: string): AccessEntrySp
 // Validation
 
 export const ACCESS_ENTRY_DIAGNOSTIC_CODES = {
-  principal: "access-entry-principal",
-  type: "access-entry-type",
-  usernameReserved: "access-entry-username-reserved",
-  usernameSessionColon: "access-entry-username-session-colon",
-  groupReserved: "access-entry-group-reserved",
-  groupEmpty: "access-entry-group-empty",
-  standardOnly: "access-entry-standard-only",
-  policyArn: "access-entry-policy-arn",
-  scope: "access-entry-scope",
-  templateUnknown: "username-template-unknown",
-  awsAuthRolePath: "aws-auth-role-path",
-  awsAuthRoleArn: "aws-auth-role-arn",
-  awsAuthUsername: "aws-auth-username",
+  principal: "MAP001",
+  type: "MAP002",
+  usernameReserved: "MAP003",
+  usernameSessionColon: "MAP004",
+  groupReserved: "MAP005",
+  groupEmpty: "MAP006",
+  standardOnly: "MAP007",
+  policyArn: "MAP008",
+  scope: "MAP009",
+  templateUnknown: "MAP010",
+  awsAuthRolePath: "MAP011",
+  awsAuthRoleArn: "MAP012",
+  awsAuthUsername: "MAP013",
 } as const;
 
 /** Username prefixes EKS refuses in access entries. */
@@ -158,7 +155,18 @@ const KNOWN_TEMPLATES = new Set([
   "EC2PrivateDNSName",
 ]);
 
-const ROLE_OR_USER_ARN = /^arn:[a-z-]+:iam::\d{12}:(role|user)\/([\w+=,.@/-]+)$/;
+/**
+ * An IAM role or user ARN with a lowercase partition and something after `role/` or
+ * `user/`; with `names`, only the characters IAM allows in names and paths after it.
+ */
+function roleOrUserArn(text: string, names: "checked" | "any"): Arn | undefined {
+  const arn = readIamArn(text);
+  if (arn === undefined || !/^[a-z-]+$/.test(arn.partition)) return undefined;
+  if (arn.resourceType !== "role" && arn.resourceType !== "user") return undefined;
+  const rest = arn.resource.slice(arn.resourceType.length + 1);
+  return (names === "any" ? rest !== "" : /^[\w+=,.@/-]+$/.test(rest)) ? arn : undefined;
+}
+
 const ACCESS_POLICY_ARN = /^arn:[a-z-]+:eks::aws:cluster-access-policy\/[A-Za-z0-9]+$/;
 
 function unknownTemplates(value: string): string[] {
@@ -179,8 +187,8 @@ function unknownTemplates(value: string): string[] {
  */
 export function validateAccessEntry(entry: AccessEntrySpec, path: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const m = ROLE_OR_USER_ARN.exec(entry.principalArn);
-  if (m === null) {
+  const principal = roleOrUserArn(entry.principalArn, "checked");
+  if (principal === undefined) {
     out.push({
       code: ACCESS_ENTRY_DIAGNOSTIC_CODES.principal,
       severity: "error",
@@ -189,7 +197,7 @@ export function validateAccessEntry(entry: AccessEntrySpec, path: string): Diagn
         "Access entries take IAM roles and users only: not groups, not assumed-role session ARNs (arn:...:sts::...).",
       path: `${path}.principalArn`,
     });
-  } else if (m[1] === "role" && (m[2] ?? "").startsWith("aws-service-role/")) {
+  } else if (principal.resourceType === "role" && principal.path.startsWith("/aws-service-role/")) {
     out.push({
       code: ACCESS_ENTRY_DIAGNOSTIC_CODES.principal,
       severity: "error",
@@ -298,15 +306,15 @@ export function validateAccessEntry(entry: AccessEntrySpec, path: string): Diagn
  */
 export function validateAwsAuthRoleMapping(mapping: AwsAuthRoleMapping, path: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const m = /^arn:[a-z-]+:iam::\d{12}:role\/(.+)$/.exec(mapping.rolearn);
-  if (m === null) {
+  const role = roleOrUserArn(mapping.rolearn, "any");
+  if (role?.resourceType !== "role") {
     out.push({
       code: ACCESS_ENTRY_DIAGNOSTIC_CODES.awsAuthRoleArn,
       severity: "error",
       summary: `"${mapping.rolearn}" is not an IAM role ARN.`,
       path: `${path}.rolearn`,
     });
-  } else if ((m[1] ?? "").includes("/")) {
+  } else if (role.path !== "/") {
     out.push({
       code: ACCESS_ENTRY_DIAGNOSTIC_CODES.awsAuthRolePath,
       severity: "error",

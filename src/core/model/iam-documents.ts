@@ -17,6 +17,7 @@ import {
   type PolicyDocument,
   type Statement,
 } from "./policy-document.js";
+import { formatRootArn } from "./arn.js";
 
 /** The account a config manages: enough to build root and role ARNs. */
 export type AccountRef = Pick<AccessConfig, "accountId" | "partition">;
@@ -55,7 +56,7 @@ export const GROUP_POLICY_STATEMENT_SID = "EksgateAssumeTeamRole";
 export { groupPolicyName, rolePolicyName, teamRoleTags } from "./ownership.js";
 
 export function accountRootArn(account: AccountRef): string {
-  return `arn:${account.partition}:iam::${account.accountId}:root`;
+  return formatRootArn(account.partition, account.accountId);
 }
 
 export function teamRoleDescription(team: Pick<Team, "name">): string {
@@ -200,11 +201,11 @@ const IAM_TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const IAM_TAG_VALUE_MAX = 256;
 
 export const IAM_DIAGNOSTIC_CODES = {
-  nameEmpty: "iam-name-empty",
-  nameTooLong: "iam-name-too-long",
-  nameCharacters: "iam-name-characters",
-  tagValue: "iam-tag-value",
-  policyTooLarge: "iam-policy-too-large",
+  nameEmpty: "IAM001",
+  nameTooLong: "IAM002",
+  nameCharacters: "IAM003",
+  tagValue: "IAM004",
+  policyTooLarge: "IAM005",
 } as const;
 
 /** Checks an IAM name against the length and character rules for its kind. */

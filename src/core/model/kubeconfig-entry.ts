@@ -229,8 +229,8 @@ export function formatAwsConfigProfile(profile: AwsCliProfile): string {
 }
 
 export const KUBECONFIG_DIAGNOSTIC_CODES = {
-  sessionNameMissing: "aws-profile-session-name-missing",
-  sessionNameInvalid: "aws-profile-session-name-invalid",
+  sessionNameMissing: "KCFG101",
+  sessionNameInvalid: "KCFG102",
 } as const;
 
 /** STS RoleSessionName: 2-64 characters of `[\w+=,.@-]`. */

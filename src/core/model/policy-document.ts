@@ -9,7 +9,8 @@
  * `policyDocumentsEquivalent` compares documents modulo those differences so that a plan
  * never proposes an update for a policy that only looks different.
  */
-import type { Diagnostic, Result } from "../diagnostics.js";
+import type { Diagnostic, DiagnosticCode, Result } from "../diagnostics.js";
+import { isAccountId, formatRootArn, isIamGroupArn } from "./arn.js";
 
 export type PolicyVersion = "2012-10-17" | "2008-10-17";
 export type PolicyEffect = "Allow" | "Deny";
@@ -224,7 +225,7 @@ function canonicalPrincipal(p: Principal, partition: string): Principal {
     const values = p[type];
     if (values === undefined) continue;
     const list = asArray(values).map((v) =>
-      type === "AWS" && /^\d{12}$/.test(v) ? `arn:${partition}:iam::${v}:root` : v,
+      type === "AWS" && isAccountId(v) ? formatRootArn(partition, v) : v,
     );
     out[type] = sortedUnique(list);
   }
@@ -251,18 +252,18 @@ function canonicalCondition(c: ConditionBlock): ConditionBlock {
 
 /** Diagnostic codes produced by this module. */
 export const POLICY_DIAGNOSTIC_CODES = {
-  encoding: "policy-encoding",
-  json: "policy-json",
-  shape: "policy-shape",
-  unknownKey: "policy-unknown-key",
-  version: "policy-version",
-  sid: "policy-sid",
-  actionRequired: "policy-action-required",
-  resourceRequired: "policy-resource-required",
-  principalRequired: "policy-principal-required",
-  principalNotAllowed: "policy-principal-not-allowed",
-  resourceNotAllowed: "policy-resource-not-allowed",
-  groupPrincipal: "policy-group-principal",
+  encoding: "POL001",
+  json: "POL002",
+  shape: "POL003",
+  unknownKey: "POL004",
+  version: "POL005",
+  sid: "POL006",
+  actionRequired: "POL007",
+  resourceRequired: "POL008",
+  principalRequired: "POL009",
+  principalNotAllowed: "POL010",
+  resourceNotAllowed: "POL011",
+  groupPrincipal: "POL012",
 } as const;
 
 /**
@@ -271,37 +272,50 @@ export const POLICY_DIAGNOSTIC_CODES = {
  * policy document (wrong types, unknown keys) is reported with its field path, never thrown.
  */
 export function decodePolicyDocument(text: string, path = "PolicyDocument"): Result<PolicyDocument> {
+  const decoded = decodePolicyJson(text);
+  if (!decoded.ok) {
+    return decoded.problem === "encoding"
+      ? fail(POLICY_DIAGNOSTIC_CODES.encoding, path, "The policy document is not valid percent-encoding.")
+      : fail(POLICY_DIAGNOSTIC_CODES.json, path, "The policy document is not valid JSON.", decoded.message);
+  }
+  const diagnostics: Diagnostic[] = [];
+  const doc = readDocument(decoded.value, path, diagnostics);
+  if (doc === undefined || diagnostics.some((d) => d.severity === "error")) return { ok: false, diagnostics };
+  return { ok: true, value: doc, diagnostics };
+}
+
+/** The JSON value of a policy document as IAM sends it, or why it has none. */
+export type DecodedPolicyJson =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly problem: "encoding" | "json"; readonly message: string };
+
+/**
+ * The one decoding of IAM's wire form, shared by the planner's reader above and the
+ * evaluator's parser: JSON text as it is when it starts with `{` (after white space),
+ * otherwise percent-encoded JSON (what GetRolePolicy, GetGroupPolicy and GetRole return).
+ */
+export function decodePolicyJson(text: string): DecodedPolicyJson {
   const trimmed = text.trim();
   let json = trimmed;
   if (!trimmed.startsWith("{")) {
     try {
       json = decodeURIComponent(trimmed);
-    } catch {
-      return fail(
-        POLICY_DIAGNOSTIC_CODES.encoding,
-        path,
-        "The policy document is not valid percent-encoding.",
-      );
+    } catch (e) {
+      return { ok: false, problem: "encoding", message: messageOf(e) };
     }
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(json);
+    return { ok: true, value: JSON.parse(json) as unknown };
   } catch (e) {
-    return fail(
-      POLICY_DIAGNOSTIC_CODES.json,
-      path,
-      "The policy document is not valid JSON.",
-      e instanceof Error ? e.message : undefined,
-    );
+    return { ok: false, problem: "json", message: messageOf(e) };
   }
-  const diagnostics: Diagnostic[] = [];
-  const doc = readDocument(parsed, path, diagnostics);
-  if (doc === undefined || diagnostics.some((d) => d.severity === "error")) return { ok: false, diagnostics };
-  return { ok: true, value: doc, diagnostics };
 }
 
-function fail(code: string, path: string, summary: string, detail?: string): Result<never> {
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function fail(code: DiagnosticCode, path: string, summary: string, detail?: string): Result<never> {
   const d: Diagnostic =
     detail === undefined
       ? { code, severity: "error", summary, path }
@@ -556,7 +570,7 @@ export function validatePolicyDocument(doc: PolicyDocument, kind: PolicyKind, pa
         const pr = st[key];
         if (pr === undefined || pr === "*") continue;
         for (const arn of asArray(pr.AWS)) {
-          if (/^arn:[^:]+:iam::\d{12}:group\//.test(arn))
+          if (isIamGroupArn(arn))
             out.push({
               code: POLICY_DIAGNOSTIC_CODES.groupPrincipal,
               severity: "error",

@@ -159,14 +159,23 @@ export function customClusterRole(role: CustomRole): ClusterRole {
     apiVersion: RBAC_API_VERSION,
     kind: "ClusterRole",
     metadata: { name: role.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } },
-    rules: role.rules.map(copyRule),
+    rules: role.rules.map(normalizePolicyRule),
   };
 }
 
-/** Copies a rule with fields in the order of the Go type (verbs first), leaving out absent ones. */
-function copyRule(rule: PolicyRule): PolicyRule {
+/** The lists of a rule, in the order of the Go type (`rbacv1.PolicyRule`). */
+const RULE_FIELDS = ["verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs"] as const;
+
+/**
+ * The one reading of a PolicyRule, wherever it comes from (the config, the API server, a
+ * snapshot): the lists copied, in the order of the Go type (verbs first), absent ones left
+ * out.
+ */
+export function normalizePolicyRule(rule: {
+  readonly [K in keyof PolicyRule]: PolicyRule[K] | undefined;
+}): PolicyRule {
   return {
-    verbs: [...rule.verbs],
+    verbs: [...(rule.verbs ?? [])],
     ...(rule.apiGroups !== undefined ? { apiGroups: [...rule.apiGroups] } : {}),
     ...(rule.resources !== undefined ? { resources: [...rule.resources] } : {}),
     ...(rule.resourceNames !== undefined ? { resourceNames: [...rule.resourceNames] } : {}),
@@ -202,18 +211,18 @@ export function clusterRbacObjects(config: AccessConfig, clusterName: string): r
 // Validation
 
 export const RBAC_DIAGNOSTIC_CODES = {
-  verbsRequired: "rbac-rule-verbs-required",
-  mixedRule: "rbac-rule-mixed-non-resource",
-  namespacedNonResource: "rbac-rule-namespaced-non-resource",
-  apiGroupsRequired: "rbac-rule-api-groups-required",
-  resourcesRequired: "rbac-rule-resources-required",
-  nonResourceUrlFormat: "rbac-rule-non-resource-url",
-  grantsEverything: "rbac-rule-grants-everything",
-  escalationVerb: "rbac-rule-escalation-verb",
-  objectName: "rbac-object-name",
-  namespaceName: "rbac-namespace-name",
-  labelValue: "rbac-label-value",
-  systemGroup: "rbac-system-group",
+  verbsRequired: "RBAC001",
+  mixedRule: "RBAC002",
+  namespacedNonResource: "RBAC003",
+  apiGroupsRequired: "RBAC004",
+  resourcesRequired: "RBAC005",
+  nonResourceUrlFormat: "RBAC006",
+  grantsEverything: "RBAC007",
+  escalationVerb: "RBAC008",
+  objectName: "RBAC009",
+  namespaceName: "RBAC010",
+  labelValue: "RBAC011",
+  systemGroup: "RBAC012",
 } as const;
 
 /** Verbs that let the holder gain more than the role itself grants (rbac-semantics R13, R14). */
@@ -224,6 +233,21 @@ function hasAny(list: readonly string[] | undefined): boolean {
 }
 
 /** True when the rule grants every verb on every resource (or every non-resource URL). */
+/**
+ * A rule as the API server stores it, for comparing a desired rule with an observed one:
+ * an empty list is the same as an absent one, so both are left out.
+ */
+export function comparablePolicyRule(
+  rule: PolicyRule,
+): Partial<Record<(typeof RULE_FIELDS)[number], readonly string[]>> {
+  const out: Partial<Record<(typeof RULE_FIELDS)[number], readonly string[]>> = {};
+  for (const key of RULE_FIELDS) {
+    const value = rule[key];
+    if (value !== undefined && value.length > 0) out[key] = value;
+  }
+  return out;
+}
+
 export function ruleGrantsEverything(rule: PolicyRule): boolean {
   if (!rule.verbs.includes("*")) return false;
   if (rule.nonResourceURLs?.includes("*") === true) return true;

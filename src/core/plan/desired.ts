@@ -62,7 +62,9 @@ export function desiredState(config: AccessConfig, filter: DesiredStateFilter = 
   return {
     accountId: config.accountId,
     partition: config.partition,
+    // A team without any access (EG135, a warning) needs no role: there is nothing to grant.
     iam: teams
+      .filter((t) => t.access.length > 0)
       .filter((t) => filter.cluster === undefined || teamReaches(t, filter.cluster))
       .map((team) => teamIamDocuments(config, team)),
     clusters: clusters.map((cluster) => {

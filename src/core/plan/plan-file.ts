@@ -1,10 +1,10 @@
 /** Reading a saved plan (`eksgate plan --out plan.json`) back, with clear errors. */
-import type { Result } from "../diagnostics.js";
+import type { DiagnosticCode, Result } from "../diagnostics.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "./plan.js";
 import { addDependencies } from "./steps.js";
 
 export function parseSavedPlan(file: string, text: string): Result<Plan> {
-  const fail = (code: string, summary: string, detail: string): Result<Plan> => ({
+  const fail = (code: DiagnosticCode, summary: string, detail: string): Result<Plan> => ({
     ok: false,
     diagnostics: [{ code, severity: "error", summary, detail, source: { file, line: 1, column: 1 } }],
   });

@@ -4,9 +4,9 @@
  * eksgate's is an error (EG220), as is a RoleBinding in a namespace that does not exist
  * (EG221). A binding whose roleRef changes is replaced: Kubernetes refuses that in place.
  */
-import type { Cluster, PolicyRule } from "../model/access-config.js";
+import type { Cluster } from "../model/access-config.js";
 import { isManagedObject, MANAGED_BY_LABEL, MANAGED_BY_VALUE, TEAM_LABEL } from "../model/ownership.js";
-import type { RbacObject } from "../model/rbac.js";
+import { comparablePolicyRule, type RbacObject } from "../model/rbac.js";
 import type { PlanContext } from "./context.js";
 import type { ObservedClusterState } from "./observed.js";
 import { fingerprint, type PlanResource } from "./plan.js";
@@ -143,22 +143,13 @@ export function comparableRbac(o: RbacObject): unknown {
   const labels = Object.fromEntries(
     Object.entries(o.metadata.labels).filter(([k]) => k === MANAGED_BY_LABEL || k === TEAM_LABEL),
   );
-  if (o.kind === "ClusterRole") return { kind: o.kind, labels, rules: o.rules.map((r) => normalizeRule(r)) };
+  if (o.kind === "ClusterRole") return { kind: o.kind, labels, rules: o.rules.map(comparablePolicyRule) };
   return {
     kind: o.kind,
     labels,
     roleRef: { kind: o.roleRef.kind, name: o.roleRef.name },
     subjects: o.subjects.map((s) => ({ kind: s.kind, name: s.name })),
   };
-}
-
-function normalizeRule(rule: PolicyRule): unknown {
-  const out: Record<string, unknown> = {};
-  for (const key of ["apiGroups", "resources", "resourceNames", "nonResourceURLs", "verbs"] as const) {
-    const value = rule[key];
-    if (Array.isArray(value) && value.length > 0) out[key] = value;
-  }
-  return out;
 }
 
 function rbacDifference(current: RbacObject, desired: RbacObject): "roleRef" | "other" | undefined {

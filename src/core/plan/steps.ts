@@ -6,7 +6,7 @@
  * role policies, group policies, access entries, access policies, aws-auth, ClusterRoles,
  * bindings); deletes run after, from the top down. Within a phase, steps sort by id.
  */
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
 import { type PhasedStep, withDependencies } from "./dependencies.js";
 import type { PolicyDocument } from "../model/policy-document.js";
 import { serializePolicyDocument } from "../model/policy-document.js";
@@ -35,8 +35,8 @@ export interface StepOptions {
 /** A plan being made: its steps so far and what was found on the way. */
 export interface PlanDraft {
   addStep(options: StepOptions): void;
-  error(code: string, summary: string, detail: string, path?: string): void;
-  warn(code: string, summary: string, detail: string): void;
+  error(code: DiagnosticCode, summary: string, detail: string, path?: string): void;
+  warn(code: DiagnosticCode, summary: string, detail: string): void;
   readonly diagnostics: readonly Diagnostic[];
   /** The steps in the order apply runs them. */
   orderedSteps(): PlanStep[];

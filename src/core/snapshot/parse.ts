@@ -4,7 +4,8 @@
  * accepted as-is.
  */
 import { loadAll, YAMLException } from "js-yaml";
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
+import { checkAuthorizationDetails, isServiceControlPolicyList } from "./iam-shape.js";
 import {
   indexSnapshot,
   mergeAuthorizationDetailsPages,
@@ -19,6 +20,7 @@ import {
   AWS_AUTH_FILE,
   CLUSTER_FILE,
   CLUSTERS_DIR,
+  IAM_DETAILS_FILE,
   IAM_DETAILS_PREFIX,
   isSnapshotDataFile,
   NAMESPACES_FILE,
@@ -56,7 +58,7 @@ function isRecord(v: unknown): v is Json {
 }
 
 function problem(
-  code: string,
+  code: DiagnosticCode,
   severity: Diagnostic["severity"],
   summary: string,
   path?: string,
@@ -97,6 +99,24 @@ const MAX_ALIASES = 1000;
  * readers use `yaml`, for positions and byte-preserving writes.)
  */
 function parseDocuments(file: SnapshotFile, diagnostics: Diagnostic[]): unknown[] {
+  const docs = loadDocuments(file, diagnostics);
+  const shape = valueShapeProblem(docs);
+  if (shape !== undefined) {
+    diagnostics.push(
+      problem(
+        SNAPSHOT_CODES.badYaml,
+        "error",
+        `${file.path} cannot be read: ${shape}`,
+        file.path,
+        "Save the file again with kubectl get ... -o yaml (or -o json); kubectl writes neither.",
+      ),
+    );
+    return [];
+  }
+  return docs;
+}
+
+function loadDocuments(file: SnapshotFile, diagnostics: Diagnostic[]): unknown[] {
   const text = file.text;
   if (/^\s*[[{]/u.test(text)) {
     try {
@@ -140,6 +160,48 @@ function parseDocuments(file: SnapshotFile, diagnostics: Diagnostic[]): unknown[
   return docs.filter((d) => d !== null && d !== undefined);
 }
 
+/** Deepest nesting of lists and objects accepted in a snapshot file. */
+const MAX_DEPTH = 64;
+
+/**
+ * Whether parsed YAML refers to itself (an alias inside its own anchor) or nests deeper
+ * than MAX_DEPTH: either would send the readers after it into endless or stack-exhausting
+ * recursion. Shared values (aliases) are visited once, so this is linear in the values.
+ */
+function valueShapeProblem(root: unknown): string | undefined {
+  const height = new Map<object, number>();
+  const open = new Set<object>();
+  const stack: { value: object; exit: boolean }[] = [];
+  const push = (v: unknown): string | undefined => {
+    if (typeof v !== "object" || v === null || height.has(v)) return undefined;
+    if (open.has(v)) return "a value contains itself (an alias inside its own anchor)";
+    stack.push({ value: v, exit: false });
+    return undefined;
+  };
+  const first = push(root);
+  if (first !== undefined) return first;
+  while (stack.length > 0) {
+    const frame = stack.pop() as { value: object; exit: boolean };
+    const children = Object.values(frame.value) as unknown[];
+    if (frame.exit) {
+      open.delete(frame.value);
+      let h = 0;
+      for (const c of children) if (typeof c === "object" && c !== null) h = Math.max(h, height.get(c) ?? 0);
+      if (h + 1 > MAX_DEPTH) return `lists and objects are nested more than ${String(MAX_DEPTH)} levels deep`;
+      height.set(frame.value, h + 1);
+      continue;
+    }
+    if (height.has(frame.value)) continue;
+    open.add(frame.value);
+    stack.push({ value: frame.value, exit: true });
+    for (const c of children) {
+      const cyclic = push(c);
+      if (cyclic !== undefined) return cyclic;
+    }
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // IAM
 
@@ -154,7 +216,7 @@ function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): Iam
         SNAPSHOT_CODES.noIam,
         "error",
         "the snapshot has no iam/account-authorization-details.json",
-        undefined,
+        IAM_DETAILS_FILE,
         "Save it with: aws iam get-account-authorization-details > iam/account-authorization-details.json",
       ),
     );
@@ -176,7 +238,9 @@ function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): Iam
         );
         return;
       }
-      pages.push(item);
+      pages.push(
+        checkAuthorizationDetails(item, `${file.path}${Array.isArray(value) ? `[${i}]` : ""}`, diagnostics),
+      );
     });
   }
   const merged = mergeAuthorizationDetailsPages(pages);
@@ -185,11 +249,8 @@ function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): Iam
   if (scpFile !== undefined) {
     const value = parseJson(scpFile, diagnostics);
     const list = isRecord(value) ? value["serviceControlPolicies"] : value;
-    if (
-      Array.isArray(list) &&
-      list.every((x) => isRecord(x) && typeof x["AccountId"] === "string" && Array.isArray(x["Levels"]))
-    ) {
-      scps = list as AccountServiceControlPolicies[];
+    if (isServiceControlPolicyList(list)) {
+      scps = list;
     } else if (value !== undefined) {
       diagnostics.push(
         problem(
@@ -457,6 +518,7 @@ export function parseSnapshot(files: readonly SnapshotFile[]): ParsedSnapshot {
         SNAPSHOT_CODES.noClusters,
         "warning",
         "the snapshot has no clusters/<name>/ directory; only IAM can be answered",
+        `${CLUSTERS_DIR}/`,
       ),
     );
   }

@@ -12,6 +12,7 @@ import { grantHops, mappingHops, userHop } from "./hops.js";
 import type { AccessPath, Hop } from "./model.js";
 import { iamRequestOptions, mfaPasses, snapshotMentionsMfa, type HopCondition } from "./request-context.js";
 import { iamRoutes, type IamRoute, type PrincipalSummary, type RouteOptions } from "./routes.js";
+import { arnResourceName, accountIdOf } from "../../model/arn.js";
 
 /**
  * - `yes`: some path holds in the request context as given;
@@ -117,8 +118,7 @@ function assumeFailures(
   const session = options.sessionName !== undefined ? { sessionName: options.sessionName } : {};
   const main = mfaPasses(options, index).main;
   for (const arn of clusterMappingTargets(cluster).roles) {
-    const parts = arn.split(":");
-    const role = index.role(arn) ?? index.roleByName(parts[4] ?? "", arn.slice(arn.lastIndexOf("/") + 1));
+    const role = index.role(arn) ?? index.roleByName(accountIdOf(arn) ?? "", arnResourceName(arn));
     if (role === undefined || reached.has(role.arn.toLowerCase()) || seen.has(role.arn.toLowerCase()))
       continue;
     seen.add(role.arn.toLowerCase());

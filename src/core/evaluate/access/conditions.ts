@@ -8,10 +8,7 @@ import type { PolicyAttachment, Statement } from "../iam/policy-document.js";
 import { describeStatement, statementOf } from "./hops.js";
 import type { Hop } from "./model.js";
 import { mfaClauses, type HopCondition } from "./request-context.js";
-
-function lastSegment(arn: string): string {
-  return arn.slice(arn.lastIndexOf("/") + 1);
-}
+import { arnResourceName } from "../../model/arn.js";
 
 /** Every policy that can take part in `decision`, to find a matched statement's text. */
 function attachmentsOf(index: IamIndex, decision: AssumeRoleDecision): PolicyAttachment[] {
@@ -38,7 +35,7 @@ function statementFor(attachments: readonly PolicyAttachment[], m: StatementMatc
 function describe(m: StatementMatch, roleArn: string): string {
   const role = m.source.kind === "trust" ? "trust" : "identity";
   const text = describeStatement(statementOf(role, m));
-  return m.source.kind === "trust" ? `${text} of role ${lastSegment(roleArn)}` : text;
+  return m.source.kind === "trust" ? `${text} of role ${arnResourceName(roleArn)}` : text;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 import { mappingHops, summarizeRule } from "./hops.js";
 import type { Hop, RuleSummary } from "./model.js";
 import { iamRoutes, type IamRoute, type PrincipalSummary, type RouteOptions } from "./routes.js";
+import { arnResourceName } from "../../model/arn.js";
 
 /** What one binding gives an identity. */
 export interface BindingSummary {
@@ -128,7 +129,7 @@ export function accessSummary(
     const def = accessPolicyFor(a.policyArn);
     return {
       policyArn: a.policyArn,
-      policyName: def?.name ?? a.policyArn.slice(a.policyArn.lastIndexOf("/") + 1),
+      policyName: def?.name ?? arnResourceName(a.policyArn),
       scope: a.accessScope.type === "cluster" ? "" : a.accessScope.namespaces.join(","),
       rules: (def?.rules ?? []).map(summarizeRule),
       modelled: def !== undefined,

@@ -3,12 +3,8 @@ import type { AssumeRoleDecision, StatementMatch } from "../iam/index.js";
 import type { MappedIdentity, ClusterMapping } from "../mapping/index.js";
 import type { Grant, PolicyRule } from "../rbac/index.js";
 import { describeBinding } from "../rbac/index.js";
-import { parsePrincipalArn } from "../../model/arn.js";
+import { parsePrincipalArn, arnResourceName, classifyPrincipalArn } from "../../model/arn.js";
 import type { Hop, HopStatement, RuleSummary } from "./model.js";
-
-function lastSegment(arn: string): string {
-  return arn.slice(arn.lastIndexOf("/") + 1);
-}
 
 export function statementOf(role: HopStatement["role"], m: StatementMatch): HopStatement {
   return {
@@ -23,13 +19,19 @@ export function statementOf(role: HopStatement["role"], m: StatementMatch): HopS
   };
 }
 
+/** What a policy is attached to: a group, a user, otherwise a role. */
+function ownerKind(arn: string): "group" | "user" | "role" {
+  const kind = classifyPrincipalArn(arn).kind;
+  return kind === "group" || kind === "user" ? kind : "role";
+}
+
 /** `group-inline policy AssumeRnd Sid "AssumeTeamRole" of group rnd` */
 export function describeStatement(s: HopStatement): string {
   const sid = s.sid !== undefined ? ` Sid ${JSON.stringify(s.sid)}` : ` statement ${s.statementIndex}`;
   const owner =
     s.attachedTo === undefined || s.policyKind === "trust"
       ? ""
-      : ` of ${s.attachedTo.includes(":group/") ? "group" : s.attachedTo.includes(":user/") ? "user" : "role"} ${lastSegment(s.attachedTo)}`;
+      : ` of ${ownerKind(s.attachedTo)} ${arnResourceName(s.attachedTo)}`;
   const name = s.policyKind === "trust" ? "trust policy" : `${s.policyKind} policy ${s.policyName}`;
   return `${name}${sid}${owner}`;
 }
@@ -39,11 +41,11 @@ export function describeStatement(s: HopStatement): string {
  * or a federated-user session (the last two cannot assume roles).
  */
 export function userHop(arn: string, why?: string): Hop {
-  if (arn.includes(":user/")) {
+  if (classifyPrincipalArn(arn).kind === "user") {
     return {
       kind: "iam-user",
       id: `iam:${arn.toLowerCase()}`,
-      what: `IAM user ${lastSegment(arn)}`,
+      what: `IAM user ${arnResourceName(arn)}`,
       why: why ?? "the IAM user asked about",
       source: arn,
     };
@@ -55,8 +57,8 @@ export function userHop(arn: string, why?: string): Hop {
     kind === "root"
       ? `root user of account ${account}`
       : kind === "federated-user"
-        ? `federated user ${lastSegment(arn)}`
-        : `IAM user ${lastSegment(arn)}`;
+        ? `federated user ${arnResourceName(arn)}`
+        : `IAM user ${arnResourceName(arn)}`;
   const asked =
     kind === "root"
       ? "the account root user asked about; it cannot call sts:AssumeRole, so only its own credentials count"
@@ -70,7 +72,7 @@ export function groupHop(groupArn: string, userName: string, statement: HopState
   return {
     kind: "iam-group",
     id: `iam:${groupArn.toLowerCase()}`,
-    what: `IAM group ${lastSegment(groupArn)}`,
+    what: `IAM group ${arnResourceName(groupArn)}`,
     why: `${userName} is a member; its ${describeStatement(statement)} allows sts:AssumeRole`,
     source: groupArn,
     statements: [statement],
@@ -91,7 +93,7 @@ export function assumeHop(decision: AssumeRoleDecision, sessionReason: string): 
   return {
     kind: "iam-role",
     id: `iam:${decision.roleArn.toLowerCase()}`,
-    what: `IAM role ${lastSegment(decision.roleArn)}`,
+    what: `IAM role ${arnResourceName(decision.roleArn)}`,
     why: `sts:AssumeRole with session name ${JSON.stringify(decision.sessionName)} (${sessionReason}): ${parts.join("; ")}`,
     source: decision.roleArn,
     statements,
@@ -102,7 +104,7 @@ export function directRoleHop(roleArn: string, sessionName: string, reason: stri
   return {
     kind: "iam-role",
     id: `iam:${roleArn.toLowerCase()}`,
-    what: `IAM role ${lastSegment(roleArn)}`,
+    what: `IAM role ${arnResourceName(roleArn)}`,
     why: `a session of the role itself, session name ${JSON.stringify(sessionName)} (${reason})`,
     source: roleArn,
   };
@@ -113,7 +115,7 @@ export function mappingHop(m: MappedIdentity): Hop {
     m.source.kind === "access-entry" ? m.source.entry.source : `${m.source.file} ${m.source.path}`;
   const what =
     m.source.kind === "access-entry"
-      ? `access entry ${lastSegment(m.source.entry.principalArn)}`
+      ? `access entry ${arnResourceName(m.source.entry.principalArn)}`
       : `aws-auth ${m.source.path}`;
   return {
     kind: "mapping",

@@ -6,7 +6,7 @@
  * region in an IAM ARN, an empty or malformed name) is refused with the reason, since no
  * request can ever come from it.
  */
-import { parsePrincipalArn, PARTITIONS } from "../../model/arn.js";
+import { parsePrincipalArn, PARTITIONS, readArn, partitionOf, isPartition } from "../../model/arn.js";
 
 export type PrincipalArnCheck =
   | { readonly ok: true; readonly kind: "user" | "role" | "root" | "assumed-role" | "federated-user" }
@@ -32,14 +32,15 @@ export function checkPrincipalArn(arn: string): PrincipalArnCheck {
   const parsed = parsePrincipalArn(arn);
   if (!parsed.ok) {
     const d = parsed.diagnostics[0];
-    if (/^arn:[^:]*:iam::[^:]*:group\//.test(arn)) {
+    const sections = readArn(arn);
+    if (sections?.service === "iam" && sections.region === "" && sections.resource.startsWith("group/")) {
       return refuse(
         `${JSON.stringify(arn)} is an IAM group: groups are not principals`,
         "Groups are not principals: ask about a member (arn:aws:iam::ACCOUNT:user/NAME), or use who-can.",
       );
     }
-    const partition = arn.split(":")[1] ?? "";
-    if (arn.startsWith("arn:") && !(PARTITIONS as readonly string[]).includes(partition)) {
+    const partition = partitionOf(arn, "");
+    if (arn.startsWith("arn:") && !isPartition(partition)) {
       return refuse(
         `${JSON.stringify(arn)} has partition ${JSON.stringify(partition)}, which the authenticator does not accept`,
         `Partitions: ${PARTITIONS.join(", ")}.`,
@@ -50,7 +51,7 @@ export function checkPrincipalArn(arn: string): PrincipalArnCheck {
     );
   }
   const p = parsed.value;
-  const region = arn.split(":")[3] ?? "";
+  const { region, resource } = readArn(arn) ?? { region: "", resource: "" };
   if (region !== "") {
     return refuse(
       `${JSON.stringify(arn)} has region ${JSON.stringify(region)}: IAM and STS principal ARNs have none, so no caller has this ARN`,
@@ -64,7 +65,7 @@ export function checkPrincipalArn(arn: string): PrincipalArnCheck {
   }
   switch (p.kind) {
     case "root":
-      if (!arn.endsWith(":root")) return refuse(`${JSON.stringify(arn)}: the root user's ARN ends in :root`);
+      if (resource !== "root") return refuse(`${JSON.stringify(arn)}: the root user's ARN ends in :root`);
       return { ok: true, kind: "root" };
     case "user":
     case "role":

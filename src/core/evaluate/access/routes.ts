@@ -9,7 +9,14 @@
  * keys, session name). When MFA is not stated, a role only MFA opens is a route too, marked
  * with the condition (`requires`); what follows it is evaluated with MFA.
  */
-import { classifyPrincipalArn } from "../iam/arn.js";
+import {
+  classifyPrincipalArn,
+  arnResourceName,
+  formatRoleArn,
+  formatAssumedRoleArn,
+  partitionOf,
+  accountIdOf,
+} from "../../model/arn.js";
 import { canAssumeRole, rolesAssumableBy, type AssumeRoleDecision, type IamIndex } from "../iam/index.js";
 import { GET_TOKEN_SESSION_NAME, type SessionCaller } from "../mapping/index.js";
 import { parsePrincipalArn } from "../../model/arn.js";
@@ -61,7 +68,7 @@ export interface RouteOptions extends RequestContextOptions {
 export function principalSummary(index: IamIndex, arn: string): PrincipalSummary {
   const kind = classifyPrincipalArn(arn);
   if (kind.kind === "user") {
-    const user = index.user(arn) ?? index.userByName(kind.account, kind.name);
+    const user = index.user(arn) ?? index.userByName(kind.accountId, kind.name);
     return {
       arn: user?.arn ?? arn,
       type: "user",
@@ -72,7 +79,7 @@ export function principalSummary(index: IamIndex, arn: string): PrincipalSummary
   }
   if (kind.kind === "role" || kind.kind === "assumed-role") {
     const name = kind.kind === "role" ? kind.name : kind.roleName;
-    const role = index.role(arn) ?? index.roleByName(kind.account, name);
+    const role = index.role(arn) ?? index.roleByName(kind.accountId, name);
     return {
       arn: kind.kind === "role" ? (role?.arn ?? arn) : arn,
       type: kind.kind,
@@ -82,7 +89,7 @@ export function principalSummary(index: IamIndex, arn: string): PrincipalSummary
     };
   }
   if (kind.kind === "root") {
-    return { arn, type: "root", name: `root of ${kind.account}`, known: false, groups: [] };
+    return { arn, type: "root", name: `root of ${kind.accountId}`, known: false, groups: [] };
   }
   const parsed = parsePrincipalArn(arn);
   if (parsed.ok && parsed.value.kind === "federated-user") {
@@ -212,8 +219,12 @@ export function iamRoutes(
     const roleArn =
       principal.type === "role"
         ? principal.arn
-        : (index.roleByName(kind.kind === "assumed-role" ? kind.account : "", principal.name)?.arn ??
-          `arn:${principalArn.split(":")[1] ?? "aws"}:iam::${kind.kind === "assumed-role" ? kind.account : ""}:role/${principal.name}`);
+        : (index.roleByName(kind.kind === "assumed-role" ? kind.accountId : "", principal.name)?.arn ??
+          formatRoleArn(
+            partitionOf(principalArn),
+            kind.kind === "assumed-role" ? kind.accountId : "",
+            principal.name,
+          ));
     start = {
       hops: [directRoleHop(roleArn, sessionName, reason)],
       caller: { principalArn: roleArn, sessionName, sessionNameReason: reason },
@@ -237,7 +248,12 @@ export function iamRoutes(
       const callerArn =
         route.roleArn === undefined
           ? route.caller.principalArn
-          : `arn:${route.roleArn.split(":")[1] ?? "aws"}:sts::${route.roleArn.split(":")[4] ?? ""}:assumed-role/${route.roleArn.slice(route.roleArn.lastIndexOf("/") + 1)}/${route.caller.sessionName ?? GET_TOKEN_SESSION_NAME}`;
+          : formatAssumedRoleArn(
+              partitionOf(route.roleArn),
+              accountIdOf(route.roleArn) ?? "",
+              arnResourceName(route.roleArn),
+              route.caller.sessionName ?? GET_TOKEN_SESSION_NAME,
+            );
       const seen = new Set(route.decisions.map((d) => d.roleArn.toLowerCase()));
       if (route.roleArn !== undefined) seen.add(route.roleArn.toLowerCase());
       for (const { decision, requires } of assumableRoles(
@@ -254,7 +270,7 @@ export function iamRoutes(
         const viaGroups = [...route.viaGroups];
         if (group !== undefined && decision.identityStatement !== undefined) {
           hops.push(groupHop(group, principal.name, statementOf("identity", decision.identityStatement)));
-          viaGroups.push(group.slice(group.lastIndexOf("/") + 1));
+          viaGroups.push(arnResourceName(group));
         }
         hops.push(conditionalHop(assumeHop(decision, reason), requires));
         const r: IamRoute = {

@@ -12,7 +12,7 @@
  * stated, a principal that can assume a role only with MFA is listed too, its path marked
  * with the condition ("yes, with MFA"), not left out.
  */
-import { arnLike } from "../../model/arn.js";
+import { arnLike, arnResourceName, accountIdOf, formatRoleArn } from "../../model/arn.js";
 import type { AccessSnapshot, ClusterAccess } from "../../snapshot/model.js";
 import {
   principalsThatCanAssume,
@@ -173,10 +173,6 @@ interface Collector {
   add(type: "user" | "role", arn: string, name: string, viaGroups: readonly string[], path: AccessPath): void;
 }
 
-function lastSegment(arn: string): string {
-  return arn.slice(arn.lastIndexOf("/") + 1);
-}
-
 /** A mapped role or user of a cluster, with its mapping when it presents its own ARN. */
 interface MappedTarget<T> {
   readonly target: T | string;
@@ -290,13 +286,13 @@ function rolesOf(index: IamIndex, cluster: ClusterAccess): Map<string, IamRole |
   const targets = clusterMappingTargets(cluster);
   const roles = new Map<string, IamRole | string>();
   for (const arn of targets.roles) {
-    const account = arn.split(":")[4] ?? "";
-    const role = index.role(arn) ?? index.roleByName(account, lastSegment(arn));
+    const account = accountIdOf(arn) ?? "";
+    const role = index.role(arn) ?? index.roleByName(account, arnResourceName(arn));
     roles.set((role?.arn ?? arn).toLowerCase(), role ?? arn);
   }
   if (targets.rolePatterns.length > 0 || targets.accounts.length > 0) {
     for (const role of index.roles) {
-      const plain = `arn:${role.partition}:iam::${role.account}:role/${role.name}`.toLowerCase();
+      const plain = formatRoleArn(role.partition, role.account, role.name).toLowerCase();
       if (targets.accounts.includes(role.account) || targets.rolePatterns.some((p) => arnLike(plain, p)))
         roles.set(role.arn.toLowerCase(), role);
     }
@@ -319,7 +315,7 @@ function usersOf(index: IamIndex, cluster: ClusterAccess): Map<string, IamUser |
 
 function callerHops(c: AssumeCandidate): { hops: Hop[]; groups: string[] } {
   const d = c.decision;
-  const name = lastSegment(c.principalArn);
+  const name = arnResourceName(c.principalArn);
   const hops: Hop[] =
     c.principalType === "user"
       ? [userHop(c.principalArn)]
@@ -333,7 +329,7 @@ function callerHops(c: AssumeCandidate): { hops: Hop[]; groups: string[] } {
   ) {
     const groupArn = s.source.attachedTo ?? "";
     hops.push(groupHop(groupArn, name, statementOf("identity", s)));
-    groups.push(lastSegment(groupArn));
+    groups.push(arnResourceName(groupArn));
   }
   return { hops, groups };
 }
@@ -342,7 +338,7 @@ function candidateSessionReason(index: IamIndex, c: AssumeCandidate, given: bool
   return sessionReasonFor(
     index,
     c.decision,
-    c.principalType === "user" ? lastSegment(c.principalArn) : undefined,
+    c.principalType === "user" ? arnResourceName(c.principalArn) : undefined,
     given,
   );
 }
@@ -405,7 +401,7 @@ function clusterWhoCan(
         ...mappingHops(direct),
         ...g,
       ];
-      out.add("role", roleArn, lastSegment(roleArn), [], {
+      out.add("role", roleArn, arnResourceName(roleArn), [], {
         principalArn: roleArn,
         cluster: cluster.name,
         hops,
@@ -446,7 +442,7 @@ function clusterWhoCan(
         ? { ...reached.mapping, sessionName: c.decision.sessionName, sessionNameReason: reason }
         : reached.mapping;
       const tail = [assume, ...mappingHops(m), ...reached.hops];
-      out.add(c.principalType, c.principalArn, lastSegment(c.principalArn), start.groups, {
+      out.add(c.principalType, c.principalArn, arnResourceName(c.principalArn), start.groups, {
         principalArn: c.principalArn,
         cluster: cluster.name,
         hops: [...start.hops, ...tail],
@@ -457,7 +453,7 @@ function clusterWhoCan(
           const u = ua.candidate;
           if (u.principalType !== "user") continue;
           const first = assumerPart(index, ua, given);
-          out.add("user", u.principalArn, lastSegment(u.principalArn), first.start.groups, {
+          out.add("user", u.principalArn, arnResourceName(u.principalArn), first.start.groups, {
             principalArn: u.principalArn,
             cluster: cluster.name,
             hops: [...first.start.hops, first.assume, ...tail],

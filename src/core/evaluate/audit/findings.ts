@@ -3,19 +3,20 @@
  * a severity, where it is written, why it matters and what to do. Pure: the snapshot and
  * (optionally) its files come in; findings go out.
  */
-import type { Severity } from "../../diagnostics.js";
+import type { DiagnosticCode, Severity } from "../../diagnostics.js";
 import { lintAwsAuth } from "../../lint/aws-auth.js";
-import { parsePrincipalArn } from "../../model/arn.js";
+import { parsePrincipalArn, arnResourceName } from "../../model/arn.js";
 import type { AccessSnapshot, ClusterAccess, SnapshotFile } from "../../snapshot/index.js";
 import { ACCESS_ENTRIES_FILE, clusterFilePath } from "../../snapshot/index.js";
 import type { IamIndex, IamRole } from "../iam/index.js";
 import { escalationCapabilities, SUPERUSER_GROUP, type EscalationCapability } from "../rbac/index.js";
 import { statementCoversAction } from "../iam/policy-document.js";
 import { AUDIT_CODES, type AuditCodeName } from "./codes.js";
+import { CODES } from "../../diagnostics/codes/index.js";
 
 export interface AuditFinding {
   /** AUDnnn, or the AAnnn code of an aws-auth lint finding. */
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly severity: Severity;
   /** The cluster it concerns; undefined for IAM-wide findings. */
   readonly cluster?: string;
@@ -61,8 +62,8 @@ function finding(
   fields: Omit<AuditFinding, "code" | "severity">,
   severity?: Severity,
 ): AuditFinding {
-  const info = AUDIT_CODES[name];
-  return { code: info.code, severity: severity ?? info.severity, ...fields };
+  const code = AUDIT_CODES[name];
+  return { code, severity: severity ?? CODES[code].severity, ...fields };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ function masterFindings(cluster: ClusterAccess, out: AuditFinding[]): void {
       );
     }
     for (const a of e.associations) {
-      const name = a.policyArn.slice(a.policyArn.lastIndexOf("/") + 1);
+      const name = arnResourceName(a.policyArn);
       if (!ADMIN_POLICIES.has(name)) continue;
       const wide = a.accessScope.type === "cluster";
       out.push(

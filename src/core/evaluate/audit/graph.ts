@@ -6,6 +6,7 @@
 import type { AccessSnapshot } from "../../snapshot/index.js";
 import { explainPrincipal, type RequestContextOptions } from "../access/index.js";
 import { SUPERUSER_GROUP } from "../rbac/index.js";
+import { arnResourceName } from "../../model/arn.js";
 
 export const AUDIT_GRAPH_COLUMNS = [
   "IAM group / user",
@@ -42,10 +43,6 @@ export interface ClusterAccessGraph {
 }
 
 const ADMIN_ROLES = new Set(["cluster-admin", "AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy"]);
-
-function lastSegment(arn: string): string {
-  return arn.slice(arn.lastIndexOf("/") + 1);
-}
 
 /** Groups every identity gets: not worth a box per person. */
 function isAmbientGroup(group: string): boolean {
@@ -99,7 +96,7 @@ export function accessGraphs(
           const roleId = g.node(
             `iam-role:${route.roleArn.toLowerCase()}`,
             1,
-            `role ${lastSegment(route.roleArn)}`,
+            `role ${arnResourceName(route.roleArn)}`,
             `IAM role ${route.roleArn}\nmapped by ${m.why}`,
           );
           const step = route.hops.find((h) => h.kind === "iam-role");

@@ -4,7 +4,7 @@
  * "who can assume this role" and "which roles can this principal assume" cheap.
  */
 import type { Diagnostic } from "../../diagnostics.js";
-import { accountOf, classifyPrincipalArn, parseArn } from "./arn.js";
+import { accountIdOf, classifyPrincipalArn, readArn } from "../../model/arn.js";
 import {
   Policy,
   parsePolicyDocument,
@@ -176,7 +176,7 @@ export class IamIndex {
         (versions.length === 1 ? versions[0] : undefined);
       if (chosen?.Document === undefined) {
         this.diagnostics.push({
-          code: "IAM_POLICY_NO_DEFAULT_VERSION",
+          code: "IAM103",
           severity: "warning",
           summary: `Managed policy ${p.Arn} has no default version document; it grants nothing here.`,
           path: `${path}[${i}]`,
@@ -226,7 +226,7 @@ export class IamIndex {
     const found = this.managed.get(arn);
     if (found === undefined) {
       this.diagnostics.push({
-        code: "IAM_POLICY_MISSING",
+        code: "IAM104",
         severity: "warning",
         summary: `Managed policy ${arn} is attached to ${owner} but is not in the snapshot; it is ignored.`,
         detail: "Collect the snapshot without a --filter so that AWS managed policies are included.",
@@ -242,7 +242,7 @@ export class IamIndex {
 
   private loadAccount(details: AccountAuthorizationDetails, path: string): void {
     (details.GroupDetailList ?? []).forEach((g, i) => {
-      const account = accountOf(g.Arn) ?? "";
+      const account = accountIdOf(g.Arn) ?? "";
       const group: IamGroup = {
         type: "group",
         arn: g.Arn,
@@ -263,14 +263,14 @@ export class IamIndex {
     });
     (details.UserDetailList ?? []).forEach((u, i) => {
       const upath = `${path}.UserDetailList[${i}]`;
-      const parsed = parseArn(u.Arn);
-      const account = parsed?.account ?? "";
+      const parsed = readArn(u.Arn);
+      const account = parsed?.accountId ?? "";
       const groups: IamGroup[] = [];
       (u.GroupList ?? []).forEach((name, j) => {
         const g = this.group(account, name);
         if (g === undefined) {
           this.diagnostics.push({
-            code: "IAM_GROUP_MISSING",
+            code: "IAM105",
             severity: "warning",
             summary: `User ${u.UserName} is in group ${name}, which is not in the snapshot; its policies are ignored.`,
             path: `${upath}.GroupList[${j}]`,
@@ -312,8 +312,8 @@ export class IamIndex {
     });
     (details.RoleDetailList ?? []).forEach((r, i) => {
       const rpath = `${path}.RoleDetailList[${i}]`;
-      const parsed = parseArn(r.Arn);
-      const account = parsed?.account ?? "";
+      const parsed = readArn(r.Arn);
+      const account = parsed?.accountId ?? "";
       const boundary =
         r.PermissionsBoundary === undefined
           ? undefined
@@ -362,7 +362,7 @@ export class IamIndex {
       const spath = `${path}.Statement[${s.index}]`;
       if (s.principal === undefined && s.notPrincipal === undefined) {
         this.diagnostics.push({
-          code: "IAM_TRUST_NO_PRINCIPAL",
+          code: "IAM106",
           severity: "error",
           summary: `Trust policy of ${role.name} has a statement without Principal; it matches nobody.`,
           path: spath,
@@ -372,7 +372,7 @@ export class IamIndex {
         const kind = classifyPrincipalArn(p);
         if (kind.kind === "group") {
           this.diagnostics.push({
-            code: "IAM_TRUST_GROUP_PRINCIPAL",
+            code: "IAM107",
             severity: "error",
             summary: `Trust policy of ${role.name} names IAM group ${p}; groups are not principals and never match.`,
             detail: "Name the account root and grant sts:AssumeRole to the group in a group policy instead.",
@@ -380,7 +380,7 @@ export class IamIndex {
           });
         } else if (kind.kind === "other" && !/^\d{12}$/.test(p)) {
           this.diagnostics.push({
-            code: "IAM_TRUST_UNKNOWN_PRINCIPAL",
+            code: "IAM108",
             severity: "warning",
             summary: `Trust policy of ${role.name} names ${p}, which is not a principal ARN (a deleted principal's unique id?); it matches nobody.`,
             path: spath,
@@ -462,7 +462,7 @@ export class IamIndex {
 export function principalKey(entry: string): string | undefined {
   if (/^\d{12}$/.test(entry)) return `account:${entry}`;
   const kind = classifyPrincipalArn(entry);
-  if (kind.kind === "root") return `account:${kind.account}`;
+  if (kind.kind === "root") return `account:${kind.accountId}`;
   if (kind.kind === "other" || kind.kind === "group") return undefined;
   return entry.toLowerCase();
 }

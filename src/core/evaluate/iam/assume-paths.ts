@@ -3,7 +3,7 @@
  * the indexes in `IamIndex` (trust statements by principal, identity grants by resource), then
  * one full `canAssumeRole` per candidate. No query scans every statement of the account.
  */
-import { classifyPrincipalArn } from "./arn.js";
+import { classifyPrincipalArn, arnResourceName } from "../../model/arn.js";
 import {
   ASSUME_ROLE,
   indexSnapshot,
@@ -115,7 +115,7 @@ export function principalsThatCanAssume(
     for (const c of set.canonicalUser) note(c, "canonical user");
     for (const entry of set.aws) {
       const kind = classifyPrincipalArn(entry);
-      const account = /^\d{12}$/.test(entry) ? entry : kind.kind === "root" ? kind.account : undefined;
+      const account = /^\d{12}$/.test(entry) ? entry : kind.kind === "root" ? kind.accountId : undefined;
       if (account !== undefined) {
         if (index.accounts.has(account)) holdersIn(account).forEach(addHolder);
         else
@@ -180,7 +180,7 @@ function groupsOf(decision: AssumeRoleDecision): string[] {
       (m.source.kind === "group-inline" || m.source.kind === "group-managed") &&
       m.source.attachedTo !== undefined
     ) {
-      names.add(m.source.attachedTo.slice(m.source.attachedTo.lastIndexOf("/") + 1));
+      names.add(arnResourceName(m.source.attachedTo));
     }
   }
   return [...names].sort();

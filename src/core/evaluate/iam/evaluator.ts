@@ -3,7 +3,14 @@
  * and resource-based (trust) policies combined as "IAM policy evaluation logic" and
  * iam-evaluation.md (I1-I13) describe. Pure: the time of a request comes in as `at`.
  */
-import { accountOf, classifyPrincipalArn, parseArn, sessionArn } from "./arn.js";
+import {
+  accountIdOf,
+  classifyPrincipalArn,
+  formatAssumedRoleArn,
+  readArn,
+  partitionOf,
+  formatRoleArn,
+} from "../../model/arn.js";
 import {
   ASSUME_ROLE,
   IamIndex,
@@ -94,17 +101,17 @@ export function resolveCaller(
 ): Caller {
   const index = indexSnapshot(snapshot);
   const kind = classifyPrincipalArn(principalArn);
-  const partition = principalArn.split(":")[1] ?? "aws";
+  const partition = partitionOf(principalArn);
   const finish = (caller: Omit<Caller, "context" | "contextWarnings">): Caller => {
     const built = buildRequestContext(caller.facts === undefined ? {} : { principal: caller.facts }, options);
     return { ...caller, context: built.context, contextWarnings: built.warnings };
   };
   if (kind.kind === "user") {
-    const user = index.user(principalArn) ?? index.userByName(kind.account, kind.name);
+    const user = index.user(principalArn) ?? index.userByName(kind.accountId, kind.name);
     const facts: PrincipalFacts = {
       type: "User",
       arn: user?.arn ?? principalArn,
-      account: kind.account,
+      account: kind.accountId,
       userName: user?.name ?? kind.name,
       ...(user?.id !== undefined ? { userId: user.id } : {}),
       ...(user !== undefined ? { tags: user.tags } : {}),
@@ -113,7 +120,7 @@ export function resolveCaller(
       return finish({
         arn: principalArn,
         type: "user",
-        account: kind.account,
+        account: kind.accountId,
         partition,
         identity: [],
         facts,
@@ -135,18 +142,18 @@ export function resolveCaller(
   if (kind.kind === "role" || kind.kind === "assumed-role") {
     const role =
       kind.kind === "role"
-        ? (index.role(principalArn) ?? index.roleByName(kind.account, kind.name))
-        : index.roleByName(kind.account, kind.roleName);
+        ? (index.role(principalArn) ?? index.roleByName(kind.accountId, kind.name))
+        : index.roleByName(kind.accountId, kind.roleName);
     const roleName = kind.kind === "role" ? kind.name : kind.roleName;
     const session = kind.kind === "assumed-role" ? kind.sessionName : (options.callerSessionName ?? roleName);
-    const arn = sessionArn(partition, kind.account, role?.name ?? roleName, session);
+    const arn = formatAssumedRoleArn(partition, kind.accountId, role?.name ?? roleName, session);
     const facts: PrincipalFacts = {
       type: "AssumedRole",
       // aws:PrincipalArn of a session is its role's ARN (with the path, when the snapshot has it).
       arn:
         role?.arn ??
-        (kind.kind === "role" ? principalArn : `arn:${partition}:iam::${kind.account}:role/${roleName}`),
-      account: kind.account,
+        (kind.kind === "role" ? principalArn : formatRoleArn(partition, kind.accountId, roleName)),
+      account: kind.accountId,
       ...(role?.id !== undefined ? { userId: `${role.id}:${session}` } : {}),
       ...(role !== undefined ? { tags: role.tags } : {}),
     };
@@ -154,7 +161,7 @@ export function resolveCaller(
       return finish({
         arn,
         type: "assumed-role",
-        account: kind.account,
+        account: kind.accountId,
         partition,
         sessionName: session,
         identity: [],
@@ -176,7 +183,7 @@ export function resolveCaller(
     });
   }
   const account =
-    kind.kind === "root" || kind.kind === "group" ? kind.account : (accountOf(principalArn) ?? "");
+    kind.kind === "root" || kind.kind === "group" ? kind.accountId : (accountIdOf(principalArn) ?? "");
   return finish({
     arn: principalArn,
     type: "unknown",
@@ -190,13 +197,13 @@ export function resolveCaller(
 
 /** The account root (`Account`) or an STS federated user (`FederatedUser`); else nothing. */
 function otherPrincipalFacts(arn: string, root: boolean): { facts: PrincipalFacts } | undefined {
-  const parsed = parseArn(arn);
+  const parsed = readArn(arn);
   if (parsed === undefined) return undefined;
-  if (root) return { facts: { type: "Account", arn, account: parsed.account, userId: parsed.account } };
+  if (root) return { facts: { type: "Account", arn, account: parsed.accountId, userId: parsed.accountId } };
   if (parsed.service === "sts" && parsed.resource.startsWith("federated-user/")) {
     const name = parsed.resource.slice("federated-user/".length);
     return {
-      facts: { type: "FederatedUser", arn, account: parsed.account, userId: `${parsed.account}:${name}` },
+      facts: { type: "FederatedUser", arn, account: parsed.accountId, userId: `${parsed.accountId}:${name}` },
     };
   }
   return undefined;
@@ -211,7 +218,7 @@ function requestCaller(
   assumeRole?: AssumeRoleFacts,
 ): { caller: Caller; warnings: readonly string[] } {
   const entity = index.role(resource) ?? index.user(resource);
-  const account = entity?.account ?? accountOf(resource);
+  const account = entity?.account ?? accountIdOf(resource);
   const built = buildRequestContext(
     {
       ...(caller.facts !== undefined ? { principal: caller.facts } : {}),
@@ -300,7 +307,7 @@ function principalSetGrant(set: PrincipalSet, caller: Caller): GrantKind | undef
     const kind = classifyPrincipalArn(entry);
     switch (kind.kind) {
       case "root":
-        if (kind.account === caller.account) offer("account");
+        if (kind.accountId === caller.account) offer("account");
         break;
       case "user":
       case "assumed-role":
@@ -308,7 +315,7 @@ function principalSetGrant(set: PrincipalSet, caller: Caller): GrantKind | undef
         break;
       case "role":
         // I11: a role ARN names every session of that role.
-        if (caller.type === "assumed-role" && kind.account === caller.account) {
+        if (caller.type === "assumed-role" && kind.accountId === caller.account) {
           const roleArn = caller.role?.arn;
           if (
             roleArn !== undefined
@@ -624,7 +631,7 @@ export function canAssumeRole(
   });
   const role = index.role(roleArn);
   const roleKind = classifyPrincipalArn(roleArn);
-  const roleAccount = role?.account ?? (roleKind.kind === "role" ? roleKind.account : "");
+  const roleAccount = role?.account ?? (roleKind.kind === "role" ? roleKind.accountId : "");
   const extra: string[] = [];
   if (role === undefined) extra.push(`role ${roleArn} is not in the snapshot`);
   else if (role.trust === undefined) extra.push(`role ${roleArn} has no trust policy in the snapshot`);

@@ -20,7 +20,7 @@ export type {
   StatementMatch,
 } from "./decision.js";
 export type { Effect, PolicyKind, PolicySource } from "./policy-document.js";
-export { decodePolicyDocument, parsePolicyDocument } from "./policy-document.js";
+export { parsePolicyDocument } from "./policy-document.js";
 export type { IamGroup, IamRole, IamUser } from "./account-index.js";
 export { IamIndex, indexSnapshot } from "./account-index.js";
 export type {

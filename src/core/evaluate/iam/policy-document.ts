@@ -3,6 +3,7 @@
  * collects diagnostics and keeps every statement it can make sense of.
  */
 import type { Diagnostic } from "../../diagnostics.js";
+import { decodePolicyJson, type DecodedPolicyJson } from "../../model/policy-document.js";
 import { actionMatches } from "./wildcard.js";
 import type { RawPolicyDocument } from "./iam-snapshot.js";
 
@@ -110,32 +111,25 @@ export interface ParsedDocument {
 
 const EMPTY: PolicyDocument = { statements: [], variablesEnabled: false };
 
-/** Decodes a raw document: object, JSON text, or URL-encoded JSON text (as the API returns). */
-export function decodePolicyDocument(raw: RawPolicyDocument): unknown {
-  if (typeof raw !== "string") return raw;
-  const text = raw.trim();
-  if (text.startsWith("{")) return JSON.parse(text) as unknown;
-  return JSON.parse(decodeURIComponent(text)) as unknown;
-}
-
 export function parsePolicyDocument(raw: RawPolicyDocument, path: string): ParsedDocument {
   const diagnostics: Diagnostic[] = [];
-  let value: unknown;
-  try {
-    value = decodePolicyDocument(raw);
-  } catch (e) {
+  // A raw document is an object already, or JSON / URL-encoded JSON text (as the API returns).
+  const decoded: DecodedPolicyJson =
+    typeof raw === "string" ? decodePolicyJson(raw) : { ok: true, value: raw };
+  if (!decoded.ok) {
     diagnostics.push({
-      code: "IAM_POLICY_UNPARSABLE",
+      code: "IAM101",
       severity: "error",
       summary: "Policy document is neither JSON nor URL-encoded JSON.",
-      detail: e instanceof Error ? e.message : String(e),
+      detail: decoded.message,
       path,
     });
     return { document: EMPTY, diagnostics };
   }
+  const value = decoded.value;
   if (!isRecord(value)) {
     diagnostics.push({
-      code: "IAM_POLICY_UNPARSABLE",
+      code: "IAM101",
       severity: "error",
       summary: "Policy document is not a JSON object.",
       path,
@@ -168,7 +162,7 @@ function parseStatement(
   diagnostics: Diagnostic[],
 ): Statement | undefined {
   const invalid = (summary: string): void => {
-    diagnostics.push({ code: "IAM_POLICY_INVALID_STATEMENT", severity: "error", summary, path });
+    diagnostics.push({ code: "IAM102", severity: "error", summary, path });
   };
   if (!isRecord(raw)) {
     invalid("Statement is not an object; it is ignored.");
@@ -233,7 +227,7 @@ function conditionClauses(raw: unknown, path: string, diagnostics: Diagnostic[])
   if (raw === undefined) return [];
   if (!isRecord(raw)) {
     diagnostics.push({
-      code: "IAM_POLICY_INVALID_STATEMENT",
+      code: "IAM102",
       severity: "error",
       summary: "Condition is not an object; it is treated as never satisfied.",
       path,

@@ -1,3 +1,4 @@
+import { splitArnSections } from "../../model/arn.js";
 /**
  * IAM wildcard matching: `*` matches any run of characters (including none), `?` exactly one.
  * Actions compare case-insensitively (I10); resources and `...Like` condition values do not.
@@ -129,19 +130,13 @@ export function actionMatches(pattern: string, action: string): boolean {
  */
 export function arnMatches(pattern: string, arn: string): boolean {
   if (pattern === "*") return true;
-  const p = splitSix(pattern);
-  const a = splitSix(arn);
+  const p = splitArnSections(pattern);
+  const a = splitArnSections(arn);
   if (p === undefined || a === undefined) return false;
   for (let i = 0; i < 6; i++) {
     if (!wildcardMatch(p[i] ?? "", a[i] ?? "")) return false;
   }
   return true;
-}
-
-function splitSix(arn: string): string[] | undefined {
-  const parts = arn.split(":");
-  if (parts.length < 6) return undefined;
-  return [...parts.slice(0, 5), parts.slice(5).join(":")];
 }
 
 /** Whether a pattern has no wildcard (a `${*}`-style literal mark counts as one). */

@@ -13,7 +13,7 @@
  * EKS does not enable it, so by default (`ssoRoleMatch: false`) they map nobody.
  * Every identity also gets `system:authenticated`.
  */
-import { classifyPrincipalArn } from "../iam/arn.js";
+import { classifyPrincipalArn, partitionOf, formatAssumedRoleArn } from "../../model/arn.js";
 import { matchingRoleEntries, renderAwsAuthTemplate, matchAwsAuth } from "../../model/aws-auth.js";
 import { parsePrincipalArn, rolePathOf } from "../../model/arn.js";
 import type {
@@ -125,11 +125,11 @@ interface ResolvedCaller {
 
 function resolve(caller: SessionCaller): ResolvedCaller | { error: string } {
   const kind = classifyPrincipalArn(caller.principalArn);
-  const partition = caller.principalArn.split(":")[1] ?? "aws";
+  const partition = partitionOf(caller.principalArn);
   if (kind.kind === "user") {
     return {
       kind: "user",
-      account: kind.account,
+      account: kind.accountId,
       partition,
       name: kind.name,
       callerArn: caller.principalArn,
@@ -147,10 +147,10 @@ function resolve(caller: SessionCaller): ResolvedCaller | { error: string } {
           : "what `aws eks get-token --role-arn` always uses";
     return {
       kind: "role",
-      account: kind.account,
+      account: kind.accountId,
       partition,
       name,
-      callerArn: `arn:${partition}:sts::${kind.account}:assumed-role/${name}/${sessionName}`,
+      callerArn: formatAssumedRoleArn(partition, kind.accountId, name, sessionName),
       sessionName,
       sessionNameReason,
     };
@@ -190,7 +190,7 @@ export function accessEntryFor(
     for (const e of entries) {
       const k = classifyPrincipalArn(e.principalArn);
       if (k.kind !== "user" && k.kind !== "role") continue;
-      const key = entryKey(k.kind, k.account, k.name);
+      const key = entryKey(k.kind, k.accountId, k.name);
       if (!built.has(key)) built.set(key, e);
     }
     entryIndexes.set(entries, built);
@@ -238,7 +238,7 @@ function mapThroughEntry(
     node?.username ??
     entry.username ??
     (c.kind === "role"
-      ? `arn:${c.partition}:sts::${c.account}:assumed-role/${c.name}/{{SessionName}}`
+      ? formatAssumedRoleArn(c.partition, c.account, c.name, "{{SessionName}}")
       : entry.principalArn);
   const groupTemplates = node?.groups ?? (entry.type === "STANDARD" ? entry.kubernetesGroups : []);
   if (node !== undefined)
@@ -476,12 +476,12 @@ function rolePathNote(principalArn: string, cluster: ClusterAccess): string | un
   const kind = classifyPrincipalArn(principalArn);
   const name = kind.kind === "role" ? kind.name : kind.kind === "assumed-role" ? kind.roleName : undefined;
   if (name === undefined || kind.kind === "other") return undefined;
-  const account = "account" in kind ? kind.account : "";
+  const account = kind.accountId;
   const mappings = cluster.awsAuth?.mappings;
   if (mappings === undefined) return undefined;
   const withPath = entriesWithRolePath(mappings).find((r) => {
     const k = classifyPrincipalArn(r.rolearn);
-    return k.kind === "role" && k.account === account && k.name.toLowerCase() === name.toLowerCase();
+    return k.kind === "role" && k.accountId === account && k.name.toLowerCase() === name.toLowerCase();
   });
   return withPath === undefined
     ? undefined

@@ -88,7 +88,7 @@ export function aggregateClusterRoles(roles: readonly ClusterRole[]): Aggregatio
     const problem = selectors.map(labelSelectorProblem).find((p) => p !== undefined);
     if (problem !== undefined) {
       diagnostics.push({
-        code: "RBAC_AGGREGATION_SELECTOR_INVALID",
+        code: "RBAC106",
         severity: "warning",
         summary: `ClusterRole ${name}: aggregation selector is invalid (${problem}); its rules are used as written`,
         path: `clusterroles/${name}.aggregationRule`,
@@ -112,7 +112,7 @@ export function aggregateClusterRoles(roles: readonly ClusterRole[]): Aggregatio
   for (const name of members.keys()) {
     if (reaches(name, name, members)) {
       diagnostics.push({
-        code: "RBAC_AGGREGATION_CYCLE",
+        code: "RBAC107",
         severity: "info",
         summary: `ClusterRole ${name} aggregates itself through other aggregated roles; rules written in those manifests are ignored`,
         path: `clusterroles/${name}.aggregationRule`,
@@ -144,7 +144,7 @@ export function aggregateClusterRoles(roles: readonly ClusterRole[]): Aggregatio
   }
   if (!converged) {
     diagnostics.push({
-      code: "RBAC_AGGREGATION_NOT_CONVERGED",
+      code: "RBAC108",
       severity: "warning",
       summary: `ClusterRole aggregation did not settle after ${maxRounds} rounds; aggregated rules may be incomplete`,
     });

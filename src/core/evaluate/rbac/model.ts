@@ -4,6 +4,7 @@
  * a plain object, fits these types as-is: every field the evaluator does not read is
  * simply ignored.
  */
+import type { PolicyRule } from "../../model/access-config.js";
 
 export const RBAC_API_GROUP = "rbac.authorization.k8s.io";
 export const RBAC_API_VERSION = `${RBAC_API_GROUP}/v1`;
@@ -24,14 +25,11 @@ export interface ObjectMeta {
   readonly resourceVersion?: string;
 }
 
-/** One rule of a Role or ClusterRole. Missing lists mean empty lists. */
-export interface PolicyRule {
-  readonly verbs: readonly string[];
-  readonly apiGroups?: readonly string[];
-  readonly resources?: readonly string[];
-  readonly resourceNames?: readonly string[];
-  readonly nonResourceURLs?: readonly string[];
-}
+/**
+ * One rule of a Role or ClusterRole: the model's type, shared with the planner. Missing
+ * lists mean empty lists.
+ */
+export type { PolicyRule };
 
 export type LabelSelectorOperator = "In" | "NotIn" | "Exists" | "DoesNotExist";
 

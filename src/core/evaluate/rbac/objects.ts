@@ -32,7 +32,7 @@ class Reader {
   readonly diagnostics: Diagnostic[] = [];
 
   problem(path: string, summary: string): void {
-    this.diagnostics.push({ code: "RBAC_OBJECT_INVALID", severity: "error", summary, path });
+    this.diagnostics.push({ code: "RBAC101", severity: "error", summary, path });
   }
 
   strings(v: unknown, path: string, required: boolean): string[] | undefined {
@@ -291,7 +291,7 @@ function visit(reader: Reader, out: Collected, raw: unknown, path: string, impli
       break;
   }
   reader.diagnostics.push({
-    code: "RBAC_OBJECT_IGNORED",
+    code: "RBAC102",
     severity: "info",
     summary: `not an RBAC object (${apiVersion ?? "?"} ${kind ?? "?"}); ignored`,
     path,

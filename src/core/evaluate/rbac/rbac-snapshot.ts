@@ -113,7 +113,7 @@ function lastWins<T extends { readonly metadata: { readonly name: string; readon
     const key = `${item.metadata.namespace ?? ""}/${item.metadata.name}`;
     if (map.has(key)) {
       diagnostics.push({
-        code: "RBAC_DUPLICATE_OBJECT",
+        code: "RBAC103",
         severity: "warning",
         summary: `${kind} ${key.replace(/^\//, "")} appears more than once; the last one is used`,
       });
@@ -214,7 +214,7 @@ export function buildRbacSnapshot(
     const where = kind === "ClusterRoleBinding" ? name : `${namespace}/${name}`;
     if (unresolved !== undefined) {
       diagnostics.push({
-        code: "RBAC_ROLEREF_MISSING",
+        code: "RBAC104",
         severity: "warning",
         summary: `${kind} ${where}: ${unresolved}; it grants nothing`,
       });
@@ -232,7 +232,7 @@ export function buildRbacSnapshot(
       const key = subjectKey(subject, namespace);
       if ("never" in key) {
         diagnostics.push({
-          code: "RBAC_SUBJECT_NEVER_MATCHES",
+          code: "RBAC105",
           severity: "warning",
           summary: `${kind} ${where} subjects[${subjectIndex}]: ${key.never}`,
         });
@@ -254,7 +254,7 @@ export function buildRbacSnapshot(
     for (const a of entry.associations) {
       if (accessPolicyFor(a.policyArn) === undefined) {
         diagnostics.push({
-          code: "RBAC_ACCESS_POLICY_UNKNOWN",
+          code: "RBAC109",
           severity: "warning",
           summary: `access entry ${entry.principalArn}: policy ${a.policyArn} is not modelled; it is treated as granting nothing`,
         });

@@ -9,6 +9,7 @@
  * (folded `>`, multi-line quoted, escapes) maps every offset to the value's start.
  */
 import { isMap, isPair, isScalar, parseAllDocuments, Scalar } from "yaml";
+import { duplicateKeyOffsets } from "../../yaml-js.js";
 import type { Node as YamlNode } from "yaml";
 import type { Result, SourcePosition } from "../../diagnostics.js";
 import { diagnostic } from "./parse.js";
@@ -79,7 +80,9 @@ export function readAwsAuthManifest(text: string, file: string): Result<AwsAuthM
     ok: false,
     diagnostics: [diagnostic("manifestInvalid", summary, detail, undefined, pos(offset))],
   });
-  const docs = parseAllDocuments(text, { ...AUTHENTICATOR_YAML_OPTIONS, uniqueKeys: true });
+  // Duplicate keys are checked in one pass (duplicateKeyOffsets): the library's own
+  // uniqueKeys check is quadratic in the number of keys of a mapping.
+  const docs = parseAllDocuments(text, AUTHENTICATOR_YAML_OPTIONS);
   if (!Array.isArray(docs) || docs.length === 0 || docs[0]?.contents === null) {
     return fail(
       `${file} is empty`,
@@ -95,6 +98,14 @@ export function readAwsAuthManifest(text: string, file: string): Result<AwsAuthM
       `${file} is not valid YAML: ${(error.message.split("\n")[0] ?? "").trim()}`,
       "Fix the YAML syntax at this position.",
       error.pos[0],
+    );
+  }
+  const duplicate = duplicateKeyOffsets(doc)[0];
+  if (duplicate !== undefined) {
+    return fail(
+      `${file} is not valid YAML: Map keys must be unique`,
+      "Fix the YAML syntax at this position.",
+      duplicate,
     );
   }
   if (docs.length > 1) {

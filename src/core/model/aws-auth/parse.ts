@@ -25,7 +25,7 @@
 import { isSeq } from "yaml";
 import type { Diagnostic, Result, SourcePosition } from "../../diagnostics.js";
 import { awsAuthDiagnostic, type AwsAuthCodeName } from "./codes.js";
-import { isAccountId } from "../arn-validity.js";
+import { isAccountId, formatRoleArn } from "../arn.js";
 import {
   GoDecodeError,
   goJsonOf,
@@ -94,7 +94,7 @@ function hasJsonPrefix(text: string): boolean {
 /** The pattern an sso entry matches canonical role ARNs with (lowercased). */
 export function ssoPattern(sso: AwsAuthSsoMatcher): string {
   const partition = sso.partition === "" ? "aws" : sso.partition;
-  return `arn:${partition}:iam::${sso.accountId}:role/AWSReservedSSO_${sso.permissionSetName}_*`.toLowerCase();
+  return formatRoleArn(partition, sso.accountId, `AWSReservedSSO_${sso.permissionSetName}_*`).toLowerCase();
 }
 
 /** A diagnostic with an aws-auth code (severity from the code table). */
