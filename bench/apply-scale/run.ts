@@ -1,14 +1,17 @@
 // bench/apply-scale: eksgate plan/apply at scale against the local environment (moto for
 // IAM/STS, the EKS access-entry double, and one real kube-apiserver per cluster).
 //
-//   npx tsx bench/apply-scale/run.ts [--teams 100] [--clusters 5] [--small 25] [--json FILE]
+//   npx tsx bench/apply-scale/run.ts [--teams 100] [--clusters 5] [--small 25]
+//                                    [--parallelism 1,10] [--json FILE]
 //
-// Runs two sizes side by side in one process (the small one first), and reports for each:
-// wall time of the first apply and of a no-op plan, API calls by kind, aws-auth writes per
-// cluster, writes made by the no-op plan, and AWS calls per team. Targets (issue #4):
+// Runs two sizes in one process (the small one first) and, for each size, one row per
+// parallelism, one after the other (first apply, no-op plan, destroy each). Reports per
+// row: wall times, API calls by kind, aws-auth writes per cluster, writes made by the
+// no-op plan, AWS calls per team and Kubernetes calls per cluster. Targets (issues 4, 13):
 //   - one aws-auth write per cluster per apply, never one per team;
 //   - a no-op plan makes zero writes;
-//   - AWS calls per team are constant as teams grow (small vs large size, ratio ~1).
+//   - AWS calls per team are constant as teams grow (small vs large size, ratio ~1);
+//   - the default parallelism well ahead of --parallelism 1 in the same run.
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -35,6 +38,11 @@ const TEAMS = flag("teams", 100);
 const SMALL = flag("small", 25);
 const CLUSTERS = flag("clusters", 5);
 const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
+const PARALLELISMS = (
+  args.includes("--parallelism") ? (args[args.indexOf("--parallelism") + 1] ?? "") : "1,10"
+)
+  .split(",")
+  .map(Number);
 const ACCOUNT = "123456789012";
 const REGION = "us-east-2";
 
@@ -66,6 +74,7 @@ function configText(teams: number, clusters: number, prefix: string): string {
 }
 
 interface SizeResult {
+  readonly parallelism: number;
   readonly teams: number;
   readonly clusters: number;
   readonly steps: number;
@@ -77,6 +86,8 @@ interface SizeResult {
   readonly awsAuthWritesPerCluster: number;
   readonly noopWrites: number;
   readonly awsCallsPerTeam: number;
+  readonly noopAwsCallsPerTeam: number;
+  readonly noopKubeCallsPerCluster: number;
 }
 
 const sum = (counts: Record<string, number>, pick: (k: string) => boolean): number =>
@@ -103,107 +114,117 @@ async function main(): Promise<void> {
     const iam = new IAMClient(awsClientConfig(moto.endpoint));
     const results: SizeResult[] = [];
     for (const [index, teams] of [SMALL, TEAMS].entries()) {
-      const prefix = `s${index}`;
-      process.stderr.write(`size ${teams} teams x ${CLUSTERS} clusters: seeding...\n`);
-      for (let t = 0; t < teams; t++) await iam.send(new CreateGroupCommand({ GroupName: `${prefix}g${t}` }));
-      const contexts: unknown[] = [];
-      const clusters: unknown[] = [];
-      for (let c = 0; c < CLUSTERS; c++) {
-        const kube = kubes[c];
-        if (kube === undefined) throw new Error("missing kube env");
-        const name = `${prefix}c${c}`;
-        const arn = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${name}`;
-        eks.seedCluster({
-          name,
-          endpoint: kube.server,
-          certificateAuthorityData: Buffer.from(kube.caData).toString("base64"),
-          authenticationMode: "CONFIG_MAP",
-        });
-        clusters.push({
-          name: arn,
-          cluster: {
-            server: kube.server,
-            "certificate-authority-data": Buffer.from(kube.caData).toString("base64"),
-          },
-        });
-        contexts.push({ name: arn, context: { cluster: arn, user: `admin${c}` } });
-      }
-      const kubeconfigFile = join(work, `kubeconfig-${prefix}`);
-      writeFileSync(
-        kubeconfigFile,
-        JSON.stringify({
-          apiVersion: "v1",
-          kind: "Config",
-          clusters,
-          contexts,
-          users: kubes.map((k, c) => ({ name: `admin${c}`, user: { token: k.adminToken } })),
-        }),
-      );
-      const text = configText(teams, CLUSTERS, prefix);
-      const configDigest = createHash("sha256").update(text).digest("hex");
-      const parsed = parseAccessConfig("bench.yaml", text);
-      if (!parsed.ok) throw new Error(JSON.stringify(parsed.diagnostics.slice(0, 3)));
-      const config: AccessConfig = parsed.value;
-      const scope = { destroy: false };
-
-      const run = async (
-        label: string,
-        apply: boolean,
-        destroy = false,
-      ): Promise<{ ms: number; calls: Record<string, number>; plan: Plan }> => {
-        const wiring = wireEngine(
-          { kubeconfig: kubeconfigFile, backupDir: join(work, "backups"), region: REGION },
-          () => undefined,
-        );
-        const started = performance.now();
-        const planned = await makePlan(
-          { config, configFile: "bench.yaml", configDigest, scope: { ...scope, destroy } },
-          wiring.deps,
-        );
-        if (!planned.ok) throw new Error(`${label}: ${JSON.stringify(planned.diagnostics.slice(0, 3))}`);
-        const plan = planned.value.plan;
-        if (apply) {
-          const runner = createStepRunner(plan, wiring.deps, (cluster) => {
-            const port = planned.value.observation.kube.get(cluster);
-            return port !== undefined
-              ? Promise.resolve(port)
-              : Promise.reject(new Error(`no connection to ${cluster}`));
+      for (const parallelism of PARALLELISMS) {
+        const prefix = `s${index}p${parallelism}`;
+        process.stderr.write(`size ${teams} teams x ${CLUSTERS} clusters: seeding...\n`);
+        for (let t = 0; t < teams; t++)
+          await iam.send(new CreateGroupCommand({ GroupName: `${prefix}g${t}` }));
+        const contexts: unknown[] = [];
+        const clusters: unknown[] = [];
+        for (let c = 0; c < CLUSTERS; c++) {
+          const kube = kubes[c];
+          if (kube === undefined) throw new Error("missing kube env");
+          const name = `${prefix}c${c}`;
+          const arn = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${name}`;
+          eks.seedCluster({
+            name,
+            endpoint: kube.server,
+            certificateAuthorityData: Buffer.from(kube.caData).toString("base64"),
+            authenticationMode: "CONFIG_MAP",
           });
-          const result = await applyPlan(plan, runner);
-          if (!result.ok)
-            throw new Error(
-              `${label}: ${JSON.stringify(result.outcomes.find((o) => o.status === "failed")?.diagnostic)}`,
-            );
+          clusters.push({
+            name: arn,
+            cluster: {
+              server: kube.server,
+              "certificate-authority-data": Buffer.from(kube.caData).toString("base64"),
+            },
+          });
+          contexts.push({ name: arn, context: { cluster: arn, user: `admin${c}` } });
         }
-        return { ms: performance.now() - started, calls: wiring.calls(), plan };
-      };
-      process.stderr.write(`size ${teams}: first apply...\n`);
-      const first = await run("first apply", true);
-      process.stderr.write(`size ${teams}: no-op plan...\n`);
-      const noop = await run("no-op plan", false);
-      if (noop.plan.steps.length !== 0) throw new Error(`no-op plan has ${noop.plan.steps.length} steps`);
-      // Leave nothing behind for the next size: destroy, then check nothing is left to do.
-      process.stderr.write(`size ${teams}: destroy...\n`);
-      const destroyed = await run("destroy", true, true);
-      const after = await run("after destroy", false, true);
-      if (after.plan.steps.length !== 0) throw new Error(`destroy left ${after.plan.steps.length} steps`);
-      const awsCalls = sum(first.calls, (k) => !k.startsWith("kube "));
-      results.push({
-        teams,
-        clusters: CLUSTERS,
-        steps: first.plan.steps.length,
-        applyMs: Math.round(first.ms),
-        noopPlanMs: Math.round(noop.ms),
-        destroyMs: Math.round(destroyed.ms),
-        applyCalls: first.calls,
-        noopCalls: noop.calls,
-        awsAuthWritesPerCluster:
-          sum(first.calls, (k) => /^kube (create|update|patch) configmaps$/.test(k)) / CLUSTERS,
-        noopWrites: sum(noop.calls, (k) => WRITE_OPERATION.test(k)),
-        awsCallsPerTeam: Math.round((awsCalls / teams) * 100) / 100,
-      });
+        const kubeconfigFile = join(work, `kubeconfig-${prefix}`);
+        writeFileSync(
+          kubeconfigFile,
+          JSON.stringify({
+            apiVersion: "v1",
+            kind: "Config",
+            clusters,
+            contexts,
+            users: kubes.map((k, c) => ({ name: `admin${c}`, user: { token: k.adminToken } })),
+          }),
+        );
+        const text = configText(teams, CLUSTERS, prefix);
+        const configDigest = createHash("sha256").update(text).digest("hex");
+        const parsed = parseAccessConfig("bench.yaml", text);
+        if (!parsed.ok) throw new Error(JSON.stringify(parsed.diagnostics.slice(0, 3)));
+        const config: AccessConfig = parsed.value;
+        const scope = { destroy: false };
+
+        const run = async (
+          label: string,
+          apply: boolean,
+          destroy = false,
+        ): Promise<{ ms: number; calls: Record<string, number>; plan: Plan }> => {
+          const wiring = wireEngine(
+            { kubeconfig: kubeconfigFile, backupDir: join(work, "backups"), region: REGION },
+            () => undefined,
+          );
+          const started = performance.now();
+          const planned = await makePlan(
+            { config, configFile: "bench.yaml", configDigest, scope: { ...scope, destroy }, parallelism },
+            wiring.deps,
+          );
+          if (!planned.ok) throw new Error(`${label}: ${JSON.stringify(planned.diagnostics.slice(0, 3))}`);
+          const plan = planned.value.plan;
+          if (apply) {
+            const runner = createStepRunner(plan, wiring.deps, (cluster) => {
+              const port = planned.value.observation.kube.get(cluster);
+              return port !== undefined
+                ? Promise.resolve(port)
+                : Promise.reject(new Error(`no connection to ${cluster}`));
+            });
+            const result = await applyPlan(plan, runner, { parallelism });
+            if (!result.ok)
+              throw new Error(
+                `${label}: ${JSON.stringify(result.outcomes.find((o) => o.status === "failed")?.diagnostic)}`,
+              );
+          }
+          return { ms: performance.now() - started, calls: wiring.calls(), plan };
+        };
+        process.stderr.write(`size ${teams}, parallelism ${parallelism}: first apply...\n`);
+        const first = await run("first apply", true);
+        process.stderr.write(`size ${teams}: no-op plan...\n`);
+        const noop = await run("no-op plan", false);
+        if (noop.plan.steps.length !== 0) throw new Error(`no-op plan has ${noop.plan.steps.length} steps`);
+        // Leave nothing behind for the next size: destroy, then check nothing is left to do.
+        process.stderr.write(`size ${teams}: destroy...\n`);
+        const destroyed = await run("destroy", true, true);
+        const after = await run("after destroy", false, true);
+        if (after.plan.steps.length !== 0) throw new Error(`destroy left ${after.plan.steps.length} steps`);
+        const awsCalls = sum(first.calls, (k) => !k.startsWith("kube "));
+        results.push({
+          parallelism,
+          teams,
+          clusters: CLUSTERS,
+          steps: first.plan.steps.length,
+          applyMs: Math.round(first.ms),
+          noopPlanMs: Math.round(noop.ms),
+          destroyMs: Math.round(destroyed.ms),
+          applyCalls: first.calls,
+          noopCalls: noop.calls,
+          awsAuthWritesPerCluster:
+            sum(first.calls, (k) => /^kube (create|update|patch) configmaps$/.test(k)) / CLUSTERS,
+          noopWrites: sum(noop.calls, (k) => WRITE_OPERATION.test(k)),
+          awsCallsPerTeam: Math.round((awsCalls / teams) * 100) / 100,
+          noopAwsCallsPerTeam:
+            Math.round((sum(noop.calls, (k) => !k.startsWith("kube ")) / teams) * 100) / 100,
+          noopKubeCallsPerCluster:
+            Math.round((sum(noop.calls, (k) => k.startsWith("kube ")) / CLUSTERS) * 100) / 100,
+        });
+        process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
+      }
     }
-    const [small, large] = results;
+    const small = results.find((r) => r.teams === SMALL);
+    const large = results.find((r) => r.teams === TEAMS);
     const report = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },

@@ -1,5 +1,5 @@
 /** Command-line parsing and dispatch. Each command's action returns its exit code. */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { KubeconfigOptions } from "./commands/kubeconfig.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 import { EKSGATE_VERSION } from "./version.js";
@@ -156,6 +156,11 @@ Examples:
         "--kubeconfig <file>",
         "kubeconfig to find each cluster's context in (default: KUBECONFIG or ~/.kube/config)",
       )
+      .option(
+        "--parallelism <n>",
+        "at most this many reads and steps in flight at once (default 10; 1: one after another)",
+        parseParallelism,
+      )
       .option("--json", "machine-readable output on stdout (progress is not printed)");
 
   common(program.command("plan"))
@@ -189,8 +194,11 @@ Examples:
       "after",
       `
 apply shows the plan, asks for confirmation on a terminal (type yes), then runs the
-steps in order with progress. It stops at the first failure and says what to do; running
-it again continues from what is already done. A second apply after success changes nothing.
+steps with progress: up to --parallelism at once, each after the steps it depends on (a
+role before its policies, a mapping before the bindings on its group). At the first
+failure nothing new starts, the steps already running finish, and the report says which
+ran; running it again continues from what is already done. A second apply after success
+changes nothing.
 
 Examples:
   eksgate apply -c eksgate.yaml
@@ -381,8 +389,16 @@ export interface RenderCliOptions {
   readonly out?: string;
 }
 
+function parseParallelism(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new InvalidArgumentError("give a whole number from 1 to 1000.");
+  return n;
+}
+
 interface CommonCliOptions {
   readonly config: string;
+  readonly parallelism?: number;
   readonly cluster?: string;
   readonly team?: string;
   readonly profile?: string;

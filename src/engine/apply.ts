@@ -13,19 +13,37 @@ import type { Diagnostic } from "../core/diagnostics.js";
 import { parseAwsAuthData, updateAwsAuthData, updateMapRoles } from "../core/model/aws-auth.js";
 import { ROLE_ID_TAG_KEY } from "../core/model/ownership.js";
 import type { Plan, PlanStep } from "../core/plan/plan.js";
-import { isPortError, PortError } from "../ports/errors.js";
+import { isPortError, isThrottled, PortError } from "../ports/errors.js";
 import type { KubePort } from "../ports/kube.js";
 import type { EksPort } from "../ports/eks.js";
 import { eksFor, iamFor, type EngineDeps } from "./deps.js";
+import { DEFAULT_PARALLELISM, runGraph } from "./executor.js";
 import { arnResourceName } from "../core/model/arn.js";
 
 export const AWS_AUTH_MAX_ATTEMPTS = 5;
+
+/** Attempts of a step that the server throttles (AWS Throttling, Kubernetes 429). */
+export const THROTTLED_MAX_ATTEMPTS = 6;
+const THROTTLED_FIRST_WAIT_MS = 250;
+const THROTTLED_MAX_WAIT_MS = 8_000;
+
+/** How long to wait before attempt `attempt + 1` of a throttled step. */
+export function throttledWait(attempt: number): number {
+  return Math.min(THROTTLED_MAX_WAIT_MS, THROTTLED_FIRST_WAIT_MS * 2 ** (attempt - 1));
+}
 
 export interface StepOutcome {
   readonly step: PlanStep;
   readonly status: "done" | "failed" | "not-attempted";
   readonly note?: string;
   readonly diagnostic?: Diagnostic;
+  /** How often the server throttled the step before it was done or given up. */
+  readonly throttled?: number;
+}
+
+export interface ApplyOptions {
+  /** At most this many steps in flight (default 10; 1: one after another). */
+  readonly parallelism?: number;
 }
 
 export interface ApplyResult {
@@ -46,35 +64,65 @@ export function createStepRunner(
   return {
     async run(step) {
       deps.events({ type: "step-start", step });
-      try {
-        const note = await execute(step, plan, deps, kubeFor);
-        deps.events({ type: "step-done", step, ...(note !== undefined ? { note } : {}) });
-        return { step, status: "done", ...(note !== undefined ? { note } : {}) };
-      } catch (error) {
-        const several = Object.values(plan.clusters).some((c) => c.account !== undefined);
-        const account = accountOfStep(step, plan) ?? (several ? plan.accountId : undefined);
-        const diagnostic = failureDiagnostic(step, error, account);
-        deps.events({ type: "step-failed", step, diagnostic });
-        return { step, status: "failed", diagnostic };
+      let throttled = 0;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const note = await execute(step, plan, deps, kubeFor);
+          const shown = throttledNote(note, throttled);
+          deps.events({ type: "step-done", step, ...(shown !== undefined ? { note: shown } : {}) });
+          return {
+            step,
+            status: "done",
+            ...(shown !== undefined ? { note: shown } : {}),
+            ...(throttled > 0 ? { throttled } : {}),
+          };
+        } catch (error) {
+          if (isThrottled(error) && attempt < THROTTLED_MAX_ATTEMPTS) {
+            throttled += 1;
+            const wait = throttledWait(attempt);
+            deps.events({
+              type: "retry",
+              step,
+              attempt,
+              why: `the server asked to slow down (${error instanceof Error ? error.message : "throttled"}): trying again in ${wait} ms`,
+            });
+            await deps.clock.sleep(wait);
+            continue;
+          }
+          const several = Object.values(plan.clusters).some((c) => c.account !== undefined);
+          const account = accountOfStep(step, plan) ?? (several ? plan.accountId : undefined);
+          const diagnostic = failureDiagnostic(step, error, account);
+          deps.events({ type: "step-failed", step, diagnostic });
+          return { step, status: "failed", diagnostic, ...(throttled > 0 ? { throttled } : {}) };
+        }
       }
     },
   };
 }
 
-/** Runs every step in order and stops at the first failure. */
-export async function applyPlan(plan: Plan, runner: StepRunner): Promise<ApplyResult> {
-  const outcomes: StepOutcome[] = [];
-  let failed = false;
-  for (const step of plan.steps) {
-    if (failed) {
-      outcomes.push({ step, status: "not-attempted" });
-      continue;
-    }
-    const outcome = await runner.run(step);
-    outcomes.push(outcome);
-    failed = outcome.status === "failed";
-  }
-  return { outcomes, ok: !failed };
+function throttledNote(note: string | undefined, throttled: number): string | undefined {
+  if (throttled === 0) return note;
+  const retried = `throttled ${throttled} time${throttled === 1 ? "" : "s"}, retried`;
+  return note === undefined ? retried : `${note}; ${retried}`;
+}
+
+/**
+ * Runs the plan's steps, each once the steps it depends on are done, with at most
+ * `parallelism` in flight. After the first failure nothing new starts; steps already
+ * running finish. Outcomes are in plan order whatever order the steps finished in.
+ */
+export async function applyPlan(
+  plan: Plan,
+  runner: StepRunner,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const { results } = await runGraph(plan.steps, {
+    parallelism: options.parallelism ?? DEFAULT_PARALLELISM,
+    run: (step) => runner.run(step),
+    failed: (outcome) => outcome.status === "failed",
+  });
+  const outcomes = plan.steps.map((step, i): StepOutcome => results[i] ?? { step, status: "not-attempted" });
+  return { outcomes, ok: outcomes.every((o) => o.status === "done") };
 }
 
 async function tolerate(kind: "not-found" | "already-exists", action: () => Promise<void>): Promise<boolean> {

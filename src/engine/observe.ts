@@ -30,6 +30,8 @@ import type { PolicyDocument } from "../core/model/policy-document.js";
 import type { IamPort, ObservedRole } from "../ports/iam.js";
 import type { KubePort, RbacKind } from "../ports/kube.js";
 import { eksFor, iamFor, type EngineDeps } from "./deps.js";
+import { createLimiter, DEFAULT_PARALLELISM } from "./executor.js";
+import { iamReads, type IamReads } from "./iam-reads.js";
 
 const RBAC_KINDS: readonly RbacKind[] = ["ClusterRole", "ClusterRoleBinding", "RoleBinding"];
 
@@ -44,48 +46,74 @@ function iso(text: string): string {
   return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
 
+/** `fn` over every item, all started at once (the calls inside go through the limiter). */
+function each<T, R>(items: Iterable<T>, fn: (item: T) => Promise<R>): Promise<R[]> {
+  return Promise.all([...items].map(fn));
+}
+
 /**
  * Observes the config's teams' roles and groups (and eksgate's other roles), and the
- * clusters of the desired state, looking for its RBAC objects by name.
+ * clusters of the desired state, looking for its RBAC objects by name. Reads run
+ * concurrently, at most `parallelism` calls in flight; the state comes out the same
+ * whatever order the answers arrive in.
  */
 export async function observe(
   config: AccessConfig,
   desired: DesiredState,
   deps: EngineDeps,
+  parallelism: number = DEFAULT_PARALLELISM,
 ): Promise<Observation> {
-  const { iam } = deps;
+  const io = createLimiter(parallelism);
   const identity = config.accountId;
 
   // IAM roles: the teams' roles by name in each of their accounts, and every role eksgate
   // tagged (for removed teams), each account read with its own credentials.
   deps.events({ type: "observe", what: "IAM roles" });
+  const iam = await iamReads(deps.iam, deps.events);
   const roles: Record<string, ObservedIamRole | null> = {};
-  const readRole = async (account: IamPort, role: ObservedRole): Promise<ObservedIamRole> => {
-    const names = (await account.listRolePolicies(role.name)).filter(isEksgatePolicyName);
+  const readRole = async (account: IamReads, role: ObservedRole): Promise<ObservedIamRole> => {
+    const names = (await io(() => account.listRolePolicies(role.name))).filter(isEksgatePolicyName);
     const inlinePolicies: Record<string, PolicyDocument> = {};
-    for (const name of names) {
-      const doc = await account.getRolePolicy(role.name, name);
+    const docs = await each(names, (name) => io(() => account.getRolePolicy(role.name, name)));
+    names.forEach((name, i) => {
+      const doc = docs[i];
       if (doc !== undefined) inlinePolicies[name] = doc;
-    }
+    });
     return { ...role, createDate: iso(role.createDate), inlinePolicies };
   };
   const iamTeams = config.teams.filter((t) => !isIdentityCenterTeam(t));
-  const roleAccounts = new Set<string>(
-    config.accounts.length > 1 ? config.accounts.map((a) => a.id) : [identity],
+  const roleAccounts = [
+    ...new Set<string>(config.accounts.length > 1 ? config.accounts.map((a) => a.id) : [identity]),
+  ].sort();
+  // Each account's reads: one batch read where allowed; the accounts are read concurrently.
+  const accountReads = await each(roleAccounts, (accountId) =>
+    accountId === identity ? Promise.resolve(iam) : iamReads(iamFor(deps, identity, accountId), deps.events),
   );
-  for (const accountId of [...roleAccounts].sort()) {
-    const account = iamFor(deps, identity, accountId);
-    for (const team of iamTeams.filter((t) => teamRoleAccounts(config, t).includes(accountId))) {
-      const role = await account.getRole(team.roleName);
-      roles[roleKey(identity, accountId, team.roleName)] =
-        role === undefined ? null : await readRole(account, role);
-    }
-    const tagged = await account.listRolesTagged("", [MANAGED_ROLE_TAG]);
-    for (const role of tagged) {
-      const key = roleKey(identity, accountId, role.name);
-      if (!(key in roles)) roles[key] = await readRole(account, role);
-    }
-  }
+  const readAccounts = await each(roleAccounts, async (accountId) => {
+    const account = accountReads[roleAccounts.indexOf(accountId)] ?? iam;
+    const teams = iamTeams.filter((t) => teamRoleAccounts(config, t).includes(accountId));
+    const [teamRoles, tagged] = await Promise.all([
+      each(teams, async (team) => {
+        const role = await io(() => account.getRole(team.roleName));
+        return role === undefined ? null : await readRole(account, role);
+      }),
+      io(() => account.listRolesTagged("", [MANAGED_ROLE_TAG])),
+    ]);
+    const found: Record<string, ObservedIamRole | null> = {};
+    teams.forEach((team, i) => {
+      found[roleKey(identity, accountId, team.roleName)] = teamRoles[i] ?? null;
+    });
+    const others = tagged.filter(
+      (role, i, all) => !(roleKey(identity, accountId, role.name) in found) && all.indexOf(role) === i,
+    );
+    const otherRoles = await each(others, (role) => readRole(account, role));
+    others.forEach((role, i) => {
+      const read = otherRoles[i];
+      if (read !== undefined) found[roleKey(identity, accountId, role.name)] = read;
+    });
+    return found;
+  });
+  for (const found of readAccounts) Object.assign(roles, found);
 
   // IAM groups: each team's group, and the groups recorded on eksgate's roles.
   deps.events({ type: "observe", what: "IAM groups" });
@@ -103,17 +131,20 @@ export async function observe(
     const team = tagValue(role.tags, TEAM_TAG_KEY);
     if (group !== undefined && team !== undefined) want(group, groupPolicyName({ name: team }));
   }
-  for (const [name, policyNames] of wantedGroupPolicies) {
-    const exists = await iam.groupExists(name);
+  const readGroups = await each(wantedGroupPolicies, async ([name, policyNames]) => {
+    const exists = await io(() => iam.groupExists(name));
     const policies: Record<string, PolicyDocument> = {};
     if (exists) {
-      for (const policy of policyNames) {
-        const doc = await iam.getGroupPolicy(name, policy);
+      const wanted = [...policyNames];
+      const docs = await each(wanted, (policy) => io(() => iam.getGroupPolicy(name, policy)));
+      wanted.forEach((policy, i) => {
+        const doc = docs[i];
         if (doc !== undefined) policies[policy] = doc;
-      }
+      });
     }
-    groups[name] = { name, exists, policies };
-  }
+    return { name, exists, policies };
+  });
+  for (const group of readGroups) groups[group.name] = group;
 
   // Clusters.
   const clusters: Record<string, ObservedClusterState> = {};
@@ -124,12 +155,13 @@ export async function observe(
       ...Object.values(roles).flatMap((r) => (r ? [r.arn] : [])),
     ].map((a) => a.toLowerCase()),
   );
-  for (const { cluster, rbacObjects } of desired.clusters) {
+  for (const { cluster } of desired.clusters)
     deps.events({ type: "observe", what: `cluster ${cluster.name}` });
+  const readClusters = await each(desired.clusters, async ({ cluster, rbacObjects }) => {
     const eks = eksFor(deps, identity, cluster.accountId, cluster.region);
-    const described = await eks.describeCluster(cluster.name);
+    const described = await io(() => eks.describeCluster(cluster.name));
     if (described === undefined) {
-      clusters[cluster.name] = {
+      return {
         name: cluster.name,
         authenticationMode: undefined,
         awsAuth: undefined,
@@ -138,43 +170,51 @@ export async function observe(
         managedRbac: [],
         foreignRbac: [],
         namespaces: {},
+        port: undefined,
       };
-      continue;
     }
     const port = await deps.kube(cluster, described);
-    kube.set(cluster.name, port);
     const mode = described.authenticationMode;
 
-    const awsAuth = mode === "API" ? undefined : await port.readConfigMap("kube-system", "aws-auth");
+    const awsAuth =
+      mode === "API" ? undefined : await io(() => port.readConfigMap("kube-system", "aws-auth"));
     const accessEntries: ObservedAccessEntryState[] = [];
     if (mode !== "CONFIG_MAP") {
-      const principals = await eks.listAccessEntries(cluster.name);
+      const principals = await io(() => eks.listAccessEntries(cluster.name));
       // eksgate's roles, and entries of roles named like eksgate's default (eksgate-<team>):
       // those may be left over from a team whose role is already gone; the planner deletes
       // them only when they carry eksgate's tag.
       const candidates = principals.filter((p) => ourArns.has(p.toLowerCase()) || hasDefaultRoleName(p));
-      for (const principal of candidates) {
-        const entry = await eks.describeAccessEntry(cluster.name, principal);
-        if (entry === undefined) continue;
-        const policies = await eks.listAssociatedAccessPolicies(cluster.name, principal);
-        accessEntries.push({ ...entry, createdAt: iso(entry.createdAt), policies });
-      }
+      const entries = await each(candidates, async (principal) => {
+        const entry = await io(() => eks.describeAccessEntry(cluster.name, principal));
+        if (entry === undefined) return undefined;
+        const policies = await io(() => eks.listAssociatedAccessPolicies(cluster.name, principal));
+        return { ...entry, createdAt: iso(entry.createdAt), policies };
+      });
+      for (const entry of entries) if (entry !== undefined) accessEntries.push(entry);
     }
 
-    const managedRbac: RbacObject[] = [];
-    for (const kind of RBAC_KINDS) managedRbac.push(...(await port.listRbac(kind, MANAGED_LABELS)));
+    const lists = await each(RBAC_KINDS, (kind) => io(() => port.listRbac(kind, MANAGED_LABELS)));
+    const managedRbac: RbacObject[] = lists.flat();
     const managedKeys = new Set(managedRbac.map(rbacKey));
-    const foreignRbac: RbacObject[] = [];
+    const unmanaged = rbacObjects.filter((object) => !managedKeys.has(rbacKey(object)));
+    const wantedNamespaces = [
+      ...new Set(
+        rbacObjects.flatMap((o) => (o.metadata.namespace !== undefined ? [o.metadata.namespace] : [])),
+      ),
+    ];
+    const [existing, present] = await Promise.all([
+      each(unmanaged, (object) =>
+        io(() => port.getRbac(object.kind, object.metadata.name, object.metadata.namespace)),
+      ),
+      each(wantedNamespaces, (ns) => io(() => port.namespaceExists(ns))),
+    ]);
+    const foreignRbac = existing.filter((o): o is RbacObject => o !== undefined);
     const namespaces: Record<string, boolean> = {};
-    for (const object of rbacObjects) {
-      if (!managedKeys.has(rbacKey(object))) {
-        const existing = await port.getRbac(object.kind, object.metadata.name, object.metadata.namespace);
-        if (existing !== undefined) foreignRbac.push(existing);
-      }
-      const ns = object.metadata.namespace;
-      if (ns !== undefined && !(ns in namespaces)) namespaces[ns] = await port.namespaceExists(ns);
-    }
-    clusters[cluster.name] = {
+    wantedNamespaces.forEach((ns, i) => {
+      namespaces[ns] = present[i] ?? false;
+    });
+    return {
       name: cluster.name,
       authenticationMode: mode,
       awsAuth,
@@ -183,7 +223,12 @@ export async function observe(
       managedRbac,
       foreignRbac,
       namespaces,
+      port,
     };
+  });
+  for (const { port, ...state } of readClusters) {
+    clusters[state.name] = state;
+    if (port !== undefined) kube.set(state.name, port);
   }
   return { state: { roles, groups, clusters }, kube };
 }

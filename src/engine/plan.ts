@@ -22,12 +22,14 @@ export interface PlanRequest {
   /** SHA-256 (hex) of the config file's text. */
   readonly configDigest: string;
   readonly scope: PlanScope;
+  /** At most this many reads in flight at once (default 10). */
+  readonly parallelism?: number;
 }
 
 export async function makePlan(request: PlanRequest, deps: EngineDeps): Promise<Result<PlanOutcome>> {
   const { config, scope } = request;
   const desired = desiredAfterPlan(config, scope);
-  const observation = await observe(config, desired, deps);
+  const observation = await observe(config, desired, deps, request.parallelism);
   const planned = planChanges({
     config,
     desired,

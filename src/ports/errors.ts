@@ -32,11 +32,18 @@ export class PortError extends Error {
       readonly missingPermission?: string;
       /** Kubernetes refused a binding because the caller does not hold the permissions it grants. */
       readonly escalation?: boolean;
+      /** The server asked the caller to slow down (AWS Throttling, HTTP 429): retry later. */
+      readonly throttled?: boolean;
       readonly cause?: unknown;
     },
   ) {
     super(message);
   }
+}
+
+/** A failure that goes away when the caller slows down and asks again. */
+export function isThrottled(error: unknown): boolean {
+  return error instanceof PortError && error.kind === "unavailable" && error.details.throttled === true;
 }
 
 export function isPortError(error: unknown, kind?: PortFailureKind): error is PortError {

@@ -23,7 +23,27 @@ export interface NewRole {
   readonly tags: readonly IamTag[];
 }
 
+/** A role with its inline policies, as one batch read returns it. */
+export interface AccountRole extends ObservedRole {
+  readonly inlinePolicies: Readonly<Record<string, PolicyDocument>>;
+}
+
+/** Every role and group of the account with their inline policies (one batch read). */
+export interface AccountIam {
+  readonly roles: readonly AccountRole[];
+  readonly groups: readonly {
+    readonly name: string;
+    readonly policies: Readonly<Record<string, PolicyDocument>>;
+  }[];
+}
+
 export interface IamPort {
+  /**
+   * Every role (with tags and inline policies) and group (with inline policies) of the
+   * account in a few paginated calls (IAM GetAccountAuthorizationDetails). An identity that
+   * may not call it gets `access-denied`; the per-role calls below then do instead.
+   */
+  readAccount(): Promise<AccountIam>;
   getRole(name: string): Promise<ObservedRole | undefined>;
   /** Roles whose names start with `prefix` and whose tags match every given tag. */
   listRolesTagged(prefix: string, tags: readonly IamTag[]): Promise<readonly ObservedRole[]>;

@@ -35,8 +35,10 @@ export class FakeCloud {
   constructor(
     readonly accountId: string,
     readonly clock: FakeClock = new FakeClock(),
+    /** The identity may not call GetAccountAuthorizationDetails. */
+    options: { readonly denyReadAccount?: boolean } = {},
   ) {
-    this.iam = new FakeIam({ accountId, clock });
+    this.iam = new FakeIam({ accountId, clock, ...options });
     const backups: BackupStore = {
       saveConfigMap: (cluster, name, manifest) => {
         this.backups.push({ cluster, name, manifest });

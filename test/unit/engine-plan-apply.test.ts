@@ -36,8 +36,9 @@ function freshCloud(
   config: AccessConfig,
   modes: Readonly<Record<string, string>> = {},
   nodeRole = true,
+  denyReadAccount = false,
 ): FakeCloud {
-  const cloud = new FakeCloud(config.accountId);
+  const cloud = new FakeCloud(config.accountId, undefined, { denyReadAccount });
   for (const team of config.teams) cloud.iam.createGroup(team.iamGroup);
   for (const cluster of config.clusters) {
     const mode = (modes[cluster.name] ?? "CONFIG_MAP") as "CONFIG_MAP" | "API_AND_CONFIG_MAP" | "API";
@@ -231,5 +232,55 @@ describe("plan, apply, plan again: two clusters, aws-auth and access entries", (
     ]);
     await applyIn(cloud, plan);
     expect((await planIn(cloud, TWO_CLUSTERS_YAML, "eksgate.yaml")).steps).toEqual([]);
+  });
+});
+
+describe("plan and apply at scale: batch reads, parallel steps", () => {
+  it("plans the same with GetAccountAuthorizationDetails as with the per-role calls it falls back to, and says so", async () => {
+    const config = configFrom(TWO_CLUSTERS_YAML);
+    const batch = freshCloud(config, TWO_CLUSTERS_MODES);
+    const single = freshCloud(config, TWO_CLUSTERS_MODES, true, true);
+    await applyIn(batch, await planIn(batch, TWO_CLUSTERS_YAML, "eksgate.yaml"));
+    await applyIn(single, await planIn(single, TWO_CLUSTERS_YAML, "eksgate.yaml"));
+    // Drift on one role, seen through either read.
+    for (const cloud of [batch, single])
+      await cloud.iam.putRolePolicy("eksgate-support", "eksgate-support-eks", {
+        Version: "2012-10-17",
+        Statement: [],
+      });
+    const fromBatch = await planIn(batch, TWO_CLUSTERS_YAML, "eksgate.yaml");
+    const fromSingle = await planIn(single, TWO_CLUSTERS_YAML, "eksgate.yaml");
+    expect(fromBatch.steps.map((s) => s.id)).toEqual(["iam-role-policy/eksgate-support/eksgate-support-eks"]);
+    expect({ ...fromSingle, createdAt: "" }).toEqual({ ...fromBatch, createdAt: "" });
+    const said = (cloud: FakeCloud) =>
+      cloud.events.some((e) => e.type === "observe" && e.what.includes("GetAccountAuthorizationDetails"));
+    expect(said(single)).toBe(true);
+    expect(said(batch)).toBe(false);
+  });
+
+  it("applies the same state one step at a time as with 10 in flight, and both converge", async () => {
+    const config = configFrom(TWO_CLUSTERS_YAML);
+    const states: unknown[] = [];
+    for (const parallelism of [1, 10]) {
+      const cloud = freshCloud(config, TWO_CLUSTERS_MODES);
+      const plan = await planIn(cloud, TWO_CLUSTERS_YAML, "eksgate.yaml");
+      const result = await applyPlan(
+        plan,
+        createStepRunner(plan, cloud.deps, (c) => Promise.resolve(cloud.kube(c))),
+        {
+          parallelism,
+        },
+      );
+      expect(result.outcomes.map((o) => [o.step.id, o.status])).toEqual(
+        plan.steps.map((s) => [s.id, "done"]),
+      );
+      expect((await planIn(cloud, TWO_CLUSTERS_YAML, "eksgate.yaml")).steps).toEqual([]);
+      states.push({
+        roles: (await cloud.iam.readAccount()).roles.map((r) => ({ ...r, roleId: "", createDate: "" })),
+        awsAuth: await cloud.kube("dev").readConfigMap("kube-system", "aws-auth"),
+        bindings: await cloud.kube("prod").listRbac("RoleBinding", {}),
+      });
+    }
+    expect(states[1]).toEqual(states[0]);
   });
 });

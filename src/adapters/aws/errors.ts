@@ -81,6 +81,9 @@ const KIND_BY_CODE: Readonly<Record<string, PortFailureKind>> = {
   TimeoutError: "unavailable",
 };
 
+/** Codes (without `Exception`) AWS answers when a caller exceeds a request rate. */
+const THROTTLING_CODES = new Set(["Throttling", "TooManyRequests", "RequestLimitExceeded"]);
+
 /** Node socket errors: the endpoint could not be reached. */
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
@@ -249,10 +252,11 @@ export function translateAwsError(error: unknown, context: TranslationContext): 
       });
     case "unavailable": {
       const reason = networkCode ?? (code !== "" && code !== "Error" ? code : `HTTP ${status ?? "error"}`);
+      const throttled = THROTTLING_CODES.has(code) || status === 429;
       return new PortError(
         "unavailable",
         `${operation} failed (${reason}), possibly for a short while: ${message || "no details"}`,
-        { operation, cause: error },
+        { operation, ...(throttled ? { throttled } : {}), cause: error },
       );
     }
     default:

@@ -19,9 +19,11 @@ import {
   GetRolePolicyCommand,
   IAMClient,
   type Role,
+  type RoleDetail,
   paginateListRolePolicies,
   paginateListRoles,
   paginateListRoleTags,
+  paginateGetAccountAuthorizationDetails,
   PutGroupPolicyCommand,
   PutRolePolicyCommand,
   TagRoleCommand,
@@ -36,7 +38,7 @@ import {
   serializePolicyDocument,
 } from "../../core/model/policy-document.js";
 import { isPortError, PortError } from "../../ports/errors.js";
-import type { IamPort, NewRole, ObservedRole } from "../../ports/iam.js";
+import type { AccountIam, IamPort, NewRole, ObservedRole } from "../../ports/iam.js";
 import { type Counted, PORT_MIDDLEWARE, portMiddleware, sumCounts } from "./call-count.js";
 import { type AwsCredentials, effectiveProfile, standardCredentials } from "./client-config.js";
 
@@ -98,6 +100,45 @@ export function createIamPort(options: IamPortOptions = {}): IamPort & Counted {
       const out = await orUndefined(iam.send(new GetRoleCommand({ RoleName: name })));
       if (out?.Role === undefined) return undefined;
       return observedRole(out.Role, toTags(out.Role.Tags), "GetRole");
+    },
+
+    async readAccount() {
+      const roles: AccountIam["roles"][number][] = [];
+      const groups: AccountIam["groups"][number][] = [];
+      const operation = "GetAccountAuthorizationDetails";
+      const pages = paginateGetAccountAuthorizationDetails(
+        { client: iam, pageSize: 1000 },
+        { Filter: ["Role", "Group"] },
+      );
+      for await (const page of pages) {
+        for (const role of page.RoleDetailList ?? []) {
+          const name = requiredField(role.RoleName, "RoleName", operation);
+          const inlinePolicies: Record<string, PolicyDocument> = {};
+          for (const policy of role.RolePolicyList ?? []) {
+            const policyName = requiredField(policy.PolicyName, "PolicyName", operation);
+            inlinePolicies[policyName] = decodeDocument(
+              policy.PolicyDocument,
+              operation,
+              `role ${name} policy ${policyName}`,
+            );
+          }
+          roles.push({ ...observedRole(role, toTags(role.Tags), operation), inlinePolicies });
+        }
+        for (const group of page.GroupDetailList ?? []) {
+          const name = requiredField(group.GroupName, "GroupName", operation);
+          const policies: Record<string, PolicyDocument> = {};
+          for (const policy of group.GroupPolicyList ?? []) {
+            const policyName = requiredField(policy.PolicyName, "PolicyName", operation);
+            policies[policyName] = decodeDocument(
+              policy.PolicyDocument,
+              operation,
+              `group ${name} policy ${policyName}`,
+            );
+          }
+          groups.push({ name, policies });
+        }
+      }
+      return { roles, groups };
     },
 
     async listRolesTagged(prefix, tags) {
@@ -260,9 +301,11 @@ function decodeDocument(text: string | undefined, operation: string, what: strin
   return decoded.value;
 }
 
-function observedRole(role: Role, tags: readonly IamTag[], operation: string): ObservedRole {
+function observedRole(role: Role | RoleDetail, tags: readonly IamTag[], operation: string): ObservedRole {
   const name = requiredField(role.RoleName, "RoleName", operation);
   const createDate = role.CreateDate;
+  // GetAccountAuthorizationDetails does not return the description.
+  const description = "Description" in role ? role.Description : undefined;
   return {
     name,
     arn: requiredField(role.Arn, "Arn", operation),
@@ -270,7 +313,7 @@ function observedRole(role: Role, tags: readonly IamTag[], operation: string): O
     path: role.Path ?? "/",
     trustPolicy: decodeDocument(role.AssumeRolePolicyDocument, operation, `role ${name} (trust policy)`),
     tags,
-    ...(role.Description !== undefined && role.Description !== "" ? { description: role.Description } : {}),
+    ...(description !== undefined && description !== "" ? { description } : {}),
     createDate: createDate?.toISOString() ?? "",
   };
 }

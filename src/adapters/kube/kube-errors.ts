@@ -72,7 +72,10 @@ export function toPortError(error: unknown, op: Operation, server: string): Port
     });
   }
   const kind = failureKind(code, status.reason);
-  return new PortError(kind, `Kubernetes could not ${operation} on ${server}: ${said}`, base);
+  return new PortError(kind, `Kubernetes could not ${operation} on ${server}: ${said}`, {
+    ...base,
+    ...(code === 429 ? { throttled: true } : {}),
+  });
 }
 
 function failureKind(code: number, reason: string | undefined): PortFailureKind {

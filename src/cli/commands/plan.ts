@@ -15,6 +15,7 @@ import {
 import type { EngineEvent } from "../../engine/events.js";
 import { makePlan, savedPlanStillHolds } from "../../engine/plan.js";
 import { isPortError } from "../../ports/errors.js";
+import type { KubePort } from "../../ports/kube.js";
 import { wireEngine, type Wiring } from "../composition.js";
 import { ExitCode, type Terminal } from "../terminal.js";
 import { diagnosticsJson, outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
@@ -32,6 +33,8 @@ export interface CommonOptions {
   readonly kubeconfig?: string;
   readonly backupDir?: string;
   readonly json?: boolean;
+  /** Reads and steps in flight at once (default 10). */
+  readonly parallelism?: number;
 }
 
 export interface PlanOptions extends CommonOptions {
@@ -128,7 +131,7 @@ async function planFor(
   options: CommonOptions,
   destroy: boolean,
   term: Terminal,
-): Promise<{ ok: true; plan: Plan; wiring: Wiring } | { ok: false }> {
+): Promise<{ ok: true; plan: Plan; wiring: Wiring; kube: ReadonlyMap<string, KubePort> } | { ok: false }> {
   const loaded = await loadConfig(options.config, term);
   if (!loaded.ok) return loaded;
   if (scopeError(loaded.config, options, term)) return { ok: false };
@@ -141,6 +144,7 @@ async function planFor(
         configFile: options.config,
         configDigest: loaded.digest,
         scope: scopeOf(options, destroy),
+        ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : {}),
       },
       wired.deps,
     );
@@ -161,7 +165,7 @@ async function planFor(
   }
   if (result.diagnostics.length > 0 && options.json !== true)
     term.err(renderDiagnostics(result.diagnostics, term));
-  return { ok: true, plan: result.value.plan, wiring: wired };
+  return { ok: true, plan: result.value.plan, wiring: wired, kube: result.value.observation.kube };
 }
 
 export async function planCommand(options: PlanOptions, term: Terminal): Promise<number> {
@@ -212,40 +216,57 @@ async function runSteps(
   plan: Plan,
   runner: StepRunner,
   term: Terminal,
-  quiet: boolean,
+  options: ApplyOptions,
 ): Promise<ApplyResult> {
+  const quiet = options.json === true;
+  const parallelism = options.parallelism !== undefined ? { parallelism: options.parallelism } : {};
   // The task list redraws in place and wraps at the terminal's width: only on a terminal
   // that reports one wide enough (a pseudo-terminal without a size reports 0).
   if (term.isTTY && term.columns >= MIN_TASK_LIST_COLUMNS && !quiet) {
     const { Listr } = await import("listr2");
-    const outcomes: StepOutcome[] = [];
+    // The steps run through applyPlan; the task list shows them in plan order, each task
+    // waiting for its step's outcome (or for the run to end without it).
+    const waiting = new Map<string, (outcome: StepOutcome | undefined) => void>();
+    const outcomeOf = new Map(
+      plan.steps.map((step) => [
+        step.id,
+        new Promise<StepOutcome | undefined>((resolve) => waiting.set(step.id, resolve)),
+      ]),
+    );
+    const observed: StepRunner = {
+      async run(step) {
+        const outcome = await runner.run(step);
+        waiting.get(step.id)?.(outcome);
+        return outcome;
+      },
+    };
     const tasks = new Listr(
       plan.steps.map((step) => ({
         title: `${ACTION_SYMBOL[step.action]} ${stepTitle(step)}`,
-        task: async (_ctx: unknown, task: { title: string }) => {
-          const outcome = await runner.run(step);
-          outcomes.push(outcome);
+        task: async (_ctx: unknown, task: { title: string; skip: (message: string) => void }) => {
+          const outcome = await outcomeOf.get(step.id);
+          if (outcome === undefined) {
+            task.skip("not attempted");
+            return;
+          }
           if (outcome.status === "failed") throw new Error(outcome.diagnostic?.summary ?? "failed");
           if (outcome.note !== undefined) task.title = `${task.title} (${outcome.note})`;
         },
       })),
-      { exitOnError: true, concurrent: false, rendererOptions: { collapseErrors: false } },
+      { exitOnError: false, concurrent: false, rendererOptions: { collapseErrors: false } },
     );
-    try {
-      await tasks.run();
-    } catch {
-      // The failure is in the outcomes and reported below.
-    }
-    const seen = new Set(outcomes.map((o) => o.step.id));
-    for (const step of plan.steps) if (!seen.has(step.id)) outcomes.push({ step, status: "not-attempted" });
-    return { outcomes, ok: outcomes.every((o) => o.status !== "failed") };
+    const shown = tasks.run().catch(() => undefined);
+    const result = await applyPlan(plan, observed, parallelism);
+    for (const resolve of waiting.values()) resolve(undefined);
+    await shown;
+    return result;
   }
   let index = 0;
   const total = plan.steps.length;
   const counted: StepRunner = {
     async run(step) {
-      index += 1;
       const outcome = await runner.run(step);
+      index += 1;
       if (!quiet) {
         const mark = outcome.status === "done" ? term.paint.green("done") : term.paint.red("failed");
         term.err(
@@ -255,12 +276,14 @@ async function runSteps(
       return outcome;
     },
   };
-  return applyPlan(plan, counted);
+  return applyPlan(plan, counted, parallelism);
 }
 
 async function execute(
   plan: Plan,
   wired: Wiring,
+  /** The connections planning opened, one per cluster, reused here. */
+  connected: ReadonlyMap<string, KubePort>,
   options: ApplyOptions,
   term: Terminal,
   verb: string,
@@ -287,7 +310,9 @@ async function execute(
     };
     return wired.deps.kube(config, described);
   };
-  const cache = new Map<string, ReturnType<typeof kubeFor>>();
+  const cache = new Map<string, Promise<KubePort>>(
+    [...connected].map(([cluster, port]) => [cluster, Promise.resolve(port)]),
+  );
   const runner = createStepRunner(plan, wired.deps, (cluster) => {
     let port = cache.get(cluster);
     if (port === undefined) {
@@ -296,7 +321,7 @@ async function execute(
     }
     return port;
   });
-  const result = await runSteps(plan, runner, term, options.json === true);
+  const result = await runSteps(plan, runner, term, options);
   if (options.json === true) {
     term.out(
       `${JSON.stringify(
@@ -329,7 +354,7 @@ export async function applyCommand(
   const planned = await planFor(options, false, term);
   if (!planned.ok) return ExitCode.error;
   if (options.json !== true) term.out(renderPlanText(planned.plan, term));
-  return execute(planned.plan, planned.wiring, options, term, "Apply");
+  return execute(planned.plan, planned.wiring, planned.kube, options, term, "Apply");
 }
 
 async function applySaved(planFile: string, options: ApplyOptions, term: Terminal): Promise<number> {
@@ -361,12 +386,12 @@ async function applySaved(planFile: string, options: ApplyOptions, term: Termina
     return ExitCode.error;
   }
   if (options.json !== true) term.out(renderPlanText(plan, term));
-  return execute(plan, fresh.wiring, options, term, "Apply");
+  return execute(plan, fresh.wiring, fresh.kube, options, term, "Apply");
 }
 
 export async function destroyCommand(options: ApplyOptions, term: Terminal): Promise<number> {
   const planned = await planFor(options, true, term);
   if (!planned.ok) return ExitCode.error;
   if (options.json !== true) term.out(renderPlanText(planned.plan, term));
-  return execute(planned.plan, planned.wiring, options, term, "Destroy");
+  return execute(planned.plan, planned.wiring, planned.kube, options, term, "Destroy");
 }

@@ -1,6 +1,7 @@
 /** Reading a saved plan (`eksgate plan --out plan.json`) back, with clear errors. */
 import type { DiagnosticCode, Result } from "../diagnostics.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "./plan.js";
+import { addDependencies } from "./steps.js";
 
 export function parseSavedPlan(file: string, text: string): Result<Plan> {
   const fail = (code: DiagnosticCode, summary: string, detail: string): Result<Plan> => ({
@@ -41,5 +42,11 @@ export function parseSavedPlan(file: string, text: string): Result<Plan> {
       "Make the plan again.",
     );
   }
-  return { ok: true, value: plan, diagnostics: [] };
+  // Plans saved before steps carried their dependencies get them from the same rules.
+  const complete = plan.steps.every((s) => Array.isArray((s as { dependsOn?: unknown }).dependsOn));
+  return {
+    ok: true,
+    value: complete ? plan : { ...plan, steps: addDependencies(plan.steps) },
+    diagnostics: [],
+  };
 }

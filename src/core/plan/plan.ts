@@ -82,6 +82,11 @@ export interface PlanStep {
   /** Fingerprint of the observed resource when planned; `absent` when it did not exist. */
   readonly observed: string;
   readonly payload: StepPayload;
+  /**
+   * Ids of earlier steps of the plan that must be done before this one starts
+   * (dependencies.ts); steps that do not depend on each other may run at the same time.
+   */
+  readonly dependsOn: readonly string[];
 }
 
 export interface PlanScope {

@@ -7,6 +7,7 @@
  * bindings); deletes run after, from the top down. Within a phase, steps sort by id.
  */
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
+import { type PhasedStep, withDependencies } from "./dependencies.js";
 import type { PolicyDocument } from "../model/policy-document.js";
 import { serializePolicyDocument } from "../model/policy-document.js";
 import {
@@ -42,7 +43,7 @@ export interface PlanDraft {
 }
 
 export function createPlanDraft(): PlanDraft {
-  const steps: { readonly phase: number; readonly step: PlanStep }[] = [];
+  const steps: PhasedStep[] = [];
   const diagnostics: Diagnostic[] = [];
   return {
     addStep(options) {
@@ -69,11 +70,19 @@ export function createPlanDraft(): PlanDraft {
     },
     diagnostics,
     orderedSteps() {
-      return [...steps]
-        .sort((a, b) => a.phase - b.phase || compareText(a.step.id, b.step.id))
-        .map(({ step }) => step);
+      return withDependencies(
+        [...steps].sort((a, b) => a.phase - b.phase || compareText(a.step.id, b.step.id)),
+      );
     },
   };
+}
+
+/**
+ * The dependencies of steps in plan order, for a plan saved before steps carried them
+ * (`dependsOn` absent): the same rules, from each step's phase.
+ */
+export function addDependencies(steps: readonly Omit<PlanStep, "dependsOn">[]): PlanStep[] {
+  return withDependencies(steps.map((step) => ({ phase: phaseOf(step.resource, step.action), step })));
 }
 
 function compareText(a: string, b: string): number {

@@ -4,7 +4,7 @@
 // adapter against the same rules.
 import type { IamTag } from "../../../src/core/model/iam-documents.js";
 import type { PolicyDocument } from "../../../src/core/model/policy-document.js";
-import type { IamPort, NewRole, ObservedRole } from "../../../src/ports/iam.js";
+import type { AccountIam, IamPort, NewRole, ObservedRole } from "../../../src/ports/iam.js";
 import type { PortError } from "../../../src/ports/errors.js";
 import { awsFailure } from "./aws-errors.js";
 import type { FakeClock } from "./clock.js";
@@ -26,6 +26,8 @@ export interface FakeIamOptions {
   readonly clock: FakeClock;
   /** The identity making the calls (I9); default the account's `eksgate-admin` user. */
   readonly callerArn?: string;
+  /** The identity may not call GetAccountAuthorizationDetails (I10). */
+  readonly denyReadAccount?: boolean;
 }
 
 interface RoleRecord {
@@ -76,6 +78,28 @@ export class FakeIam implements IamPort {
   }
 
   // ------------------------------------------------------------------------------ IamPort
+
+  readAccount(): Promise<AccountIam> {
+    if (this.options.denyReadAccount === true) {
+      throw awsFailure(
+        "iam",
+        "GetAccountAuthorizationDetails",
+        "AccessDenied",
+        403,
+        `User: ${this.options.callerArn ?? "eksgate-admin"} is not authorized to perform: iam:GetAccountAuthorizationDetails on resource: *`,
+      );
+    }
+    return Promise.resolve({
+      roles: [...this.roles.values()].map((r) => ({
+        ...this.observed(r),
+        inlinePolicies: Object.fromEntries(structuredClone([...r.policies])),
+      })),
+      groups: [...this.groups].map(([name, policies]) => ({
+        name,
+        policies: Object.fromEntries(structuredClone([...policies])),
+      })),
+    });
+  }
 
   getRole(name: string): Promise<ObservedRole | undefined> {
     const role = this.roles.get(name);
