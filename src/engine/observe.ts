@@ -27,7 +27,7 @@ import type {
 } from "../core/plan/observed.js";
 import { rbacKey } from "../core/plan/rbac-steps.js";
 import type { PolicyDocument } from "../core/model/policy-document.js";
-import type { IamPort, ObservedRole } from "../ports/iam.js";
+import type { ObservedRole } from "../ports/iam.js";
 import type { KubePort, RbacKind } from "../ports/kube.js";
 import { eksFor, iamFor, type EngineDeps } from "./deps.js";
 import { createLimiter, DEFAULT_PARALLELISM } from "./executor.js";

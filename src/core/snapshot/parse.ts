@@ -325,11 +325,15 @@ function readDetailPages(group: IamFileGroup, diagnostics: Diagnostic[]): Accoun
   return pages;
 }
 
-function readScps(group: IamFileGroup, diagnostics: Diagnostic[]): AccountServiceControlPolicies[] {
+/** The group's SCPs; undefined when it has no scps.json or the file is refused (SCPs unknown). */
+function readScps(
+  group: IamFileGroup,
+  diagnostics: Diagnostic[],
+): AccountServiceControlPolicies[] | undefined {
   const file = group.scps;
-  if (file === undefined) return [];
+  if (file === undefined) return undefined;
   const value = parseJson(file, diagnostics);
-  if (value === undefined) return [];
+  if (value === undefined) return undefined;
   let list = isRecord(value) ? (value["serviceControlPolicies"] ?? value) : value;
   // accounts/<id>/iam/scps.json may hold that account's single entry, AccountId optional.
   if (group.account !== undefined && isRecord(list) && Array.isArray(list["Levels"]))
@@ -345,7 +349,7 @@ function readScps(group: IamFileGroup, diagnostics: Diagnostic[]): AccountServic
       file.path,
     ),
   );
-  return [];
+  return undefined;
 }
 
 function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): IamSnapshot {
@@ -363,12 +367,16 @@ function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): Iam
   }
   const accounts: AccountAuthorizationDetails[] = [];
   const scps: AccountServiceControlPolicies[] = [];
+  let hasScps = false;
   for (const group of groups) {
     const pages = readDetailPages(group, diagnostics);
     if (pages.length > 0 || group.account === undefined) accounts.push(mergeAuthorizationDetailsPages(pages));
-    scps.push(...readScps(group, diagnostics));
+    const read = readScps(group, diagnostics);
+    if (read !== undefined) {
+      hasScps = true;
+      scps.push(...read);
+    }
   }
-  const hasScps = groups.some((g) => g.scps !== undefined);
   return hasScps ? { accounts, serviceControlPolicies: scps } : { accounts };
 }
 
