@@ -59,6 +59,9 @@ describe("multi-account snapshots", () => {
   it("says SNAP001 only when no account has IAM details", () => {
     const none = parseSnapshot(fixture.filter((f) => !f.path.startsWith("accounts/")));
     expect(none.diagnostics.map((d) => d.code)).toContain("SNAP001");
+    expect(none.diagnostics.find((d) => d.code === "SNAP001")?.path).toBe(
+      "iam/account-authorization-details.json",
+    );
     expect(parseSnapshot(fixture).diagnostics.map((d) => d.code)).not.toContain("SNAP001");
   });
 

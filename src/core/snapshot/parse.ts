@@ -360,7 +360,8 @@ function readIam(files: readonly SnapshotFile[], diagnostics: Diagnostic[]): Iam
         SNAPSHOT_CODES.noIam,
         "error",
         "the snapshot has no iam/account-authorization-details.json (nor accounts/<id>/iam/account-authorization-details.json)",
-        undefined,
+        // Located at the file that is missing, in the single-account layout.
+        "iam/account-authorization-details.json",
         "Save it with: aws iam get-account-authorization-details > iam/account-authorization-details.json",
       ),
     );
