@@ -125,7 +125,19 @@ describe("--context KEY=VALUE", () => {
       expect(error?.code, pairs.join(" ")).toBe("AUD010");
       expect(error?.summary, pairs.join(" ")).toContain(why);
       expect(error?.path).toBe(`--context[${pairs.length - 1}]`);
-      expect(error?.detail).toBeTruthy();
+      // The detail says what to do for that kind of mistake.
+      const what = why.startsWith("is set with")
+        ? `Use ${why.slice("is set with ".length)} instead of --context`
+        : why === "is given twice"
+          ? "Keep one"
+          : why === "is not KEY=VALUE"
+            ? "Write a condition key and its value"
+            : why === "is not a condition key"
+              ? "A condition key is SERVICE:Name"
+              : why === "has no value"
+                ? "Give one (--context aws:SourceIp=VALUE)"
+                : "a value of its type";
+      expect(error?.detail, pairs.join(" ")).toContain(what);
     }
     expect(parseContextPairs(["aws:SourceIp=2001:db8::7"]).diagnostics).toEqual([]);
     expect(parseContextPairs(["aws:SourceIp=::ffff:10.0.0.1"]).diagnostics).toEqual([]);

@@ -150,7 +150,12 @@ teams:
     );
     const unknown = result.diagnostics.find((d) => d.code === "EG150");
     expect(unknown?.summary).toBe('unknown account "prdo" (did you mean "prod"?)');
-    for (const d of result.diagnostics) expect(d.detail, d.code).toBeTruthy();
+    // Every problem says what to do, in more than the summary's words.
+    for (const d of result.diagnostics) {
+      expect(typeof d.detail, d.code).toBe("string");
+      expect(d.detail, d.code).not.toBe(d.summary);
+      expect((d.detail ?? "").length, d.code).toBeGreaterThan(15);
+    }
   });
 
   it("an IAM group ARN outside the identity account is EG136", () => {
