@@ -343,7 +343,8 @@ Examples:
 Every aws-auth entry is converted (nodes, Fargate, system:masters, every group, usernames,
 role paths from IAM) or listed with a code and what to do. The proof evaluates every mapped
 principal's access before and after; any difference (EG414) and any blocking entry refuse
-the switch until --accept-loss names its code. Reads only. See docs/migrate.md.`,
+the switch until --accept-loss names its code: exit 1 (EG419) while the switch is refused,
+the plan printed and written all the same. Reads only. See docs/migrate.md.`,
     )
     .action(async (options: MigrateCliOptions) => {
       const { migrateCommand } = await import("./commands/migrate.js");

@@ -440,14 +440,15 @@ describe("eksgate migrate (CLI over a snapshot)", () => {
         "--out",
         out,
       ]);
-      expect(r.code).toBe(0);
+      expect(r.code).toBe(1);
       expect(r.out).toContain("Migration of cluster legacy: CONFIG_MAP -> API");
       expect(r.out).toContain("blocking EG401 mapAccounts[0]");
       expect(r.out).toContain("lost 1 request(s), allowed by ClusterRoleBinding monitoring");
       expect(r.out).toContain(
         "Refused until accepted: --accept-loss EG401 EG402 EG403 EG404 EG405 EG406 EG407 EG409 EG414",
       );
-      expect(r.err).toContain("EG419");
+      expect(r.err).toContain("error EG419");
+      expect(r.err).toContain("--accept-loss EG401 EG402 EG403 EG404 EG405 EG406 EG407 EG409 EG414");
       const saved = JSON.parse(readFileSync(out, "utf8")) as MigrationPlan;
       expect(saved.kind).toBe("eksgate-migration-plan");
       expect(saved.blockingCodes).toContain("EG414");
@@ -458,6 +459,26 @@ describe("eksgate migrate (CLI over a snapshot)", () => {
       const json = JSON.parse(ok.out) as MigrationPlan;
       expect(json.proof.differences).toEqual([]);
       expect(json.accessEntries).toHaveLength(9);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "exits 1 while a blocking code is not accepted, and 0 once --accept-loss names every one",
+    async () => {
+      const codes = ["EG401", "EG402", "EG403", "EG404", "EG405", "EG406", "EG407", "EG409", "EG414"];
+      const base = ["migrate", "--cluster", "legacy", "--to", "API", "--snapshot", ROOT];
+      const partly = await cli([...base, "--accept-loss", ...codes.slice(1)]);
+      expect(partly.code).toBe(1);
+      expect(partly.err).toContain("error EG419");
+      expect(partly.err).toContain("--accept-loss EG401.");
+      const all = await cli([...base, "--accept-loss", ...codes]);
+      expect(all.code).toBe(0);
+      expect(all.err).not.toContain("EG419");
+      // Towards API_AND_CONFIG_MAP nothing blocks: what access entries cannot express stays
+      // in aws-auth, which that mode still reads.
+      const mixed = await cli(["migrate", "--cluster", "legacy", "--snapshot", ROOT]);
+      expect(mixed.code).toBe(0);
     },
     TIMEOUT,
   );

@@ -83,9 +83,12 @@ export async function migrateCommand(options: MigrateCliOptions, term: Terminal)
   if (options.json === true) term.out(json);
   else term.out(migrationText(plan, accepted, term));
   if (options.out !== undefined && options.json !== true) term.out(`wrote ${options.out}\n`);
+  // A refused plan is still printed (and saved) for review, but the command fails: a
+  // pipeline must not go on to apply a switch that loses access nobody accepted.
   const refusal = migrationRefusal(plan, accepted);
   if (refusal !== undefined) {
-    term.err(renderDiagnostics([{ ...refusal, severity: "warning" }], term));
+    term.err(renderDiagnostics([refusal], term));
+    return ExitCode.error;
   }
   return ExitCode.ok;
 }
