@@ -158,7 +158,7 @@ Examples:
       )
       .option(
         "--parallelism <n>",
-        "at most this many reads and steps in flight at once (default 10; 1: one after another)",
+        "at most this many reads and steps in flight at once, 1 to 1000 (default 10; 1: one after another)",
         parseParallelism,
       )
       .option("--json", "machine-readable output on stdout (progress is not printed)");
@@ -390,10 +390,21 @@ export interface RenderCliOptions {
   readonly out?: string;
 }
 
-function parseParallelism(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw new InvalidArgumentError("give a whole number from 1 to 1000.");
+/** The most reads and steps `--parallelism` lets run at once. */
+export const MAX_PARALLELISM = 1000;
+
+/**
+ * `--parallelism N`: decimal digits only, from 1 to MAX_PARALLELISM. `Number()` alone
+ * would take `0x10`, `1e3`, ` 3` and the empty string (as 0), so the text is checked first.
+ * The error becomes EG141 at the option, with the hint on its second line.
+ */
+export function parseParallelism(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_PARALLELISM))
+    throw new InvalidArgumentError(
+      `Give a whole number from 1 to ${MAX_PARALLELISM} in decimal digits.\n` +
+        `  hint: --parallelism 10 is the default; --parallelism 1 runs one read or step at a time.`,
+    );
   return n;
 }
 

@@ -117,7 +117,8 @@ export const EG_CODES = defineFamily(
     EG141: {
       severity: "error",
       where: "cli",
-      meaning: "Unknown command or option, or a missing argument (with a suggestion when one is close).",
+      meaning:
+        "Unknown command or option, a missing argument, or an option value it does not take (with a suggestion or hint).",
       hint: "Run `eksgate --help` (or `eksgate COMMAND --help`) for the commands and options.",
     },
     EG150: {
