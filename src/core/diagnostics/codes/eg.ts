@@ -201,18 +201,19 @@ export const EG_CODES = defineFamily(
     },
     EG301: {
       severity: "error",
-      where: "apply",
+      where: "plan, apply",
       meaning: "Permission denied: names the missing permission and the identity.",
     },
     EG302: {
       severity: "error",
-      where: "apply",
+      where: "plan, apply",
       meaning: "Kubernetes refused a binding the applying identity may not grant (RBAC escalation check).",
     },
     EG303: {
       severity: "error",
-      where: "apply",
-      meaning: "No usable AWS credentials (none, expired, or an expired SSO session).",
+      where: "plan, apply",
+      meaning:
+        "No usable credentials: none, expired, or an expired SSO session for AWS; 401 Unauthorized from Kubernetes.",
     },
     EG304: {
       severity: "error",
