@@ -51,7 +51,7 @@ export const AUDIT_CODES = {
   scps: "AUD009",
   renamedFlag: "AUD014",
   account: "AUD015",
-} as const;
+} as const satisfies Record<string, DiagnosticCode>;
 
 /** `--account ID=PROFILE` / `ID=ROLE_ARN`, or the problem with it. */
 export function parseAccountFlags(
