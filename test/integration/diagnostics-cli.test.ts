@@ -2,11 +2,14 @@
 // --json, through the built CLI: kubeconfig problems keep their KUBE codes (an error ends
 // the plan, a warning rides with it), the command line's own checks (EG140, EG320) and a
 // denied read (EG301) come as {"ok": false, "diagnostics": [...]} on stdout with --json.
+// And the live snapshot's Kubernetes reads fail as PortErrors, as plan's do.
 //
 // Runs against moto, the EKS double and the shared kube-apiserver (test/support/apply-env.ts).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKubeSnapshotSource } from "../../src/adapters/kube/snapshot-collector.js";
+import { isPortError, type PortError } from "../../src/ports/errors.js";
 import { createUserWithAccessKey } from "../env/aws-seed.js";
 import { uniqueName } from "../env/context.js";
 import {
@@ -177,5 +180,35 @@ describe("the command line's checks as diagnostics", () => {
     } finally {
       await env.moto.setEnforcement(false);
     }
+  });
+});
+
+describe("live snapshot reads fail through the kube adapter's error translation", () => {
+  const ref = () => ({ name: cluster, arn: env.clusterArn(cluster), endpoint: env.kube.server });
+
+  it("a missing ConfigMap is absent; a refused list is a PortError naming the verb and resource", async () => {
+    const admin = await createKubeSnapshotSource(ref(), { kubeconfigPath: env.kubeconfig });
+    if (!admin.ok) return expect.fail(JSON.stringify(admin.diagnostics));
+    expect(await admin.value.configMap("kube-system", uniqueName("no-such-cm"))).toBeUndefined();
+
+    const lowPrivKubeconfig = env.kubeconfigFor(
+      env.kube.lowPrivToken,
+      join(env.dir, "lowpriv-snapshot.kubeconfig"),
+    );
+    const reader = await createKubeSnapshotSource(ref(), { kubeconfigPath: lowPrivKubeconfig });
+    if (!reader.ok) return expect.fail(JSON.stringify(reader.diagnostics));
+    const refused = await reader.value.rbacObjects().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isPortError(refused, "access-denied")).toBe(true);
+    const details = (refused as PortError).details;
+    expect(details.operation).toBe("list clusterroles");
+    expect(details.identity).toBe("eksgate-test-lowpriv");
+    expect(details.missingPermission).toBe("list clusterroles.rbac.authorization.k8s.io at cluster scope");
+    // Not a missing object: a ConfigMap the reader may not get is a refusal, not absent.
+    await expect(reader.value.configMap("kube-system", "aws-auth")).rejects.toSatisfy((e: unknown) =>
+      isPortError(e, "access-denied"),
+    );
   });
 });

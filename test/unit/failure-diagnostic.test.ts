@@ -1,7 +1,8 @@
 // One mapping from failures to diagnostics (src/engine/failure-diagnostic.ts), used by plan
 // while reading and by apply while writing; connection problems that travel as values
-// (KUBE001-KUBE006) reach plan's result and apply's outcomes with their own codes; and the
-// CLI's failure report, text or JSON.
+// (KUBE001-KUBE006) reach plan's result and apply's outcomes with their own codes; a live
+// snapshot reports a cluster's refused reads the same way; and the CLI's failure report,
+// text or JSON.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +16,9 @@ import {
   portFailureDiagnostic,
 } from "../../src/engine/failure-diagnostic.js";
 import { makePlan } from "../../src/engine/plan.js";
+import { collectSnapshot } from "../../src/engine/collect-snapshot.js";
 import { PortError } from "../../src/ports/errors.js";
+import type { KubeSnapshotSource, SnapshotSources } from "../../src/ports/snapshot-sources.js";
 import { reportFailure } from "../../src/cli/views/diagnostics.js";
 import { FakeCloud } from "../support/fake-cloud.js";
 import { configFrom } from "../support/observed-state.js";
@@ -250,5 +253,73 @@ describe("the CLI's failure report", () => {
     expect(term.stderr()).toBe(
       "error EG140: --team payment is not in eksgate.yaml\n  at --team\n  hint: Known teams: payments.\n1 error, 0 warnings\nNothing was changed.\n",
     );
+  });
+});
+
+describe("live snapshot collection: Kubernetes failures per cluster", () => {
+  const describeCluster = (name: string) =>
+    Promise.resolve({
+      cluster: {
+        name,
+        arn: `arn:aws:eks:us-east-1:111111111111:cluster/${name}`,
+        accessConfig: { authenticationMode: "CONFIG_MAP" },
+      },
+    });
+  const source = (name: string): KubeSnapshotSource => ({
+    server: `https://${name}.example`,
+    configMap: () => Promise.resolve(undefined),
+    rbacObjects: () =>
+      name === "locked"
+        ? Promise.reject(
+            new PortError("access-denied", 'User "reader" cannot list resource "clusterroles"', {
+              operation: "list clusterroles",
+              identity: "reader",
+              missingPermission: "list clusterroles.rbac.authorization.k8s.io at cluster scope",
+            }),
+          )
+        : Promise.resolve([]),
+    namespaces: () => Promise.resolve([]),
+  });
+  const sources: SnapshotSources = {
+    iam: { accountAuthorizationDetails: () => Promise.resolve([]) },
+    eks: () => ({
+      listClusters: () => Promise.resolve([]),
+      describeCluster,
+      accessEntries: () => Promise.resolve([]),
+    }),
+    kube: (cluster) => Promise.resolve({ ok: true, value: source(cluster.name), diagnostics: [] }),
+  };
+
+  it("a refused read leaves that cluster out with EG301 naming what was missing; a missing aws-auth is SNAP113", async () => {
+    const collected = await collectSnapshot(sources, {
+      clusters: [
+        { name: "locked", region: "us-east-1" },
+        { name: "open", region: "us-east-1" },
+      ],
+    });
+    expect(collected.clusters).toEqual(["open"]);
+    expect(collected.diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ["EG301", "error"],
+      ["SNAP113", "info"],
+    ]);
+    expect(collected.diagnostics[0]?.summary).toBe(
+      "reader is not allowed to list clusterroles.rbac.authorization.k8s.io at cluster scope",
+    );
+    expect(collected.diagnostics[1]?.summary).toContain("cluster open has no aws-auth ConfigMap");
+  });
+
+  it("a failure that is not the world's is a bug and is not turned into a diagnostic", async () => {
+    const broken: SnapshotSources = {
+      ...sources,
+      kube: (cluster) =>
+        Promise.resolve({
+          ok: true,
+          value: { ...source(cluster.name), namespaces: () => Promise.reject(new TypeError("bug")) },
+          diagnostics: [],
+        }),
+    };
+    await expect(
+      collectSnapshot(broken, { clusters: [{ name: "open", region: "us-east-1" }] }),
+    ).rejects.toThrow(TypeError);
   });
 });

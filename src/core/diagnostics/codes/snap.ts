@@ -101,5 +101,10 @@ export const SNAP_CODES = defineFamily(
       meaning:
         "`--organizations`: no SCP applies (SCPs not enabled, no organization, or the management account).",
     },
+    SNAP113: {
+      severity: "info",
+      meaning:
+        "A collected cluster whose mode reads aws-auth has no aws-auth ConfigMap: no IAM principal is mapped through it.",
+    },
   },
 );
