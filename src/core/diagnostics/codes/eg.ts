@@ -313,7 +313,7 @@ export const EG_CODES = defineFamily(
     },
     EG301: {
       severity: "error",
-      where: "plan, apply",
+      where: "plan, apply, snapshot",
       meaning: "Permission denied: names the missing permission and the identity.",
       hint: "Grant the permission the message names to the identity it names, or run eksgate with credentials that have it.",
     },
@@ -325,14 +325,14 @@ export const EG_CODES = defineFamily(
     },
     EG303: {
       severity: "error",
-      where: "plan, apply",
+      where: "plan, apply, snapshot",
       meaning:
         "No usable credentials: none, expired, or an expired SSO session for AWS; 401 Unauthorized from Kubernetes.",
       hint: "Refresh the credentials (aws sso login, AWS_PROFILE, access keys, or the kubeconfig user's) and run again.",
     },
     EG304: {
       severity: "error",
-      where: "plan",
+      where: "plan, snapshot",
       meaning: "Reading live state failed (network, cluster connection).",
       hint: "Check that AWS and the cluster's API server are reachable from here, then run again.",
     },
