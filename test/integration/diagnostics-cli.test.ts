@@ -159,10 +159,10 @@ describe("the command line's checks as diagnostics", () => {
   });
 
   it("the same check for people: the code and the hint on stderr, then what was not done", async () => {
-    const r = await env.run(["destroy", "-c", config]);
-    expect(r.code).toBe(1);
+    const r = await env.run(["apply", "-c", config]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toContain(
-      "error EG320: refusing to destroy without confirmation: standard input is not a terminal",
+      "error EG320: refusing to apply without confirmation: standard input is not a terminal",
     );
     expect(r.stderr).toContain("hint: Review the plan, then run again with --auto-approve.");
     expect(r.stderr).toContain("Nothing was changed.");
