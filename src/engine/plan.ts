@@ -2,7 +2,7 @@
  * The plan use case: the desired state once, then observe (what it names), then diff.
  * And the check that a saved plan still holds.
  */
-import type { Diagnostic, Result } from "../core/diagnostics.js";
+import { hasErrors, type Diagnostic, type Result } from "../core/diagnostics.js";
 import type { AccessConfig } from "../core/model/access-config.js";
 import { desiredAfterPlan } from "../core/plan/desired.js";
 import { planChanges } from "../core/plan/diff.js";
@@ -30,6 +30,7 @@ export async function makePlan(request: PlanRequest, deps: EngineDeps): Promise<
   const { config, scope } = request;
   const desired = desiredAfterPlan(config, scope);
   const observation = await observe(config, desired, deps, request.parallelism);
+  if (hasErrors(observation.diagnostics)) return { ok: false, diagnostics: observation.diagnostics };
   const planned = planChanges({
     config,
     desired,
@@ -39,8 +40,12 @@ export async function makePlan(request: PlanRequest, deps: EngineDeps): Promise<
     configFile: request.configFile,
     configDigest: request.configDigest,
   });
-  if (!planned.ok) return planned;
-  return { ok: true, value: { plan: planned.value, observation }, diagnostics: planned.diagnostics };
+  if (!planned.ok) return { ok: false, diagnostics: [...observation.diagnostics, ...planned.diagnostics] };
+  // What connecting said (a context skipped, several that fit) belongs to the plan's
+  // warnings: it shows with the plan, in --json too.
+  const diagnostics = [...observation.diagnostics, ...planned.diagnostics];
+  const plan = { ...planned.value, diagnostics: [...observation.diagnostics, ...planned.value.diagnostics] };
+  return { ok: true, value: { plan, observation }, diagnostics };
 }
 
 /**

@@ -158,8 +158,11 @@ describe("apply safety", { timeout: LONG_SCENARIO_TIMEOUT_MS }, () => {
         maxAttempts: 1,
       }),
       eks: createEksPortForRegion({ credentials: SEED_CREDENTIALS, endpoint: env.double.endpoint }),
-      kube: (_cluster, described) =>
-        connect(described.arn, described.endpoint, described.certificateAuthorityData),
+      kube: async (_cluster, described) => ({
+        ok: true,
+        value: await connect(described.arn, described.endpoint, described.certificateAuthorityData),
+        diagnostics: [],
+      }),
       clock: {
         now: () => new Date().toISOString(),
         sleep: (ms) =>

@@ -48,7 +48,7 @@ export class FakeCloud {
     this.deps = {
       iam: this.iam,
       eks: (region) => this.eks(region),
-      kube: (cluster) => Promise.resolve(this.kube(cluster.name)),
+      kube: (cluster) => Promise.resolve({ ok: true, value: this.kube(cluster.name), diagnostics: [] }),
       clock,
       backups,
       events: (event) => this.events.push(event),

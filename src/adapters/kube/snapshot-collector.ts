@@ -9,11 +9,17 @@
  * after the ARN, one named like the cluster, or one whose server is the cluster's endpoint.
  * A context that points at another server than the endpoint DescribeCluster reports is
  * never read from: a stale kubeconfig would otherwise snapshot another cluster.
+ *
+ * Failures are PortErrors, translated as for plan and apply (kube-errors.ts): a denied
+ * list names the verb and resource that were missing, and a missing aws-auth ConfigMap is
+ * a not-found, which the source reports as absent.
  */
-import { ApiException, CoreV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { CoreV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import type { Result } from "../../core/diagnostics.js";
+import { isPortError } from "../../ports/errors.js";
 import type { KubeSnapshotSource, SnapshotClusterRef } from "../../ports/snapshot-sources.js";
 import { resolveKubeConnection } from "./connection.js";
+import { toPortError, type Operation } from "./kube-errors.js";
 
 export interface KubeSnapshotOptions {
   /** The kubeconfig context to use (`--kube-context`). */
@@ -68,39 +74,59 @@ export async function createKubeSnapshotSource(
   const rbac = config.makeApiClient(RbacAuthorizationV1Api);
   const limit = 500;
   const rbacVersion = "rbac.authorization.k8s.io/v1";
+  const server = connection.value.server;
+  /** One request, its failure translated into a PortError naming the operation. */
+  const read = async <T>(op: Operation, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw toPortError(error, op, server);
+    }
+  };
   const source: KubeSnapshotSource = {
-    server: connection.value.server,
+    server,
     origin: connection.value.origin,
     async configMap(namespace, name) {
       try {
-        return plainItem(await core.readNamespacedConfigMap({ name, namespace }), "ConfigMap", "v1");
+        const found = await read({ verb: "get", resource: "configmaps", namespace, name }, () =>
+          core.readNamespacedConfigMap({ name, namespace }),
+        );
+        return plainItem(found, "ConfigMap", "v1");
       } catch (error) {
-        if (error instanceof ApiException && error.code === 404) return undefined;
+        if (isPortError(error, "not-found")) return undefined;
         throw error;
       }
     },
     async rbacObjects() {
       const tag = (kind: string) => (items: readonly unknown[]) =>
         items.map((i) => plainItem(i, kind, rbacVersion));
+      const list = (resource: string, call: (cont: string | undefined) => Promise<Page>) =>
+        read({ verb: "list", resource }, () => listAll(call));
       return [
         ...tag("ClusterRole")(
-          await listAll((c) => rbac.listClusterRole({ limit, ...(c ? { _continue: c } : {}) })),
+          await list("clusterroles", (c) => rbac.listClusterRole({ limit, ...(c ? { _continue: c } : {}) })),
         ),
         ...tag("ClusterRoleBinding")(
-          await listAll((c) => rbac.listClusterRoleBinding({ limit, ...(c ? { _continue: c } : {}) })),
+          await list("clusterrolebindings", (c) =>
+            rbac.listClusterRoleBinding({ limit, ...(c ? { _continue: c } : {}) }),
+          ),
         ),
         ...tag("Role")(
-          await listAll((c) => rbac.listRoleForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) })),
+          await list("roles", (c) =>
+            rbac.listRoleForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) }),
+          ),
         ),
         ...tag("RoleBinding")(
-          await listAll((c) =>
+          await list("rolebindings", (c) =>
             rbac.listRoleBindingForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) }),
           ),
         ),
       ];
     },
     async namespaces() {
-      const items = await listAll((c) => core.listNamespace({ limit, ...(c ? { _continue: c } : {}) }));
+      const items = await read({ verb: "list", resource: "namespaces" }, () =>
+        listAll((c) => core.listNamespace({ limit, ...(c ? { _continue: c } : {}) })),
+      );
       return items.map((i) => plainItem(i, "Namespace", "v1"));
     },
   };
