@@ -24,6 +24,7 @@ import { outputWriteError } from "../../adapters/fs/write-files.js";
 import { renderApplyResult, renderPlanText, stepTitle } from "../views/plan.js";
 import { ACTION_SYMBOL } from "../../core/plan/plan.js";
 import type { AccessConfig } from "../../core/model/access-config.js";
+import { accountIdOf } from "../../core/model/arn.js";
 
 export interface CommonOptions {
   readonly config: string;
@@ -306,7 +307,7 @@ async function execute(
       region,
       authentication: "auto" as const,
       arn: described.arn,
-      accountId: described.arn.split(":")[4] ?? plan.accountId,
+      accountId: accountIdOf(described.arn) ?? plan.accountId,
     };
     return wired.deps.kube(config, described);
   };

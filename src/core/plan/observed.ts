@@ -68,11 +68,6 @@ export function roleKey(identityAccount: string, accountId: string, name: string
   return accountId === identityAccount ? name : `${accountId}/${name}`;
 }
 
-/** The account of an IAM or STS ARN (its fifth field). */
-export function accountOfArn(arn: string): string {
-  return arn.split(":")[4] ?? "";
-}
-
 export interface ObservedState {
   /**
    * Roles by roleKey: the teams' roles in each of their accounts (null when missing) and
