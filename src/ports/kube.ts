@@ -1,5 +1,5 @@
 /** What eksgate needs from one cluster's Kubernetes API. */
-import type { RbacObject } from "../core/model/rbac.js";
+import type { ObservedRbacObject, RbacObject } from "../core/model/rbac.js";
 
 export interface ObservedConfigMap {
   readonly data: Readonly<Record<string, string>>;
@@ -28,8 +28,8 @@ export interface KubePort {
     data: Readonly<Record<string, string>>,
   ): Promise<ObservedConfigMap>;
   /** Objects of a kind carrying every given label, across all namespaces. */
-  listRbac(kind: RbacKind, labels: Readonly<Record<string, string>>): Promise<readonly RbacObject[]>;
-  getRbac(kind: RbacKind, name: string, namespace?: string): Promise<RbacObject | undefined>;
+  listRbac(kind: RbacKind, labels: Readonly<Record<string, string>>): Promise<readonly ObservedRbacObject[]>;
+  getRbac(kind: RbacKind, name: string, namespace?: string): Promise<ObservedRbacObject | undefined>;
   /** Creates, or replaces an existing object of the same kind/namespace/name. */
   upsertRbac(object: RbacObject): Promise<void>;
   deleteRbac(kind: RbacKind, name: string, namespace?: string): Promise<void>;

@@ -32,7 +32,7 @@ import {
   type V1ObjectMeta,
 } from "@kubernetes/client-node";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "../../core/model/access-config.js";
-import type { RbacObject } from "../../core/model/rbac.js";
+import type { ObservedRbacObject, RbacObject } from "../../core/model/rbac.js";
 import { PortError } from "../../ports/errors.js";
 import type { KubePort, RbacKind } from "../../ports/kube.js";
 import type { KubeConnection } from "./connection.js";
@@ -97,7 +97,7 @@ export function createKubePort(connection: KubeConnection, options: KubePortOpti
     kind: RbacKind,
     name: string,
     namespace: string | undefined,
-  ): Promise<{ readonly object: RbacObject; readonly metadata: V1ObjectMeta } | undefined> {
+  ): Promise<{ readonly object: ObservedRbacObject; readonly metadata: V1ObjectMeta } | undefined> {
     const op = {
       verb: "get",
       resource: RESOURCE_OF[kind],
@@ -195,8 +195,8 @@ export function createKubePort(connection: KubeConnection, options: KubePortOpti
     }
   }
 
-  async function listPages(kind: RbacKind, labelSelector: string): Promise<RbacObject[]> {
-    const out: RbacObject[] = [];
+  async function listPages(kind: RbacKind, labelSelector: string): Promise<ObservedRbacObject[]> {
+    const out: ObservedRbacObject[] = [];
     let next: string | undefined;
     do {
       const page = {

@@ -21,7 +21,8 @@ import {
 } from "../model/ownership.js";
 import { policyDocumentsEquivalent, type PolicyDocument } from "../model/policy-document.js";
 import { managedRoles, teamInScope, type PlanContext } from "./context.js";
-import { accountOfArn, roleKey, type ObservedIamRole } from "./observed.js";
+import { accountIdOf } from "../model/arn.js";
+import { roleKey, type ObservedIamRole } from "./observed.js";
 import type { PlanResource, StepPayload } from "./plan.js";
 import { policyLines } from "./steps.js";
 
@@ -51,7 +52,7 @@ function planTeamIam(context: PlanContext, team: Team, docs: TeamIamDocuments, w
   const teamPath = formatPath(["teams", config.teams.indexOf(team)]);
   const tags = managedRoleTags(team);
   // The role's account is in its ARN (a cluster account, or the identity account).
-  const accountId = accountOfArn(docs.roleArn);
+  const accountId = accountIdOf(docs.roleArn) ?? "";
   const inAccount = accountField(context, accountId);
   const role = observed.roles[roleKey(config.accountId, accountId, team.roleName)] ?? null;
   const roleResource: PlanResource = { kind: "iam-role", roleName: team.roleName, ...inAccount };
@@ -231,7 +232,7 @@ export function planRoleRemovals(context: PlanContext): ReadonlySet<string> {
         });
   for (const role of rolesToRemove) {
     const team = tagValue(role.tags, TEAM_TAG_KEY) ?? "?";
-    const inAccount = accountField(context, accountOfArn(role.arn));
+    const inAccount = accountField(context, accountIdOf(role.arn) ?? "");
     const reason = scope.destroy ? `destroy: team ${team}` : `team ${team} is no longer in the config`;
     for (const [name, doc] of Object.entries(role.inlinePolicies)) {
       removePolicy(

@@ -6,7 +6,7 @@
  */
 import type { Cluster } from "../model/access-config.js";
 import { isManagedObject, MANAGED_BY_LABEL, MANAGED_BY_VALUE, TEAM_LABEL } from "../model/ownership.js";
-import { comparablePolicyRule, type RbacObject } from "../model/rbac.js";
+import { comparablePolicyRule, type ObservedRbacObject, type RbacObject } from "../model/rbac.js";
 import type { PlanContext } from "./context.js";
 import type { ObservedClusterState } from "./observed.js";
 import { fingerprint, type PlanResource } from "./plan.js";
@@ -111,7 +111,7 @@ export function rbacKey(o: Pick<RbacObject, "kind" | "metadata">): string {
   return `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 }
 
-function rbacResource(cluster: Cluster, object: RbacObject): PlanResource {
+function rbacResource(cluster: Cluster, object: ObservedRbacObject): PlanResource {
   return {
     kind: "rbac",
     cluster: cluster.name,
@@ -121,7 +121,7 @@ function rbacResource(cluster: Cluster, object: RbacObject): PlanResource {
   };
 }
 
-function describeObject(o: RbacObject): string {
+function describeObject(o: ObservedRbacObject): string {
   return o.metadata.namespace !== undefined ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 }
 
@@ -139,7 +139,7 @@ function rbacLines(o: RbacObject): string[] {
 }
 
 /** The fields eksgate sets, for comparison with what the server returns. */
-export function comparableRbac(o: RbacObject): unknown {
+export function comparableRbac(o: ObservedRbacObject): unknown {
   const labels = Object.fromEntries(
     Object.entries(o.metadata.labels).filter(([k]) => k === MANAGED_BY_LABEL || k === TEAM_LABEL),
   );
@@ -152,7 +152,7 @@ export function comparableRbac(o: RbacObject): unknown {
   };
 }
 
-function rbacDifference(current: RbacObject, desired: RbacObject): "roleRef" | "other" | undefined {
+function rbacDifference(current: ObservedRbacObject, desired: RbacObject): "roleRef" | "other" | undefined {
   if (
     current.kind !== "ClusterRole" &&
     desired.kind !== "ClusterRole" &&

@@ -8,6 +8,7 @@ import {
   RBAC_API_VERSION,
   type ClusterRole,
   type ClusterRoleBinding,
+  type ObservedRbacObject,
   type RoleBinding,
 } from "../../../src/core/model/rbac.js";
 import type { KubePort } from "../../../src/ports/kube.js";
@@ -20,7 +21,7 @@ export interface KubeUnderTest {
   /** Makes a namespace (KubePort cannot). */
   readonly createNamespace: (name: string) => Promise<void>;
   /** Makes an object as another tool would: as given, no label check. */
-  readonly createObject: (object: ClusterRole | ClusterRoleBinding | RoleBinding) => Promise<void>;
+  readonly createObject: (object: ObservedRbacObject) => Promise<void>;
 }
 
 export interface KubeContractSubject {
@@ -140,6 +141,31 @@ export function describeKubePortContract(subject: KubeContractSubject): void {
         expect(
           await kube.listRbac("RoleBinding", { ...labels, "eksgate.dev/team": `${team}-other` }),
         ).toEqual([]);
+      },
+    );
+
+    it(
+      "K5: a binding reads back with the subjects and roleRef someone else gave it; upsert puts eksgate's back",
+      { timeout },
+      async () => {
+        const { kube, uniqueName, createNamespace, createObject } = await subject.setup();
+        const team = uniqueName("team");
+        const ns = uniqueName("ns");
+        await createNamespace(ns);
+        const binding = roleBinding(`eksgate:${team}:edit`, ns, team, "edit");
+        const edited: ObservedRbacObject = {
+          ...binding,
+          subjects: [
+            { kind: "ServiceAccount", apiGroup: "", name: "deployer", namespace: ns },
+            { kind: "User", apiGroup: RBAC_API_GROUP, name: "alice" },
+          ],
+          roleRef: { apiGroup: RBAC_API_GROUP, kind: "Role", name: "edit" },
+        };
+        await createObject(edited);
+        expect(await kube.getRbac("RoleBinding", binding.metadata.name, ns)).toEqual(edited);
+        expect(await kube.listRbac("RoleBinding", binding.metadata.labels)).toEqual([edited]);
+        await kube.upsertRbac(binding);
+        expect(await kube.getRbac("RoleBinding", binding.metadata.name, ns)).toEqual(binding);
       },
     );
 

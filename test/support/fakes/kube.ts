@@ -3,7 +3,7 @@
 // (test/support/contracts/kube-port.ts) checks it here and checks the real kube-apiserver,
 // through the real adapter, against the same rules.
 import { isManagedObject } from "../../../src/core/model/ownership.js";
-import type { RbacObject } from "../../../src/core/model/rbac.js";
+import type { ObservedRbacObject, RbacObject } from "../../../src/core/model/rbac.js";
 import { PortError } from "../../../src/ports/errors.js";
 import type { KubePort, ObservedConfigMap, RbacKind } from "../../../src/ports/kube.js";
 
@@ -22,7 +22,7 @@ export class FakeKube implements KubePort {
   readonly server: string;
   private readonly namespaces = new Set<string>(["default", "kube-system", "kube-public"]);
   private readonly configMaps = new Map<string, StoredConfigMap>();
-  private readonly objects = new Map<string, RbacObject>();
+  private readonly objects = new Map<string, ObservedRbacObject>();
   private revision = 0;
 
   constructor(cluster: string) {
@@ -36,7 +36,7 @@ export class FakeKube implements KubePort {
   }
 
   /** An object made by someone else: no label check, namespace made if needed. */
-  createObject(object: RbacObject): void {
+  createObject(object: ObservedRbacObject): void {
     if (object.metadata.namespace !== undefined) this.namespaces.add(object.metadata.namespace);
     this.store(object);
   }
@@ -102,7 +102,7 @@ export class FakeKube implements KubePort {
     return Promise.resolve(observed(cm));
   }
 
-  listRbac(kind: RbacKind, labels: Readonly<Record<string, string>>): Promise<readonly RbacObject[]> {
+  listRbac(kind: RbacKind, labels: Readonly<Record<string, string>>): Promise<readonly ObservedRbacObject[]> {
     const found = [...this.objects.values()]
       .filter((o) => o.kind === kind)
       .filter((o) => Object.entries(labels).every(([k, v]) => o.metadata.labels[k] === v))
@@ -110,7 +110,7 @@ export class FakeKube implements KubePort {
     return Promise.resolve(found);
   }
 
-  getRbac(kind: RbacKind, name: string, namespace?: string): Promise<RbacObject | undefined> {
+  getRbac(kind: RbacKind, name: string, namespace?: string): Promise<ObservedRbacObject | undefined> {
     const stored = this.objects.get(objectKey(kind, name, namespace));
     return Promise.resolve(stored === undefined ? undefined : structuredClone(stored));
   }
@@ -132,7 +132,7 @@ export class FakeKube implements KubePort {
     // A changed roleRef means delete and create (Kubernetes keeps roleRef immutable); the
     // labels someone else added stay on a replaced object either way.
     const labels = { ...existing?.metadata.labels, ...object.metadata.labels };
-    this.store({ ...object, metadata: { ...object.metadata, labels } } as RbacObject);
+    this.store(withLabels(object, labels));
     return Promise.resolve();
   }
 
@@ -147,7 +147,7 @@ export class FakeKube implements KubePort {
 
   // ---------------------------------------------------------------------------- internals
 
-  private store(object: RbacObject): void {
+  private store(object: ObservedRbacObject): void {
     const { name, namespace } = object.metadata;
     this.objects.set(objectKey(object.kind, name, namespace), structuredClone(object));
   }
@@ -164,6 +164,11 @@ export class FakeKube implements KubePort {
   ): PortError {
     return new PortError(kind, `Kubernetes could not ${operation} on ${this.server}: ${said}`, { operation });
   }
+}
+
+/** The object with `labels` in place of its own (same kind, same shape). */
+function withLabels<T extends RbacObject>(object: T, labels: Readonly<Record<string, string>>): T {
+  return { ...object, metadata: { ...object.metadata, labels } };
 }
 
 function key(namespace: string, name: string): string {
