@@ -8,9 +8,13 @@
  * what it finds, so that a change another writer made in the meantime survives. The
  * write uses the resourceVersion it read; on 409 Conflict it reads again and retries.
  */
-import { stringify } from "yaml";
 import type { Diagnostic } from "../core/diagnostics.js";
-import { parseAwsAuthData, updateAwsAuthData, updateMapRoles } from "../core/model/aws-auth.js";
+import {
+  awsAuthBackupManifest,
+  parseAwsAuthData,
+  updateAwsAuthData,
+  updateMapRoles,
+} from "../core/model/aws-auth.js";
 import { ROLE_ID_TAG_KEY } from "../core/model/ownership.js";
 import type { Plan, PlanStep } from "../core/plan/plan.js";
 import { isPortError, isThrottled, PortError } from "../ports/errors.js";
@@ -300,12 +304,7 @@ async function writeAwsAuth(
     const backup = await deps.backups.saveConfigMap(
       cluster,
       "aws-auth",
-      stringify({
-        apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: { name: "aws-auth", namespace: "kube-system", resourceVersion: current.resourceVersion },
-        data: current.data,
-      }),
+      awsAuthBackupManifest(current.data, current.resourceVersion),
     );
     deps.events({ type: "backup", cluster, path: backup });
     try {
@@ -362,7 +361,7 @@ function invariant(step: PlanStep): Error {
 }
 
 /** Turns a failure into a diagnostic that names what was missing and who lacked it. */
-export function failureDiagnostic(step: PlanStep, error: unknown, account?: string): Diagnostic {
+export function failureDiagnostic(step: Pick<PlanStep, "id">, error: unknown, account?: string): Diagnostic {
   const inAccount = account !== undefined ? ` in account ${account}` : "";
   if (error instanceof RefusalError) {
     const first = error.diagnostics[0];

@@ -16,6 +16,7 @@ import {
 } from "./convert.js";
 import type { PrincipalDirectory } from "./principals.js";
 import { proveMigration, type MigrationProof } from "./proof.js";
+import { verificationChecks, type PrincipalCheck } from "./verify.js";
 
 export const MIGRATION_PLAN_KIND = "eksgate-migration-plan";
 export const MIGRATION_PLAN_VERSION = 1;
@@ -24,6 +25,8 @@ export interface MigrationPlan extends MigrationConversion {
   readonly kind: typeof MIGRATION_PLAN_KIND;
   readonly formatVersion: typeof MIGRATION_PLAN_VERSION;
   readonly proof: MigrationProof;
+  /** What apply asks the live cluster before it removes anything from aws-auth. */
+  readonly verification: readonly PrincipalCheck[];
   /** Codes that must be accepted (`--accept-loss`) before apply may switch; sorted. */
   readonly blockingCodes: readonly string[];
 }
@@ -97,6 +100,7 @@ export function planMigration(request: MigrationRequest): Result<MigrationPlan> 
       formatVersion: MIGRATION_PLAN_VERSION,
       ...conversion,
       proof,
+      verification: verificationChecks(request.cluster, conversion),
       blockingCodes: [...codes].sort(),
     },
     diagnostics: [],
