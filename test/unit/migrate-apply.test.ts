@@ -3,7 +3,8 @@
 // converges when run again. The fake cluster answers SubjectAccessReviews the way EKS
 // does: RBAC over the fixture's objects, plus the access policies of the entry whose
 // principal the review's canonicalArn names (R15).
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -27,6 +28,8 @@ import { FakeClock } from "../support/fakes/clock.js";
 import { FakeEks } from "../support/fakes/eks.js";
 import { FakeIam } from "../support/fakes/iam.js";
 import { FakeKube } from "../support/fakes/kube.js";
+import { runCli } from "../../src/cli/program.js";
+import { recordingTerminal } from "../support/terminal.js";
 
 const ROOT = "test/fixtures/snapshot/migrate";
 const A = "111122223333";
@@ -446,6 +449,97 @@ describe("migrate --apply: the order that locks nobody out", () => {
       expect(bad?.diagnostic?.code).toBe("EG421");
       expect(bad?.diagnostic?.summary).toContain("groups [someone-else], planned [deployers]");
       expect((await w.kube.readConfigMap("kube-system", "aws-auth"))?.data).toEqual(awsAuth);
+    },
+  );
+});
+
+describe("eksgate migrate --apply: what it refuses before it touches anything", () => {
+  async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const term = recordingTerminal();
+    const code = await runCli(argv, term);
+    return { code, out: term.stdout(), err: term.stderr() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "eksgate-migrate-apply-"));
+  const saved = (name: string, content: string): string => {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+
+  it("a file that is not a migration plan: EG421 with the field, exit 1", { timeout: TIMEOUT }, async () => {
+    const notJson = await cli(["migrate", "--cluster", "prod", "--apply", saved("a.json", "{ nope")]);
+    expect(notJson.code).toBe(1);
+    expect(notJson.err).toContain("EG421");
+    expect(notJson.err).toContain("it is not JSON");
+    const { plan: planFor } = fixture();
+    const plan = planFor("API");
+    const wrongKind = await cli([
+      "migrate",
+      "--cluster",
+      "prod",
+      "--apply",
+      saved("b.json", JSON.stringify({ ...plan, kind: "eksgate-plan" })),
+    ]);
+    expect(wrongKind.code).toBe(1);
+    expect(wrongKind.err).toContain("kind is not eksgate-migration-plan");
+    const noEntries = await cli([
+      "migrate",
+      "--cluster",
+      "prod",
+      "--apply",
+      saved("c.json", JSON.stringify({ ...plan, accessEntries: [{ principalArn: "x" }] })),
+    ]);
+    expect(noEntries.err).toContain("accessEntries[0]");
+    // A location, never a stack trace.
+    expect(noEntries.err).toContain("at accessEntries[0]");
+    expect(noEntries.err).not.toMatch(/at .+:\d+:\d+\)?$/m);
+  });
+
+  it(
+    "another cluster's plan, a refused switch (EG419), no region, no terminal and no --auto-approve (EG320)",
+    { timeout: TIMEOUT },
+    async () => {
+      const { plan: planFor } = fixture();
+      const file = saved("prod.json", JSON.stringify(planFor("API")));
+      const other = await cli(["migrate", "--cluster", "staging", "--apply", file]);
+      expect(other.code).toBe(1);
+      expect(other.err).toContain("is the plan of cluster prod, not of staging");
+
+      const blocked = { ...planFor("API"), blockingCodes: ["EG401"] };
+      const refused = await cli([
+        "migrate",
+        "--cluster",
+        "prod",
+        "--apply",
+        saved("blocked.json", JSON.stringify(blocked)),
+      ]);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain("EG419");
+      expect(refused.err).toContain("--accept-loss EG401");
+
+      const region = process.env["AWS_REGION"];
+      delete process.env["AWS_REGION"];
+      const defaultRegion = process.env["AWS_DEFAULT_REGION"];
+      delete process.env["AWS_DEFAULT_REGION"];
+      try {
+        const noRegion = await cli(["migrate", "--cluster", "prod", "--apply", file]);
+        expect(noRegion.code).toBe(1);
+        expect(noRegion.err).toContain("AUD006");
+      } finally {
+        if (region !== undefined) process.env["AWS_REGION"] = region;
+        if (defaultRegion !== undefined) process.env["AWS_DEFAULT_REGION"] = defaultRegion;
+      }
+      const unattended = await cli([
+        "migrate",
+        "--cluster",
+        "prod",
+        "--apply",
+        file,
+        "--region",
+        "eu-west-1",
+      ]);
+      expect(unattended.code).toBe(1);
+      expect(unattended.err).toContain("EG320");
     },
   );
 });
