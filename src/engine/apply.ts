@@ -8,9 +8,13 @@
  * what it finds, so that a change another writer made in the meantime survives. The
  * write uses the resourceVersion it read; on 409 Conflict it reads again and retries.
  */
-import { stringify } from "yaml";
 import type { Diagnostic } from "../core/diagnostics.js";
-import { parseAwsAuthData, updateAwsAuthData, updateMapRoles } from "../core/model/aws-auth.js";
+import {
+  awsAuthBackupManifest,
+  parseAwsAuthData,
+  updateAwsAuthData,
+  updateMapRoles,
+} from "../core/model/aws-auth.js";
 import { ROLE_ID_TAG_KEY } from "../core/model/ownership.js";
 import type { Plan, PlanStep } from "../core/plan/plan.js";
 import { isPortError, isThrottled } from "../ports/errors.js";
@@ -346,12 +350,7 @@ async function writeAwsAuth(
     const backup = await deps.backups.saveConfigMap(
       cluster,
       "aws-auth",
-      stringify({
-        apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: { name: "aws-auth", namespace: "kube-system", resourceVersion: current.resourceVersion },
-        data: current.data,
-      }),
+      awsAuthBackupManifest(current.data, current.resourceVersion),
     );
     deps.events({ type: "backup", cluster, path: backup });
     try {

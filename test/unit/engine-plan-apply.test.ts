@@ -181,6 +181,8 @@ describe("plan, apply, plan again: the example config", () => {
       upsertRbac: (...args) => kube.upsertRbac(...args),
       deleteRbac: (...args) => kube.deleteRbac(...args),
       namespaceExists: (...args) => kube.namespaceExists(...args),
+      deleteConfigMap: (...args) => kube.deleteConfigMap(...args),
+      reviewAccess: (...args) => kube.reviewAccess(...args),
     };
     const result = await applyPlan(
       plan,

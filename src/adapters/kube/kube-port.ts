@@ -23,6 +23,7 @@
  */
 import { Agent as HttpsAgent } from "node:https";
 import {
+  AuthorizationV1Api,
   CoreV1Api,
   RbacAuthorizationV1Api,
   ServerConfiguration,
@@ -70,6 +71,7 @@ export function createKubePort(connection: KubeConnection, options: KubePortOpti
   });
   const core = new CoreV1Api(config);
   const rbac = new RbacAuthorizationV1Api(config);
+  const authorization = new AuthorizationV1Api(config);
   const counts = new Map<string, number>();
 
   async function call<T>(op: Operation, run: () => Promise<T>): Promise<T> {
@@ -263,6 +265,53 @@ export function createKubePort(connection: KubeConnection, options: KubePortOpti
         }),
       );
       return observedConfigMap(cm);
+    },
+
+    async deleteConfigMap(namespace, name, resourceVersion) {
+      // The precondition makes the server answer 409 Conflict when the object changed since
+      // the caller read it, as replaceConfigMapData does for writes.
+      await call({ verb: "delete", resource: "configmaps", namespace, name }, () =>
+        core.deleteNamespacedConfigMap({ name, namespace, body: { preconditions: { resourceVersion } } }),
+      );
+    },
+
+    async reviewAccess(user, request) {
+      const attributes =
+        "path" in request
+          ? { nonResourceAttributes: { verb: request.verb, path: request.path } }
+          : {
+              resourceAttributes: {
+                verb: request.verb,
+                group: request.apiGroup,
+                resource: request.resource,
+                ...(request.subresource !== undefined ? { subresource: request.subresource } : {}),
+                ...(request.name !== undefined ? { name: request.name } : {}),
+                ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
+              },
+            };
+      const review = await call({ verb: "create", resource: "subjectaccessreviews" }, () =>
+        authorization.createSubjectAccessReview({
+          body: {
+            apiVersion: "authorization.k8s.io/v1",
+            kind: "SubjectAccessReview",
+            spec: {
+              user: user.user,
+              groups: [...user.groups],
+              ...(user.uid !== undefined ? { uid: user.uid } : {}),
+              ...(user.extra !== undefined
+                ? { extra: Object.fromEntries(Object.entries(user.extra).map(([k, v]) => [k, [...v]])) }
+                : {}),
+              ...attributes,
+            },
+          },
+        }),
+      );
+      const status = review.status;
+      const reason = status?.reason ?? status?.evaluationError;
+      return {
+        allowed: status?.allowed === true,
+        ...(reason !== undefined && reason !== "" ? { reason } : {}),
+      };
     },
 
     async listRbac(kind, labels) {
