@@ -41,7 +41,8 @@ export interface Observation {
   readonly kube: ReadonlyMap<string, KubePort>;
 }
 
-function iso(text: string): string {
+/** A timestamp as ISO 8601 UTC text, the form the planner compares (observed.ts). */
+export function iso(text: string): string {
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
