@@ -47,7 +47,8 @@ export interface Observation {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-function iso(text: string): string {
+/** A timestamp as ISO 8601 UTC text, the form the planner compares (observed.ts). */
+export function iso(text: string): string {
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
