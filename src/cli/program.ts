@@ -7,13 +7,16 @@ import { registerAuditCommands } from "./commands/audit-commands.js";
 import type { DoctorCliOptions } from "./commands/doctor.js";
 import type { MigrateCliOptions } from "./commands/migrate.js";
 import { didYouMean } from "../core/config/names.js";
+import type { Diagnostic } from "../core/diagnostics.js";
+import { codeInfo } from "../core/diagnostics/codes/index.js";
+import { reportFailure } from "./views/diagnostics.js";
 
 export async function runCli(argv: readonly string[], term: Terminal): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const setExit = (code: number): void => {
     exitCode = code;
   };
-  const program = buildProgram(term, setExit);
+  const program = buildProgram(term, setExit, { json: asksForJson(argv) });
   try {
     rejectUnknownCommand(program, argv);
     await program.parseAsync([...argv], { from: "user" });
@@ -76,24 +79,52 @@ function rejectUnknownCommand(program: Command, argv: readonly string[]): void {
   }
 }
 
-/** Commander's `error: ...` message as an EG141 diagnostic located at the argument at fault. */
-function usageDiagnostic(message: string): string {
+/**
+ * Commander's `error: ...` message as an EG141 diagnostic located at the argument at fault;
+ * commander's own suggestion (`(Did you mean ...?)`) is its hint.
+ */
+export function usageDiagnostic(message: string): Diagnostic {
   const [first = "", ...rest] = message.split("\n");
-  const text = first.replace(/^error: /, "");
-  const at = /'([^']*)'/.exec(text)?.[1];
-  return [`error EG141: ${text}`, ...(at !== undefined ? [`  at command line: ${at}`] : []), ...rest].join(
-    "\n",
+  const summary = first.replace(/^error: /, "");
+  const at = /'([^']*)'/.exec(summary)?.[1];
+  const said = rest
+    .map((line) => line.trim().replace(/^\((.*)\)$/, "$1"))
+    .filter((line) => line !== "")
+    .join(" ");
+  const detail = said !== "" ? said : codeInfo("EG141").hint;
+  return {
+    code: "EG141",
+    severity: "error",
+    summary,
+    ...(detail !== undefined ? { detail } : {}),
+    ...(at !== undefined ? { path: `command line: ${at}` } : {}),
+  };
+}
+
+/** Whether argv asks for JSON output (`--json`, `-o json`): usage errors then come as JSON. */
+function asksForJson(argv: readonly string[]): boolean {
+  return argv.some(
+    (arg, i) =>
+      arg === "--json" ||
+      arg === "-o=json" ||
+      arg === "--output=json" ||
+      ((arg === "-o" || arg === "--output") && argv[i + 1] === "json"),
   );
 }
 
 /** The command tree (exported for tests that walk every command and option). */
-export function buildProgram(term: Terminal, setExit: (code: number) => void): Command {
+export function buildProgram(
+  term: Terminal,
+  setExit: (code: number) => void,
+  options: { readonly json?: boolean } = {},
+): Command {
+  const json = options.json === true;
   const program = new Command("eksgate")
     .description(
       "Give AWS IAM groups access to Amazon EKS clusters through Kubernetes RBAC, and prove who can do what.",
     )
     .version(EKSGATE_VERSION, "-V, --version", "print the eksgate version")
-    .showHelpAfterError("(run with --help for usage)")
+    .showHelpAfterError(json ? false : "(run with --help for usage)")
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => {
@@ -103,9 +134,10 @@ export function buildProgram(term: Terminal, setExit: (code: number) => void): C
         term.err(s);
       },
       // Usage errors (unknown command or option, a missing value) as a diagnostic: a code
-      // (EG141) and where on the command line, then commander's hint.
-      outputError: (s, write) => {
-        write(term.paint.red(usageDiagnostic(s)));
+      // (EG141), where on the command line, and commander's suggestion as the hint; as JSON
+      // on stdout when the command line asks for JSON.
+      outputError: (s) => {
+        reportFailure([usageDiagnostic(s)], term, { json });
       },
     })
     .exitOverride()

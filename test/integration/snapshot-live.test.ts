@@ -599,10 +599,16 @@ describe("eksgate snapshot, live", () => {
       "--region",
       REGION,
     ]);
+    // With --json the failure is JSON on stdout, like every other output of the command.
     expect(live.code).toBe(1);
-    expect(live.stdout).toBe("");
-    expect(live.stderr).toContain(missing);
-    expect(live.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(live.stderr).toBe("");
+    const failure = JSON.parse(live.stdout) as {
+      ok: boolean;
+      diagnostics: { code: string; summary: string }[];
+    };
+    expect(failure.ok).toBe(false);
+    expect(failure.diagnostics.map((d) => d.code)).toEqual(["SNAP110"]);
+    expect(failure.diagnostics[0]?.summary).toContain(missing);
 
     // The cluster exists but the kubeconfig has no such context: the message names the
     // context and says how to get one.

@@ -33,6 +33,24 @@ describe("failures as JSON", () => {
     expect(missing.diagnostics.map((d) => d.code)).toEqual(["EG100"]);
   });
 
+  it("render -o json: an unknown --cluster is EG140 at --cluster", async () => {
+    const r = await json("render", "-c", "examples/eksgate.yaml", "--cluster", "prod", "-o", "json");
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([["EG140", "--cluster"]]);
+  });
+
+  it("a usage error with --json: EG141 at the argument, commander's suggestion as the hint", async () => {
+    const r = await json("plan", "--confg", "eksgate.yaml", "--json");
+    expect(r.diagnostics).toEqual([
+      {
+        code: "EG141",
+        severity: "error",
+        summary: "unknown option '--confg'",
+        detail: "Did you mean --config?",
+        path: "command line: --confg",
+      },
+    ]);
+  });
+
   it("apply --json of a file that is not a plan: EG312", async () => {
     const r = await json("apply", "package.json", "--json");
     expect(r.diagnostics.map((d) => d.code)).toEqual(["EG312"]);

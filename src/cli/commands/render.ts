@@ -5,15 +5,17 @@ import { desiredState } from "../../core/plan/desired.js";
 import { stringify } from "yaml";
 import type { RenderCliOptions } from "../program.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
+import { outputWriteDiagnostic, renderDiagnostics, reportFailure } from "../views/diagnostics.js";
 import { renderFiles, renderingData, renderText } from "../views/render.js";
 import { scopeDiagnostics } from "./scope.js";
 
 export async function renderCommand(options: RenderCliOptions, term: Terminal): Promise<number> {
   const loaded = await loadConfigFile(options.config);
   const sources = new Map(loaded.text !== undefined ? [[options.config, loaded.text]] : []);
+  // With -o json, what ends the command comes as JSON on stdout too.
+  const json = options.output === "json";
   if (!loaded.ok) {
-    term.err(renderDiagnostics(loaded.diagnostics, term, sources));
+    reportFailure(loaded.diagnostics, term, { json, sources });
     return ExitCode.error;
   }
   if (loaded.diagnostics.length > 0) term.err(renderDiagnostics(loaded.diagnostics, term, sources));
@@ -21,7 +23,7 @@ export async function renderCommand(options: RenderCliOptions, term: Terminal): 
 
   const scope = scopeDiagnostics(config, options, options.config);
   if (scope.length > 0) {
-    term.err(renderDiagnostics(scope, term));
+    reportFailure(scope, term, { json });
     return ExitCode.error;
   }
 
