@@ -19,6 +19,7 @@ import {
   createEksSnapshotSource,
   createIamSnapshotSource,
 } from "../../src/adapters/aws/snapshot-collector.js";
+import { createIdentityCenterSnapshotSource } from "../../src/adapters/aws/identity-center-collector.js";
 import type { IamTag } from "../../src/core/model/iam-documents.js";
 import { type PolicyDocument, policyDocumentsEquivalent } from "../../src/core/model/policy-document.js";
 import { isPortError, PortError } from "../../src/ports/errors.js";
@@ -349,6 +350,20 @@ describe("snapshot sources: the clients and error translation of plan and apply"
     const error = await portFailure(() => unknown.accountAuthorizationDetails());
     expect(error.kind).toBe("credentials");
     expect(error.details.operation).toBe("iam:GetAccountAuthorizationDetails");
+  });
+
+  it("reports a denied Identity Center read as the same PortError, named by its IAM action", async () => {
+    const user = await createUserWithAccessKey(seed.iam, "no-identity-center-permissions");
+    await moto.setEnforcement(true);
+    const source = createIdentityCenterSnapshotSource({
+      region: REGION,
+      credentials: user.credentials,
+      endpoints: { ssoAdmin: moto.endpoint, identityStore: moto.endpoint },
+    });
+    const error = await portFailure(() => source.files([MOTO_ACCOUNT_ID]));
+    expect(error.kind).toBe("access-denied");
+    expect(error.details.operation).toBe("sso:ListInstances");
+    expect(error.message).toContain("sso:ListInstances");
   });
 });
 
