@@ -9,11 +9,16 @@
  * after the ARN, one named like the cluster, or one whose server is the cluster's endpoint.
  * A context that points at another server than the endpoint DescribeCluster reports is
  * never read from: a stale kubeconfig would otherwise snapshot another cluster.
+ *
+ * The clients and the error translation are the KubePort's (api-clients.ts,
+ * kube-errors.ts): a refused list reads as the same PortError as in plan and apply.
  */
-import { ApiException, CoreV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import type { Result } from "../../core/diagnostics.js";
+import { PortError } from "../../ports/errors.js";
 import type { KubeSnapshotSource, SnapshotClusterRef } from "../../ports/snapshot-sources.js";
+import { kubeApiClients } from "./api-clients.js";
 import { resolveKubeConnection } from "./connection.js";
+import { type Operation, toPortError } from "./kube-errors.js";
 
 export interface KubeSnapshotOptions {
   /** The kubeconfig context to use (`--kube-context`). */
@@ -33,11 +38,15 @@ interface Page {
   readonly metadata?: { readonly _continue?: string };
 }
 
-async function listAll(list: (cont: string | undefined) => Promise<Page>): Promise<unknown[]> {
+async function listAll(
+  read: <T>(op: Operation, run: () => Promise<T>) => Promise<T>,
+  resource: string,
+  list: (cont: string | undefined) => Promise<Page>,
+): Promise<unknown[]> {
   const out: unknown[] = [];
   let cont: string | undefined;
   do {
-    const page = await list(cont);
+    const page = await read({ verb: "list", resource }, () => list(cont));
     out.push(...page.items);
     cont = page.metadata?._continue;
   } while (cont !== undefined && cont !== "");
@@ -63,19 +72,30 @@ export async function createKubeSnapshotSource(
     ...(options.env !== undefined ? { env: options.env } : {}),
   });
   if (!connection.ok) return connection;
-  const config = connection.value.kubeConfig;
-  const core = config.makeApiClient(CoreV1Api);
-  const rbac = config.makeApiClient(RbacAuthorizationV1Api);
+  const { server } = connection.value;
+  const { core, rbac } = kubeApiClients(connection.value);
+  const read = async <T>(op: Operation, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw toPortError(error, op, server);
+    }
+  };
   const limit = 500;
   const rbacVersion = "rbac.authorization.k8s.io/v1";
   const source: KubeSnapshotSource = {
-    server: connection.value.server,
+    server,
     origin: connection.value.origin,
     async configMap(namespace, name) {
       try {
-        return plainItem(await core.readNamespacedConfigMap({ name, namespace }), "ConfigMap", "v1");
+        const op = { verb: "get", resource: "configmaps", namespace, name };
+        return plainItem(
+          await read(op, () => core.readNamespacedConfigMap({ name, namespace })),
+          "ConfigMap",
+          "v1",
+        );
       } catch (error) {
-        if (error instanceof ApiException && error.code === 404) return undefined;
+        if (error instanceof PortError && error.kind === "not-found") return undefined;
         throw error;
       }
     },
@@ -84,23 +104,31 @@ export async function createKubeSnapshotSource(
         items.map((i) => plainItem(i, kind, rbacVersion));
       return [
         ...tag("ClusterRole")(
-          await listAll((c) => rbac.listClusterRole({ limit, ...(c ? { _continue: c } : {}) })),
+          await listAll(read, "clusterroles", (c) =>
+            rbac.listClusterRole({ limit, ...(c ? { _continue: c } : {}) }),
+          ),
         ),
         ...tag("ClusterRoleBinding")(
-          await listAll((c) => rbac.listClusterRoleBinding({ limit, ...(c ? { _continue: c } : {}) })),
+          await listAll(read, "clusterrolebindings", (c) =>
+            rbac.listClusterRoleBinding({ limit, ...(c ? { _continue: c } : {}) }),
+          ),
         ),
         ...tag("Role")(
-          await listAll((c) => rbac.listRoleForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) })),
+          await listAll(read, "roles", (c) =>
+            rbac.listRoleForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) }),
+          ),
         ),
         ...tag("RoleBinding")(
-          await listAll((c) =>
+          await listAll(read, "rolebindings", (c) =>
             rbac.listRoleBindingForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) }),
           ),
         ),
       ];
     },
     async namespaces() {
-      const items = await listAll((c) => core.listNamespace({ limit, ...(c ? { _continue: c } : {}) }));
+      const items = await listAll(read, "namespaces", (c) =>
+        core.listNamespace({ limit, ...(c ? { _continue: c } : {}) }),
+      );
       return items.map((i) => plainItem(i, "Namespace", "v1"));
     },
   };
