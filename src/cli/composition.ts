@@ -82,7 +82,7 @@ export function wireEngine(options: ConnectionOptions, events: EventSink): Wirin
         reach.kind === "profile"
           ? standardCredentials(reach.profile)
           : reach.kind === "role"
-            ? assumedRoleCredentials(reach.roleArn, credentials, region)
+            ? assumedRoleCredentials(reach.roleArn, credentials, region !== undefined ? { region } : {})
             : credentials;
       ports = {
         credentials: accountCredentials,

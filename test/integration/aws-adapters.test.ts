@@ -19,12 +19,16 @@ import {
   createEksSnapshotSource,
   createIamSnapshotSource,
 } from "../../src/adapters/aws/snapshot-collector.js";
+import { createIdentityCenterSnapshotSource } from "../../src/adapters/aws/identity-center-collector.js";
 import type { IamTag } from "../../src/core/model/iam-documents.js";
 import { type PolicyDocument, policyDocumentsEquivalent } from "../../src/core/model/policy-document.js";
 import { isPortError, PortError } from "../../src/ports/errors.js";
 import {
+  accountRootTrustPolicy,
+  assumeRolePolicy,
   awsClients,
   createGroup,
+  createRole,
   createUserWithAccessKey,
   putUserPolicy,
   SEED_CREDENTIALS,
@@ -349,6 +353,39 @@ describe("snapshot sources: the clients and error translation of plan and apply"
     const error = await portFailure(() => unknown.accountAuthorizationDetails());
     expect(error.kind).toBe("credentials");
     expect(error.details.operation).toBe("iam:GetAccountAuthorizationDetails");
+  });
+
+  it("reads another account through --account ID=ROLE_ARN's assumed role (session eksgate-snapshot)", async () => {
+    const roleArn = await createRole(seed.iam, "snapshot-reader", accountRootTrustPolicy(MOTO_ACCOUNT_ID));
+    const user = await createUserWithAccessKey(seed.iam, "snapshot-assumer");
+    await putUserPolicy(seed.iam, user.userName, "assume", assumeRolePolicy(roleArn));
+    await moto.setEnforcement(true);
+    const source = createIamSnapshotSource({
+      region: REGION,
+      credentials: user.credentials,
+      roleArn,
+      endpoints: { iam: moto.endpoint, sts: moto.endpoint },
+    });
+    // The role may assume nothing else: the denial names the session the role was assumed as.
+    const error = await portFailure(() => source.accountAuthorizationDetails());
+    expect(error.kind).toBe("access-denied");
+    expect(error.details.identity).toBe(
+      `arn:aws:sts::${MOTO_ACCOUNT_ID}:assumed-role/snapshot-reader/eksgate-snapshot`,
+    );
+  });
+
+  it("reports a denied Identity Center read as the same PortError, named by its IAM action", async () => {
+    const user = await createUserWithAccessKey(seed.iam, "no-identity-center-permissions");
+    await moto.setEnforcement(true);
+    const source = createIdentityCenterSnapshotSource({
+      region: REGION,
+      credentials: user.credentials,
+      endpoints: { ssoAdmin: moto.endpoint, identityStore: moto.endpoint },
+    });
+    const error = await portFailure(() => source.files([MOTO_ACCOUNT_ID]));
+    expect(error.kind).toBe("access-denied");
+    expect(error.details.operation).toBe("sso:ListInstances");
+    expect(error.message).toContain("sso:ListInstances");
   });
 });
 

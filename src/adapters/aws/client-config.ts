@@ -24,6 +24,15 @@ export function effectiveProfile(profile: string | undefined): string | undefine
   return profile ?? process.env["AWS_PROFILE"];
 }
 
+export interface AssumedRoleOptions {
+  /** The region of the STS client that assumes the role. */
+  readonly region?: string;
+  /** Default `eksgate`; shows in CloudTrail and in the session's ARN. */
+  readonly sessionName?: string;
+  /** Another STS endpoint (tests). */
+  readonly stsEndpoint?: string;
+}
+
 /**
  * Credentials of a role in another account, assumed from `source` (the identity eksgate
  * runs as), e.g. an OrganizationAccountAccessRole-style admin role. Refreshed by the SDK.
@@ -31,11 +40,15 @@ export function effectiveProfile(profile: string | undefined): string | undefine
 export function assumedRoleCredentials(
   roleArn: string,
   source: AwsCredentials,
-  region?: string,
+  options: AssumedRoleOptions = {},
 ): AwsCredentials {
+  const clientConfig = {
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.stsEndpoint !== undefined ? { endpoint: options.stsEndpoint } : {}),
+  };
   return fromTemporaryCredentials({
     masterCredentials: source,
-    params: { RoleArn: roleArn, RoleSessionName: "eksgate" },
-    ...(region !== undefined ? { clientConfig: { region } } : {}),
+    params: { RoleArn: roleArn, RoleSessionName: options.sessionName ?? "eksgate" },
+    ...(Object.keys(clientConfig).length > 0 ? { clientConfig } : {}),
   });
 }

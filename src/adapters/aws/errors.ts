@@ -14,7 +14,8 @@
  */
 import { PortError, type PortFailureKind } from "../../ports/errors.js";
 
-export type AwsService = "iam" | "sts" | "eks" | "organizations";
+/** The service prefix of the API's IAM actions (`sso:ListInstances` for sso-admin). */
+export type AwsService = "iam" | "sts" | "eks" | "organizations" | "sso" | "identitystore";
 
 export interface TranslationContext {
   readonly service: AwsService;

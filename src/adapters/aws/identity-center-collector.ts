@@ -4,6 +4,11 @@
  * ListManagedPoliciesInPermissionSet, ListCustomerManagedPolicyReferencesInPermissionSet,
  * ListAccountAssignments) and identitystore (ListUsers, ListGroups, ListGroupMemberships).
  * Each answer is kept in the shape the AWS CLI prints, as the files of `identity-center/`.
+ *
+ * The clients are built as every other AWS adapter's are: the memoized credential chain
+ * (client-config.ts) and the counting, error-translating middleware (call-count.ts), so a
+ * denied or expired call reads as the same PortError as in plan, apply and the rest of the
+ * snapshot.
  */
 import {
   paginateListGroupMemberships,
@@ -21,9 +26,10 @@ import {
   paginateListPermissionSets,
   SSOAdminClient,
 } from "@aws-sdk/client-sso-admin";
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import "./node-version-warning.js";
-import type { AwsCredentials } from "./client-config.js";
+import { arnResourceName } from "../../core/model/arn.js";
+import { PORT_MIDDLEWARE, portMiddleware } from "./call-count.js";
+import { type AwsCredentials, effectiveProfile, standardCredentials } from "./client-config.js";
 import type { IdentityCenterFile, IdentityCenterSnapshotSource } from "../../ports/snapshot-sources.js";
 
 export interface IdentityCenterSourceOptions {
@@ -31,6 +37,7 @@ export interface IdentityCenterSourceOptions {
   /** The region of the Identity Center instance. */
   readonly region?: string;
   readonly endpoints?: { readonly ssoAdmin?: string; readonly identityStore?: string };
+  /** Default: the standard credential chain (see `standardCredentials`). */
   readonly credentials?: AwsCredentials;
 }
 
@@ -50,10 +57,9 @@ export function createIdentityCenterSnapshotSource(
 ): IdentityCenterSnapshotSource {
   const common = {
     region: options.region ?? "us-east-1",
-    credentials:
-      options.credentials ??
-      fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile }),
+    credentials: options.credentials ?? standardCredentials(options.profile),
   };
+  const profile = effectiveProfile(options.profile);
   const sso = new SSOAdminClient({
     ...common,
     ...(options.endpoints?.ssoAdmin !== undefined ? { endpoint: options.endpoints.ssoAdmin } : {}),
@@ -62,6 +68,8 @@ export function createIdentityCenterSnapshotSource(
     ...common,
     ...(options.endpoints?.identityStore !== undefined ? { endpoint: options.endpoints.identityStore } : {}),
   });
+  sso.middlewareStack.add(portMiddleware({}, { service: "sso", profile }), PORT_MIDDLEWARE);
+  store.middlewareStack.add(portMiddleware({}, { service: "identitystore", profile }), PORT_MIDDLEWARE);
   return {
     async files(accountIds) {
       const files: IdentityCenterFile[] = [];
@@ -121,7 +129,7 @@ export function createIdentityCenterSnapshotSource(
             ),
             (p) => p.CustomerManagedPolicyReferences,
           );
-          const id = safe(arn.slice(arn.lastIndexOf("/") + 1));
+          const id = safe(arnResourceName(arn));
           files.push({
             path: `identity-center/permission-sets/${id}.json`,
             value: {

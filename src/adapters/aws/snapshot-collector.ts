@@ -27,7 +27,6 @@ import {
   paginateListPoliciesForTarget,
   PolicyTypeNotEnabledException,
 } from "@aws-sdk/client-organizations";
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import "./node-version-warning.js";
 import { isPortError } from "../../ports/errors.js";
 import type {
@@ -37,7 +36,12 @@ import type {
   ServiceControlPolicyAnswer,
 } from "../../ports/snapshot-sources.js";
 import { PORT_MIDDLEWARE, portMiddleware } from "./call-count.js";
-import { type AwsCredentials, effectiveProfile, standardCredentials } from "./client-config.js";
+import {
+  assumedRoleCredentials,
+  type AwsCredentials,
+  effectiveProfile,
+  standardCredentials,
+} from "./client-config.js";
 import type { AwsService } from "./errors.js";
 
 export interface AwsSnapshotOptions {
@@ -65,13 +69,10 @@ function plain<T extends object>(output: T): Omit<T, "$metadata"> {
 /** The credentials of `--account ID=ROLE_ARN`: that role, assumed with `base`. */
 function withRole(options: AwsSnapshotOptions, base: AwsCredentials): AwsCredentials {
   if (options.roleArn === undefined) return base;
-  return fromTemporaryCredentials({
-    masterCredentials: base,
-    params: { RoleArn: options.roleArn, RoleSessionName: "eksgate-snapshot" },
-    clientConfig: {
-      region: options.region ?? "us-east-1",
-      ...(options.endpoints?.sts !== undefined ? { endpoint: options.endpoints.sts } : {}),
-    },
+  return assumedRoleCredentials(options.roleArn, base, {
+    region: options.region ?? "us-east-1",
+    sessionName: "eksgate-snapshot",
+    ...(options.endpoints?.sts !== undefined ? { stsEndpoint: options.endpoints.sts } : {}),
   });
 }
 

@@ -21,23 +21,14 @@
  *   and created again.
  * - deleteRbac of an object that is already gone succeeds, so an interrupted run can repeat.
  */
-import { Agent as HttpsAgent } from "node:https";
-import {
-  AuthorizationV1Api,
-  CoreV1Api,
-  RbacAuthorizationV1Api,
-  ServerConfiguration,
-  createConfiguration,
-  type RequestContext,
-  type SecurityAuthentication,
-  type V1ObjectMeta,
-} from "@kubernetes/client-node";
+import type { V1ObjectMeta } from "@kubernetes/client-node";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "../../core/model/access-config.js";
 import type { ObservedRbacObject, RbacObject } from "../../core/model/rbac.js";
 import { PortError } from "../../ports/errors.js";
 import type { KubePort, RbacKind } from "../../ports/kube.js";
+import { kubeApiClients } from "./api-clients.js";
 import type { KubeConnection } from "./connection.js";
-import { describeOperation, messageOf, type Operation, toPortError } from "./kube-errors.js";
+import { describeOperation, type Operation, toPortError } from "./kube-errors.js";
 import { describeObject, operationOn, requireNamespace, RESOURCE_OF } from "./rbac-kinds.js";
 import {
   fromV1ClusterRole,
@@ -65,13 +56,7 @@ export interface KubePortOptions {
 
 export function createKubePort(connection: KubeConnection, options: KubePortOptions = {}): CountedKubePort {
   const pageSize = options.listPageSize ?? 500;
-  const config = createConfiguration({
-    baseServer: new ServerConfiguration(connection.server, {}),
-    authMethods: { default: connectionAuthentication(connection) },
-  });
-  const core = new CoreV1Api(config);
-  const rbac = new RbacAuthorizationV1Api(config);
-  const authorization = new AuthorizationV1Api(config);
+  const { core, rbac, authorization } = kubeApiClients(connection);
   const counts = new Map<string, number>();
 
   async function call<T>(op: Operation, run: () => Promise<T>): Promise<T> {
@@ -378,54 +363,6 @@ export function createKubePort(connection: KubeConnection, options: KubePortOpti
         core.readNamespace({ name }),
       );
       return ns !== undefined;
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Authentication
-
-/**
- * Applies the kubeconfig's credentials and TLS settings, then the bearer token when the
- * connection has a token provider. client-node builds a fresh TLS agent for every request;
- * agents are reused here (with keep-alive) as long as the TLS settings stay the same, so a
- * plan of hundreds of calls does not pay a TLS handshake for each.
- */
-function connectionAuthentication(connection: KubeConnection): SecurityAuthentication {
-  const agents = new Map<string, HttpsAgent>();
-  return {
-    getName: () => "eksgate kube connection",
-    async applySecurityAuthentication(context: RequestContext): Promise<void> {
-      try {
-        await connection.kubeConfig.applySecurityAuthentication(context);
-        if (connection.tokenProvider !== undefined) {
-          context.setHeaderParam("Authorization", `Bearer ${await connection.tokenProvider()}`);
-        }
-      } catch (error) {
-        throw new PortError("credentials", `No credentials for ${connection.origin}: ${messageOf(error)}`, {
-          operation: "authenticate",
-          cause: error,
-        });
-      }
-      const agent = context.getAgent();
-      // Only a plain HTTPS agent; proxy agents are left as client-node made them.
-      if (!(agent instanceof HttpsAgent) || agent.constructor !== HttpsAgent) return;
-      const options = agent.options;
-      const key = JSON.stringify([
-        options.ca,
-        options.cert,
-        options.key,
-        options.pfx,
-        options.passphrase,
-        options.rejectUnauthorized,
-        options.servername,
-      ]);
-      let shared = agents.get(key);
-      if (shared === undefined) {
-        shared = new HttpsAgent({ ...options, keepAlive: true });
-        agents.set(key, shared);
-      }
-      context.setAgent(shared);
     },
   };
 }
