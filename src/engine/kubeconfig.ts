@@ -17,7 +17,12 @@ import {
   validateAwsCliProfile,
   type AwsCliProfile,
 } from "../core/model/kubeconfig-entry.js";
-import { planAwsConfigProfile, type ProfilePlan } from "../core/kubeconfig/aws-config.js";
+import {
+  planAwsConfigProfile,
+  planSsoProfile,
+  type ProfilePlan,
+  type SsoProfilePlan,
+} from "../core/kubeconfig/aws-config.js";
 import { teamKubeconfigEntries, type ExecForm } from "../core/kubeconfig/entries.js";
 import {
   formatKubeconfig,
@@ -59,6 +64,10 @@ export interface KubeconfigRequest {
   /** `--profile`: the profile DescribeCluster runs with, named in messages. */
   readonly profile?: string;
   readonly dryRun?: boolean;
+  /** Identity Center teams: the `sso-session` the profile signs in with. */
+  readonly ssoSession?: string;
+  /** Identity Center teams: the AWS access portal URL, for a session not in the file yet. */
+  readonly ssoStartUrl?: string;
 }
 
 /** Something the person should know that is not a failure (the CLI shows it on stderr). */
@@ -66,13 +75,26 @@ export type KubeconfigNote =
   | { readonly kind: "described-as-role"; readonly cluster: string; readonly roleArn: string }
   | { readonly kind: "cluster-arn-differs"; readonly reported: string; readonly implied: string };
 
-export interface PlannedAwsProfile {
-  readonly path: string;
-  readonly profile: AwsCliProfile;
-  readonly plan: ProfilePlan;
-  readonly sessionNameFrom: "flag" | "caller";
-  readonly written: boolean;
-}
+/** The AWS CLI profile the entries run with: one that assumes the team role, or an SSO one. */
+export type PlannedAwsProfile =
+  | {
+      readonly form: "role";
+      readonly path: string;
+      readonly profile: AwsCliProfile;
+      readonly plan: ProfilePlan;
+      readonly sessionNameFrom: "flag" | "caller";
+      readonly written: boolean;
+    }
+  | {
+      readonly form: "sso";
+      readonly path: string;
+      readonly name: string;
+      readonly plan: SsoProfilePlan;
+      readonly written: boolean;
+    };
+
+type ProfileToWrite = DistributiveOmit<PlannedAwsProfile, "written">;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface KubeconfigOutcome {
   readonly path: string;
@@ -139,12 +161,16 @@ async function run(
   notes: KubeconfigNote[],
 ): Promise<KubeconfigOutcome> {
   const { target } = request;
-  const described = await describe(request, deps, notes);
-  const cluster = withReportedArn(target.cluster, described, notes);
-
+  const sso = target.identityCenter !== undefined;
+  // An Identity Center member signs in with a profile whatever the exec form.
   const profileName =
-    request.exec === "aws" ? (request.profileName ?? teamProfileName(target.team)) : undefined;
-  const profilePart = profileName !== undefined ? await planProfile(request, deps, profileName) : undefined;
+    request.exec === "aws" || sso ? (request.profileName ?? teamProfileName(target.team)) : undefined;
+  // The SSO profile needs no AWS call, and says whose credentials read the cluster.
+  let profilePart: ProfileToWrite | undefined =
+    sso && profileName !== undefined ? await planSsoPart(request, deps, profileName) : undefined;
+  const described = await describe(request, deps, notes, describeCredentials(request, profilePart));
+  const cluster = withReportedArn(target.cluster, described, notes);
+  if (!sso && profileName !== undefined) profilePart = await planProfile(request, deps, profileName);
 
   const entries = teamKubeconfigEntries(
     target.team,
@@ -155,6 +181,7 @@ async function run(
       // bin/eksgate-token is a POSIX shell script; Windows has none, so Node runs there.
       plugin: deps.host.windows ? "eksgate" : "eksgate-token",
       ...(profileName !== undefined ? { profileName } : {}),
+      ...(sso && profileName !== undefined ? { ssoProfile: profileName } : {}),
       ...(request.alias !== undefined ? { alias: request.alias } : {}),
     },
   );
@@ -173,8 +200,7 @@ async function run(
   let profileWritten = false;
   if (!dryRun) {
     if (profilePart !== undefined && request.writeAwsProfile === true && profilePart.plan.action === "add") {
-      const { path: profilePath, plan } = profilePart;
-      written(await deps.files.writeAwsConfig(profilePath, plan.text), "AWS_CONFIG_FILE");
+      written(await deps.files.writeAwsConfig(profilePart.path, profilePart.plan.text), "AWS_CONFIG_FILE");
       profileWritten = true;
     }
     if (kubeconfigChanged) written(await deps.files.writeKubeconfig(path, newText), "--kubeconfig");
@@ -191,6 +217,21 @@ async function run(
     kubeconfigWritten: !dryRun && kubeconfigChanged,
     ...(profilePart !== undefined ? { awsProfile: { ...profilePart, written: profileWritten } } : {}),
   };
+}
+
+/**
+ * Who reads the cluster: `--profile`, else an Identity Center member's own SSO profile
+ * once it is in the AWS config file (the identity the token will sign with), else the
+ * standard chain.
+ */
+function describeCredentials(
+  request: KubeconfigRequest,
+  profilePart: ProfileToWrite | undefined,
+): CallerCredentials {
+  if (request.profile !== undefined) return { from: "chain" };
+  if (profilePart?.form === "sso" && profilePart.plan.action === "unchanged")
+    return { from: "profile", profile: profilePart.name };
+  return { from: "chain" };
 }
 
 /** A failed write (a path through a file, no permission) is EG109 at `option`. */
@@ -211,14 +252,30 @@ async function describe(
   request: KubeconfigRequest,
   deps: KubeconfigDeps,
   notes: KubeconfigNote[],
+  credentials: CallerCredentials,
 ): Promise<ObservedCluster> {
   const { target } = request;
   const { cluster } = target;
+  const as = credentials.from === "profile" ? ` as profile ${credentials.profile}` : "";
   let described: ObservedCluster | undefined;
   try {
-    described = await deps.aws.describeCluster(cluster);
+    described = await deps.aws.describeCluster(cluster, credentials);
   } catch (error) {
     if (!isPortError(error)) throw error;
+    const ic = target.identityCenter;
+    if (ic !== undefined) {
+      const profile = request.profileName ?? teamProfileName(target.team);
+      refuse(
+        `eks:DescribeCluster ${cluster.name} in ${cluster.region}${as} failed: ${error.message}`,
+        error.kind === "credentials"
+          ? `Sign in first: aws sso login --profile ${profile} (add the profile with --write-aws-profile --aws-profile-only if it is not there yet), or pass --profile with credentials that may read the cluster.`
+          : error.kind === "access-denied"
+            ? `Permission set ${ic.permissionSet} must allow eks:DescribeCluster on the cluster (the permission sets eksgate manages do); or pass --profile with credentials that may.`
+            : "Check the cluster name, region and connectivity, then try again.",
+        "KCFG002",
+        target.clusterField,
+      );
+    }
     if (error.kind !== "access-denied") {
       refuse(
         `eks:DescribeCluster ${cluster.name} in ${cluster.region} failed: ${error.message}`,
@@ -298,7 +355,7 @@ async function planProfile(
   request: KubeconfigRequest,
   deps: KubeconfigDeps,
   name: string,
-): Promise<Omit<PlannedAwsProfile, "written">> {
+): Promise<ProfileToWrite> {
   const { target } = request;
   const sourceProfile = request.sourceProfile ?? deps.host.awsProfile ?? "default";
   if (sourceProfile === name) {
@@ -350,7 +407,93 @@ async function planProfile(
       { file: path, line: plan.line, column: 1 },
     );
   }
-  return { path, profile, plan, sessionNameFrom };
+  return { form: "role", path, profile, plan, sessionNameFrom };
+}
+
+/** The Identity Center member's SSO profile: the cluster's account, the team's permission set. */
+async function planSsoPart(
+  request: KubeconfigRequest,
+  deps: KubeconfigDeps,
+  name: string,
+): Promise<ProfileToWrite> {
+  const { target } = request;
+  const ic = target.identityCenter;
+  if (ic === undefined) throw new Error("planSsoPart needs an Identity Center target");
+  const path = deps.files.awsConfigPath();
+  const read = await deps.files.readAwsConfig(path);
+  if (!read.ok) throw new Refusal(read.diagnostics);
+  const startUrl = request.ssoStartUrl ?? ic.startUrl;
+  const plan = planSsoProfile(read.value ?? "", {
+    profileName: name,
+    accountId: target.cluster.accountId,
+    roleName: ic.permissionSet,
+    region: target.cluster.region,
+    ssoRegion: ic.region,
+    ...(request.ssoSession !== undefined ? { session: request.ssoSession } : {}),
+    ...(startUrl !== undefined ? { startUrl } : {}),
+  });
+  if (request.writeAwsProfile === true) {
+    if (plan.action === "needs-start-url") {
+      refuse(
+        `--sso-start-url is required: ${path} has no [sso-session ${plan.sessionName}] to put profile ${name} in`,
+        "Pass your AWS access portal URL (https://d-xxxxxxxxxx.awsapps.com/start or your organization's own), or name an existing session with --sso-session.",
+        "KCFG008",
+        "--sso-start-url",
+      );
+    }
+    if (plan.action === "conflict") {
+      const conflict = plan.profile.action === "conflict" ? plan.profile : plan.session;
+      const section =
+        plan.profile.action === "conflict" ? `[profile ${name}]` : `[sso-session ${plan.sessionName}]`;
+      const diffs =
+        conflict.action === "conflict"
+          ? conflict.differences.map(
+              ([k, have, want]) => `${k} is ${have ?? "not set"}, eksgate would set ${want}`,
+            )
+          : [];
+      const line = conflict.action === "conflict" ? conflict.line : 1;
+      refuse(
+        `${section} already exists in ${path} (line ${line}) with other settings: ${diffs.join("; ")}`,
+        plan.profile.action === "conflict"
+          ? `eksgate never overwrites a profile. Either edit or remove ${section} in ${path} yourself, or choose another name with --profile-name.`
+          : `eksgate never overwrites a session. Name another with --sso-session, or fix ${section} in ${path} yourself.`,
+        "KCFG007",
+        { file: path, line, column: 1 },
+      );
+    }
+  }
+  return { form: "sso", path, name, plan };
+}
+
+/**
+ * `--aws-profile-only`: plans (and with `writeAwsProfile` adds) the AWS CLI profile of the
+ * team without reading the cluster or touching the kubeconfig: the first step for an
+ * Identity Center member, who signs in with that profile before anything can read the cluster.
+ */
+export async function writeTeamAwsProfile(
+  request: KubeconfigRequest,
+  deps: KubeconfigDeps,
+): Promise<
+  | { readonly ok: true; readonly value: PlannedAwsProfile }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] }
+> {
+  try {
+    const { target } = request;
+    const name = request.profileName ?? teamProfileName(target.team);
+    const part =
+      target.identityCenter !== undefined
+        ? await planSsoPart(request, deps, name)
+        : await planProfile(request, deps, name);
+    let profileWritten = false;
+    if (request.dryRun !== true && request.writeAwsProfile === true && part.plan.action === "add") {
+      written(await deps.files.writeAwsConfig(part.path, part.plan.text), "AWS_CONFIG_FILE");
+      profileWritten = true;
+    }
+    return { ok: true, value: { ...part, written: profileWritten } };
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, diagnostics: error.diagnostics };
+    throw error;
+  }
 }
 
 /** The role session name a set of credentials gives: the IAM user name behind them. */

@@ -140,7 +140,8 @@ describe("the kubeconfig use case", () => {
     const w = world();
     const result = await run(w, { exec: "aws", writeAwsProfile: true, sourceProfile: "ana-keys" });
     expect(w.calls).toEqual(["caller ana-keys"]);
-    expect(result.ok && result.value.awsProfile?.profile.settings).toEqual({
+    const part = result.ok ? result.value.awsProfile : undefined;
+    expect(part?.form === "role" && part.profile.settings).toEqual({
       role_arn: ROLE,
       source_profile: "ana-keys",
       role_session_name: "ana",

@@ -7,6 +7,7 @@ import { loadConfigFile } from "../../adapters/fs/config-file.js";
 import { createUserFilesPort } from "../../adapters/fs/user-files.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { formatAwsConfigProfile } from "../../core/model/kubeconfig-entry.js";
+import { formatAwsConfigSection } from "../../core/kubeconfig/aws-config.js";
 import { formatKubeconfig, type EntryChange, type KubeconfigEntries } from "../../core/kubeconfig/merge.js";
 import {
   isFlagTarget,
@@ -16,6 +17,7 @@ import {
   type TargetFlags,
 } from "../../core/kubeconfig/target.js";
 import {
+  writeTeamAwsProfile,
   writeTeamKubeconfig,
   type KubeconfigNote,
   type KubeconfigOutcome,
@@ -27,7 +29,11 @@ import { renderDiagnostics } from "../views/diagnostics.js";
 
 /** Commander's options: which cluster and team, what to write, and how to report. */
 export type KubeconfigOptions = TargetFlags &
-  Omit<KubeconfigRequest, "target"> & { readonly config?: string; readonly json?: boolean };
+  Omit<KubeconfigRequest, "target"> & {
+    readonly config?: string;
+    readonly json?: boolean;
+    readonly awsProfileOnly?: boolean;
+  };
 
 export async function kubeconfigCommand(options: KubeconfigOptions, term: Terminal): Promise<number> {
   const json = options.json === true;
@@ -50,23 +56,29 @@ export async function kubeconfigCommand(options: KubeconfigOptions, term: Termin
     region: _region,
     roleArn: _roleArn,
     group: _group,
+    awsProfileOnly,
     ...request
   } = options;
   const { createClusterAccessPort } = await import("../../adapters/aws/cluster-access.js");
-  const result = await writeTeamKubeconfig(
-    {
-      ...request,
-      target: target.value,
+  const deps = {
+    aws: createClusterAccessPort(options.profile !== undefined ? { profile: options.profile } : {}),
+    files: createUserFilesPort(process.env),
+    host: {
+      windows: process.platform === "win32",
+      ...(process.env["AWS_PROFILE"] !== undefined ? { awsProfile: process.env["AWS_PROFILE"] } : {}),
     },
-    {
-      aws: createClusterAccessPort(options.profile !== undefined ? { profile: options.profile } : {}),
-      files: createUserFilesPort(process.env),
-      host: {
-        windows: process.platform === "win32",
-        ...(process.env["AWS_PROFILE"] !== undefined ? { awsProfile: process.env["AWS_PROFILE"] } : {}),
-      },
-    },
-  );
+  };
+  if (awsProfileOnly === true) {
+    const only = await writeTeamAwsProfile({ ...request, target: target.value }, deps);
+    if (!only.ok) return refused(only.diagnostics);
+    if (json)
+      term.out(
+        `${JSON.stringify({ ok: true, dryRun: options.dryRun === true, awsProfile: profileJson(only.value) }, null, 2)}\n`,
+      );
+    else term.out(`${profileLines(only.value, options.writeAwsProfile === true, term).join("\n")}\n`);
+    return ExitCode.ok;
+  }
+  const result = await writeTeamKubeconfig({ ...request, target: target.value }, deps);
   if (!json) for (const note of result.notes) term.err(noteText(note, term));
   if (!result.ok) return refused(result.diagnostics);
 
@@ -167,36 +179,8 @@ function textReport(input: ReportInput & { readonly term: Terminal }): string {
         .map((l) => `  ${l}`),
     );
   }
-  const part = input.awsProfile;
-  if (part !== undefined) {
-    lines.push("");
-    const section = formatAwsConfigProfile(part.profile).trimEnd();
-    if (part.plan.action === "unchanged") {
-      lines.push(
-        `AWS config ${part.path}: profile ${part.profile.name} is already there with these settings.`,
-      );
-    } else if (part.plan.action === "conflict") {
-      lines.push(
-        term.paint.yellow(
-          `AWS config ${part.path}: profile ${part.profile.name} exists with other settings (line ${part.plan.line}); the kubeconfig uses it as it is.`,
-        ),
-        `  eksgate would have written:`,
-        ...section.split("\n").map((l) => `    ${l}`),
-      );
-    } else if (part.written) {
-      lines.push(`AWS config ${part.path}: added`, ...section.split("\n").map((l) => `  ${l}`));
-    } else if (input.options.writeAwsProfile === true) {
-      lines.push(`AWS config ${part.path}: would add`, ...section.split("\n").map((l) => `  ${l}`));
-    } else {
-      lines.push(
-        term.paint.yellow(
-          `AWS config ${part.path}: profile ${part.profile.name} is missing; the kubeconfig needs it.`,
-        ),
-        "  Run again with --write-aws-profile, or add it yourself:",
-        ...section.split("\n").map((l) => `    ${l}`),
-      );
-    }
-  }
+  if (input.awsProfile !== undefined)
+    lines.push("", ...profileLines(input.awsProfile, input.options.writeAwsProfile === true, term));
   if (!dryRun) {
     const current = input.changes.find((c) => c.kind === "current-context");
     const context = entries.context.name;
@@ -208,6 +192,84 @@ function textReport(input: ReportInput & { readonly term: Terminal }): string {
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** What the report says about the AWS CLI profile, in either form. */
+function profileLines(part: PlannedAwsProfile, writeAsked: boolean, term: Terminal): string[] {
+  const where = `AWS config ${part.path}`;
+  const name = part.form === "role" ? part.profile.name : part.name;
+  const indent = (text: string, by: string) =>
+    text
+      .trimEnd()
+      .split("\n")
+      .map((l) => `${by}${l}`);
+  let section: string;
+  if (part.form === "role") section = formatAwsConfigProfile(part.profile);
+  else if (part.plan.action === "needs-start-url")
+    return [
+      term.paint.yellow(
+        `${where}: profile ${name} is missing, and there is no [sso-session ${part.plan.sessionName}] to put it in.`,
+      ),
+      "  Run again with --write-aws-profile --sso-start-url YOUR_ACCESS_PORTAL_URL.",
+    ];
+  else
+    section = `${part.plan.session.action === "add" ? `${part.plan.session.section}\n` : ""}${formatAwsConfigSection(`profile ${name}`, part.plan.settings)}`;
+  const signIn = part.form === "sso" ? [`Sign in before using it: aws sso login --profile ${name}`] : [];
+  const plan = part.plan;
+  if (plan.action === "unchanged")
+    return [`${where}: profile ${name} is already there with these settings.`, ...signIn];
+  if (plan.action === "conflict")
+    return [
+      term.paint.yellow(
+        `${where}: profile ${name} exists with other settings (line ${conflictLine(part)}); the kubeconfig uses it as it is.`,
+      ),
+      `  eksgate would have written:`,
+      ...indent(section, "    "),
+    ];
+  if (part.written) return [`${where}: added`, ...indent(section, "  "), ...signIn];
+  if (writeAsked) return [`${where}: would add`, ...indent(section, "  ")];
+  return [
+    term.paint.yellow(`${where}: profile ${name} is missing; the kubeconfig needs it.`),
+    "  Run again with --write-aws-profile, or add it yourself:",
+    ...indent(section, "    "),
+  ];
+}
+
+function conflictLine(part: PlannedAwsProfile): number {
+  if (part.form === "role") return part.plan.action === "conflict" ? part.plan.line : 0;
+  if (part.plan.action === "needs-start-url") return 0;
+  const { profile, session } = part.plan;
+  return profile.action === "conflict" ? profile.line : session.action === "conflict" ? session.line : 0;
+}
+
+function profileJson(part: PlannedAwsProfile): Record<string, unknown> {
+  if (part.form === "role")
+    return {
+      form: "role",
+      path: part.path,
+      name: part.profile.name,
+      settings: part.profile.settings,
+      sessionNameFrom: part.sessionNameFrom,
+      action: part.plan.action,
+      written: part.written,
+    };
+  return {
+    form: "sso",
+    path: part.path,
+    name: part.name,
+    settings: part.plan.settings,
+    ...(part.plan.action !== "needs-start-url"
+      ? {
+          ssoSession: {
+            name: part.plan.sessionName,
+            settings: part.plan.sessionSettings,
+            action: part.plan.session.action,
+          },
+        }
+      : { ssoSession: { name: part.plan.sessionName, action: "needs-start-url" } }),
+    action: part.plan.action,
+    written: part.written,
+  };
 }
 
 function jsonReport(input: KubeconfigOutcome): Record<string, unknown> {
@@ -228,17 +290,6 @@ function jsonReport(input: KubeconfigOutcome): Record<string, unknown> {
     },
     context: input.entries.context.name,
     user: input.entries.user,
-    ...(part !== undefined
-      ? {
-          awsProfile: {
-            path: part.path,
-            name: part.profile.name,
-            settings: part.profile.settings,
-            sessionNameFrom: part.sessionNameFrom,
-            action: part.plan.action,
-            written: part.written,
-          },
-        }
-      : {}),
+    ...(part !== undefined ? { awsProfile: profileJson(part) } : {}),
   };
 }

@@ -5,7 +5,14 @@
  * or field it comes from.
  */
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
-import type { AccessConfig, Cluster, SessionNamePolicy, Team } from "../model/access-config.js";
+import {
+  isIdentityCenterTeam,
+  teamRoleArnFor,
+  type AccessConfig,
+  type Cluster,
+  type SessionNamePolicy,
+  type Team,
+} from "../model/access-config.js";
 import { accountIdOf, formatClusterArn, partitionOf, readIamArn } from "../model/arn.js";
 import type { TeamIdentity } from "./entries.js";
 
@@ -16,6 +23,17 @@ export interface KubeconfigTarget {
   readonly sessionNamePolicy?: SessionNamePolicy;
   /** Where the cluster was named, for diagnostics: `--cluster-name`, or the config field. */
   readonly clusterField: string;
+  /**
+   * Set for an Identity Center team: members sign in (`aws sso login`) with a profile of
+   * the cluster's account and this permission set, and the token signs with that session.
+   */
+  readonly identityCenter?: {
+    readonly permissionSet: string;
+    /** Region of the Identity Center instance. */
+    readonly region: string;
+    /** The default AWS access portal URL, when the config names the identity store. */
+    readonly startUrl?: string;
+  };
 }
 
 export interface TargetFlags {
@@ -116,17 +134,30 @@ export function targetFromConfig(config: AccessConfig, flags: TargetFlags, file:
   if (!cluster.ok) return cluster;
   const team = pickTeam(config, cluster.value, flags.team, file);
   if (!team.ok) return team;
+  const ic = isIdentityCenterTeam(team.value) ? team.value.identityCenter : undefined;
+  const storeId = config.identityCenter?.identityStoreId;
   return {
     ok: true,
     value: {
       cluster: cluster.value,
       team: {
         name: team.value.name,
-        roleArn: team.value.roleArn,
+        // With several accounts the team role lives in each cluster's account.
+        roleArn: teamRoleArnFor(team.value, cluster.value),
         iamGroup: flags.group ?? team.value.iamGroup,
       },
       sessionNamePolicy: team.value.sessionName,
       clusterField: `clusters[${config.clusters.indexOf(cluster.value)}].name`,
+      ...(ic !== undefined
+        ? {
+            identityCenter: {
+              permissionSet: ic.permissionSet,
+              region: config.identityCenter?.region ?? cluster.value.region,
+              // The portal's default address is the identity store id's subdomain.
+              ...(storeId !== undefined ? { startUrl: `https://${storeId}.awsapps.com/start` } : {}),
+            },
+          }
+        : {}),
     },
   };
 }
