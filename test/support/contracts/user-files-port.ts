@@ -1,5 +1,6 @@
-// What eksgate relies on from a UserFilesPort (the kubeconfig and AWS config files), run
-// against the real adapter (a temporary directory) and the in-memory fake alike.
+// What eksgate relies on from a UserFilesPort (the kubeconfig and AWS config files), rules
+// U1-U4 of docs/specs/port-fakes.md, run against the real adapter (a temporary directory)
+// and the in-memory fake alike.
 import { describe, expect, it } from "vitest";
 import type { UserFilesPort } from "../../../src/ports/user-files.js";
 
@@ -11,12 +12,12 @@ export interface UserFilesContractSetup {
 
 export function describeUserFilesPortContract({ name, setup }: UserFilesContractSetup): void {
   describe(`UserFilesPort contract: ${name}`, () => {
-    it("an explicit kubeconfig path is used as given", () => {
+    it("U1: an explicit kubeconfig path is used as given", () => {
       const { files, root } = setup();
       expect(files.kubeconfigPath(`${root}/mine.yaml`)).toBe(`${root}/mine.yaml`);
     });
 
-    it("a file that does not exist reads as undefined, not as a failure", async () => {
+    it("U2: a file that does not exist reads as undefined, not as a failure", async () => {
       const { files, root } = setup();
       const kube = await files.readKubeconfig(`${root}/none/config`);
       const aws = await files.readAwsConfig(`${root}/none/aws-config`);
@@ -24,7 +25,7 @@ export function describeUserFilesPortContract({ name, setup }: UserFilesContract
       expect(aws).toEqual({ ok: true, value: undefined, diagnostics: [] });
     });
 
-    it("a written file reads back exactly, and a second write replaces it", async () => {
+    it("U3: a written file reads back exactly, and a second write replaces it", async () => {
       const { files, root } = setup();
       const path = `${root}/kube/config`;
       expect(await files.writeKubeconfig(path, "first\n")).toEqual({ ok: true });
@@ -36,7 +37,7 @@ export function describeUserFilesPortContract({ name, setup }: UserFilesContract
       expect(read.ok && read.value).toBe("[default]\nregion = eu-west-1\n");
     });
 
-    it("a path through a file is not written, with a message naming the path", async () => {
+    it("U4: a path through a file is not written, with a message naming the path", async () => {
       const { files, root } = setup();
       expect(await files.writeKubeconfig(`${root}/plain`, "x\n")).toEqual({ ok: true });
       const result = await files.writeKubeconfig(`${root}/plain/config`, "y\n");
