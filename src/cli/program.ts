@@ -311,6 +311,18 @@ keeps but that never matches, such as an ARN with a 5-digit account). Reads at m
       "--exec aws: profile with your own credentials (default: AWS_PROFILE or default)",
     )
     .option("--session-name <name>", "--exec aws: role session name (default: your IAM user name)")
+    .option(
+      "--sso-start-url <url>",
+      "Identity Center teams: your AWS access portal URL, for the sso-session --write-aws-profile adds",
+    )
+    .option(
+      "--sso-session <name>",
+      "Identity Center teams: the sso-session the profile uses (default: one with that URL, else eksgate)",
+    )
+    .option(
+      "--aws-profile-only",
+      "only the AWS config profile (with --write-aws-profile: add it); no DescribeCluster, no kubeconfig change",
+    )
     .option("--set-context", "make the context the current one")
     .option("--alias <name>", "name of the context and user (default: the cluster ARN)")
     .option(
@@ -335,12 +347,20 @@ CLI only picks a role session name through a profile with role_arn, source_profi
 role_session_name; eksgate shows that profile and adds it to AWS_CONFIG_FILE (or
 ~/.aws/config) with --write-aws-profile. An existing profile is never changed.
 
+For a team whose members come from IAM Identity Center, the user signs with your
+"aws sso login" profile of the cluster's account and the team's permission set
+(eksgate-token ... --profile eksgate-<team>, or aws eks get-token ... --profile with
+--exec aws). --write-aws-profile adds that profile in the sso-session form; sign in once
+with "aws sso login --profile eksgate-<team>". DescribeCluster then runs as that profile.
+
 Examples:
   eksgate kubeconfig -c eksgate.yaml --cluster prod --team payments
   eksgate kubeconfig -c eksgate.yaml --cluster prod --team payments --dry-run
   eksgate kubeconfig --cluster-name prod --region eu-west-1 \\
       --role-arn arn:aws:iam::111122223333:role/eksgate-payments --set-context
   eksgate kubeconfig -c eksgate.yaml --team payments --exec aws --write-aws-profile
+  eksgate kubeconfig -c eksgate.yaml --team data --write-aws-profile --aws-profile-only \\
+      --sso-start-url https://d-1234567890.awsapps.com/start
   KUBECONFIG=~/.kube/prod eksgate kubeconfig -c eksgate.yaml --team payments --json`,
     )
     .action(async (options: KubeconfigOptions) => {

@@ -21,8 +21,11 @@ export type CallerCredentials =
   | { readonly from: "profile"; readonly profile: string };
 
 export interface ClusterAccessPort {
-  /** DescribeCluster with the caller's own credentials; a failure is a PortError. */
-  describeCluster(cluster: ClusterRef): Promise<ObservedCluster | undefined>;
+  /**
+   * DescribeCluster with the caller's own credentials (default: the chain), or those of one
+   * profile; a failure is a PortError.
+   */
+  describeCluster(cluster: ClusterRef, credentials?: CallerCredentials): Promise<ObservedCluster | undefined>;
   /**
    * DescribeCluster as `roleArn`, assumed for 15 minutes under `sessionName` with the
    * caller's credentials; throws what the SDK throws.

@@ -4,9 +4,11 @@
  * Fast path: when no profile is selected (no --profile, no AWS_PROFILE) and
  * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are set, the SDK's default chain would return
  * exactly those (its first link is the environment, and it skips that link when a profile
- * is selected). We read them directly and load no SDK at all. Every other case (profiles,
- * SSO, credential_process, web identity, container and instance metadata) goes through
- * `fromNodeProviderChain` of @aws-sdk/credential-providers, imported only then.
+ * is selected). We read them directly and load no SDK at all. A selected profile that is
+ * an IAM Identity Center (SSO) profile is served by sso.ts, also without the SDK. Every
+ * other case (other profiles, credential_process, web identity, container and instance
+ * metadata, an SSO token to refresh) goes through `fromNodeProviderChain` of
+ * @aws-sdk/credential-providers, imported only then.
  */
 import type { AwsCredentials } from "./sigv4.js";
 
@@ -53,10 +55,20 @@ export function callerCacheKey(profile: string | undefined, env: NodeJS.ProcessE
 
 export type CredentialsResolver = (profile: string | undefined) => Promise<AwsCredentials>;
 
-export function defaultCredentialsResolver(env: NodeJS.ProcessEnv): CredentialsResolver {
+export function defaultCredentialsResolver(
+  env: NodeJS.ProcessEnv,
+  now: () => number = Date.now,
+): CredentialsResolver {
   return async (profile) => {
     const direct = credentialsFromEnvironment(profile, env);
     if (direct !== undefined) return direct;
+    // A selected IAM Identity Center profile: its cached sign-in and one portal call.
+    const home = env["HOME"] ?? env["USERPROFILE"];
+    if (profile !== undefined && home !== undefined && home !== "") {
+      const { ssoCredentials } = await import("./sso.js");
+      const fromSso = await ssoCredentials(profile, env, home, now());
+      if (fromSso !== undefined) return fromSso;
+    }
     const { resolveFromProviderChain } = await import("./credentials-chain.js");
     return resolveFromProviderChain(profile);
   };

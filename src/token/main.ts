@@ -46,7 +46,7 @@ export function defaultRuntime(env: NodeJS.ProcessEnv): TokenRuntime {
     cacheDir: defaultCacheDir(env, xdg !== undefined && xdg.startsWith("/") ? "" : homeOf(env)),
     fs: nodeFs,
     uid: process.getuid?.(),
-    resolveCredentials: defaultCredentialsResolver(env),
+    resolveCredentials: defaultCredentialsResolver(env, now),
     sts: async (region) => {
       const { createStsApi, stsEndpoint } = await import("./sts.js");
       return createStsApi(stsEndpoint(env, region), region, now);

@@ -6,8 +6,8 @@
  * The endpoint is `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else the regional
  * `https://sts.<region>.amazonaws.com` (what the SDK and awscli do).
  */
-import type { IncomingMessage } from "node:http";
 import { StsError } from "./errors.js";
+import { httpRequest } from "./http.js";
 import { signFormPost, STS_API_VERSION, type AwsCredentials } from "./sigv4.js";
 
 export interface CallerIdentity {
@@ -61,8 +61,6 @@ function required(xml: string, name: string, operation: string): string {
   return value;
 }
 
-const REQUEST_TIMEOUT_MS = 15_000;
-
 export function createStsApi(endpoint: string, region: string, now: () => number): StsApi {
   const url = new URL(endpoint);
   const path = url.pathname === "" ? "/" : url.pathname;
@@ -72,38 +70,11 @@ export function createStsApi(endpoint: string, region: string, now: () => number
     params: readonly (readonly [string, string])[],
   ): Promise<string> {
     const request = signFormPost(credentials, region, "sts", url.host, path, params, now());
-    const transport = url.protocol === "http:" ? await import("node:http") : await import("node:https");
-    return new Promise<string>((resolve, reject) => {
-      const req = transport.request(
-        url,
-        {
-          method: "POST",
-          headers: { ...request.headers, "content-length": String(Buffer.byteLength(request.body)) },
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("error", reject);
-          res.on("end", () => {
-            const body = Buffer.concat(chunks).toString("utf8");
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) {
-              resolve(body);
-              return;
-            }
-            const code = xmlText(body, "Code") ?? `HTTP${status}`;
-            const message =
-              xmlText(body, "Message") ?? (body.trim().slice(0, 200) || `HTTP status ${status}`);
-            reject(new StsError(code, message, status));
-          });
-        },
-      );
-      req.setTimeout(REQUEST_TIMEOUT_MS, () => {
-        req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`));
-      });
-      req.on("error", reject);
-      req.end(request.body);
-    });
+    const { status, body } = await httpRequest(url, "POST", request.headers, request.body);
+    if (status >= 200 && status < 300) return body;
+    const code = xmlText(body, "Code") ?? `HTTP${status}`;
+    const message = xmlText(body, "Message") ?? (body.trim().slice(0, 200) || `HTTP status ${status}`);
+    throw new StsError(code, message, status);
   }
 
   return {

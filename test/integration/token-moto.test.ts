@@ -234,8 +234,9 @@ describe("eksgate token against moto", () => {
       }),
     );
     expect(run.code).toBe(1);
+    // Read by eksgate itself (src/token/sso.ts), not the SDK: a coded line saying what to run.
     expect(run.stderr).toBe(
-      "eksgate token: the AWS SSO session of profile dev has expired or is not signed in: run `aws sso login --profile dev`\n",
+      `eksgate token: TOK102 the sign-in to SSO start URL ${startUrl} expired at 2020-01-01T00:00:00.000Z; run \`aws sso login --profile dev\` and try again\n`,
     );
   });
 

@@ -24,7 +24,13 @@ export function createClusterAccessPort(options: ClusterAccessOptions = {}): Clu
     return fromIni({ profile: credentials.profile });
   }
   return {
-    describeCluster(cluster) {
+    async describeCluster(cluster, credentials = { from: "chain" }) {
+      if (credentials.from === "profile") {
+        return createEksPort({
+          region: cluster.region,
+          credentials: await credentialsOf(credentials),
+        }).describeCluster(cluster.name);
+      }
       return createEksPort({
         region: cluster.region,
         ...(profile !== undefined ? { profile } : {}),

@@ -1,558 +1,132 @@
 /**
- * `eksgate kubeconfig`: writes the cluster, user and context a team member needs into the
- * kubeconfig, with the endpoint and CA read from EKS DescribeCluster. The user's credentials
- * come from `eksgate-token` (default; `eksgate token` on Windows) or from `aws eks get-token`
- * through an AWS config profile that assumes the team role under the member's own session
- * name (`--exec aws`).
+ * `eksgate kubeconfig`: the command line of the kubeconfig use case (engine/kubeconfig.ts).
+ * Parses the options, loads the config, picks the cluster and team, wires the real adapters
+ * and prints what the use case did or why it refused.
  */
 import { loadConfigFile } from "../../adapters/fs/config-file.js";
-import { kubeconfigPath, readOptionalText, writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
-import { outputWriteError } from "../../adapters/fs/write-files.js";
-import { awsConfigPath, readAwsConfig, writeAwsConfig } from "../../adapters/fs/aws-config-file.js";
-import type { Diagnostic, DiagnosticCode, SourcePosition } from "../../core/diagnostics.js";
-import type { AccessConfig, Cluster } from "../../core/model/access-config.js";
+import { createUserFilesPort } from "../../adapters/fs/user-files.js";
+import type { Diagnostic } from "../../core/diagnostics.js";
+import { formatAwsConfigProfile } from "../../core/model/kubeconfig-entry.js";
+import { formatAwsConfigSection } from "../../core/kubeconfig/aws-config.js";
+import { formatKubeconfig, type EntryChange, type KubeconfigEntries } from "../../core/kubeconfig/merge.js";
 import {
-  awsCliProfile,
-  formatAwsConfigProfile,
-  teamProfileName,
-  validateAwsCliProfile,
-  type AwsCliProfile,
-} from "../../core/model/kubeconfig-entry.js";
-import { planAwsConfigProfile, type ProfilePlan } from "../../core/kubeconfig/aws-config.js";
-import { teamKubeconfigEntries, type ExecForm, type TeamIdentity } from "../../core/kubeconfig/entries.js";
+  isFlagTarget,
+  targetFromConfig,
+  targetFromFlags,
+  type KubeconfigTarget,
+  type TargetFlags,
+} from "../../core/kubeconfig/target.js";
 import {
-  formatKubeconfig,
-  mergeKubeconfig,
-  parseKubeconfigText,
-  type EntryChange,
-  type KubeconfigEntries,
-} from "../../core/kubeconfig/merge.js";
-import { isPortError } from "../../ports/errors.js";
-import type { CallerCredentials, ClusterAccessPort } from "../../ports/cluster-access.js";
-import type { ObservedCluster } from "../../ports/eks.js";
+  writeTeamAwsProfile,
+  writeTeamKubeconfig,
+  type KubeconfigNote,
+  type KubeconfigOutcome,
+  type KubeconfigRequest,
+  type PlannedAwsProfile,
+} from "../../engine/kubeconfig.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
-import { readIamArn, partitionOf, accountIdOf, formatClusterArn } from "../../core/model/arn.js";
+import { renderDiagnostics } from "../views/diagnostics.js";
 
-export interface KubeconfigOptions {
-  readonly config?: string;
-  readonly cluster?: string;
-  readonly team?: string;
-  readonly clusterName?: string;
-  readonly region?: string;
-  readonly roleArn?: string;
-  readonly group?: string;
-  readonly exec: ExecForm;
-  readonly profileName?: string;
-  readonly writeAwsProfile?: boolean;
-  readonly sourceProfile?: string;
-  readonly sessionName?: string;
-  readonly setContext?: boolean;
-  readonly alias?: string;
-  readonly kubeconfig?: string;
-  readonly profile?: string;
-  readonly dryRun?: boolean;
-  readonly json?: boolean;
-}
-
-interface Target {
-  readonly cluster: Cluster;
-  readonly team: TeamIdentity;
-  /** Only from a config: whether the team's trust policy forces the session name. */
-  readonly sessionNamePolicy?: "caller" | "free";
-  /** Where the cluster was named, for diagnostics: `--cluster-name`, or the config field. */
-  readonly clusterField: string;
-}
-
-class CommandFailure extends Error {
-  constructor(
-    readonly diagnostics: readonly Diagnostic[],
-    /** Already printed (with source excerpts) in text mode. */
-    readonly printed = false,
-  ) {
-    super(diagnostics[0]?.summary ?? "failed");
-  }
-}
-
-/**
- * Stops the command with one diagnostic. `at` is where the problem is: the option or the
- * config field it comes from, or a position in a file.
- */
-function fail(
-  summary: string,
-  detail: string | undefined,
-  code: DiagnosticCode,
-  at: string | SourcePosition,
-): never {
-  throw new CommandFailure([
-    {
-      code,
-      severity: "error",
-      summary,
-      ...(detail !== undefined ? { detail } : {}),
-      ...(typeof at === "string" ? { path: at } : { source: at }),
-    },
-  ]);
-}
-
-const INPUT: DiagnosticCode = "KCFG001";
+/** Commander's options: which cluster and team, what to write, and how to report. */
+export type KubeconfigOptions = TargetFlags &
+  Omit<KubeconfigRequest, "target"> & {
+    readonly config?: string;
+    readonly json?: boolean;
+    readonly awsProfileOnly?: boolean;
+  };
 
 export async function kubeconfigCommand(options: KubeconfigOptions, term: Terminal): Promise<number> {
-  try {
-    return await run(options, term);
-  } catch (error) {
-    if (error instanceof CommandFailure) {
-      if (options.json === true) {
-        term.out(`${JSON.stringify({ ok: false, diagnostics: error.diagnostics }, null, 2)}\n`);
-      } else if (!error.printed) {
-        term.err(renderDiagnostics([...error.diagnostics], term));
-      }
-      return ExitCode.error;
-    }
-    throw error;
-  }
-}
+  const json = options.json === true;
+  const refused = (diagnostics: readonly Diagnostic[], printed = false): number => {
+    if (json) term.out(`${JSON.stringify({ ok: false, diagnostics }, null, 2)}\n`);
+    else if (!printed) term.err(renderDiagnostics([...diagnostics], term));
+    return ExitCode.error;
+  };
 
-async function run(options: KubeconfigOptions, term: Terminal): Promise<number> {
   const target = await resolveTarget(options, term);
-  const described = await describe(target, options, term);
-  const cluster = checkCluster(target.cluster, described, term, options.json === true);
+  if (!target.ok) return refused(target.diagnostics, target.printed);
 
-  let profilePart: ProfilePart | undefined;
-  const profileName =
-    options.exec === "aws" ? (options.profileName ?? teamProfileName(target.team)) : undefined;
-  if (options.exec === "aws" && profileName !== undefined) {
-    profilePart = await planProfile(target, profileName, options);
-  }
-
-  const entries = teamKubeconfigEntries(
-    target.team,
-    cluster,
-    { server: described.endpoint, certificateAuthorityData: described.certificateAuthorityData },
-    {
-      exec: options.exec,
-      // bin/eksgate-token is a POSIX shell script; Windows has none, so Node runs there.
-      plugin: process.platform === "win32" ? "eksgate" : "eksgate-token",
-      ...(profileName !== undefined ? { profileName } : {}),
-      ...(options.alias !== undefined ? { alias: options.alias } : {}),
+  // What is not the request: the target's flags, the config file and the output form.
+  const {
+    config: _config,
+    json: _json,
+    cluster: _cluster,
+    team: _team,
+    clusterName: _clusterName,
+    region: _region,
+    roleArn: _roleArn,
+    group: _group,
+    awsProfileOnly,
+    ...request
+  } = options;
+  const { createClusterAccessPort } = await import("../../adapters/aws/cluster-access.js");
+  const deps = {
+    aws: createClusterAccessPort(options.profile !== undefined ? { profile: options.profile } : {}),
+    files: createUserFilesPort(process.env),
+    host: {
+      windows: process.platform === "win32",
+      ...(process.env["AWS_PROFILE"] !== undefined ? { awsProfile: process.env["AWS_PROFILE"] } : {}),
     },
-  );
-
-  const path = kubeconfigPath(options.kubeconfig);
-  const read = await readOptionalText(path, "kubeconfig");
-  if (!read.ok) throw new CommandFailure(read.diagnostics);
-  const text = read.value;
-  const parsed = parseKubeconfigText(text ?? "", path);
-  if (!parsed.ok) throw new CommandFailure(parsed.diagnostics);
-  const merged = mergeKubeconfig(parsed.value, entries, { setCurrentContext: options.setContext === true });
-  const newText = formatKubeconfig(merged.document);
-  const kubeconfigChanged = newText !== text;
-
-  const dryRun = options.dryRun === true;
-  let profileWritten = false;
-  if (!dryRun) {
-    if (profilePart !== undefined && options.writeAwsProfile === true && profilePart.plan.action === "add") {
-      const { path: profilePath, plan } = profilePart;
-      await writeOrFail(profilePath, "AWS_CONFIG_FILE", () => writeAwsConfig(profilePath, plan.text));
-      profileWritten = true;
-    }
-    if (kubeconfigChanged)
-      await writeOrFail(path, "--kubeconfig", () => writeFileAtomically(path, newText, 0o600));
+  };
+  if (awsProfileOnly === true) {
+    const only = await writeTeamAwsProfile({ ...request, target: target.value }, deps);
+    if (!only.ok) return refused(only.diagnostics);
+    if (json)
+      term.out(
+        `${JSON.stringify({ ok: true, dryRun: options.dryRun === true, awsProfile: profileJson(only.value) }, null, 2)}\n`,
+      );
+    else term.out(`${profileLines(only.value, options.writeAwsProfile === true, term).join("\n")}\n`);
+    return ExitCode.ok;
   }
+  const result = await writeTeamKubeconfig({ ...request, target: target.value }, deps);
+  if (!json) for (const note of result.notes) term.err(noteText(note, term));
+  if (!result.ok) return refused(result.diagnostics);
 
-  if (options.json === true) {
-    term.out(
-      `${JSON.stringify(
-        jsonReport({
-          path,
-          cluster,
-          described,
-          entries,
-          changes: merged.changes,
-          dryRun,
-          kubeconfigChanged,
-          profilePart,
-          profileWritten,
-          options,
-        }),
-        null,
-        2,
-      )}\n`,
-    );
-  } else {
-    term.out(
-      textReport({
-        path,
-        entries,
-        changes: merged.changes,
-        dryRun,
-        kubeconfigChanged,
-        profilePart,
-        profileWritten,
-        options,
-        term,
-      }),
-    );
-  }
+  const outcome = result.value;
+  if (json) term.out(`${JSON.stringify(jsonReport(outcome), null, 2)}\n`);
+  else term.out(textReport({ ...outcome, options, term }));
   return ExitCode.ok;
 }
 
-/** Runs a write; a failure (a path through a file, no permission) is EG109 at `option`. */
-async function writeOrFail(path: string, option: string, write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    throw new CommandFailure([outputWriteDiagnostic(outputWriteError(path, error), option)]);
+function noteText(note: KubeconfigNote, term: Terminal): string {
+  switch (note.kind) {
+    case "described-as-role":
+      return `${term.paint.dim("note")} your identity may not call eks:DescribeCluster; read ${note.cluster} as the team role ${note.roleArn} instead\n`;
+    case "cluster-arn-differs":
+      return `${term.paint.yellow("warning")} EKS reports cluster ARN ${note.reported}, the config implies ${note.implied}; the entries are named after EKS's.\n`;
   }
 }
 
-// ---------------------------------------------------------------------------------------
-// Which cluster and team
+type TargetOutcome =
+  | { readonly ok: true; readonly value: KubeconfigTarget }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly printed: boolean };
 
-async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promise<Target> {
-  const flagMode =
-    options.clusterName !== undefined || options.roleArn !== undefined || options.region !== undefined;
-  if (flagMode) {
-    if (options.config !== undefined || options.cluster !== undefined || options.team !== undefined) {
-      fail(
-        "use either a config file (-c, --cluster, --team) or --cluster-name/--region/--role-arn, not both",
-        undefined,
-        INPUT,
-        options.config !== undefined ? "--config" : options.cluster !== undefined ? "--cluster" : "--team",
-      );
-    }
-    const missing = (
-      [
-        ["--cluster-name", options.clusterName],
-        ["--region", options.region],
-        ["--role-arn", options.roleArn],
-      ] as const
-    )
-      .filter(([, v]) => v === undefined || v === "")
-      .map(([flag]) => flag);
-    if (missing.length > 0)
-      fail(
-        `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required without a config file`,
-        undefined,
-        INPUT,
-        missing[0] ?? "--cluster-name",
-      );
-    const roleArn = options.roleArn ?? "";
-    const role = readIamArn(roleArn);
-    const roleName =
-      role !== undefined &&
-      /^[\w-]+$/.test(role.partition) &&
-      role.resourceType === "role" &&
-      /^[\w+=,.@-]+$/.test(role.name)
-        ? role.name
-        : undefined;
-    if (roleName === undefined)
-      fail(
-        `--role-arn ${roleArn} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
-        undefined,
-        INPUT,
-        "--role-arn",
-      );
-    const region = options.region ?? "";
-    const partition = partitionOf(roleArn);
-    const account = accountIdOf(roleArn) ?? "";
-    return {
-      // The ARN is replaced by the one DescribeCluster reports (see checkCluster).
-      cluster: {
-        name: options.clusterName ?? "",
-        region,
-        authentication: "auto",
-        arn: formatClusterArn(partition, region, account, options.clusterName ?? ""),
-        accountId: account,
-      },
-      team: { name: roleName, roleArn, ...(options.group !== undefined ? { iamGroup: options.group } : {}) },
-      clusterField: "--cluster-name",
-    };
+/** The cluster and team, from flags alone or from the config file. */
+async function resolveTarget(options: KubeconfigOptions, term: Terminal): Promise<TargetOutcome> {
+  if (isFlagTarget(options)) {
+    const configFlag =
+      options.config !== undefined
+        ? "--config"
+        : options.cluster !== undefined
+          ? "--cluster"
+          : options.team !== undefined
+            ? "--team"
+            : undefined;
+    const target = targetFromFlags(options, configFlag);
+    return target.ok ? target : { ...target, printed: false };
   }
-
   const file = options.config ?? "eksgate.yaml";
   const loaded = await loadConfigFile(file);
   if (!loaded.ok) {
+    // Printed here, with excerpts of the file.
     if (options.json !== true) {
       const sources = new Map(loaded.text !== undefined ? [[file, loaded.text]] : []);
       term.err(renderDiagnostics([...loaded.diagnostics], term, sources));
     }
-    throw new CommandFailure(loaded.diagnostics, true);
+    return { ok: false, diagnostics: loaded.diagnostics, printed: true };
   }
-  const config: AccessConfig = loaded.value;
-  const cluster = pickCluster(config, options.cluster, file);
-  const team = pickTeam(config, cluster, options.team, file);
-  return {
-    cluster,
-    team: { name: team.name, roleArn: team.roleArn, iamGroup: options.group ?? team.iamGroup },
-    sessionNamePolicy: team.sessionName,
-    clusterField: `clusters[${config.clusters.indexOf(cluster)}].name`,
-  };
-}
-
-function pickCluster(config: AccessConfig, name: string | undefined, file: string): Cluster {
-  if (name !== undefined) {
-    const found = config.clusters.find((c) => c.name === name);
-    if (found === undefined) {
-      fail(
-        `--cluster ${name} is not in ${file}`,
-        `Clusters in the config: ${config.clusters.map((c) => c.name).join(", ") || "none"}.`,
-        "EG140",
-        "--cluster",
-      );
-    }
-    return found;
-  }
-  const only = config.clusters.length === 1 ? config.clusters[0] : undefined;
-  if (only !== undefined) return only;
-  fail(
-    "--cluster is required: the config defines more than one cluster",
-    `Choose one of: ${config.clusters.map((c) => c.name).join(", ")}.`,
-    "EG140",
-    "--cluster",
-  );
-}
-
-function pickTeam(config: AccessConfig, cluster: Cluster, name: string | undefined, file: string) {
-  const withAccess = config.teams.filter((t) => t.access.some((a) => a.cluster === cluster.name));
-  if (name !== undefined) {
-    const found = config.teams.find((t) => t.name === name);
-    if (found === undefined) {
-      fail(
-        `--team ${name} is not in ${file}`,
-        `Teams in the config: ${config.teams.map((t) => t.name).join(", ") || "none"}.`,
-        "EG140",
-        "--team",
-      );
-    }
-    if (!withAccess.includes(found)) {
-      fail(
-        `team ${name} has no access to cluster ${cluster.name}`,
-        `Teams with access to it: ${withAccess.map((t) => t.name).join(", ") || "none"}.`,
-        "EG140",
-        "--team",
-      );
-    }
-    return found;
-  }
-  const only = withAccess.length === 1 ? withAccess[0] : undefined;
-  if (only !== undefined) return only;
-  fail(
-    withAccess.length === 0
-      ? `no team in ${file} has access to cluster ${cluster.name}`
-      : `--team is required: ${withAccess.length} teams have access to cluster ${cluster.name}`,
-    withAccess.length === 0
-      ? undefined
-      : `Choose the team you belong to: ${withAccess.map((t) => t.name).join(", ")}.`,
-    "EG140",
-    "--team",
-  );
-}
-
-// ---------------------------------------------------------------------------------------
-// EKS
-
-async function describe(
-  target: Target,
-  options: KubeconfigOptions,
-  term: Terminal,
-): Promise<ObservedCluster> {
-  const { cluster } = target;
-  const aws = await clusterAccess(options);
-  let described: ObservedCluster | undefined;
-  try {
-    described = await aws.describeCluster(cluster);
-  } catch (error) {
-    if (!isPortError(error)) throw error;
-    if (error.kind !== "access-denied") {
-      fail(
-        `eks:DescribeCluster ${cluster.name} in ${cluster.region} failed: ${error.message}`,
-        error.kind === "credentials"
-          ? "Configure AWS credentials (AWS_PROFILE, aws sso login, or access keys) and try again."
-          : "Check the cluster name, region and connectivity, then try again.",
-        "KCFG002",
-        target.clusterField,
-      );
-    }
-    // Team members usually hold only sts:AssumeRole on the team role, whose own policy allows
-    // eks:DescribeCluster: read the cluster as the team role, the way the token will.
-    described = await describeAsTeamRole(aws, target, options, error.message);
-    if (options.json !== true) {
-      term.err(
-        `${term.paint.dim("note")} your identity may not call eks:DescribeCluster; read ${cluster.name} as the team role ${target.team.roleArn} instead\n`,
-      );
-    }
-  }
-  if (described === undefined) {
-    fail(
-      `cluster ${cluster.name} does not exist in ${cluster.region}`,
-      "Check the cluster name and region (aws eks list-clusters --region REGION).",
-      "KCFG002",
-      target.clusterField,
-    );
-  }
-  if (described.endpoint === "" || described.certificateAuthorityData === "") {
-    fail(
-      `cluster ${cluster.name} has no endpoint or CA yet (it is probably still being created)`,
-      "Wait until the cluster is ACTIVE and run this again.",
-      "KCFG002",
-      target.clusterField,
-    );
-  }
-  return described;
-}
-
-/** The AWS side of the command, loaded on first use. */
-async function clusterAccess(options: KubeconfigOptions): Promise<ClusterAccessPort> {
-  const { createClusterAccessPort } = await import("../../adapters/aws/cluster-access.js");
-  return createClusterAccessPort(options.profile !== undefined ? { profile: options.profile } : {});
-}
-
-/** DescribeCluster with the team role's credentials, assumed under the member's session name. */
-async function describeAsTeamRole(
-  aws: ClusterAccessPort,
-  target: Target,
-  options: KubeconfigOptions,
-  ownDenial: string,
-): Promise<ObservedCluster | undefined> {
-  const { cluster, team } = target;
-  const profile = options.profile;
-  const sessionName =
-    options.sessionName ??
-    (await sessionNameOf(
-      aws,
-      { from: "chain" },
-      cluster.region,
-      profile === undefined ? "" : `with profile ${profile}`,
-      "Configure AWS credentials, or pass --session-name YOUR_IAM_USER_NAME.",
-    ));
-  try {
-    return await aws.describeClusterAsRole(cluster, team.roleArn, sessionName);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    fail(
-      `eks:DescribeCluster ${cluster.name} in ${cluster.region} is denied to your identity (${ownDenial}), and reading it as the team role ${team.roleArn} (session ${sessionName}) failed too: ${message}`,
-      "Check that you are in the team's IAM group (it allows sts:AssumeRole on the role), or ask for eks:DescribeCluster on the cluster.",
-      "KCFG002",
-      target.clusterField,
-    );
-  }
-}
-
-function checkCluster(cluster: Cluster, described: ObservedCluster, term: Terminal, quiet: boolean): Cluster {
-  if (described.arn === cluster.arn) return cluster;
-  if (cluster.authentication !== "auto" && !quiet) {
-    term.err(
-      `${term.paint.yellow("warning")} EKS reports cluster ARN ${described.arn}, the config implies ${cluster.arn}; the entries are named after EKS's.\n`,
-    );
-  }
-  return { ...cluster, arn: described.arn };
-}
-
-// ---------------------------------------------------------------------------------------
-// AWS config profile (--exec aws)
-
-interface ProfilePart {
-  readonly path: string;
-  readonly profile: AwsCliProfile;
-  readonly plan: ProfilePlan;
-  readonly sessionNameFrom: "flag" | "caller";
-}
-
-async function planProfile(target: Target, name: string, options: KubeconfigOptions): Promise<ProfilePart> {
-  const sourceProfile = options.sourceProfile ?? process.env["AWS_PROFILE"] ?? "default";
-  if (sourceProfile === name) {
-    fail(
-      `--source-profile ${sourceProfile} is the profile being written`,
-      "The team profile assumes the role from another profile that holds your own credentials; pass that one with --source-profile.",
-      INPUT,
-      "--source-profile",
-    );
-  }
-  let sessionName = options.sessionName;
-  const sessionNameFrom = sessionName !== undefined ? "flag" : "caller";
-  sessionName ??= await callerSessionName(options, sourceProfile, target.cluster.region);
-  const team = {
-    name: target.team.name,
-    iamGroup: target.team.iamGroup ?? "",
-    sessionName: target.sessionNamePolicy ?? "free",
-    requireMfa: false,
-    access: [],
-    roleName: target.team.name,
-    roleArn: target.team.roleArn,
-    kubernetesGroup: "",
-    kubernetesUsername: "",
-    systemMasters: false,
-  } as const;
-  const profile = awsCliProfile(team, { sourceProfile, roleSessionName: sessionName, profileName: name });
-  const problems = validateAwsCliProfile(team, profile, `profile ${name}`);
-  if (problems.length > 0) throw new CommandFailure(problems);
-  const path = awsConfigPath();
-  const read = await readAwsConfig(path);
-  if (!read.ok) throw new CommandFailure(read.diagnostics);
-  const text = read.value ?? "";
-  const plan = planAwsConfigProfile(text, profile, formatAwsConfigProfile);
-  if (plan.action === "conflict" && options.writeAwsProfile === true) {
-    const diffs = plan.differences.map(
-      ([k, have, want]) => `${k} is ${have ?? "not set"}, eksgate would set ${want}`,
-    );
-    fail(
-      `profile ${name} already exists in ${path} (line ${plan.line}) with other settings: ${diffs.join("; ")}`,
-      `eksgate never overwrites a profile. Either edit or remove [profile ${name}] in ${path} yourself, or choose another name with --profile-name.`,
-      "KCFG007",
-      { file: path, line: plan.line, column: 1 },
-    );
-  }
-  return { path, profile, plan, sessionNameFrom };
-}
-
-async function callerSessionName(
-  options: KubeconfigOptions,
-  sourceProfile: string,
-  region: string,
-): Promise<string> {
-  // Exactly the credentials the aws CLI uses for source_profile: that profile of the shared
-  // config and credentials files (keys, SSO, credential_process), never environment keys.
-  return sessionNameOf(
-    await clusterAccess(options),
-    { from: "profile", profile: sourceProfile },
-    region,
-    `with profile ${sourceProfile}`,
-    "The session name defaults to your IAM user name. Check --source-profile, or pass --session-name YOUR_IAM_USER_NAME.",
-  );
-}
-
-/** The role session name a set of credentials gives: the IAM user name behind them. */
-async function sessionNameOf(
-  aws: ClusterAccessPort,
-  credentials: CallerCredentials,
-  region: string,
-  how: string,
-  hint: string,
-): Promise<string> {
-  const { sessionNameFromArn } = await import("../../token/plugin.js");
-  let arn: string | undefined;
-  try {
-    arn = await aws.callerArn(region, credentials);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    fail(
-      `cannot find out who you are${how === "" ? "" : ` ${how}`} (sts:GetCallerIdentity failed: ${message})`,
-      hint,
-      "KCFG003",
-      "--session-name",
-    );
-  }
-  const name = arn === undefined ? undefined : sessionNameFromArn(arn);
-  if (name === undefined) {
-    fail(
-      `cannot derive a role session name from your identity ${arn ?? "(none)"}`,
-      "Pass --session-name with your IAM user name.",
-      "KCFG003",
-      "--session-name",
-    );
-  }
-  return name;
+  const target = targetFromConfig(loaded.value, options, file);
+  return target.ok ? target : { ...target, printed: false };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -564,8 +138,7 @@ interface ReportInput {
   readonly changes: readonly EntryChange[];
   readonly dryRun: boolean;
   readonly kubeconfigChanged: boolean;
-  readonly profilePart: ProfilePart | undefined;
-  readonly profileWritten: boolean;
+  readonly awsProfile?: PlannedAwsProfile;
   readonly options: KubeconfigOptions;
 }
 
@@ -606,36 +179,8 @@ function textReport(input: ReportInput & { readonly term: Terminal }): string {
         .map((l) => `  ${l}`),
     );
   }
-  const part = input.profilePart;
-  if (part !== undefined) {
-    lines.push("");
-    const section = formatAwsConfigProfile(part.profile).trimEnd();
-    if (part.plan.action === "unchanged") {
-      lines.push(
-        `AWS config ${part.path}: profile ${part.profile.name} is already there with these settings.`,
-      );
-    } else if (part.plan.action === "conflict") {
-      lines.push(
-        term.paint.yellow(
-          `AWS config ${part.path}: profile ${part.profile.name} exists with other settings (line ${part.plan.line}); the kubeconfig uses it as it is.`,
-        ),
-        `  eksgate would have written:`,
-        ...section.split("\n").map((l) => `    ${l}`),
-      );
-    } else if (input.profileWritten) {
-      lines.push(`AWS config ${part.path}: added`, ...section.split("\n").map((l) => `  ${l}`));
-    } else if (input.options.writeAwsProfile === true) {
-      lines.push(`AWS config ${part.path}: would add`, ...section.split("\n").map((l) => `  ${l}`));
-    } else {
-      lines.push(
-        term.paint.yellow(
-          `AWS config ${part.path}: profile ${part.profile.name} is missing; the kubeconfig needs it.`,
-        ),
-        "  Run again with --write-aws-profile, or add it yourself:",
-        ...section.split("\n").map((l) => `    ${l}`),
-      );
-    }
-  }
+  if (input.awsProfile !== undefined)
+    lines.push("", ...profileLines(input.awsProfile, input.options.writeAwsProfile === true, term));
   if (!dryRun) {
     const current = input.changes.find((c) => c.kind === "current-context");
     const context = entries.context.name;
@@ -649,16 +194,92 @@ function textReport(input: ReportInput & { readonly term: Terminal }): string {
   return `${lines.join("\n")}\n`;
 }
 
-function jsonReport(
-  input: ReportInput & { readonly cluster: Cluster; readonly described: ObservedCluster },
-): Record<string, unknown> {
-  const part = input.profilePart;
+/** What the report says about the AWS CLI profile, in either form. */
+function profileLines(part: PlannedAwsProfile, writeAsked: boolean, term: Terminal): string[] {
+  const where = `AWS config ${part.path}`;
+  const name = part.form === "role" ? part.profile.name : part.name;
+  const indent = (text: string, by: string) =>
+    text
+      .trimEnd()
+      .split("\n")
+      .map((l) => `${by}${l}`);
+  let section: string;
+  if (part.form === "role") section = formatAwsConfigProfile(part.profile);
+  else if (part.plan.action === "needs-start-url")
+    return [
+      term.paint.yellow(
+        `${where}: profile ${name} is missing, and there is no [sso-session ${part.plan.sessionName}] to put it in.`,
+      ),
+      "  Run again with --write-aws-profile --sso-start-url YOUR_ACCESS_PORTAL_URL.",
+    ];
+  else
+    section = `${part.plan.session.action === "add" ? `${part.plan.session.section}\n` : ""}${formatAwsConfigSection(`profile ${name}`, part.plan.settings)}`;
+  const signIn = part.form === "sso" ? [`Sign in before using it: aws sso login --profile ${name}`] : [];
+  const plan = part.plan;
+  if (plan.action === "unchanged")
+    return [`${where}: profile ${name} is already there with these settings.`, ...signIn];
+  if (plan.action === "conflict")
+    return [
+      term.paint.yellow(
+        `${where}: profile ${name} exists with other settings (line ${conflictLine(part)}); the kubeconfig uses it as it is.`,
+      ),
+      `  eksgate would have written:`,
+      ...indent(section, "    "),
+    ];
+  if (part.written) return [`${where}: added`, ...indent(section, "  "), ...signIn];
+  if (writeAsked) return [`${where}: would add`, ...indent(section, "  ")];
+  return [
+    term.paint.yellow(`${where}: profile ${name} is missing; the kubeconfig needs it.`),
+    "  Run again with --write-aws-profile, or add it yourself:",
+    ...indent(section, "    "),
+  ];
+}
+
+function conflictLine(part: PlannedAwsProfile): number {
+  if (part.form === "role") return part.plan.action === "conflict" ? part.plan.line : 0;
+  if (part.plan.action === "needs-start-url") return 0;
+  const { profile, session } = part.plan;
+  return profile.action === "conflict" ? profile.line : session.action === "conflict" ? session.line : 0;
+}
+
+function profileJson(part: PlannedAwsProfile): Record<string, unknown> {
+  if (part.form === "role")
+    return {
+      form: "role",
+      path: part.path,
+      name: part.profile.name,
+      settings: part.profile.settings,
+      sessionNameFrom: part.sessionNameFrom,
+      action: part.plan.action,
+      written: part.written,
+    };
+  return {
+    form: "sso",
+    path: part.path,
+    name: part.name,
+    settings: part.plan.settings,
+    ...(part.plan.action !== "needs-start-url"
+      ? {
+          ssoSession: {
+            name: part.plan.sessionName,
+            settings: part.plan.sessionSettings,
+            action: part.plan.session.action,
+          },
+        }
+      : { ssoSession: { name: part.plan.sessionName, action: "needs-start-url" } }),
+    action: part.plan.action,
+    written: part.written,
+  };
+}
+
+function jsonReport(input: KubeconfigOutcome): Record<string, unknown> {
+  const part = input.awsProfile;
   return {
     ok: true,
     dryRun: input.dryRun,
     kubeconfig: {
       path: input.path,
-      written: !input.dryRun && input.kubeconfigChanged,
+      written: input.kubeconfigWritten,
       changes: input.changes,
     },
     cluster: {
@@ -669,17 +290,6 @@ function jsonReport(
     },
     context: input.entries.context.name,
     user: input.entries.user,
-    ...(part !== undefined
-      ? {
-          awsProfile: {
-            path: part.path,
-            name: part.profile.name,
-            settings: part.profile.settings,
-            sessionNameFrom: part.sessionNameFrom,
-            action: part.plan.action,
-            written: input.profileWritten,
-          },
-        }
-      : {}),
+    ...(part !== undefined ? { awsProfile: profileJson(part) } : {}),
   };
 }

@@ -33,6 +33,11 @@ export interface EntryOptions {
   readonly plugin?: EksgatePluginCommand;
   /** Command for the eksgate form instead of the plugin's name on PATH. */
   readonly command?: string;
+  /**
+   * An Identity Center team: the eksgate form signs with this `aws sso login` profile
+   * instead of assuming the team role.
+   */
+  readonly ssoProfile?: string;
 }
 
 export function teamKubeconfigEntries(
@@ -50,6 +55,7 @@ export function teamKubeconfigEntries(
     const base = eksgateExecUser(team, cluster, {
       ...names,
       ...(options.plugin !== undefined ? { plugin: options.plugin } : {}),
+      ...(options.ssoProfile !== undefined ? { profile: options.ssoProfile } : {}),
     });
     user = {
       name: base.name,

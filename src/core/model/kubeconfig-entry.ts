@@ -82,13 +82,26 @@ export const AWS_CLI_COMMAND = "aws";
  */
 export type EksgatePluginCommand = typeof EKSGATE_TOKEN_COMMAND | typeof EKSGATE_COMMAND;
 
-/** The user entry running the eksgate token plugin for a team on a cluster. */
+/**
+ * The user entry running the eksgate token plugin for a team on a cluster: it assumes the
+ * team role, or, with `profile` (an Identity Center team's `aws sso login` profile), signs
+ * with that profile's session.
+ */
 export function eksgateExecUser(
   team: { readonly roleArn: string; readonly iamGroup?: string },
   cluster: Cluster,
-  options: KubeconfigNameOptions & { readonly plugin?: EksgatePluginCommand } = {},
+  options: KubeconfigNameOptions & { readonly plugin?: EksgatePluginCommand; readonly profile?: string } = {},
 ): NamedUser {
   const plugin = options.plugin ?? EKSGATE_TOKEN_COMMAND;
+  const credentials =
+    options.profile !== undefined
+      ? ["--profile", options.profile]
+      : [
+          "--role-arn",
+          team.roleArn,
+          // Named in the error when the caller may not assume the role.
+          ...(team.iamGroup !== undefined && team.iamGroup !== "" ? ["--group", team.iamGroup] : []),
+        ];
   return {
     name: options.name ?? cluster.arn,
     user: {
@@ -101,10 +114,7 @@ export function eksgateExecUser(
           cluster.name,
           "--region",
           cluster.region,
-          "--role-arn",
-          team.roleArn,
-          // Named in the error when the caller may not assume the role.
-          ...(team.iamGroup !== undefined && team.iamGroup !== "" ? ["--group", team.iamGroup] : []),
+          ...credentials,
         ],
         interactiveMode: "Never",
       },

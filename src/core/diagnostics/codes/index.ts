@@ -15,6 +15,7 @@ import { KCFG_CODES } from "./kcfg.js";
 import { KUBE_CODES } from "./kube.js";
 import { AUD_CODES } from "./aud.js";
 import { SNAP_CODES } from "./snap.js";
+import { TOK_CODES } from "./tok.js";
 import type { CodeInfo } from "./define.js";
 
 export type { CodeInfo, CodeSpec, Severity } from "./define.js";
@@ -39,6 +40,7 @@ export const CODE_FAMILIES: readonly RegisteredFamily[] = [
   KUBE_CODES,
   AUD_CODES,
   SNAP_CODES,
+  TOK_CODES,
 ];
 
 export const CODES = {
@@ -53,6 +55,7 @@ export const CODES = {
   ...KUBE_CODES.codes,
   ...AUD_CODES.codes,
   ...SNAP_CODES.codes,
+  ...TOK_CODES.codes,
 };
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -6,7 +6,7 @@ export const KCFG_CODES = defineFamily(
   {
     title: "`eksgate kubeconfig` (KCFG)",
     intro:
-      "KCFG0nn: the command's input, the kubeconfig it merges into and the AWS calls it makes. KCFG1nn: the AWS CLI profile it writes with `--exec aws`.",
+      "KCFG0nn: the command's input, the kubeconfig it merges into and the AWS calls it makes. KCFG1nn: the AWS CLI profile it writes with `--exec aws`. KCFG007-008 concern the AWS config file it adds profiles to.",
   },
   {
     KCFG001: {
@@ -49,8 +49,16 @@ export const KCFG_CODES = defineFamily(
     KCFG007: {
       severity: "error",
       where: "kubeconfig --exec aws",
-      meaning: "The AWS config profile exists with other settings: eksgate never overwrites it.",
-      hint: "Remove or rename the existing profile, or choose another profile name.",
+      meaning:
+        "The AWS config profile (or the `sso-session` it would use) exists with other settings: eksgate never overwrites it.",
+      hint: "Remove or rename the existing profile or sso-session, or choose another profile name.",
+    },
+    KCFG008: {
+      severity: "error",
+      where: "kubeconfig --write-aws-profile",
+      meaning:
+        "An Identity Center profile needs an `sso-session` with the AWS access portal URL, and none is in the file: pass `--sso-start-url`.",
+      hint: "Pass --sso-start-url with your AWS access portal URL (https://<id>.awsapps.com/start), or --sso-session naming a session already in the AWS config file.",
     },
     KCFG101: {
       severity: "error",
