@@ -479,6 +479,14 @@ export async function writeTeamAwsProfile(
 > {
   try {
     const { target } = request;
+    if (target.identityCenter === undefined && request.exec !== "aws") {
+      refuse(
+        `--aws-profile-only: team ${target.team.name}'s kubeconfig entry uses no AWS profile`,
+        "The profile is for Identity Center teams and for --exec aws; pass --exec aws, or leave out --aws-profile-only.",
+        "KCFG001",
+        "--aws-profile-only",
+      );
+    }
     const name = request.profileName ?? teamProfileName(target.team);
     const part =
       target.identityCenter !== undefined

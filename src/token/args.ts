@@ -45,7 +45,8 @@ cached until shortly before it expires.
   --region R            AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region)
   --role-arn ARN        assume this role and sign the token with its credentials
   --session-name S      role session name (default: your IAM user name, or your own session name)
-  --profile P           AWS profile for your own credentials (default: AWS_PROFILE)
+  --profile P           AWS profile for your own credentials (default: AWS_PROFILE); an
+                        IAM Identity Center profile signs with its aws sso login session
   --group G             IAM group to name when the role cannot be assumed
   --no-cache            do not read or write the cache
   --drop-cache          remove all cached tokens and credentials

@@ -293,4 +293,21 @@ region = ${REGION}
     expect(readFileSync(join(home, "aws-config"), "utf8")).not.toContain("third");
     expect(before).not.toContain("[profile other]");
   });
+
+  it("without a sign-in, reading the cluster as the profile fails with KCFG002 saying to sign in; nothing is written", async () => {
+    rmSync(join(home, ".aws", "sso"), { recursive: true, force: true });
+    const before = readFileSync(join(home, "kube", "config"), "utf8");
+    const result = await node(
+      [CLI_JS, "kubeconfig", "-c", "eksgate.yaml", "--set-context", "--json"],
+      env,
+      home,
+    );
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      diagnostics: { code: string; path: string; detail: string }[];
+    };
+    expect(report.diagnostics.map((d) => [d.code, d.path])).toEqual([["KCFG002", "clusters[0].name"]]);
+    expect(report.diagnostics[0]?.detail).toContain(`Sign in first: aws sso login --profile ${PROFILE}`);
+    expect(readFileSync(join(home, "kube", "config"), "utf8")).toBe(before);
+  });
 });

@@ -5,7 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { KubeconfigTarget } from "../../src/core/kubeconfig/target.js";
-import { writeTeamKubeconfig, type KubeconfigRequest } from "../../src/engine/kubeconfig.js";
+import {
+  writeTeamAwsProfile,
+  writeTeamKubeconfig,
+  type KubeconfigRequest,
+} from "../../src/engine/kubeconfig.js";
 import type { ClusterAccessPort } from "../../src/ports/cluster-access.js";
 import { awsFailure } from "../support/fakes/aws-errors.js";
 import { FakeClock } from "../support/fakes/clock.js";
@@ -158,5 +162,56 @@ describe("the kubeconfig use case", () => {
       path: "--kubeconfig",
       summary: "cannot write /home/ana/file/config: /home/ana/file is a file; nothing was written",
     });
+  });
+
+  it("--aws-profile-only writes only the profile, and is refused where the entry uses none", async () => {
+    const w = world();
+    const deps = { aws: w.aws, files: w.files, host: { windows: false } };
+    const none = await writeTeamAwsProfile({ target: TARGET, exec: "eksgate", writeAwsProfile: true }, deps);
+    expect(!none.ok && none.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ["KCFG001", "--aws-profile-only"],
+    ]);
+    const role = await writeTeamAwsProfile(
+      { target: TARGET, exec: "aws", writeAwsProfile: true, sourceProfile: "ana" },
+      deps,
+    );
+    expect(role.ok && role.value.written).toBe(true);
+    expect(w.files.writes).toEqual(["/home/ana/.aws/config"]);
+  });
+
+  it("an Identity Center team's entry signs with its SSO profile, which DescribeCluster uses once it exists", async () => {
+    const w = world();
+    const described: string[] = [];
+    const aws: ClusterAccessPort = {
+      ...w.aws,
+      describeCluster: (cluster, credentials) => {
+        described.push(credentials?.from === "profile" ? credentials.profile : "chain");
+        return w.aws.describeCluster(cluster);
+      },
+    };
+    const deps = { aws, files: w.files, host: { windows: false } };
+    const target: KubeconfigTarget = {
+      ...TARGET,
+      team: { name: "data", roleArn: `arn:aws:iam::${ACCOUNT}:role/eksgate-data` },
+      identityCenter: {
+        permissionSet: "EksgateData",
+        region: "us-east-1",
+        startUrl: "https://d-1.awsapps.com/start",
+      },
+    };
+    const first = await writeTeamKubeconfig({ target, exec: "eksgate", writeAwsProfile: true }, deps);
+    expect(first.ok && first.value.entries.user.user.exec.args).toEqual([
+      "--cluster-name",
+      "prod",
+      "--region",
+      REGION,
+      "--profile",
+      "eksgate-data",
+    ]);
+    expect(first.ok && first.value.awsProfile?.form).toBe("sso");
+    const second = await writeTeamKubeconfig({ target, exec: "eksgate" }, deps);
+    expect(second.ok).toBe(true);
+    expect(described).toEqual(["chain", "eksgate-data"]);
+    expect(w.calls).toEqual([]);
   });
 });
