@@ -14,7 +14,7 @@
  */
 import { PortError, type PortFailureKind } from "../../ports/errors.js";
 
-export type AwsService = "iam" | "sts" | "eks" | "organizations";
+export type AwsService = "iam" | "sts" | "eks" | "organizations" | "sso" | "identitystore";
 
 export interface TranslationContext {
   readonly service: AwsService;
@@ -41,6 +41,8 @@ const KIND_BY_CODE: Readonly<Record<string, PortFailureKind>> = {
 
   // IAM refuses DeleteRole while policies are attached or inline policies remain.
   DeleteConflict: "conflict",
+  // sso-admin: a permission set of that name exists already (CreatePermissionSet).
+  Conflict: "already-exists",
 
   ValidationError: "invalid",
   Validation: "invalid",
