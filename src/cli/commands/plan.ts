@@ -103,6 +103,7 @@ function wiring(options: CommonOptions, config: AccessConfig, term: Terminal): W
       ...(options.backupDir !== undefined ? { backupDir: options.backupDir } : {}),
       accounts: config.accounts,
       identityAccount: config.accountId,
+      ...(config.identityCenter !== undefined ? { identityCenter: config.identityCenter } : {}),
     },
     progressSink(term, options.json === true),
   );
@@ -112,13 +113,15 @@ function wiring(options: CommonOptions, config: AccessConfig, term: Terminal): W
 function readFailure(error: unknown): Diagnostic {
   if (isPortError(error)) {
     const who = error.details.identity !== undefined ? ` (as ${error.details.identity})` : "";
+    const account = error.details.account;
+    const inAccount = account !== undefined ? ` in account ${account}` : "";
     return {
       code: error.kind === "access-denied" ? "EG301" : error.kind === "credentials" ? "EG303" : "EG304",
       severity: "error",
-      summary: `${error.details.operation} failed${who}: ${error.message}`,
+      summary: `${error.details.operation}${inAccount} failed${who}: ${error.message}`,
       detail:
         error.kind === "access-denied"
-          ? `Grant ${error.details.missingPermission ?? error.details.operation} to the identity eksgate runs as.`
+          ? `Grant ${error.details.missingPermission ?? error.details.operation}${inAccount} to ${error.details.identity ?? "the identity eksgate runs as"}${account !== undefined ? ", or reach that account with another profile or roleArn under accounts:" : ""}.`
           : error.kind === "credentials"
             ? "Configure AWS credentials (AWS_PROFILE, aws sso login, or access keys) and try again."
             : "Check connectivity and the cluster's kubeconfig context, then try again.",
