@@ -74,7 +74,7 @@ export function describeIdentityCenterPortContract(subject: IdentityCenterContra
           sessionDuration: "PT4H",
           tags: [{ Key: "eksgate.dev/managed-by", Value: "eksgate" }],
         });
-        expect(arn).toMatch(/^arn:aws:sso:::.+\/ps-[0-9a-f]+$/);
+        expect(arn).toMatch(/^arn:aws:sso:::.+\/ps-[0-9a-z]+$/);
         const listed = await port.listPermissionSets(instance);
         expect(listed.filter((p) => p.name === "EksDevs")).toEqual([
           {
@@ -137,7 +137,7 @@ export function describeIdentityCenterPortContract(subject: IdentityCenterContra
         sessionDuration: "PT1H",
         tags: [],
       });
-      const missing = arn.replace(/ps-[0-9a-f]+$/, "ps-0000000000000000");
+      const missing = arn.replace(/ps-[0-9a-z]+$/, "ps-0000000000000000");
       const failure = await portFailure(() => port.getInlinePolicy(instance, missing));
       expect(failure.kind).toBe("not-found");
     });
