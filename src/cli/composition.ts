@@ -9,8 +9,9 @@ import type { KubePort } from "../ports/kube.js";
 import { createIamPort } from "../adapters/aws/iam.js";
 import { createEksPortForRegion } from "../adapters/aws/eks.js";
 import { assumedRoleCredentials, standardCredentials } from "../adapters/aws/client-config.js";
-import type { Account } from "../core/model/access-config.js";
+import type { Account, IdentityCenterSettings } from "../core/model/access-config.js";
 import { accountIdOf } from "../core/model/arn.js";
+import { createIdentityCenterPort } from "../adapters/aws/identity-center.js";
 import { resolveKubeConnection } from "../adapters/kube/connection.js";
 import { createKubePort } from "../adapters/kube/kube-port.js";
 import { defaultBackupDir, fileBackupStore } from "../adapters/fs/backups.js";
@@ -27,6 +28,8 @@ export interface ConnectionOptions {
   readonly accounts?: readonly Account[];
   /** The identity account, reached with the identity eksgate runs as. */
   readonly identityAccount?: string;
+  /** Where IAM Identity Center is administered (configs with Identity Center teams). */
+  readonly identityCenter?: IdentityCenterSettings;
 }
 
 export interface Wiring {
@@ -93,6 +96,21 @@ export function wireEngine(options: ConnectionOptions, events: EventSink): Wirin
     }
     return ports;
   };
+  // Identity Center with the credentials of the account that administers it.
+  const ic = options.identityCenter;
+  const identityCenter =
+    ic === undefined
+      ? undefined
+      : createIdentityCenterPort({
+          region: ic.region,
+          credentials:
+            options.accounts !== undefined &&
+            options.accounts.length > 1 &&
+            ic.accountId !== options.identityAccount
+              ? portsIn(ic.accountId).credentials
+              : credentials,
+          ...profile,
+        });
   const credentialsFor = (clusterArn: string) => {
     const accountId = accountIdOf(clusterArn) ?? "";
     return options.accounts !== undefined &&
@@ -104,6 +122,7 @@ export function wireEngine(options: ConnectionOptions, events: EventSink): Wirin
   const deps: EngineDeps = {
     iam,
     eks,
+    ...(identityCenter !== undefined ? { identityCenter } : {}),
     ...(options.accounts !== undefined && options.accounts.length > 1
       ? {
           iamIn: (accountId: string) => portsIn(accountId).iam,
@@ -151,6 +170,7 @@ export function wireEngine(options: ConnectionOptions, events: EventSink): Wirin
         add(`${accountId} `, ports.iam.calls());
         add(`${accountId} `, ports.eks.calls());
       }
+      if (identityCenter !== undefined) add("identity-center ", identityCenter.calls());
       for (const port of kubePorts) add("kube ", port.calls());
       return out;
     },

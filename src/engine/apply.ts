@@ -25,6 +25,7 @@ import { DEFAULT_PARALLELISM, runGraph } from "./executor.js";
 import { DiagnosedFailure, failureDiagnostic } from "./failure-diagnostic.js";
 import { accountIdOf, arnResourceName } from "../core/model/arn.js";
 import { awsAuthStepObservation, observeStepNow, recheckDiagnostic } from "./recheck.js";
+import { executeIdentityCenterStep } from "./identity-center-apply.js";
 
 export const AWS_AUTH_MAX_ATTEMPTS = 5;
 
@@ -259,6 +260,9 @@ async function execute(
       await iam.putGroupPolicy(resource.groupName, resource.policyName, payload.document);
       return undefined;
     }
+    case "permission-set":
+    case "account-assignment":
+      return executeIdentityCenterStep(step, plan, deps.identityCenter, deps.clock);
     case "access-entry": {
       const eks = clusterEks(deps, plan, resource.cluster);
       if (step.action === "delete" || step.action === "replace") {
@@ -406,6 +410,9 @@ export function accountOfStep(step: PlanStep, plan: Plan): string | undefined {
   const resource = step.resource;
   if (resource.kind === "iam-role" || resource.kind === "iam-role-policy") return resource.account;
   if (resource.kind === "iam-group-policy") return undefined;
+  if (resource.kind === "permission-set" || resource.kind === "account-assignment") {
+    return plan.identityCenter?.account;
+  }
   return plan.clusters[resource.cluster]?.account;
 }
 

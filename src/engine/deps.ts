@@ -4,6 +4,7 @@ import type { Cluster } from "../core/model/access-config.js";
 import type { IamPort } from "../ports/iam.js";
 import type { EksPort, EksPortForRegion, ObservedCluster } from "../ports/eks.js";
 import type { KubePort } from "../ports/kube.js";
+import type { IdentityCenterPort } from "../ports/identity-center.js";
 import type { BackupStore, Clock } from "../ports/system.js";
 import type { EventSink } from "./events.js";
 
@@ -17,6 +18,11 @@ export interface EngineDeps {
    */
   readonly iamIn?: (accountId: string) => IamPort;
   readonly eksIn?: (accountId: string, region: string) => EksPort;
+  /**
+   * IAM Identity Center, reached with the credentials of the account that administers it
+   * (configs with Identity Center teams).
+   */
+  readonly identityCenter?: IdentityCenterPort;
   /**
    * Connects to a cluster's Kubernetes API (from a kubeconfig, or from DescribeCluster), or
    * says why it cannot (KUBE001-KUBE006); warnings (a context skipped, several that fit)

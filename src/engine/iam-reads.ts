@@ -10,7 +10,13 @@ import type { EventSink } from "./events.js";
 
 export type IamReads = Pick<
   IamPort,
-  "getRole" | "listRolesTagged" | "listRolePolicies" | "getRolePolicy" | "groupExists" | "getGroupPolicy"
+  | "getRole"
+  | "listRolesTagged"
+  | "listRolesByPath"
+  | "listRolePolicies"
+  | "getRolePolicy"
+  | "groupExists"
+  | "getGroupPolicy"
 >;
 
 /** Answers the reads from a batch read of the account, with no further calls. */
@@ -32,6 +38,15 @@ export function accountReads(account: AccountIam): IamReads {
           .filter((r) => r.name.startsWith(prefix))
           .filter((r) => tags.every((w) => r.tags.some((t) => t.Key === w.Key && t.Value === w.Value)))
           .flatMap((r) => role(r.name) ?? []),
+      ),
+    listRolesByPath: (pathPrefix) =>
+      plain(
+        account.roles
+          .filter((r) => r.path.startsWith(pathPrefix))
+          .flatMap((r) => {
+            const found = role(r.name);
+            return found === undefined ? [] : [{ ...found, tags: [] }];
+          }),
       ),
     listRolePolicies: (name) => plain(Object.keys(roles.get(name)?.inlinePolicies ?? {}).sort()),
     getRolePolicy: (name, policy) =>

@@ -3,7 +3,14 @@
  * and eksgate's other roles, the groups' policies, and per cluster its authentication
  * mode, aws-auth, access entries and eksgate's RBAC objects. Read-only.
  */
-import { isIdentityCenterTeam, teamRoleArnIn, type AccessConfig } from "../core/model/access-config.js";
+import {
+  isIdentityCenterTeam,
+  teamAccounts,
+  teamRoleArnIn,
+  type AccessConfig,
+} from "../core/model/access-config.js";
+import { identityCenterRoleOf } from "../core/model/arn.js";
+import { RESERVED_ROLE_PATH_PREFIX } from "../core/model/identity-center.js";
 import { teamRoleAccounts } from "../core/model/iam-documents.js";
 import {
   GROUP_TAG_KEY,
@@ -33,6 +40,8 @@ import type { KubePort, RbacKind } from "../ports/kube.js";
 import { eksFor, iamFor, type EngineDeps } from "./deps.js";
 import { createLimiter, DEFAULT_PARALLELISM } from "./executor.js";
 import { iamReads, type IamReads } from "./iam-reads.js";
+import { observeIdentityCenter } from "./observe-identity-center.js";
+import { inAccount } from "../ports/errors.js";
 
 const RBAC_KINDS: readonly RbacKind[] = ["ClusterRole", "ClusterRoleBinding", "RoleBinding"];
 
@@ -94,9 +103,11 @@ export async function observe(
   ].sort();
   // Each account's reads: one batch read where allowed; the accounts are read concurrently.
   const accountReads = await each(roleAccounts, (accountId) =>
-    accountId === identity ? Promise.resolve(iam) : iamReads(iamFor(deps, identity, accountId), deps.events),
+    accountId === identity
+      ? Promise.resolve(iam)
+      : inAccount(accountId, () => iamReads(iamFor(deps, identity, accountId), deps.events)),
   );
-  const readAccounts = await each(roleAccounts, async (accountId) => {
+  const readAccount = async (accountId: string): Promise<Record<string, ObservedIamRole | null>> => {
     const account = accountReads[roleAccounts.indexOf(accountId)] ?? iam;
     const teams = iamTeams.filter((t) => teamRoleAccounts(config, t).includes(accountId));
     const [teamRoles, tagged] = await Promise.all([
@@ -119,8 +130,40 @@ export async function observe(
       if (read !== undefined) found[roleKey(identity, accountId, role.name)] = read;
     });
     return found;
-  });
+  };
+  // A failure names the account whose credentials made the call.
+  const readAccounts = await each(roleAccounts, (accountId) =>
+    inAccount(accountId, () => readAccount(accountId)),
+  );
   for (const found of readAccounts) Object.assign(roles, found);
+
+  // Identity Center teams: Identity Center itself, and the roles it made in each account of
+  // their clusters (found by path, matched to a permission set by the planner).
+  const idcTeams = config.teams.filter(isIdentityCenterTeam);
+  const idcAccounts = [...new Set(idcTeams.flatMap((t) => teamAccounts(config, t)))].sort();
+  const [identityCenter, reservedLists] = await Promise.all([
+    observeIdentityCenter(config, deps, io),
+    each(idcAccounts, (accountId) =>
+      inAccount(accountId, () => {
+        const account = accountReads[roleAccounts.indexOf(accountId)] ?? iam;
+        return io(() => account.listRolesByPath(RESERVED_ROLE_PATH_PREFIX));
+      }),
+    ),
+  ]);
+  const reservedRoles: Record<string, ObservedIamRole[]> = {};
+  idcAccounts.forEach((accountId, i) => {
+    reservedRoles[accountId] = (reservedLists[i] ?? []).map((role) => ({
+      ...role,
+      createDate: iso(role.createDate),
+      inlinePolicies: {},
+    }));
+  });
+  const idcPermissionSets = new Set(idcTeams.map((t) => t.identityCenter.permissionSet));
+  // An access entry of a role Identity Center made for a team's permission set.
+  const isTeamReservedRole = (principal: string): boolean => {
+    const reserved = identityCenterRoleOf(principal);
+    return reserved !== undefined && idcPermissionSets.has(reserved.permissionSetName);
+  };
 
   // IAM groups: each team's group, and the groups recorded on eksgate's roles.
   deps.events({ type: "observe", what: "IAM groups" });
@@ -165,7 +208,7 @@ export async function observe(
   for (const { cluster } of desired.clusters)
     deps.events({ type: "observe", what: `cluster ${cluster.name}` });
   const diagnostics: Diagnostic[] = [];
-  const readClusters = await each(desired.clusters, async ({ cluster, rbacObjects }) => {
+  const readCluster = async ({ cluster, rbacObjects }: DesiredState["clusters"][number]) => {
     const eks = eksFor(deps, identity, cluster.accountId, cluster.region);
     const described = await io(() => eks.describeCluster(cluster.name));
     const unread = {
@@ -196,7 +239,9 @@ export async function observe(
       // eksgate's roles, and entries of roles named like eksgate's default (eksgate-<team>):
       // those may be left over from a team whose role is already gone; the planner deletes
       // them only when they carry eksgate's tag.
-      const candidates = principals.filter((p) => ourArns.has(p.toLowerCase()) || hasDefaultRoleName(p));
+      const candidates = principals.filter(
+        (p) => ourArns.has(p.toLowerCase()) || hasDefaultRoleName(p) || isTeamReservedRole(p),
+      );
       const entries = await each(candidates, async (principal) => {
         const entry = await io(() => eks.describeAccessEntry(cluster.name, principal));
         if (entry === undefined) return undefined;
@@ -237,10 +282,23 @@ export async function observe(
       namespaces,
       port,
     };
-  });
+  };
+  const readClusters = await each(desired.clusters, (wanted) =>
+    inAccount(wanted.cluster.accountId, () => readCluster(wanted)),
+  );
   for (const { port, ...state } of readClusters) {
     clusters[state.name] = state;
     if (port !== undefined) kube.set(state.name, port);
   }
-  return { state: { roles, groups, clusters }, kube, diagnostics };
+  return {
+    state: {
+      roles,
+      groups,
+      clusters,
+      ...(identityCenter !== undefined ? { identityCenter } : {}),
+      ...(idcAccounts.length > 0 ? { reservedRoles } : {}),
+    },
+    kube,
+    diagnostics,
+  };
 }

@@ -28,6 +28,8 @@ export class PortError extends Error {
       readonly operation: string;
       /** The identity that made the call, when known. */
       readonly identity?: string;
+      /** The AWS account the call went to, when the engine knows it (configs with several accounts). */
+      readonly account?: string;
       /** The IAM action or Kubernetes verb/resource that was missing, when known. */
       readonly missingPermission?: string;
       /** Kubernetes refused a binding because the caller does not hold the permissions it grants. */
@@ -48,4 +50,19 @@ export function isThrottled(error: unknown): boolean {
 
 export function isPortError(error: unknown, kind?: PortFailureKind): error is PortError {
   return error instanceof PortError && (kind === undefined || error.kind === kind);
+}
+
+/**
+ * Runs `read` and names `account` in any PortError it fails with that does not name an
+ * account yet, so that a failure says which account's credentials lacked what.
+ */
+export async function inAccount<T>(account: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof PortError && error.details.account === undefined) {
+      throw new PortError(error.kind, error.message, { ...error.details, account });
+    }
+    throw error;
+  }
 }

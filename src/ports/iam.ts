@@ -47,6 +47,12 @@ export interface IamPort {
   getRole(name: string): Promise<ObservedRole | undefined>;
   /** Roles whose names start with `prefix` and whose tags match every given tag. */
   listRolesTagged(prefix: string, tags: readonly IamTag[]): Promise<readonly ObservedRole[]>;
+  /**
+   * Roles whose path starts with `pathPrefix` (IAM ListRoles with PathPrefix), without their
+   * tags (ListRoles does not return them): how eksgate finds the roles IAM Identity Center
+   * creates under `/aws-reserved/sso.amazonaws.com/`.
+   */
+  listRolesByPath(pathPrefix: string): Promise<readonly ObservedRole[]>;
   createRole(role: NewRole): Promise<ObservedRole>;
   updateTrustPolicy(roleName: string, document: PolicyDocument): Promise<void>;
   tagRole(roleName: string, tags: readonly IamTag[]): Promise<void>;

@@ -146,6 +146,24 @@ export async function createRole(
   return required(out.Role?.Arn, "role ARN");
 }
 
+/**
+ * A role under a path, as another service makes it: how tests stand in for IAM Identity
+ * Center, which creates `AWSReservedSSO_<PermissionSet>_<suffix>` under
+ * `/aws-reserved/sso.amazonaws.com/` when a permission set is assigned (moto does not).
+ * Answers the role's ARN and unique id.
+ */
+export async function createRoleAt(
+  iam: IAMClient,
+  roleName: string,
+  path: string,
+  trustPolicy: PolicyDocument | string,
+): Promise<{ arn: string; roleId: string }> {
+  const out = await iam.send(
+    new CreateRoleCommand({ RoleName: roleName, Path: path, AssumeRolePolicyDocument: asJson(trustPolicy) }),
+  );
+  return { arn: required(out.Role?.Arn, "role ARN"), roleId: required(out.Role?.RoleId, "role id") };
+}
+
 export async function putGroupPolicy(
   iam: IAMClient,
   groupName: string,

@@ -5,15 +5,19 @@
 import { afterAll, beforeAll } from "vitest";
 import { createEksPort } from "../../src/adapters/aws/eks.js";
 import { createIamPort } from "../../src/adapters/aws/iam.js";
+import { createIdentityCenterPort } from "../../src/adapters/aws/identity-center.js";
+import { CreateGroupCommand, IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { resolveKubeConnection } from "../../src/adapters/kube/connection.js";
 import { createKubePort } from "../../src/adapters/kube/kube-port.js";
 import { describeEksPortContract } from "../support/contracts/eks-port.js";
 import { describeIamPortContract } from "../support/contracts/iam-port.js";
+import { describeIdentityCenterPortContract } from "../support/contracts/identity-center-port.js";
 import { describeKubePortContract } from "../support/contracts/kube-port.js";
 import {
   awsClients,
   createGroup,
   createRole,
+  createRoleAt,
   createUserWithAccessKey,
   SEED_CREDENTIALS,
   type AwsClients,
@@ -67,6 +71,9 @@ describeIamPortContract({
       createGroup: async (name) => {
         await createGroup(seed.iam, name);
       },
+      createRoleAt: async (name, path) => {
+        await createRoleAt(seed.iam, name, path, TRUST);
+      },
     };
   },
 });
@@ -96,6 +103,37 @@ describeEksPortContract({
         return Promise.resolve();
       },
       createRole: (name) => createRole(seed.iam, name, TRUST),
+    };
+  },
+});
+
+describeIdentityCenterPortContract({
+  name: "the Identity Center adapter over moto (sso-admin, identitystore)",
+  timeout: 60_000,
+  setup: async () => {
+    await moto.reset();
+    const endpoints = { ssoAdmin: moto.endpoint, identityStore: moto.endpoint };
+    const port = createIdentityCenterPort({
+      region: REGION,
+      credentials: SEED_CREDENTIALS,
+      endpoints,
+      maxAttempts: 1,
+    });
+    const store = new IdentitystoreClient({
+      region: REGION,
+      endpoint: moto.endpoint,
+      credentials: SEED_CREDENTIALS,
+    });
+    return {
+      port,
+      createGroup: async (displayName) => {
+        const storeId = (await port.listInstances())[0]?.identityStoreId ?? "";
+        const out = await store.send(
+          new CreateGroupCommand({ IdentityStoreId: storeId, DisplayName: displayName }),
+        );
+        if (out.GroupId === undefined) throw new Error("moto made a group without an id");
+        return out.GroupId;
+      },
     };
   },
 });

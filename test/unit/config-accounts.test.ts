@@ -177,4 +177,21 @@ describe("config: Identity Center session durations", () => {
       Array(6).fill(undefined),
     );
   });
+
+  it("refuses two Identity Center teams with one permission set (one role, one Kubernetes identity)", () => {
+    const shared = orgConfig.replace(
+      "  - name: sre\n",
+      "  - name: ops\n    identityCenter: { group: Ops, permissionSet: EksgateSre }\n    access: [{ cluster: prod, clusterRole: view }]\n  - name: sre\n",
+    );
+    const result = parseAccessConfig("org.yaml", shared);
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((d) => [d.code, d.path, d.summary, d.source?.line])).toEqual([
+      [
+        "EG126",
+        "teams[2].identityCenter.permissionSet",
+        'permission set "EksgateSre" is used by team "ops" too',
+        36,
+      ],
+    ]);
+  });
 });

@@ -3,6 +3,8 @@
 // what lets the engine's unit tests trust the fakes (docs/specs/port-fakes.md).
 import { describeEksPortContract } from "../support/contracts/eks-port.js";
 import { describeIamPortContract } from "../support/contracts/iam-port.js";
+import { describeIdentityCenterPortContract } from "../support/contracts/identity-center-port.js";
+import { FakeIdentityCenter } from "../support/fakes/identity-center.js";
 import { describeKubePortContract } from "../support/contracts/kube-port.js";
 import { FakeClock } from "../support/fakes/clock.js";
 import { FakeEks } from "../support/fakes/eks.js";
@@ -23,6 +25,18 @@ describeIamPortContract({
       callerArn,
       createGroup: (name) => {
         iam.createGroup(name);
+        return Promise.resolve();
+      },
+      createRoleAt: (name, path) => {
+        iam.seedRole({
+          name,
+          path,
+          roleId: `AROA${name.length}FAKE${path.length}`.toUpperCase().padEnd(21, "X"),
+          createDate: "2026-01-01T00:00:00.000Z",
+          trustPolicy: { Version: "2012-10-17", Statement: [] },
+          tags: [],
+          inlinePolicies: {},
+        });
         return Promise.resolve();
       },
     });
@@ -73,5 +87,14 @@ describeKubePortContract({
         return Promise.resolve();
       },
     });
+  },
+});
+
+describeIdentityCenterPortContract({
+  name: "FakeIdentityCenter",
+  setup: () => {
+    // Requests that stay pending for a poll, as Identity Center's often do (C8).
+    const port = new FakeIdentityCenter({ pendingPolls: 1 });
+    return Promise.resolve({ port, createGroup: (name) => Promise.resolve(port.createGroup(name)) });
   },
 });

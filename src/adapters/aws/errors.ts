@@ -42,6 +42,8 @@ const KIND_BY_CODE: Readonly<Record<string, PortFailureKind>> = {
 
   // IAM refuses DeleteRole while policies are attached or inline policies remain.
   DeleteConflict: "conflict",
+  // sso-admin: a permission set of that name exists already (CreatePermissionSet).
+  Conflict: "already-exists",
 
   ValidationError: "invalid",
   Validation: "invalid",

@@ -157,6 +157,17 @@ export function createIamPort(options: IamPortOptions = {}): IamPort & Counted {
       return observed.filter((role): role is ObservedRole => role !== undefined);
     },
 
+    async listRolesByPath(pathPrefix) {
+      const out: ObservedRole[] = [];
+      for await (const page of paginateListRoles({ client: iam }, { PathPrefix: pathPrefix })) {
+        for (const role of page.Roles ?? []) {
+          // ListRoles carries no tags; the path filter is the server's, checked again here.
+          if ((role.Path ?? "/").startsWith(pathPrefix)) out.push(observedRole(role, [], "ListRoles"));
+        }
+      }
+      return out;
+    },
+
     async createRole(role: NewRole) {
       const out = await iam.send(
         new CreateRoleCommand({
@@ -264,7 +275,7 @@ export function createIamPort(options: IamPortOptions = {}): IamPort & Counted {
 }
 
 /** The answer, or undefined when AWS says the object does not exist. */
-async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
+export async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
   try {
     return await call;
   } catch (error) {
@@ -319,7 +330,7 @@ function observedRole(role: Role | RoleDetail, tags: readonly IamTag[], operatio
 }
 
 /** `map` with at most `limit` calls in flight; results keep the input order. */
-async function mapLimited<T, R>(
+export async function mapLimited<T, R>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<R>,

@@ -102,6 +102,7 @@ function wiring(options: CommonOptions, config: AccessConfig, term: Terminal): W
       ...(options.backupDir !== undefined ? { backupDir: options.backupDir } : {}),
       accounts: config.accounts,
       identityAccount: config.accountId,
+      ...(config.identityCenter !== undefined ? { identityCenter: config.identityCenter } : {}),
     },
     progressSink(term, options.json === true),
   );

@@ -7,6 +7,7 @@ import { arnResourceName } from "../../core/model/arn.js";
 
 const AREA_TITLE: Readonly<Record<PlanArea, string>> = {
   iam: "IAM",
+  "identity-center": "IAM Identity Center",
   authentication: "Cluster authentication (aws-auth and access entries)",
   rbac: "Kubernetes RBAC",
 };
@@ -20,6 +21,10 @@ export function stepTitle(step: PlanStep): string {
       return `inline policy ${r.policyName} on role ${r.roleName}`;
     case "iam-group-policy":
       return `inline policy ${r.policyName} on group ${r.groupName}`;
+    case "permission-set":
+      return `permission set ${r.name}`;
+    case "account-assignment":
+      return `assignment of group ${r.groupId} to account ${r.accountId} (permission set ${r.permissionSet})`;
     case "aws-auth":
       return `kube-system/aws-auth on ${r.cluster}`;
     case "access-entry":
@@ -59,7 +64,7 @@ export function renderPlanText(plan: Plan, term: Pick<Terminal, "paint">): strin
     out.push("", paint.green("No changes: AWS and the clusters already match the config."));
     return `${out.join("\n")}\n`;
   }
-  for (const area of ["iam", "authentication", "rbac"] as const) {
+  for (const area of ["iam", "identity-center", "authentication", "rbac"] as const) {
     const steps = plan.steps.filter((s) => s.area === area);
     if (steps.length === 0) continue;
     out.push("", paint.bold(AREA_TITLE[area]));

@@ -190,6 +190,16 @@ export function checkRules(raw: RawAccessConfig, config: AccessConfig, locate: L
       );
     });
     checkMembers(team, normalized, path, config, report);
+    const permissionSet = team.identityCenter?.permissionSet;
+    const sharing = raw.teams.findIndex((t) => t.identityCenter?.permissionSet === permissionSet);
+    if (permissionSet !== undefined && sharing !== i) {
+      report(
+        "EG126",
+        [...path, "identityCenter", "permissionSet"],
+        `permission set "${permissionSet}" is used by team "${raw.teams[sharing]?.name ?? "?"}" too`,
+        "Identity Center makes one role per permission set and account, so both teams would be the same identity in Kubernetes: give each team its own permission set.",
+      );
+    }
     if (!IAM_NAME.test(normalized.roleName) || normalized.roleName.length > IAM_ROLE_NAME_MAX) {
       report(
         "EG123",

@@ -97,3 +97,24 @@ export function isManagedObject(object: {
 }): boolean {
   return object.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
 }
+
+/**
+ * The description eksgate gives a permission set it manages; its prefix marks the permission
+ * set as eksgate's (Identity Center tags are not read: sso-admin's ListTagsForResource is one
+ * more call per permission set, and the description is returned with it anyway).
+ */
+export function permissionSetDescription(team: { readonly name: string }): string {
+  return `${MANAGED_DESCRIPTION_PREFIX}: Amazon EKS access for team ${team.name}`;
+}
+
+const MANAGED_DESCRIPTION_PREFIX = "Managed by eksgate";
+
+/** Whether a permission set is eksgate's (its description says so). */
+export function isManagedPermissionSet(set: { readonly description?: string }): boolean {
+  return set.description?.startsWith(`${MANAGED_DESCRIPTION_PREFIX}:`) === true;
+}
+
+/** Tags eksgate sets on a permission set it creates, for people looking at it. */
+export function permissionSetTags(team: { readonly name: string }): readonly IamTag[] {
+  return teamRoleTags(team);
+}

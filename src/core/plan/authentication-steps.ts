@@ -122,6 +122,11 @@ export interface ClusterAuthenticationOptions {
   readonly owned: ReadonlySet<string>;
   /** ARNs (lower case) of the roles this plan removes. */
   readonly removedRoleArns: ReadonlySet<string>;
+  /**
+   * The roles IAM Identity Center made, by ARN (with path), of the Identity Center teams in
+   * `teams`: what their access entries are bound to.
+   */
+  readonly identityCenterRoles?: ReadonlyMap<string, ObservedIamRole>;
 }
 
 export function planClusterAuthentication(context: PlanContext, options: ClusterAuthenticationOptions): void {
@@ -135,7 +140,11 @@ export function planClusterAuthentication(context: PlanContext, options: Cluster
     for (const team of options.teams.filter((t) => owned.has(t.roleArn))) {
       const spec = options.accessEntries.find((e) => e.principalArn === team.roleArn);
       if (spec === undefined) throw new Error(`no access entry for team ${team.name} on ${cluster.name}`);
-      planAccessEntry(context, cluster, state, team, spec);
+      const role =
+        options.identityCenterRoles?.get(team.roleArn) ??
+        context.observed.roles[roleKey(context.config.accountId, cluster.accountId, team.roleName)] ??
+        null;
+      planAccessEntry(context, cluster, state, team, spec, role);
     }
     // Migration: entries eksgate owns in aws-auth are no longer needed once access entries serve them.
     if (state.awsAuth !== undefined) {
@@ -253,10 +262,9 @@ function planAccessEntry(
   state: ObservedClusterState,
   team: Team,
   spec: AccessEntrySpec,
+  role: ObservedIamRole | null,
 ): void {
   const { draft } = context;
-  const role =
-    context.observed.roles[roleKey(context.config.accountId, cluster.accountId, team.roleName)] ?? null;
   const entry = state.accessEntries.find((e) => e.principalArn.toLowerCase() === team.roleArn.toLowerCase());
   const resource: PlanResource = { kind: "access-entry", cluster: cluster.name, principalArn: team.roleArn };
   const payload: StepPayload = {

@@ -41,6 +41,11 @@ export function stepSubjects(step: Omit<PlanStep, "dependsOn">): string[] {
       return [`role:${resource.roleName}`];
     case "iam-group-policy":
       return [`group:${resource.groupName}`];
+    // A permission set before its assignments (and, deleting, its assignments before it).
+    case "permission-set":
+      return [`permission-set:${resource.name}`];
+    case "account-assignment":
+      return [`permission-set:${resource.permissionSet}`];
     case "access-entry": {
       const role = roleNameOfArn(resource.principalArn);
       const groups = payload.type === "access-entry" ? payload.kubernetesGroups : [];

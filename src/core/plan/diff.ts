@@ -11,16 +11,29 @@
  * authentication and its RBAC (iam-steps, authentication-steps, rbac-steps). The steps
  * are ordered by steps.ts.
  */
-import { isIdentityCenterTeam, type AccessConfig, type Team } from "../model/access-config.js";
+import { isIdentityCenterTeam, type AccessConfig, type Cluster, type Team } from "../model/access-config.js";
+import {
+  teamAccessEntry,
+  teamAwsAuthMapping,
+  type AccessEntrySpec,
+  type AwsAuthRoleMapping,
+} from "../model/access-entry.js";
+import { withoutRolePath } from "../model/arn.js";
 import { formatPath, hasErrors, type Result } from "../diagnostics.js";
 import { teamOnCluster, type DesiredState } from "./desired.js";
-import type { ObservedState } from "./observed.js";
+import type { ObservedIamRole, ObservedState } from "./observed.js";
 import { PLAN_FORMAT_VERSION, type Plan, type PlanScope } from "./plan.js";
 import { createPlanDraft } from "./steps.js";
 import { teamInScope, type PlanContext } from "./context.js";
 import { planRoleRemovals, planTeamsIam } from "./iam-steps.js";
 import { clusterAuthentication, ownedRoleArns, planClusterAuthentication } from "./authentication-steps.js";
 import { planClusterRbac } from "./rbac-steps.js";
+import {
+  identityCenterOwnedArns,
+  planIdentityCenter,
+  resolveIdentityCenterRoles,
+  type IdentityCenterRoles,
+} from "./identity-center-steps.js";
 
 export interface PlanInput {
   readonly config: AccessConfig;
@@ -54,8 +67,13 @@ export function planChanges(input: PlanInput): Result<Plan> {
         .map((documents) => ({ team: teamNamed(documents.team), documents })),
     );
   }
+  planIdentityCenter(context);
   const removedRoleArns = planRoleRemovals(context);
-  const owned = ownedRoleArns(context);
+  const identityCenterRoles = resolveIdentityCenterRoles(config, observed);
+  const owned = new Set([
+    ...ownedRoleArns(context),
+    ...identityCenterOwnedArns(context, identityCenterRoles),
+  ]);
 
   for (const wanted of desired.clusters) {
     const { cluster } = wanted;
@@ -70,12 +88,10 @@ export function planChanges(input: PlanInput): Result<Plan> {
       );
       continue;
     }
-    // Each team as this cluster sees it (its role in the cluster's account); Identity
-    // Center teams are mapped through their resolved role instead.
-    const teams = wanted.teams
-      .map(teamNamed)
-      .filter((t) => !isIdentityCenterTeam(t))
-      .map((t) => teamOnCluster(t, cluster));
+    // Each team as this cluster sees it: its role in the cluster's account, or for an
+    // Identity Center team the role Identity Center made there (unmapped until it exists).
+    const mapped = mappedTeams(wanted.teams.map(teamNamed), cluster, identityCenterRoles);
+    const teams = mapped.map((m) => m.team);
     const authentication = clusterAuthentication(
       context,
       cluster,
@@ -89,10 +105,16 @@ export function planChanges(input: PlanInput): Result<Plan> {
       state,
       authentication,
       teams,
-      awsAuthMappings: wanted.awsAuthMappings,
-      accessEntries: wanted.accessEntries,
+      awsAuthMappings: mapped.map((m) => m.awsAuth ?? pick(wanted.awsAuthMappings, m.team.roleArn)),
+      accessEntries: [
+        ...wanted.accessEntries,
+        ...mapped.flatMap((m) => (m.accessEntry !== undefined ? [m.accessEntry] : [])),
+      ],
       owned,
       removedRoleArns,
+      identityCenterRoles: new Map(
+        mapped.flatMap((m) => (m.role !== undefined ? [[m.team.roleArn, m.role]] : [])),
+      ),
     });
     planClusterRbac(context, { cluster, state, objects: wanted.rbacObjects });
   }
@@ -116,6 +138,12 @@ export function planChanges(input: PlanInput): Result<Plan> {
       ...(cluster.accountId !== config.accountId ? { account: cluster.accountId } : {}),
     };
   }
+  const steps = draft.orderedSteps();
+  const ic = config.identityCenter;
+  const identityCenter =
+    ic !== undefined && steps.some((s) => s.area === "identity-center")
+      ? { region: ic.region, ...(ic.accountId !== config.accountId ? { account: ic.accountId } : {}) }
+      : undefined;
   return {
     ok: true,
     value: {
@@ -126,10 +154,50 @@ export function planChanges(input: PlanInput): Result<Plan> {
       accountId: config.accountId,
       scope,
       clusters,
-      steps: draft.orderedSteps(),
+      ...(identityCenter !== undefined ? { identityCenter } : {}),
+      steps,
       diagnostics: draft.diagnostics,
       configDigest: input.configDigest,
     },
     diagnostics: draft.diagnostics,
   };
+}
+
+/** A team mapped on one cluster, with the mappings of an Identity Center team's role. */
+interface MappedTeam {
+  readonly team: Team;
+  /** Identity Center teams: the role Identity Center made, and its two mappings. */
+  readonly role?: ObservedIamRole;
+  readonly awsAuth?: AwsAuthRoleMapping;
+  readonly accessEntry?: AccessEntrySpec;
+}
+
+/**
+ * The teams mapped on a cluster, in config order. An IAM-group team as the cluster sees it
+ * (its role in the cluster's account). An Identity Center team through the role Identity
+ * Center made in the cluster's account: aws-auth with the ARN without its path (the
+ * authenticator compares the path-less ARN it derives from the session), access entries
+ * with the full ARN (EKS resolves it to the role's id); not at all while the role is missing.
+ */
+function mappedTeams(teams: readonly Team[], cluster: Cluster, roles: IdentityCenterRoles): MappedTeam[] {
+  return teams.flatMap((team): MappedTeam[] => {
+    if (!isIdentityCenterTeam(team)) return [{ team: teamOnCluster(team, cluster) }];
+    const role = roles.roleOf(team.name, cluster.accountId);
+    if (role === undefined) return [];
+    const view: Team = { ...team, roleArn: role.arn, roleName: role.name };
+    return [
+      {
+        team: view,
+        role,
+        awsAuth: teamAwsAuthMapping({ ...view, roleArn: withoutRolePath(role.arn) }),
+        accessEntry: teamAccessEntry(view, cluster.name),
+      },
+    ];
+  });
+}
+
+function pick(mappings: readonly AwsAuthRoleMapping[], roleArn: string): AwsAuthRoleMapping {
+  const found = mappings.find((m) => m.rolearn === roleArn);
+  if (found === undefined) throw new Error(`the desired state has no aws-auth entry for ${roleArn}`);
+  return found;
 }

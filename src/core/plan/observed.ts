@@ -68,6 +68,46 @@ export function roleKey(identityAccount: string, accountId: string, name: string
   return accountId === identityAccount ? name : `${accountId}/${name}`;
 }
 
+/** An Identity Center instance and its identity store. */
+export interface ObservedIdentityCenterInstance {
+  readonly instanceArn: string;
+  readonly identityStoreId: string;
+}
+
+export interface ObservedPermissionSetState {
+  readonly arn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly sessionDuration: string;
+  /** The inline policy; undefined when it has none (or was not read: not eksgate's). */
+  readonly inlinePolicy?: PolicyDocument;
+}
+
+/**
+ * What eksgate read of IAM Identity Center for the config's Identity Center teams. Absent
+ * from the state when the config has none.
+ */
+export interface ObservedIdentityCenter {
+  /** Every instance ListInstances answered (or the one the config names, not listed). */
+  readonly instances: readonly ObservedIdentityCenterInstance[];
+  /** Per team name: its group as found by name or id; null when there is none. */
+  readonly groups: Readonly<
+    Record<string, { readonly groupId: string; readonly displayName: string } | null>
+  >;
+  /** The teams' permission sets by name; null when the instance has none of that name. */
+  readonly permissionSets: Readonly<Record<string, ObservedPermissionSetState | null>>;
+  /**
+   * Group ids assigned a permission set in an account, by assignmentKey(permission set
+   * name, account); only for permission sets that exist and the accounts of their teams.
+   */
+  readonly assignments: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Key of `ObservedIdentityCenter.assignments`. */
+export function assignmentKey(permissionSet: string, accountId: string): string {
+  return `${permissionSet}/${accountId}`;
+}
+
 export interface ObservedState {
   /**
    * Roles by roleKey: the teams' roles in each of their accounts (null when missing) and
@@ -76,4 +116,11 @@ export interface ObservedState {
   readonly roles: Readonly<Record<string, ObservedIamRole | null>>;
   readonly groups: Readonly<Record<string, ObservedIamGroup>>;
   readonly clusters: Readonly<Record<string, ObservedClusterState>>;
+  /** Identity Center, when the config has Identity Center teams. */
+  readonly identityCenter?: ObservedIdentityCenter;
+  /**
+   * Per account of an Identity Center team's clusters: the roles IAM Identity Center made
+   * there (path `/aws-reserved/sso.amazonaws.com/...`), without tags or inline policies.
+   */
+  readonly reservedRoles?: Readonly<Record<string, readonly ObservedIamRole[]>>;
 }

@@ -16,7 +16,7 @@ import type { Diagnostic } from "../diagnostics.js";
 export const PLAN_FORMAT_VERSION = 2;
 
 export type PlanAction = "create" | "update" | "delete" | "replace";
-export type PlanArea = "iam" | "authentication" | "rbac";
+export type PlanArea = "iam" | "identity-center" | "authentication" | "rbac";
 
 export type PlanResource =
   /** `account` is set for a role outside the identity account (configs with several accounts). */
@@ -28,6 +28,16 @@ export type PlanResource =
       readonly account?: string;
     }
   | { readonly kind: "iam-group-policy"; readonly groupName: string; readonly policyName: string }
+  /** An IAM Identity Center permission set, by name, in the instance it belongs to. */
+  | { readonly kind: "permission-set"; readonly instanceArn: string; readonly name: string }
+  /** The assignment of a group to an account through a permission set (by name). */
+  | {
+      readonly kind: "account-assignment";
+      readonly instanceArn: string;
+      readonly permissionSet: string;
+      readonly accountId: string;
+      readonly groupId: string;
+    }
   | { readonly kind: "aws-auth"; readonly cluster: string }
   | { readonly kind: "access-entry"; readonly cluster: string; readonly principalArn: string }
   | {
@@ -52,6 +62,15 @@ export type StepPayload =
       readonly tags: readonly IamTag[];
     }
   | { readonly type: "policy"; readonly document: PolicyDocument }
+  | {
+      readonly type: "permission-set";
+      readonly description: string;
+      /** ISO 8601 duration. */
+      readonly sessionDuration: string;
+      readonly inlinePolicy: PolicyDocument;
+      /** Set when the permission set is created (Identity Center tags are not compared). */
+      readonly tags: readonly IamTag[];
+    }
   | {
       readonly type: "aws-auth";
       /** Entries eksgate wants in mapRoles. */
@@ -115,6 +134,11 @@ export interface Plan {
    * its account when that is not the identity account.
    */
   readonly clusters: Readonly<Record<string, { readonly region: string; readonly account?: string }>>;
+  /**
+   * Where IAM Identity Center is administered, when the plan has Identity Center steps:
+   * its region, and its account when that is not the identity account.
+   */
+  readonly identityCenter?: { readonly region: string; readonly account?: string };
   readonly steps: readonly PlanStep[];
   /** Warnings found while planning (errors stop planning). */
   readonly diagnostics: readonly Diagnostic[];

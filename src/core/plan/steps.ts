@@ -3,8 +3,8 @@
  * from what it touches and what it does, so the parts of the planner only say that.
  *
  * Order (docs/plan-format.md): creates and updates run first, from the bottom up (IAM roles,
- * role policies, group policies, access entries, access policies, aws-auth, ClusterRoles,
- * bindings); deletes run after, from the top down. Within a phase, steps sort by id.
+ * role policies, group policies, permission sets, account assignments, access entries,
+ * access policies, aws-auth, ClusterRoles, bindings); deletes run after, from the top down. Within a phase, steps sort by id.
  */
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
 import { type PhasedStep, withDependencies } from "./dependencies.js";
@@ -95,26 +95,30 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Creates and updates bottom-up (0-7), deletes top-down (10-16). */
+/** Creates and updates bottom-up (0-9), deletes top-down (10-18). */
 function phaseOf(resource: PlanResource, action: PlanAction): number {
   const removing = action === "delete";
   switch (resource.kind) {
     case "iam-role":
-      return removing ? 16 : 0;
+      return removing ? 18 : 0;
     case "iam-role-policy":
-      return removing ? 15 : 1;
+      return removing ? 17 : 1;
     case "iam-group-policy":
-      return removing ? 14 : 2;
+      return removing ? 16 : 2;
+    case "permission-set":
+      return removing ? 15 : 3;
+    case "account-assignment":
+      return removing ? 14 : 4;
     case "access-entry":
-      return removing ? 13 : 3;
+      return removing ? 13 : 5;
     case "access-policy":
-      return removing ? 12 : 4;
+      return removing ? 12 : 6;
     case "aws-auth":
       // One step per cluster that changes entries in place; never deleted.
-      return 5;
+      return 7;
     case "rbac":
-      if (resource.objectKind === "ClusterRole") return removing ? 11 : 6;
-      return removing ? 10 : 7;
+      if (resource.objectKind === "ClusterRole") return removing ? 11 : 8;
+      return removing ? 10 : 9;
   }
 }
 
@@ -124,6 +128,9 @@ function areaOf(resource: PlanResource): PlanArea {
     case "iam-role-policy":
     case "iam-group-policy":
       return "iam";
+    case "permission-set":
+    case "account-assignment":
+      return "identity-center";
     case "aws-auth":
     case "access-entry":
     case "access-policy":
@@ -142,6 +149,10 @@ export function stepId(resource: PlanResource): string {
       return `iam-role-policy/${accountPart(resource.account)}${resource.roleName}/${resource.policyName}`;
     case "iam-group-policy":
       return `iam-group-policy/${resource.groupName}/${resource.policyName}`;
+    case "permission-set":
+      return `permission-set/${resource.name}`;
+    case "account-assignment":
+      return `account-assignment/${resource.accountId}/${resource.permissionSet}/${resource.groupId}`;
     case "aws-auth":
       return `aws-auth/${resource.cluster}`;
     case "access-entry":

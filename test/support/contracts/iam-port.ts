@@ -14,6 +14,8 @@ export interface IamUnderTest {
   readonly callerArn: string;
   /** Makes an IAM group, which IamPort cannot do. */
   readonly createGroup: (name: string) => Promise<void>;
+  /** Makes a role under a path, as IAM Identity Center does (IamPort cannot). */
+  readonly createRoleAt: (name: string, path: string) => Promise<void>;
 }
 
 export interface IamContractSubject {
@@ -234,6 +236,32 @@ export function describeIamPortContract(subject: IamContractSubject): void {
           const failure = await portFailure(call);
           expect(isPortError(failure, "not-found")).toBe(true);
         }
+      },
+    );
+
+    it(
+      "I11, I12: a role under a path has the path in its ARN; listRolesByPath answers the roles under a prefix",
+      { timeout },
+      async () => {
+        const { iam, accountId, createRoleAt } = await subject.setup();
+        const reserved = "AWSReservedSSO_EksDevs_0123456789abcdef";
+        await createRoleAt(reserved, "/aws-reserved/sso.amazonaws.com/eu-west-1/");
+        await createRoleAt("AWSReservedSSO_Other_fedcba9876543210", "/aws-reserved/sso.amazonaws.com/");
+        await createRoleAt("team-tool", "/team/");
+        await role(iam, "eksgate-web");
+        const read = await iam.getRole(reserved);
+        expect(read).toMatchObject({
+          name: reserved,
+          path: "/aws-reserved/sso.amazonaws.com/eu-west-1/",
+          arn: `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/eu-west-1/${reserved}`,
+        });
+        const listed = await iam.listRolesByPath("/aws-reserved/sso.amazonaws.com/");
+        expect(listed.map((r) => [r.name, r.path, r.roleId === read?.roleId]).sort()).toEqual([
+          ["AWSReservedSSO_EksDevs_0123456789abcdef", "/aws-reserved/sso.amazonaws.com/eu-west-1/", true],
+          ["AWSReservedSSO_Other_fedcba9876543210", "/aws-reserved/sso.amazonaws.com/", false],
+        ]);
+        expect(listed.find((r) => r.name === reserved)?.arn).toBe(read?.arn);
+        expect(await iam.listRolesByPath("/nothing-here/")).toEqual([]);
       },
     );
 

@@ -12,6 +12,8 @@ import type { FakeClock } from "./clock.js";
 /** A role as the fake keeps it. */
 export interface FakeRole {
   readonly name: string;
+  /** Default `/`; Identity Center's roles are under `/aws-reserved/sso.amazonaws.com/` (I11). */
+  readonly path?: string;
   readonly roleId: string;
   readonly createDate: string;
   readonly description?: string;
@@ -32,6 +34,7 @@ export interface FakeIamOptions {
 
 interface RoleRecord {
   readonly name: string;
+  readonly path: string;
   readonly roleId: string;
   readonly createDate: string;
   readonly description?: string;
@@ -68,6 +71,7 @@ export class FakeIam implements IamPort {
     this.usedIds.add(role.roleId);
     this.roles.set(role.name, {
       name: role.name,
+      path: role.path ?? "/",
       roleId: role.roleId,
       createDate: role.createDate,
       ...(role.description !== undefined ? { description: role.description } : {}),
@@ -114,6 +118,13 @@ export class FakeIam implements IamPort {
     return Promise.resolve(found);
   }
 
+  listRolesByPath(pathPrefix: string): Promise<readonly ObservedRole[]> {
+    const found = [...this.roles.values()]
+      .filter((r) => r.path.startsWith(pathPrefix))
+      .map((r) => ({ ...this.observed(r), tags: [] }));
+    return Promise.resolve(found);
+  }
+
   createRole(role: NewRole): Promise<ObservedRole> {
     if (this.roles.has(role.name)) {
       throw awsFailure(
@@ -126,6 +137,7 @@ export class FakeIam implements IamPort {
     }
     const record: RoleRecord = {
       name: role.name,
+      path: "/",
       roleId: this.newRoleId(),
       createDate: this.options.clock.now(),
       description: role.description,
@@ -223,9 +235,9 @@ export class FakeIam implements IamPort {
   private observed(role: RoleRecord): ObservedRole {
     return {
       name: role.name,
-      arn: this.roleArn(role.name),
+      arn: this.roleArn(`${role.path.slice(1)}${role.name}`),
       roleId: role.roleId,
-      path: "/",
+      path: role.path,
       trustPolicy: structuredClone(role.trustPolicy),
       tags: role.tags.map((t) => ({ ...t })),
       ...(role.description !== undefined && role.description !== "" ? { description: role.description } : {}),

@@ -306,6 +306,42 @@ export const EG_CODES = defineFamily(
       meaning: "the scoped team has no access to the scoped cluster.",
       hint: "Check --team and --cluster: together they leave only that team's access on that cluster.",
     },
+    EG240: {
+      severity: "error",
+      where: "plan",
+      meaning:
+        "No IAM Identity Center instance can be chosen: none found, the one named not found, or several and none named.",
+      hint: "Set identityCenter.instanceArn (and region and account: the management or delegated administrator account).",
+    },
+    EG241: {
+      severity: "error",
+      where: "plan",
+      meaning: "An Identity Center team's group was not found in the identity store (by display name or id).",
+    },
+    EG242: {
+      severity: "error",
+      where: "plan",
+      meaning:
+        "An Identity Center team's permission set does not exist (manage: false), or exists and is not eksgate's (manage: true).",
+    },
+    EG243: {
+      severity: "error",
+      where: "plan",
+      meaning:
+        "With manage: false, the team's group has no assignment of the permission set in an account of the team's clusters.",
+    },
+    EG244: {
+      severity: "warning",
+      where: "plan",
+      meaning:
+        "IAM Identity Center has not made the team's role in an account yet (the assignment is new or still provisioning): the team is mapped there at a later plan.",
+    },
+    EG245: {
+      severity: "warning",
+      where: "plan",
+      meaning:
+        "The team's permission set is assigned to other principals in the same account, who share its role and so the team's access (on destroy: the permission set is kept).",
+    },
     EG300: {
       severity: "error",
       where: "apply",
