@@ -26,18 +26,12 @@ import { DiagnosedFailure, failureDiagnostic } from "./failure-diagnostic.js";
 import { accountIdOf, arnResourceName } from "../core/model/arn.js";
 import { awsAuthStepObservation, observeStepNow, recheckDiagnostic } from "./recheck.js";
 import { executeIdentityCenterStep } from "./identity-center-apply.js";
+import { THROTTLED_MAX_ATTEMPTS, throttledWait } from "./throttle.js";
 
 export const AWS_AUTH_MAX_ATTEMPTS = 5;
 
-/** Attempts of a step that the server throttles (AWS Throttling, Kubernetes 429). */
-export const THROTTLED_MAX_ATTEMPTS = 6;
-const THROTTLED_FIRST_WAIT_MS = 250;
-const THROTTLED_MAX_WAIT_MS = 8_000;
-
-/** How long to wait before attempt `attempt + 1` of a throttled step. */
-export function throttledWait(attempt: number): number {
-  return Math.min(THROTTLED_MAX_WAIT_MS, THROTTLED_FIRST_WAIT_MS * 2 ** (attempt - 1));
-}
+// A step the server throttles (AWS Throttling, Kubernetes 429) is run again (throttle.ts).
+export { THROTTLED_MAX_ATTEMPTS, throttledWait } from "./throttle.js";
 
 export interface StepOutcome {
   readonly step: PlanStep;

@@ -8,6 +8,8 @@ export type EngineEvent =
   | { readonly type: "step-done"; readonly step: PlanStep; readonly note?: string }
   | { readonly type: "step-failed"; readonly step: PlanStep; readonly diagnostic: Diagnostic }
   | { readonly type: "retry"; readonly step: PlanStep; readonly attempt: number; readonly why: string }
+  /** A read of live state the server throttled, about to be made again. */
+  | { readonly type: "read-retry"; readonly attempt: number; readonly why: string }
   | { readonly type: "backup"; readonly cluster: string; readonly path: string };
 
 export type EventSink = (event: EngineEvent) => void;

@@ -39,6 +39,7 @@ import type { ObservedRole } from "../ports/iam.js";
 import type { KubePort, RbacKind } from "../ports/kube.js";
 import { eksFor, iamFor, type EngineDeps } from "./deps.js";
 import { createLimiter, DEFAULT_PARALLELISM } from "./executor.js";
+import { retryThrottled } from "./throttle.js";
 import { iamReads, type IamReads } from "./iam-reads.js";
 import { observeIdentityCenter } from "./observe-identity-center.js";
 import { inAccount } from "../ports/errors.js";
@@ -79,13 +80,27 @@ export async function observe(
   deps: EngineDeps,
   parallelism: number = DEFAULT_PARALLELISM,
 ): Promise<Observation> {
-  const io = createLimiter(parallelism);
+  // Every read through the limiter; a read the server throttles waits (out of its slot)
+  // and is made again, and the CLI hears of it.
+  const limit = createLimiter(parallelism);
+  const io = <T>(call: () => Promise<T>): Promise<T> =>
+    retryThrottled(
+      () => limit(call),
+      deps.clock,
+      (attempt, wait, error) => {
+        deps.events({
+          type: "read-retry",
+          attempt,
+          why: `the server asked to slow down (${error instanceof Error ? error.message : "throttled"}): reading again in ${wait} ms`,
+        });
+      },
+    );
   const identity = config.accountId;
 
   // IAM roles: the teams' roles by name in each of their accounts, and every role eksgate
   // tagged (for removed teams), each account read with its own credentials.
   deps.events({ type: "observe", what: "IAM roles" });
-  const iam = await iamReads(deps.iam, deps.events);
+  const iam = await io(() => iamReads(deps.iam, deps.events));
   const roles: Record<string, ObservedIamRole | null> = {};
   const readRole = async (account: IamReads, role: ObservedRole): Promise<ObservedIamRole> => {
     const names = (await io(() => account.listRolePolicies(role.name))).filter(isEksgatePolicyName);
@@ -105,7 +120,7 @@ export async function observe(
   const accountReads = await each(roleAccounts, (accountId) =>
     accountId === identity
       ? Promise.resolve(iam)
-      : inAccount(accountId, () => iamReads(iamFor(deps, identity, accountId), deps.events)),
+      : inAccount(accountId, () => io(() => iamReads(iamFor(deps, identity, accountId), deps.events))),
   );
   const readAccount = async (accountId: string): Promise<Record<string, ObservedIamRole | null>> => {
     const account = accountReads[roleAccounts.indexOf(accountId)] ?? iam;

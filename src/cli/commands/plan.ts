@@ -59,7 +59,8 @@ function progressSink(term: Terminal, quiet: boolean): (event: EngineEvent) => v
     if (event.type === "observe") term.err(term.paint.dim(`reading ${event.what}...\n`));
     if (event.type === "backup")
       term.err(`saved the previous aws-auth of ${event.cluster} to ${event.path}\n`);
-    if (event.type === "retry") term.err(term.paint.yellow(`retry ${event.attempt}: ${event.why}\n`));
+    if (event.type === "retry" || event.type === "read-retry")
+      term.err(term.paint.yellow(`retry ${event.attempt}: ${event.why}\n`));
   };
 }
 
