@@ -10,6 +10,7 @@ import { createIamPort } from "../adapters/aws/iam.js";
 import { createEksPortForRegion } from "../adapters/aws/eks.js";
 import { assumedRoleCredentials, standardCredentials } from "../adapters/aws/client-config.js";
 import type { Account } from "../core/model/access-config.js";
+import { accountIdOf } from "../core/model/arn.js";
 import { resolveKubeConnection } from "../adapters/kube/connection.js";
 import { createKubePort } from "../adapters/kube/kube-port.js";
 import { defaultBackupDir, fileBackupStore } from "../adapters/fs/backups.js";
@@ -93,7 +94,7 @@ export function wireEngine(options: ConnectionOptions, events: EventSink): Wirin
     return ports;
   };
   const credentialsFor = (clusterArn: string) => {
-    const accountId = clusterArn.split(":")[4] ?? "";
+    const accountId = accountIdOf(clusterArn) ?? "";
     return options.accounts !== undefined &&
       options.accounts.length > 1 &&
       accountId !== options.identityAccount

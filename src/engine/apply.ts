@@ -8,9 +8,13 @@
  * what it finds, so that a change another writer made in the meantime survives. The
  * write uses the resourceVersion it read; on 409 Conflict it reads again and retries.
  */
-import { stringify } from "yaml";
 import type { Diagnostic } from "../core/diagnostics.js";
-import { parseAwsAuthData, updateAwsAuthData, updateMapRoles } from "../core/model/aws-auth.js";
+import {
+  awsAuthBackupManifest,
+  parseAwsAuthData,
+  updateAwsAuthData,
+  updateMapRoles,
+} from "../core/model/aws-auth.js";
 import { ROLE_ID_TAG_KEY } from "../core/model/ownership.js";
 import type { Plan, PlanStep } from "../core/plan/plan.js";
 import { isPortError, isThrottled } from "../ports/errors.js";
@@ -20,6 +24,7 @@ import { eksFor, iamFor, type EngineDeps } from "./deps.js";
 import { DEFAULT_PARALLELISM, runGraph } from "./executor.js";
 import { DiagnosedFailure, failureDiagnostic } from "./failure-diagnostic.js";
 import { accountIdOf, arnResourceName } from "../core/model/arn.js";
+import { awsAuthStepObservation, observeStepNow, recheckDiagnostic } from "./recheck.js";
 
 export const AWS_AUTH_MAX_ATTEMPTS = 5;
 
@@ -42,6 +47,14 @@ export interface StepOutcome {
   readonly throttled?: number;
 }
 
+export interface StepRunnerOptions {
+  /**
+   * Before writing, read the step's resource again and refuse the step (EG313) when it is
+   * no longer as planned: for a saved plan, applied without planning again (recheck.ts).
+   */
+  readonly recheck?: boolean;
+}
+
 export interface ApplyOptions {
   /** At most this many steps in flight (default 10; 1: one after another). */
   readonly parallelism?: number;
@@ -61,6 +74,7 @@ export function createStepRunner(
   plan: Plan,
   deps: EngineDeps,
   kubeFor: (cluster: string) => Promise<KubePort>,
+  options: StepRunnerOptions = {},
 ): StepRunner {
   return {
     async run(step) {
@@ -68,7 +82,7 @@ export function createStepRunner(
       let throttled = 0;
       for (let attempt = 1; ; attempt++) {
         try {
-          const note = await execute(step, plan, deps, kubeFor);
+          const note = await execute(step, plan, deps, kubeFor, options.recheck === true);
           const shown = throttledNote(note, throttled);
           deps.events({ type: "step-done", step, ...(shown !== undefined ? { note: shown } : {}) });
           return {
@@ -186,10 +200,22 @@ async function execute(
   plan: Plan,
   deps: EngineDeps,
   kubeFor: (cluster: string) => Promise<KubePort>,
+  recheck: boolean,
 ): Promise<string | undefined> {
   const resource = step.resource;
   const payload = step.payload;
   const iam = iamFor(deps, plan.accountId, accountOfStep(step, plan));
+  if (recheck && resource.kind !== "aws-auth") {
+    // The step's cluster, for the kinds that have one (the IAM kinds read only `iam`).
+    const cluster = "cluster" in resource ? resource.cluster : step.id;
+    const ports = {
+      iam: () => iam,
+      eks: () => clusterEks(deps, plan, cluster),
+      kube: () => kubeFor(cluster),
+    };
+    const refused = recheckDiagnostic(step, await observeStepNow(step, ports));
+    if (refused !== undefined) throw new DiagnosedFailure([refused]);
+  }
   switch (resource.kind) {
     case "iam-role": {
       if (step.action === "delete") {
@@ -293,6 +319,7 @@ async function execute(
         payload.owned,
         deps,
         await kubeFor(resource.cluster),
+        recheck,
       );
     }
     case "rbac": {
@@ -317,9 +344,15 @@ async function writeAwsAuth(
   owned: readonly string[],
   deps: EngineDeps,
   kube: KubePort,
+  recheck: boolean,
 ): Promise<string | undefined> {
   for (let attempt = 1; ; attempt++) {
     const current = await kube.readConfigMap("kube-system", "aws-auth");
+    // Checked on every read, a retry after 409 Conflict included: the write uses this read.
+    const refused = recheck
+      ? recheckDiagnostic(step, awsAuthStepObservation(step, current?.data))
+      : undefined;
+    if (refused !== undefined) throw new DiagnosedFailure([refused]);
     if (current === undefined) {
       const created = updateMapRoles(undefined, desired, owned);
       if (!created.ok) throw new DiagnosedFailure(created.diagnostics);
@@ -346,12 +379,7 @@ async function writeAwsAuth(
     const backup = await deps.backups.saveConfigMap(
       cluster,
       "aws-auth",
-      stringify({
-        apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: { name: "aws-auth", namespace: "kube-system", resourceVersion: current.resourceVersion },
-        data: current.data,
-      }),
+      awsAuthBackupManifest(current.data, current.resourceVersion),
     );
     deps.events({ type: "backup", cluster, path: backup });
     try {

@@ -16,7 +16,7 @@ import {
   tagValue,
 } from "../core/model/ownership.js";
 import type { Diagnostic } from "../core/diagnostics.js";
-import type { RbacObject } from "../core/model/rbac.js";
+import type { ObservedRbacObject } from "../core/model/rbac.js";
 import type { DesiredState } from "../core/plan/desired.js";
 import { roleKey } from "../core/plan/observed.js";
 import type {
@@ -47,7 +47,8 @@ export interface Observation {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-function iso(text: string): string {
+/** A timestamp as ISO 8601 UTC text, the form the planner compares (observed.ts). */
+export function iso(text: string): string {
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
@@ -206,7 +207,7 @@ export async function observe(
     }
 
     const lists = await each(RBAC_KINDS, (kind) => io(() => port.listRbac(kind, MANAGED_LABELS)));
-    const managedRbac: RbacObject[] = lists.flat();
+    const managedRbac: ObservedRbacObject[] = lists.flat();
     const managedKeys = new Set(managedRbac.map(rbacKey));
     const unmanaged = rbacObjects.filter((object) => !managedKeys.has(rbacKey(object)));
     const wantedNamespaces = [
@@ -220,7 +221,7 @@ export async function observe(
       ),
       each(wantedNamespaces, (ns) => io(() => port.namespaceExists(ns))),
     ]);
-    const foreignRbac = existing.filter((o): o is RbacObject => o !== undefined);
+    const foreignRbac = existing.filter((o): o is ObservedRbacObject => o !== undefined);
     const namespaces: Record<string, boolean> = {};
     wantedNamespaces.forEach((ns, i) => {
       namespaces[ns] = present[i] ?? false;

@@ -14,7 +14,7 @@ import { StsError, TokenError } from "./errors.js";
 import type { AwsCredentials } from "./sigv4.js";
 import type { AssumedRoleCredentials, StsApi } from "./sts.js";
 import type { TokenKeyParts } from "./token-file.js";
-import { splitArnSections, arnResourceName } from "../core/model/arn.js";
+import { readArn } from "../core/model/arn.js";
 
 /** A token is reported to kubectl as valid for 14 minutes (STS accepts it for 15). */
 export const TOKEN_LIFETIME_MS = 14 * 60_000;
@@ -60,12 +60,12 @@ export interface TokenPluginDeps {
  * The role session name for a caller ARN: an IAM user's name, an assumed role's or a
  * federated user's session name. Undefined when the ARN names nobody in particular.
  */
-export function sessionNameFromArn(arn: string): string | undefined {
-  const resource = splitArnSections(arn)?.[5] ?? "";
+export function sessionNameFromArn(text: string): string | undefined {
+  const arn = readArn(text);
   let name: string | undefined;
-  if (resource.startsWith("user/")) name = arnResourceName(resource);
-  else if (resource.startsWith("assumed-role/")) name = resource.split("/")[2];
-  else if (resource.startsWith("federated-user/")) name = resource.slice("federated-user/".length);
+  if (arn?.resourceType === "user") name = arn.name;
+  else if (arn?.resourceType === "assumed-role") name = arn.path === "/" ? undefined : arn.name;
+  else if (arn?.resourceType === "federated-user") name = arn.resource.slice("federated-user/".length);
   if (name === undefined || name === "") return undefined;
   // A valid IAM user name is a valid session name apart from the 2-character minimum.
   return /^[\w+=,.@-]{2,64}$/.test(name) ? name : undefined;

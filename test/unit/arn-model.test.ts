@@ -13,6 +13,7 @@ import {
   classifyPrincipalArn,
   formatClusterArn,
   formatRootArn,
+  iamPathOf,
   iamPrincipalArnProblem,
   identityCenterRoleOf,
   isIamGroupArn,
@@ -20,6 +21,7 @@ import {
   partitionOf,
   readArn,
   readIamArn,
+  readIamRoleArn,
   regionOf,
   splitArnSections,
   withoutRolePath,
@@ -58,6 +60,10 @@ describe("splitArnSections and readArn", () => {
     expect(regionOf(`arn:aws:iam::${A}:role/x`)).toBeUndefined();
     expect(arnResourceName(`arn:aws:iam::${A}:policy/team/ReadOnly`)).toBe("ReadOnly");
     expect(arnResourceName("plain")).toBe("plain");
+    expect(iamPathOf(`arn:aws:iam::${A}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_x_1`)).toBe(
+      "/aws-reserved/sso.amazonaws.com/",
+    );
+    expect(iamPathOf(`arn:aws:iam::${A}:role/x`)).toBe("/");
     expect(formatRootArn("aws", A)).toBe(`arn:aws:iam::${A}:root`);
     expect(formatClusterArn("aws", "eu-west-1", A, "prod")).toBe(`arn:aws:eks:eu-west-1:${A}:cluster/prod`);
   });
@@ -68,6 +74,26 @@ describe("splitArnSections and readArn", () => {
     expect(readIamArn("arn:aws:iam::1234:group/admins")).toBeUndefined();
     expect(isIamGroupArn(`arn:aws:iam::${A}:group/admins`)).toBe(true);
     expect(isIamGroupArn(`arn:aws:iam::${A}:user/admins`)).toBe(false);
+  });
+
+  it("reads a role ARN IAM would accept, path and all, and nothing else", () => {
+    expect(readIamRoleArn(`arn:aws:iam::${A}:role/OrganizationAccountAccessRole`)?.accountId).toBe(A);
+    expect(readIamRoleArn(`arn:aws-cn:iam::${A}:role/teams/a#b/deployer`)).toMatchObject({
+      partition: "aws-cn",
+      path: "/teams/a#b/",
+      name: "deployer",
+    });
+    for (const bad of [
+      `arn:aws:iam::${A}:user/deployer`,
+      `arn:aws:iam::${A}:role/`,
+      `arn:aws:iam::${A}:role/with space`,
+      `arn:aws:iam::${A}:role/${"x".repeat(65)}`,
+      `arn:aws:iam::${A}:role/a b/deployer`,
+      `arn:aws:iam:eu-west-1:${A}:role/deployer`,
+      "arn:aws:iam::1234:role/deployer",
+      `arn:aws:sts::${A}:assumed-role/deployer/s`,
+    ])
+      expect(readIamRoleArn(bad), bad).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 // The planner and Kubernetes RBAC: bindings and custom ClusterRoles, changed only when
 // labelled as eksgate's.
 import { describe, expect, it } from "vitest";
-import type { RbacObject, RoleBinding } from "../../src/core/model/rbac.js";
+import type { ObservedRbacObject, RbacObject } from "../../src/core/model/rbac.js";
 import type { ObservedState } from "../../src/core/plan/observed.js";
 import {
   ACCOUNT,
@@ -60,7 +60,7 @@ function managedObject(
   kind: RbacObject["kind"],
   name: string,
   namespace?: string,
-): RbacObject {
+): ObservedRbacObject {
   const found = cluster(state, "dev").managedRbac.find(
     (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace,
   );
@@ -68,7 +68,7 @@ function managedObject(
   return found;
 }
 
-function replaceManaged(state: ObservedState, object: RbacObject): ObservedState {
+function replaceManaged(state: ObservedState, object: ObservedRbacObject): ObservedState {
   return mapCluster(state, "dev", (c) => ({
     managedRbac: c.managedRbac.map((o) =>
       o.kind === object.kind &&
@@ -80,7 +80,8 @@ function replaceManaged(state: ObservedState, object: RbacObject): ObservedState
   }));
 }
 
-const webEdit = managedObject(converged, "RoleBinding", "eksgate:web:edit", "web") as RoleBinding;
+const webEdit = managedObject(converged, "RoleBinding", "eksgate:web:edit", "web");
+if (webEdit.kind !== "RoleBinding") throw new Error("not a RoleBinding");
 
 describe("RBAC objects eksgate creates", () => {
   it("are the custom role first, then the bindings, and converge", () => {
@@ -123,6 +124,21 @@ describe("RBAC objects eksgate creates", () => {
       [WEB_EDIT, "update", "the object differs from the config"],
     ]);
     expect(planOf(config, await applyWithEngine(config, state, plan)).steps).toEqual([]);
+  });
+
+  it("are updated when someone bound a service account or a Role in eksgate's binding", async () => {
+    const edited = replaceManaged(converged, {
+      ...webEdit,
+      subjects: [{ kind: "ServiceAccount", apiGroup: "", name: "deployer", namespace: "web" }],
+    });
+    const plan = planOf(config, edited);
+    expect(plan.steps.map((s) => [s.id, s.action])).toEqual([[WEB_EDIT, "update"]]);
+    expect(planOf(config, await applyWithEngine(config, edited, plan)).steps).toEqual([]);
+    const toRole = replaceManaged(converged, {
+      ...webEdit,
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "edit" },
+    });
+    expect(planOf(config, toRole).steps.map((s) => [s.id, s.action])).toEqual([[WEB_EDIT, "update"]]);
   });
 
   it("are updated when eksgate's team label differs, but not for labels eksgate does not set", () => {
@@ -185,7 +201,7 @@ describe("RBAC objects eksgate creates", () => {
 });
 
 describe("RBAC objects eksgate does not own", () => {
-  const foreignBinding: RbacObject = {
+  const foreignBinding: ObservedRbacObject = {
     ...webEdit,
     metadata: {
       name: "eksgate:web:edit",

@@ -23,6 +23,7 @@
  */
 import { Agent as HttpsAgent } from "node:https";
 import {
+  AuthorizationV1Api,
   CoreV1Api,
   RbacAuthorizationV1Api,
   ServerConfiguration,
@@ -32,7 +33,7 @@ import {
   type V1ObjectMeta,
 } from "@kubernetes/client-node";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "../../core/model/access-config.js";
-import type { RbacObject } from "../../core/model/rbac.js";
+import type { ObservedRbacObject, RbacObject } from "../../core/model/rbac.js";
 import { PortError } from "../../ports/errors.js";
 import type { KubePort, RbacKind } from "../../ports/kube.js";
 import type { KubeConnection } from "./connection.js";
@@ -70,6 +71,7 @@ export function createKubePort(connection: KubeConnection, options: KubePortOpti
   });
   const core = new CoreV1Api(config);
   const rbac = new RbacAuthorizationV1Api(config);
+  const authorization = new AuthorizationV1Api(config);
   const counts = new Map<string, number>();
 
   async function call<T>(op: Operation, run: () => Promise<T>): Promise<T> {
@@ -97,7 +99,7 @@ export function createKubePort(connection: KubeConnection, options: KubePortOpti
     kind: RbacKind,
     name: string,
     namespace: string | undefined,
-  ): Promise<{ readonly object: RbacObject; readonly metadata: V1ObjectMeta } | undefined> {
+  ): Promise<{ readonly object: ObservedRbacObject; readonly metadata: V1ObjectMeta } | undefined> {
     const op = {
       verb: "get",
       resource: RESOURCE_OF[kind],
@@ -195,8 +197,8 @@ export function createKubePort(connection: KubeConnection, options: KubePortOpti
     }
   }
 
-  async function listPages(kind: RbacKind, labelSelector: string): Promise<RbacObject[]> {
-    const out: RbacObject[] = [];
+  async function listPages(kind: RbacKind, labelSelector: string): Promise<ObservedRbacObject[]> {
+    const out: ObservedRbacObject[] = [];
     let next: string | undefined;
     do {
       const page = {
@@ -263,6 +265,53 @@ export function createKubePort(connection: KubeConnection, options: KubePortOpti
         }),
       );
       return observedConfigMap(cm);
+    },
+
+    async deleteConfigMap(namespace, name, resourceVersion) {
+      // The precondition makes the server answer 409 Conflict when the object changed since
+      // the caller read it, as replaceConfigMapData does for writes.
+      await call({ verb: "delete", resource: "configmaps", namespace, name }, () =>
+        core.deleteNamespacedConfigMap({ name, namespace, body: { preconditions: { resourceVersion } } }),
+      );
+    },
+
+    async reviewAccess(user, request) {
+      const attributes =
+        "path" in request
+          ? { nonResourceAttributes: { verb: request.verb, path: request.path } }
+          : {
+              resourceAttributes: {
+                verb: request.verb,
+                group: request.apiGroup,
+                resource: request.resource,
+                ...(request.subresource !== undefined ? { subresource: request.subresource } : {}),
+                ...(request.name !== undefined ? { name: request.name } : {}),
+                ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
+              },
+            };
+      const review = await call({ verb: "create", resource: "subjectaccessreviews" }, () =>
+        authorization.createSubjectAccessReview({
+          body: {
+            apiVersion: "authorization.k8s.io/v1",
+            kind: "SubjectAccessReview",
+            spec: {
+              user: user.user,
+              groups: [...user.groups],
+              ...(user.uid !== undefined ? { uid: user.uid } : {}),
+              ...(user.extra !== undefined
+                ? { extra: Object.fromEntries(Object.entries(user.extra).map(([k, v]) => [k, [...v]])) }
+                : {}),
+              ...attributes,
+            },
+          },
+        }),
+      );
+      const status = review.status;
+      const reason = status?.reason ?? status?.evaluationError;
+      return {
+        allowed: status?.allowed === true,
+        ...(reason !== undefined && reason !== "" ? { reason } : {}),
+      };
     },
 
     async listRbac(kind, labels) {

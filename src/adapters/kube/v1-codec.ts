@@ -18,10 +18,11 @@ import {
   RBAC_API_VERSION,
   type ClusterRole,
   type ClusterRoleBinding,
-  type ClusterRoleRef,
-  type GroupSubject,
+  type ObservedClusterRoleBinding,
+  type ObservedRoleBinding,
   type RoleBinding,
 } from "../../core/model/rbac.js";
+import type { RoleRef, Subject } from "../../core/model/rbac-api.js";
 import type { ObservedConfigMap } from "../../ports/kube.js";
 export function observedConfigMap(cm: V1ConfigMap): ObservedConfigMap {
   return { data: { ...cm.data }, resourceVersion: cm.metadata?.resourceVersion ?? "" };
@@ -33,11 +34,8 @@ export function labelSelectorOf(labels: Readonly<Record<string, string>>): strin
     .join(",");
 }
 
-/** Compares as strings: a live roleRef may name a Role, whatever the model's type says. */
-export function sameRoleRef(
-  a: { readonly apiGroup: string; readonly kind: string; readonly name: string },
-  b: ClusterRoleRef,
-): boolean {
+/** Whether two roleRefs name the same role (a live one may name a Role). */
+export function sameRoleRef(a: RoleRef, b: RoleRef): boolean {
   return a.apiGroup === b.apiGroup && a.kind === b.kind && a.name === b.name;
 }
 
@@ -83,7 +81,7 @@ export function fromV1ClusterRole(role: V1ClusterRole): ClusterRole {
   };
 }
 
-export function fromV1ClusterRoleBinding(binding: V1ClusterRoleBinding): ClusterRoleBinding {
+export function fromV1ClusterRoleBinding(binding: V1ClusterRoleBinding): ObservedClusterRoleBinding {
   return {
     apiVersion: RBAC_API_VERSION,
     kind: "ClusterRoleBinding",
@@ -93,7 +91,7 @@ export function fromV1ClusterRoleBinding(binding: V1ClusterRoleBinding): Cluster
   };
 }
 
-export function fromV1RoleBinding(binding: V1RoleBinding): RoleBinding {
+export function fromV1RoleBinding(binding: V1RoleBinding): ObservedRoleBinding {
   return {
     apiVersion: RBAC_API_VERSION,
     kind: "RoleBinding",
@@ -108,21 +106,20 @@ export function fromV1RoleBinding(binding: V1RoleBinding): RoleBinding {
 }
 
 /**
- * The model only has Group subjects (all eksgate writes), but a live binding may have been
- * edited to name users or service accounts. Those are kept as they are, kind and all, so a
- * comparison with the desired binding sees the difference; the cast only widens what the
- * model's type admits.
+ * eksgate writes only Group subjects, but a live binding may have been edited to name users
+ * or service accounts. Those are kept as they are, kind and all, so that a comparison with
+ * the desired binding sees the difference.
  */
-export function fromV1Subject(subject: RbacV1Subject): GroupSubject {
+export function fromV1Subject(subject: RbacV1Subject): Subject {
   return {
     kind: subject.kind,
     apiGroup: subject.apiGroup ?? "",
     name: subject.name,
     ...(subject.namespace !== undefined ? { namespace: subject.namespace } : {}),
-  } as unknown as GroupSubject;
+  };
 }
 
-/** A RoleBinding may reference a Role; the model's type is wider in the same way as subjects. */
-export function fromV1RoleRef(ref: V1RoleRef): ClusterRoleRef {
-  return { apiGroup: ref.apiGroup, kind: ref.kind, name: ref.name } as ClusterRoleRef;
+/** A live RoleBinding may reference a Role; kept as it is, like subjects. */
+export function fromV1RoleRef(ref: V1RoleRef): RoleRef {
+  return { apiGroup: ref.apiGroup, kind: ref.kind, name: ref.name };
 }

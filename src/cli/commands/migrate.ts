@@ -25,9 +25,17 @@ export interface MigrateCliOptions extends AccessInputOptions {
   readonly out?: string;
   readonly json?: boolean;
   readonly acceptLoss?: readonly string[];
+  /** Apply this saved plan instead of planning. */
+  readonly apply?: string;
+  readonly autoApprove?: boolean;
+  readonly backupDir?: string;
 }
 
 export async function migrateCommand(options: MigrateCliOptions, term: Terminal): Promise<number> {
+  if (options.apply !== undefined) {
+    const { migrateApplyCommand } = await import("./migrate-apply.js");
+    return migrateApplyCommand({ ...options, apply: options.apply }, term);
+  }
   if (!(MIGRATION_TARGETS as readonly string[]).includes(options.to)) {
     failWith(
       [

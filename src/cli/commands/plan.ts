@@ -10,11 +10,12 @@ import {
   type StepOutcome,
   type StepRunner,
   clusterConnections,
+  type StepRunnerOptions,
   createStepRunner,
 } from "../../engine/apply.js";
 import { failureDiagnostic, isExpectedFailure } from "../../engine/failure-diagnostic.js";
 import type { EngineEvent } from "../../engine/events.js";
-import { makePlan, savedPlanStillHolds } from "../../engine/plan.js";
+import { makePlan, savedPlanConfigHolds } from "../../engine/plan.js";
 import type { KubePort } from "../../ports/kube.js";
 import { wireEngine, type Wiring } from "../composition.js";
 import { ExitCode, type Terminal } from "../terminal.js";
@@ -276,6 +277,7 @@ async function execute(
   options: ApplyOptions,
   term: Terminal,
   verb: string,
+  runnerOptions: StepRunnerOptions = {},
 ): Promise<number> {
   if (plan.steps.length === 0) {
     if (options.json === true) term.out(`${JSON.stringify({ ok: true, outcomes: [] })}\n`);
@@ -286,7 +288,12 @@ async function execute(
     if (term.isTTY && process.stdin.isTTY) term.err(`${NOTHING_CHANGED}\n`);
     return ExitCode.error;
   }
-  const runner = createStepRunner(plan, wired.deps, clusterConnections(plan, wired.deps, connected));
+  const runner = createStepRunner(
+    plan,
+    wired.deps,
+    clusterConnections(plan, wired.deps, connected),
+    runnerOptions,
+  );
   const result = await runSteps(plan, runner, term, options);
   if (options.json === true) {
     term.out(
@@ -337,24 +344,19 @@ async function applySaved(planFile: string, options: ApplyOptions, term: Termina
     return ExitCode.error;
   }
   const plan = saved.value;
-  const fresh = await planFor(
-    {
-      ...options,
-      config: plan.configFile,
-      ...(plan.scope.cluster !== undefined ? { cluster: plan.scope.cluster } : {}),
-      ...(plan.scope.team !== undefined ? { team: plan.scope.team } : {}),
-    },
-    plan.scope.destroy,
-    term,
-  );
-  if (!fresh.ok) return ExitCode.error;
-  const problems = savedPlanStillHolds(plan, fresh.plan);
+  // No new plan: the config is read for how to reach the accounts and to check that it is
+  // the one the plan was made from; each step reads its own resource again before writing.
+  const loaded = await loadConfig(plan.configFile, term, json);
+  if (!loaded.ok) return ExitCode.error;
+  const problems = savedPlanConfigHolds(plan, loaded.digest);
   if (problems.length > 0) {
     reportFailure(problems, term, { json });
     return ExitCode.error;
   }
   if (options.json !== true) term.out(renderPlanText(plan, term));
-  return execute(plan, fresh.wiring, fresh.kube, options, term, "Apply");
+  return execute(plan, wiring(options, loaded.config, term), new Map(), options, term, "Apply", {
+    recheck: true,
+  });
 }
 
 export async function destroyCommand(options: ApplyOptions, term: Terminal): Promise<number> {

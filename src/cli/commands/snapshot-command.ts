@@ -7,6 +7,7 @@ import { loadConfigFile } from "../../adapters/fs/config-file.js";
 import { readJsonFile, readSnapshotDir, writeSnapshotDir } from "../../adapters/fs/snapshot-dir.js";
 import type { Diagnostic, DiagnosticCode } from "../../core/diagnostics.js";
 import { hasErrors } from "../../core/diagnostics.js";
+import { readIamRoleArn } from "../../core/model/arn.js";
 import { parseSnapshot, type AccessSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
 import type { SnapshotTarget } from "../../engine/collect-snapshot.js";
 import { ExitCode, type Terminal } from "../terminal.js";
@@ -73,7 +74,7 @@ export function parseAccountFlags(
     if (accounts.some((a) => a.accountId === accountId))
       return { ok: false, reason: `--account names account ${accountId} twice` };
     if (how.startsWith("arn:")) {
-      if (!/^arn:[\w-]+:iam::\d{12}:role\/.+$/.test(how))
+      if (readIamRoleArn(how) === undefined)
         return { ok: false, reason: `--account ${accountId}=${how}: not an IAM role ARN` };
       accounts.push({ accountId, roleArn: how });
     } else accounts.push({ accountId, profile: how });

@@ -29,7 +29,7 @@ import {
   didYouMean,
   reservedPrefix,
 } from "./names.js";
-import { isIamGroupArn, accountIdOf } from "../model/arn.js";
+import { isIamGroupArn, accountIdOf, readIamRoleArn } from "../model/arn.js";
 
 export type Locator = (path: readonly PathSegment[], key?: boolean) => SourcePosition | undefined;
 
@@ -430,9 +430,7 @@ function checkAccounts(raw: RawAccessConfig, config: AccessConfig, report: Repor
       );
     }
     if (account.roleArn !== undefined) {
-      const roleAccount = /^arn:[\w-]+:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]+$/.exec(
-        account.roleArn,
-      )?.[1];
+      const roleAccount = readIamRoleArn(account.roleArn)?.accountId;
       if (roleAccount === undefined) {
         report(
           "EG151",

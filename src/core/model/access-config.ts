@@ -3,6 +3,7 @@
  * schema, normalization and rule checks. Everything downstream (render, plan, explain)
  * works from this model, never from raw YAML.
  */
+import { formatRoleArn, partitionOf } from "./arn.js";
 
 export type AuthenticationMode = "aws-auth" | "access-entries" | "auto";
 
@@ -160,8 +161,7 @@ export function teamAccounts(config: Pick<AccessConfig, "clusters">, team: Team)
  * account of its clusters. Identity Center teams have no eksgate role.
  */
 export function teamRoleArnIn(team: Pick<Team, "roleArn" | "roleName">, accountId: string): string {
-  const partition = team.roleArn.split(":")[1] ?? "aws";
-  return `arn:${partition}:iam::${accountId}:role/${team.roleName}`;
+  return formatRoleArn(partitionOf(team.roleArn), accountId, team.roleName);
 }
 
 /** The team's role ARN for one of its clusters (the role in the cluster's account). */

@@ -159,6 +159,18 @@ export function readIamArn(text: string): Arn | undefined {
   return isAccountId(arn.accountId) ? arn : undefined;
 }
 
+/**
+ * An IAM role ARN as IAM accepts one in a request (AssumeRole, a config's roleArn):
+ * `arn:P:iam::ACCOUNT:role/[PATH/]NAME` with a 12-digit account, a role name of 1-64
+ * letters, digits and `+=,.@_-`, and path segments of printable ASCII. Undefined otherwise.
+ */
+export function readIamRoleArn(text: string): Arn | undefined {
+  const arn = readIamArn(text);
+  if (arn?.resourceType !== "role" || !NAME.test(arn.name)) return undefined;
+  const segments = arn.path.split("/").slice(1, -1);
+  return segments.every((s) => PATH_SEGMENT.test(s)) ? arn : undefined;
+}
+
 /** Whether the text is an IAM group ARN (`arn:P:iam::A:group/[PATH/]NAME`). */
 export function isIamGroupArn(text: string): boolean {
   return readIamArn(text)?.resource.startsWith("group/") === true;
@@ -182,6 +194,11 @@ export function partitionOf(text: string, fallback = "aws"): string {
 export function regionOf(text: string): string | undefined {
   const region = readArn(text)?.region;
   return region === "" ? undefined : region;
+}
+
+/** The path of an ARN's resource: `/team/` for `role/team/NAME`, `/` when it has none. */
+export function iamPathOf(text: string): string {
+  return readArn(text)?.path ?? "/";
 }
 
 /**

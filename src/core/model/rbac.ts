@@ -20,9 +20,10 @@ import {
   type PolicyRule,
   type Team,
 } from "./access-config.js";
+import { RBAC_API_GROUP, RBAC_API_VERSION } from "./rbac-api.js";
+import type * as api from "./rbac-api.js";
 
-export const RBAC_API_GROUP = "rbac.authorization.k8s.io";
-export const RBAC_API_VERSION = `${RBAC_API_GROUP}/v1`;
+export { RBAC_API_GROUP, RBAC_API_VERSION };
 
 export const BUILT_IN_CLUSTER_ROLES: readonly BuiltInClusterRole[] = [
   "view",
@@ -31,25 +32,28 @@ export const BUILT_IN_CLUSTER_ROLES: readonly BuiltInClusterRole[] = [
   "cluster-admin",
 ];
 
-export interface ObjectMeta {
-  readonly name: string;
-  readonly namespace?: string;
+/*
+ * What eksgate writes: the API's objects (rbac-api.ts) with the fields eksgate always sets
+ * made required, and only what it writes admitted (Group subjects, ClusterRole refs).
+ */
+
+export interface ObjectMeta extends api.ObjectMeta {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-export interface GroupSubject {
+export interface GroupSubject extends api.Subject {
   readonly kind: "Group";
   readonly apiGroup: typeof RBAC_API_GROUP;
   readonly name: string;
 }
 
-export interface ClusterRoleRef {
+export interface ClusterRoleRef extends api.RoleRef {
   readonly apiGroup: typeof RBAC_API_GROUP;
   readonly kind: "ClusterRole";
   readonly name: string;
 }
 
-export interface ClusterRoleBinding {
+export interface ClusterRoleBinding extends api.ClusterRoleBinding {
   readonly apiVersion: typeof RBAC_API_VERSION;
   readonly kind: "ClusterRoleBinding";
   readonly metadata: ObjectMeta;
@@ -57,7 +61,7 @@ export interface ClusterRoleBinding {
   readonly roleRef: ClusterRoleRef;
 }
 
-export interface RoleBinding {
+export interface RoleBinding extends api.RoleBinding {
   readonly apiVersion: typeof RBAC_API_VERSION;
   readonly kind: "RoleBinding";
   readonly metadata: ObjectMeta & { readonly namespace: string };
@@ -65,7 +69,7 @@ export interface RoleBinding {
   readonly roleRef: ClusterRoleRef;
 }
 
-export interface ClusterRole {
+export interface ClusterRole extends api.ClusterRole {
   readonly apiVersion: typeof RBAC_API_VERSION;
   readonly kind: "ClusterRole";
   readonly metadata: ObjectMeta;
@@ -74,6 +78,21 @@ export interface ClusterRole {
 
 export type RbacBinding = ClusterRoleBinding | RoleBinding;
 export type RbacObject = ClusterRole | RbacBinding;
+
+/**
+ * A binding as observe reads it back: the shape eksgate writes, except that its subjects
+ * and roleRef are whatever the live object says (someone may have bound users, service
+ * accounts or a Role), so that a comparison with the desired binding sees the difference.
+ */
+type ObservedBinding<B extends RbacBinding> = Omit<B, "subjects" | "roleRef"> & {
+  readonly subjects: readonly api.Subject[];
+  readonly roleRef: api.RoleRef;
+};
+export type ObservedClusterRoleBinding = ObservedBinding<ClusterRoleBinding>;
+export type ObservedRoleBinding = ObservedBinding<RoleBinding>;
+
+/** An RBAC object as read from a cluster; every RbacObject eksgate writes is one. */
+export type ObservedRbacObject = ClusterRole | ObservedClusterRoleBinding | ObservedRoleBinding;
 
 export function isBuiltInClusterRole(name: string): name is BuiltInClusterRole {
   return (BUILT_IN_CLUSTER_ROLES as readonly string[]).includes(name);

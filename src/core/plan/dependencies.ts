@@ -18,6 +18,7 @@
  * Depending only on the nearest earlier phase keeps the lists short (a binding depends on
  * one aws-auth step, not on every role behind it).
  */
+import { readArn } from "../model/arn.js";
 import type { PlanStep } from "./plan.js";
 
 /** A step in its phase (see steps.ts), before dependencies are known. */
@@ -26,9 +27,9 @@ export interface PhasedStep {
   readonly step: Omit<PlanStep, "dependsOn">;
 }
 
-function roleNameOfArn(arn: string): string | undefined {
-  const at = arn.indexOf(":role/");
-  return at < 0 ? undefined : arn.slice(arn.lastIndexOf("/") + 1);
+function roleNameOfArn(text: string): string | undefined {
+  const arn = readArn(text);
+  return arn?.resourceType === "role" ? arn.name : undefined;
 }
 
 /** The subjects a step touches. */

@@ -21,8 +21,10 @@ import {
 } from "../model/ownership.js";
 import { policyDocumentsEquivalent, type PolicyDocument } from "../model/policy-document.js";
 import { managedRoles, teamInScope, type PlanContext } from "./context.js";
-import { accountOfArn, roleKey, type ObservedIamRole } from "./observed.js";
+import { accountIdOf } from "../model/arn.js";
+import { roleKey, type ObservedIamRole } from "./observed.js";
 import type { PlanResource, StepPayload } from "./plan.js";
+import { policyObservation, roleObservation } from "./step-observation.js";
 import { policyLines } from "./steps.js";
 
 /** A team this plan creates or changes, with the IAM documents the config asks for. */
@@ -51,7 +53,7 @@ function planTeamIam(context: PlanContext, team: Team, docs: TeamIamDocuments, w
   const teamPath = formatPath(["teams", config.teams.indexOf(team)]);
   const tags = managedRoleTags(team);
   // The role's account is in its ARN (a cluster account, or the identity account).
-  const accountId = accountOfArn(docs.roleArn);
+  const accountId = accountIdOf(docs.roleArn) ?? "";
   const inAccount = accountField(context, accountId);
   const role = observed.roles[roleKey(config.accountId, accountId, team.roleName)] ?? null;
   const roleResource: PlanResource = { kind: "iam-role", roleName: team.roleName, ...inAccount };
@@ -152,7 +154,7 @@ function removePolicy(
     resource,
     reason,
     changes: policyLines("-", doc),
-    observed: doc,
+    observed: policyObservation(doc),
     payload: { type: "none" },
   });
 }
@@ -176,7 +178,7 @@ function planInlinePolicy(context: PlanContext, options: InlinePolicyOptions): v
     resource: options.resource,
     reason: current === undefined ? options.missing : options.different,
     changes: [...(current ? policyLines("-", current) : []), ...policyLines("+", wanted)],
-    observed: current,
+    observed: policyObservation(current),
     payload: { type: "policy", document: wanted },
   });
 }
@@ -231,7 +233,7 @@ export function planRoleRemovals(context: PlanContext): ReadonlySet<string> {
         });
   for (const role of rolesToRemove) {
     const team = tagValue(role.tags, TEAM_TAG_KEY) ?? "?";
-    const inAccount = accountField(context, accountOfArn(role.arn));
+    const inAccount = accountField(context, accountIdOf(role.arn) ?? "");
     const reason = scope.destroy ? `destroy: team ${team}` : `team ${team} is no longer in the config`;
     for (const [name, doc] of Object.entries(role.inlinePolicies)) {
       removePolicy(
@@ -267,13 +269,4 @@ export function planRoleRemovals(context: PlanContext): ReadonlySet<string> {
     });
   }
   return new Set(rolesToRemove.map((r) => r.arn.toLowerCase()));
-}
-
-/** What a role step saw of the role: its trust policy, tags (by key) and unique id. */
-function roleObservation(role: ObservedIamRole): unknown {
-  return {
-    trust: role.trustPolicy,
-    tags: [...role.tags].sort((a, b) => (a.Key < b.Key ? -1 : 1)),
-    id: role.roleId,
-  };
 }

@@ -7,7 +7,7 @@
 import type { PolicyDocument } from "../model/policy-document.js";
 import type { IamTag } from "../model/iam-documents.js";
 import type { AccessScope } from "../model/access-entry.js";
-import type { RbacObject } from "../model/rbac.js";
+import type { ObservedRbacObject } from "../model/rbac.js";
 
 export interface ObservedIamRole {
   readonly name: string;
@@ -52,9 +52,9 @@ export interface ObservedClusterState {
   /** Access entries eksgate may care about: its own (tagged) and those of desired principals. */
   readonly accessEntries: readonly ObservedAccessEntryState[];
   /** RBAC objects labelled as eksgate's. */
-  readonly managedRbac: readonly RbacObject[];
+  readonly managedRbac: readonly ObservedRbacObject[];
   /** Objects that have the name of a desired object but are not eksgate's. */
-  readonly foreignRbac: readonly RbacObject[];
+  readonly foreignRbac: readonly ObservedRbacObject[];
   /** Namespaces the desired RoleBindings need, and whether each exists. */
   readonly namespaces: Readonly<Record<string, boolean>>;
 }
@@ -66,11 +66,6 @@ export interface ObservedClusterState {
  */
 export function roleKey(identityAccount: string, accountId: string, name: string): string {
   return accountId === identityAccount ? name : `${accountId}/${name}`;
-}
-
-/** The account of an IAM or STS ARN (its fifth field). */
-export function accountOfArn(arn: string): string {
-  return arn.split(":")[4] ?? "";
 }
 
 export interface ObservedState {

@@ -6,7 +6,8 @@
  */
 import type { Cluster } from "../model/access-config.js";
 import { isManagedObject, MANAGED_BY_LABEL, MANAGED_BY_VALUE, TEAM_LABEL } from "../model/ownership.js";
-import { comparablePolicyRule, type RbacObject } from "../model/rbac.js";
+import type { ObservedRbacObject, RbacObject } from "../model/rbac.js";
+import { comparableRbac, rbacObservation } from "./step-observation.js";
 import type { PlanContext } from "./context.js";
 import type { ObservedClusterState } from "./observed.js";
 import { fingerprint, type PlanResource } from "./plan.js";
@@ -81,7 +82,7 @@ export function planClusterRbac(context: PlanContext, options: ClusterRbacOption
               ? "a binding's roleRef cannot change in place"
               : "the object differs from the config",
           changes: [`~ ${object.kind} ${describeObject(object)}`, ...rbacLines(object)],
-          observed: comparableRbac(current),
+          observed: rbacObservation(current),
           payload: { type: "rbac", object },
         });
       }
@@ -100,7 +101,7 @@ export function planClusterRbac(context: PlanContext, options: ClusterRbacOption
       resource: rbacResource(cluster, object),
       reason: scope.destroy ? "destroy" : "the config no longer asks for it",
       changes: [`- ${object.kind} ${describeObject(object)}`],
-      observed: comparableRbac(object),
+      observed: rbacObservation(object),
       payload: { type: "none" },
     });
   }
@@ -111,7 +112,7 @@ export function rbacKey(o: Pick<RbacObject, "kind" | "metadata">): string {
   return `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 }
 
-function rbacResource(cluster: Cluster, object: RbacObject): PlanResource {
+function rbacResource(cluster: Cluster, object: ObservedRbacObject): PlanResource {
   return {
     kind: "rbac",
     cluster: cluster.name,
@@ -121,7 +122,7 @@ function rbacResource(cluster: Cluster, object: RbacObject): PlanResource {
   };
 }
 
-function describeObject(o: RbacObject): string {
+function describeObject(o: ObservedRbacObject): string {
   return o.metadata.namespace !== undefined ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 }
 
@@ -138,21 +139,7 @@ function rbacLines(o: RbacObject): string[] {
   ];
 }
 
-/** The fields eksgate sets, for comparison with what the server returns. */
-export function comparableRbac(o: RbacObject): unknown {
-  const labels = Object.fromEntries(
-    Object.entries(o.metadata.labels).filter(([k]) => k === MANAGED_BY_LABEL || k === TEAM_LABEL),
-  );
-  if (o.kind === "ClusterRole") return { kind: o.kind, labels, rules: o.rules.map(comparablePolicyRule) };
-  return {
-    kind: o.kind,
-    labels,
-    roleRef: { kind: o.roleRef.kind, name: o.roleRef.name },
-    subjects: o.subjects.map((s) => ({ kind: s.kind, name: s.name })),
-  };
-}
-
-function rbacDifference(current: RbacObject, desired: RbacObject): "roleRef" | "other" | undefined {
+function rbacDifference(current: ObservedRbacObject, desired: RbacObject): "roleRef" | "other" | undefined {
   if (
     current.kind !== "ClusterRole" &&
     desired.kind !== "ClusterRole" &&

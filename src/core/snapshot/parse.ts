@@ -18,6 +18,7 @@ import { parseAwsAuthData, readAwsAuthManifest } from "../model/aws-auth.js";
 import { readIdentityCenter } from "./identity-center.js";
 import { jsonErrorPosition, where } from "./json-file.js";
 import { IdentityCenterDirectory } from "../model/identity-center.js";
+import { accountIdOf } from "../model/arn.js";
 import {
   ACCESS_ENTRIES_FILE,
   ACCOUNTS_DIR,
@@ -280,7 +281,7 @@ function checkAccountOf(
     if (!Array.isArray(items)) continue;
     const other = (items as unknown[]).find((item) => {
       const arn = isRecord(item) ? item["Arn"] : undefined;
-      return typeof arn === "string" && arn.split(":")[4] !== group.account;
+      return typeof arn === "string" && accountIdOf(arn) !== group.account;
     });
     if (other !== undefined) {
       diagnostics.push(

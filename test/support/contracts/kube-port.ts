@@ -8,6 +8,7 @@ import {
   RBAC_API_VERSION,
   type ClusterRole,
   type ClusterRoleBinding,
+  type ObservedRbacObject,
   type RoleBinding,
 } from "../../../src/core/model/rbac.js";
 import type { KubePort } from "../../../src/ports/kube.js";
@@ -20,7 +21,7 @@ export interface KubeUnderTest {
   /** Makes a namespace (KubePort cannot). */
   readonly createNamespace: (name: string) => Promise<void>;
   /** Makes an object as another tool would: as given, no label check. */
-  readonly createObject: (object: ClusterRole | ClusterRoleBinding | RoleBinding) => Promise<void>;
+  readonly createObject: (object: ObservedRbacObject) => Promise<void>;
 }
 
 export interface KubeContractSubject {
@@ -144,6 +145,31 @@ export function describeKubePortContract(subject: KubeContractSubject): void {
     );
 
     it(
+      "K5: a binding reads back with the subjects and roleRef someone else gave it; upsert puts eksgate's back",
+      { timeout },
+      async () => {
+        const { kube, uniqueName, createNamespace, createObject } = await subject.setup();
+        const team = uniqueName("team");
+        const ns = uniqueName("ns");
+        await createNamespace(ns);
+        const binding = roleBinding(`eksgate:${team}:edit`, ns, team, "edit");
+        const edited: ObservedRbacObject = {
+          ...binding,
+          subjects: [
+            { kind: "ServiceAccount", apiGroup: "", name: "deployer", namespace: ns },
+            { kind: "User", apiGroup: RBAC_API_GROUP, name: "alice" },
+          ],
+          roleRef: { apiGroup: RBAC_API_GROUP, kind: "Role", name: "edit" },
+        };
+        await createObject(edited);
+        expect(await kube.getRbac("RoleBinding", binding.metadata.name, ns)).toEqual(edited);
+        expect(await kube.listRbac("RoleBinding", binding.metadata.labels)).toEqual([edited]);
+        await kube.upsertRbac(binding);
+        expect(await kube.getRbac("RoleBinding", binding.metadata.name, ns)).toEqual(binding);
+      },
+    );
+
+    it(
       "K6: upsert replaces eksgate's objects (keeping others' labels), recreates a binding whose roleRef changes, refuses an unlabelled one and a missing namespace",
       { timeout },
       async () => {
@@ -206,5 +232,47 @@ export function describeKubePortContract(subject: KubeContractSubject): void {
       expect(await kube.namespaceExists(ns)).toBe(true);
       expect(await kube.namespaceExists("kube-system")).toBe(true);
     });
+
+    it(
+      "K9: deleteConfigMap deletes only under the current resourceVersion; a newer one is conflict, a missing ConfigMap not-found",
+      { timeout },
+      async () => {
+        const { kube, uniqueName, createNamespace } = await subject.setup();
+        const ns = uniqueName("cmdel");
+        await createNamespace(ns);
+        const first = await kube.createConfigMap(ns, "aws-auth", { mapRoles: "- a\n" });
+        const second = await kube.replaceConfigMapData(
+          ns,
+          "aws-auth",
+          { mapRoles: "- b\n" },
+          first.resourceVersion,
+        );
+        expect(
+          (await portFailure(() => kube.deleteConfigMap(ns, "aws-auth", first.resourceVersion))).kind,
+        ).toBe("conflict");
+        expect(await kube.readConfigMap(ns, "aws-auth")).toEqual(second);
+        await kube.deleteConfigMap(ns, "aws-auth", second.resourceVersion);
+        expect(await kube.readConfigMap(ns, "aws-auth")).toBeUndefined();
+        expect(
+          (await portFailure(() => kube.deleteConfigMap(ns, "aws-auth", second.resourceVersion))).kind,
+        ).toBe("not-found");
+      },
+    );
+
+    it(
+      "K10: reviewAccess allows system:masters everything and denies a user with no grants, for resource and non-resource requests",
+      { timeout },
+      async () => {
+        const { kube, uniqueName } = await subject.setup();
+        const nobody = { user: uniqueName("nobody"), groups: [uniqueName("group")] };
+        const admin = { user: uniqueName("admin"), groups: ["system:masters"] };
+        const secrets = { verb: "delete", apiGroup: "", resource: "secrets", namespace: "kube-system" };
+        const metrics = { verb: "get", path: "/metrics" };
+        expect((await kube.reviewAccess(admin, secrets)).allowed).toBe(true);
+        expect((await kube.reviewAccess(admin, metrics)).allowed).toBe(true);
+        expect((await kube.reviewAccess(nobody, secrets)).allowed).toBe(false);
+        expect((await kube.reviewAccess(nobody, metrics)).allowed).toBe(false);
+      },
+    );
   });
 }

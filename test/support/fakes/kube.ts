@@ -3,9 +3,23 @@
 // (test/support/contracts/kube-port.ts) checks it here and checks the real kube-apiserver,
 // through the real adapter, against the same rules.
 import { isManagedObject } from "../../../src/core/model/ownership.js";
-import type { RbacObject } from "../../../src/core/model/rbac.js";
+import type { ObservedRbacObject, RbacObject } from "../../../src/core/model/rbac.js";
 import { PortError } from "../../../src/ports/errors.js";
-import type { KubePort, ObservedConfigMap, RbacKind } from "../../../src/ports/kube.js";
+import type {
+  KubePort,
+  ObservedConfigMap,
+  RbacKind,
+  ReviewAnswer,
+  ReviewedRequest,
+  ReviewedUser,
+} from "../../../src/ports/kube.js";
+
+/** Answers SubjectAccessReviews (K10); tests replace it to model a cluster's authorizers. */
+export type FakeReviewer = (user: ReviewedUser, request: ReviewedRequest) => ReviewAnswer;
+
+/** K10's default: the system:masters authorizer alone; everyone else has no grant. */
+export const SUPERUSER_ONLY: FakeReviewer = (user) =>
+  user.groups.includes("system:masters") ? { allowed: true, reason: "system:masters" } : { allowed: false };
 
 interface StoredConfigMap {
   data: Record<string, string>;
@@ -22,8 +36,12 @@ export class FakeKube implements KubePort {
   readonly server: string;
   private readonly namespaces = new Set<string>(["default", "kube-system", "kube-public"]);
   private readonly configMaps = new Map<string, StoredConfigMap>();
-  private readonly objects = new Map<string, RbacObject>();
+  private readonly objects = new Map<string, ObservedRbacObject>();
   private revision = 0;
+  /** What reviewAccess answers (K10). */
+  reviewer: FakeReviewer = SUPERUSER_ONLY;
+  /** Every SubjectAccessReview asked, oldest first. */
+  readonly reviews: { readonly user: ReviewedUser; readonly request: ReviewedRequest }[] = [];
 
   constructor(cluster: string) {
     this.server = `https://${cluster}.kube.test`;
@@ -36,7 +54,7 @@ export class FakeKube implements KubePort {
   }
 
   /** An object made by someone else: no label check, namespace made if needed. */
-  createObject(object: RbacObject): void {
+  createObject(object: ObservedRbacObject): void {
     if (object.metadata.namespace !== undefined) this.namespaces.add(object.metadata.namespace);
     this.store(object);
   }
@@ -102,7 +120,7 @@ export class FakeKube implements KubePort {
     return Promise.resolve(observed(cm));
   }
 
-  listRbac(kind: RbacKind, labels: Readonly<Record<string, string>>): Promise<readonly RbacObject[]> {
+  listRbac(kind: RbacKind, labels: Readonly<Record<string, string>>): Promise<readonly ObservedRbacObject[]> {
     const found = [...this.objects.values()]
       .filter((o) => o.kind === kind)
       .filter((o) => Object.entries(labels).every(([k, v]) => o.metadata.labels[k] === v))
@@ -110,7 +128,7 @@ export class FakeKube implements KubePort {
     return Promise.resolve(found);
   }
 
-  getRbac(kind: RbacKind, name: string, namespace?: string): Promise<RbacObject | undefined> {
+  getRbac(kind: RbacKind, name: string, namespace?: string): Promise<ObservedRbacObject | undefined> {
     const stored = this.objects.get(objectKey(kind, name, namespace));
     return Promise.resolve(stored === undefined ? undefined : structuredClone(stored));
   }
@@ -132,7 +150,7 @@ export class FakeKube implements KubePort {
     // A changed roleRef means delete and create (Kubernetes keeps roleRef immutable); the
     // labels someone else added stay on a replaced object either way.
     const labels = { ...existing?.metadata.labels, ...object.metadata.labels };
-    this.store({ ...object, metadata: { ...object.metadata, labels } } as RbacObject);
+    this.store(withLabels(object, labels));
     return Promise.resolve();
   }
 
@@ -145,9 +163,29 @@ export class FakeKube implements KubePort {
     return Promise.resolve(this.namespaces.has(name));
   }
 
+  deleteConfigMap(namespace: string, name: string, resourceVersion: string): Promise<void> {
+    const operation = `delete configmaps ${namespace}/${name}`;
+    const cm = this.configMaps.get(key(namespace, name));
+    if (cm === undefined) throw this.failure("not-found", operation, `configmaps "${name}" not found`);
+    if (cm.resourceVersion !== resourceVersion) {
+      throw this.failure(
+        "conflict",
+        operation,
+        `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${cm.resourceVersion}`,
+      );
+    }
+    this.configMaps.delete(key(namespace, name));
+    return Promise.resolve();
+  }
+
+  reviewAccess(user: ReviewedUser, request: ReviewedRequest): Promise<ReviewAnswer> {
+    this.reviews.push({ user, request });
+    return Promise.resolve(this.reviewer(user, request));
+  }
+
   // ---------------------------------------------------------------------------- internals
 
-  private store(object: RbacObject): void {
+  private store(object: ObservedRbacObject): void {
     const { name, namespace } = object.metadata;
     this.objects.set(objectKey(object.kind, name, namespace), structuredClone(object));
   }
@@ -164,6 +202,11 @@ export class FakeKube implements KubePort {
   ): PortError {
     return new PortError(kind, `Kubernetes could not ${operation} on ${this.server}: ${said}`, { operation });
   }
+}
+
+/** The object with `labels` in place of its own (same kind, same shape). */
+function withLabels<T extends RbacObject>(object: T, labels: Readonly<Record<string, string>>): T {
+  return { ...object, metadata: { ...object.metadata, labels } };
 }
 
 function key(namespace: string, name: string): string {

@@ -204,7 +204,8 @@ export const EG_CODES = defineFamily(
     EG141: {
       severity: "error",
       where: "cli",
-      meaning: "Unknown command or option, or a missing argument (with a suggestion when one is close).",
+      meaning:
+        "Unknown command or option, a missing argument, or an option value it does not take (with a suggestion or hint).",
       hint: "Run `eksgate --help` (or `eksgate COMMAND --help`) for the commands and options.",
     },
     EG150: {
@@ -345,7 +346,7 @@ export const EG_CODES = defineFamily(
     EG311: {
       severity: "error",
       where: "apply",
-      meaning: "A saved plan is out of date: the config or live state changed since.",
+      meaning: "A saved plan is out of date: the config file changed since it was made.",
       hint: "Run eksgate plan again, review it, and apply the new plan.",
     },
     EG312: {
@@ -353,6 +354,13 @@ export const EG_CODES = defineFamily(
       where: "apply",
       meaning: "The file is not an eksgate plan, or it is damaged.",
       hint: "Pass a file written by eksgate plan --out, or make the plan again.",
+    },
+    EG313: {
+      severity: "error",
+      where: "apply",
+      meaning:
+        "A step of a saved plan was refused: what it is about changed since the plan was made (read again just before writing).",
+      hint: "Run eksgate plan again, review the new plan, and apply it.",
     },
     EG320: {
       severity: "error",

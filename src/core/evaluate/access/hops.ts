@@ -3,7 +3,7 @@ import type { AssumeRoleDecision, StatementMatch } from "../iam/index.js";
 import type { MappedIdentity, ClusterMapping } from "../mapping/index.js";
 import type { Grant, PolicyRule } from "../rbac/index.js";
 import { describeBinding } from "../rbac/index.js";
-import { parsePrincipalArn, arnResourceName, classifyPrincipalArn } from "../../model/arn.js";
+import { accountIdOf, parsePrincipalArn, arnResourceName, classifyPrincipalArn } from "../../model/arn.js";
 import type { Hop, HopStatement, RuleSummary } from "./model.js";
 
 export function statementOf(role: HopStatement["role"], m: StatementMatch): HopStatement {
@@ -85,8 +85,8 @@ export function assumeHop(decision: AssumeRoleDecision, sessionReason: string): 
   if (decision.identityStatement !== undefined)
     statements.push(statementOf("identity", decision.identityStatement));
   if (decision.trustStatement !== undefined) statements.push(statementOf("trust", decision.trustStatement));
-  const callerAccount = decision.principalArn.split(":")[4] ?? "";
-  const roleAccount = decision.roleArn.split(":")[4] ?? "";
+  const callerAccount = accountIdOf(decision.principalArn) ?? "";
+  const roleAccount = accountIdOf(decision.roleArn) ?? "";
   const crossAccount = callerAccount !== "" && roleAccount !== "" && callerAccount !== roleAccount;
   const parts = statements.map((s) =>
     crossAccount

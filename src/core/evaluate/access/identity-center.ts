@@ -18,6 +18,7 @@ import {
   type IdentityCenterPermissionSet,
   type IdentityCenterUser,
 } from "../../model/identity-center.js";
+import { iamPathOf } from "../../model/arn.js";
 import type { IamIndex, IamRole } from "../iam/index.js";
 import type { Hop } from "./model.js";
 
@@ -68,8 +69,7 @@ export interface IdcRoutes {
 
 /** The path of a role ARN (`/` when none). */
 export function rolePath(role: IamRole): string {
-  const rest = role.arn.slice(role.arn.indexOf(":role/") + ":role".length);
-  return rest.slice(0, rest.lastIndexOf("/") + 1) || "/";
+  return iamPathOf(role.arn);
 }
 
 const reservedByAccount = new WeakMap<IamIndex, Map<string, IamRole[]>>();

@@ -5,7 +5,7 @@
  */
 import type { DiagnosticCode, Severity } from "../../diagnostics.js";
 import { lintAwsAuth } from "../../lint/aws-auth.js";
-import { parsePrincipalArn, arnResourceName } from "../../model/arn.js";
+import { iamPathOf, parsePrincipalArn, arnResourceName } from "../../model/arn.js";
 import { RESERVED_ROLE_PATH_PREFIX, reservedRolePermissionSet } from "../../model/identity-center.js";
 import { ROLE_ID_TAG_KEY } from "../../model/ownership.js";
 import type { AccessSnapshot, ClusterAccess, SnapshotFile } from "../../snapshot/index.js";
@@ -447,8 +447,7 @@ function recreatedRoleFindings(snapshot: AccessSnapshot, cluster: ClusterAccess,
 
 function reservedRoleNote(role: IamRole | undefined): string {
   if (role === undefined) return "";
-  const rest = role.arn.slice(role.arn.indexOf(":role/") + ":role".length);
-  const ps = reservedRolePermissionSet(role.name, rest.slice(0, rest.lastIndexOf("/") + 1));
+  const ps = reservedRolePermissionSet(role.name, iamPathOf(role.arn));
   return ps === undefined
     ? ""
     : ` (it is Identity Center's role for permission set ${ps}: removing the last account assignment deletes it, assigning again creates a new one)`;
@@ -464,8 +463,7 @@ function renamedReservedRole(index: IamIndex, arn: string): IamRole | undefined 
   if (ps === undefined) return undefined;
   return index.roles.find((r) => {
     if (r.account !== accountId || r.name === name) return false;
-    const rest = r.arn.slice(r.arn.indexOf(":role/") + ":role".length);
-    return reservedRolePermissionSet(r.name, rest.slice(0, rest.lastIndexOf("/") + 1)) === ps;
+    return reservedRolePermissionSet(r.name, iamPathOf(r.arn)) === ps;
   });
 }
 

@@ -150,7 +150,7 @@ export function principalsThatCanAssume(
         ? { arn: c.user.arn, type: "user", name: c.user.name }
         : c.kind === "role"
           ? { arn: c.role.arn, type: "role", name: c.role.name }
-          : { arn: c.arn, type: "assumed-role", name: c.arn.split("/").pop() ?? "" };
+          : { arn: c.arn, type: "assumed-role", name: arnResourceName(c.arn) };
     const decision = canAssumeRole(index, caller.arn, roleArn, {
       ...options,
       sessionName: sessionNameFor(options, caller),

@@ -5,6 +5,7 @@
  */
 import {
   accountIdOf,
+  arnResourceName,
   classifyPrincipalArn,
   formatAssumedRoleArn,
   readArn,
@@ -196,6 +197,12 @@ export function resolveCaller(
 }
 
 /** The account root (`Account`) or an STS federated user (`FederatedUser`); else nothing. */
+/** The role of an assumed-role session ARN (`ROLE` in `assumed-role/ROLE/SESSION`). */
+function sessionRoleName(arn: string): string | undefined {
+  const session = classifyPrincipalArn(arn);
+  return session.kind === "assumed-role" ? session.roleName : undefined;
+}
+
 function otherPrincipalFacts(arn: string, root: boolean): { facts: PrincipalFacts } | undefined {
   const parsed = readArn(arn);
   if (parsed === undefined) return undefined;
@@ -320,7 +327,7 @@ function principalSetGrant(set: PrincipalSet, caller: Caller): GrantKind | undef
           if (
             roleArn !== undefined
               ? roleArn.toLowerCase() === entry.toLowerCase()
-              : caller.arn.split("/")[1]?.toLowerCase() === kind.name.toLowerCase()
+              : sessionRoleName(caller.arn)?.toLowerCase() === kind.name.toLowerCase()
           ) {
             offer("role");
           }
@@ -623,8 +630,7 @@ export function canAssumeRole(
 ): AssumeRoleDecision {
   const index = indexSnapshot(snapshot);
   const base = resolveCaller(index, principalArn, options);
-  const sessionName =
-    options.sessionName ?? base.user?.name ?? base.sessionName ?? base.arn.split("/").pop() ?? "";
+  const sessionName = options.sessionName ?? base.user?.name ?? base.sessionName ?? arnResourceName(base.arn);
   const { caller, warnings } = requestCaller(index, base, roleArn, options, {
     sessionName,
     ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),

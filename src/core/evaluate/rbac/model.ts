@@ -1,13 +1,28 @@
 /**
- * Kubernetes RBAC objects in the shape the API server serves them
- * (rbac.authorization.k8s.io/v1 JSON). `kubectl get ... -o json`, or `-o yaml` parsed to
- * a plain object, fits these types as-is: every field the evaluator does not read is
- * simply ignored.
+ * What the RBAC evaluator reasons about: the objects (the model's, core/model/rbac-api.ts,
+ * in the shape the API server serves them), who is asking and what they ask for.
  */
 import type { PolicyRule } from "../../model/access-config.js";
 
-export const RBAC_API_GROUP = "rbac.authorization.k8s.io";
-export const RBAC_API_VERSION = `${RBAC_API_GROUP}/v1`;
+export { RBAC_API_GROUP, RBAC_API_VERSION } from "../../model/rbac-api.js";
+export type {
+  ObjectMeta,
+  LabelSelectorOperator,
+  LabelSelectorRequirement,
+  LabelSelector,
+  AggregationRule,
+  Role,
+  ClusterRole,
+  SubjectKind,
+  Subject,
+  RoleRef,
+  RoleBinding,
+  ClusterRoleBinding,
+  Namespace,
+  RbacObjects,
+} from "../../model/rbac-api.js";
+/** One rule of a Role or ClusterRole (missing lists mean empty lists), shared with the planner. */
+export type { PolicyRule };
 
 /** The group the API server lets through before RBAC is consulted (R11). */
 export const SUPERUSER_GROUP = "system:masters";
@@ -15,104 +30,6 @@ export const AUTHENTICATED_GROUP = "system:authenticated";
 export const UNAUTHENTICATED_GROUP = "system:unauthenticated";
 export const SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:";
 export const SERVICE_ACCOUNTS_GROUP = "system:serviceaccounts";
-
-export interface ObjectMeta {
-  readonly name: string;
-  readonly namespace?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly annotations?: Readonly<Record<string, string>>;
-  readonly uid?: string;
-  readonly resourceVersion?: string;
-}
-
-/**
- * One rule of a Role or ClusterRole: the model's type, shared with the planner. Missing
- * lists mean empty lists.
- */
-export type { PolicyRule };
-
-export type LabelSelectorOperator = "In" | "NotIn" | "Exists" | "DoesNotExist";
-
-export interface LabelSelectorRequirement {
-  readonly key: string;
-  readonly operator: LabelSelectorOperator;
-  readonly values?: readonly string[];
-}
-
-/** metav1.LabelSelector: the requirements are ANDed; an empty selector selects everything. */
-export interface LabelSelector {
-  readonly matchLabels?: Readonly<Record<string, string>>;
-  readonly matchExpressions?: readonly LabelSelectorRequirement[];
-}
-
-export interface AggregationRule {
-  readonly clusterRoleSelectors?: readonly LabelSelector[];
-}
-
-export interface Role {
-  readonly apiVersion?: string;
-  readonly kind?: "Role";
-  readonly metadata: ObjectMeta;
-  readonly rules?: readonly PolicyRule[] | null;
-}
-
-export interface ClusterRole {
-  readonly apiVersion?: string;
-  readonly kind?: "ClusterRole";
-  readonly metadata: ObjectMeta;
-  readonly rules?: readonly PolicyRule[] | null;
-  readonly aggregationRule?: AggregationRule;
-}
-
-export type SubjectKind = "User" | "Group" | "ServiceAccount";
-
-export interface Subject {
-  /** `User`, `Group`, `ServiceAccount`; any other kind never matches anyone. */
-  readonly kind: string;
-  readonly name: string;
-  /** `rbac.authorization.k8s.io` for User and Group, `""` for ServiceAccount. */
-  readonly apiGroup?: string;
-  /** ServiceAccount only; in a RoleBinding it defaults to the binding's namespace. */
-  readonly namespace?: string;
-}
-
-export interface RoleRef {
-  readonly apiGroup: string;
-  /** `Role` or `ClusterRole`. */
-  readonly kind: string;
-  readonly name: string;
-}
-
-export interface RoleBinding {
-  readonly apiVersion?: string;
-  readonly kind?: "RoleBinding";
-  readonly metadata: ObjectMeta;
-  readonly subjects?: readonly Subject[] | null;
-  readonly roleRef: RoleRef;
-}
-
-export interface ClusterRoleBinding {
-  readonly apiVersion?: string;
-  readonly kind?: "ClusterRoleBinding";
-  readonly metadata: ObjectMeta;
-  readonly subjects?: readonly Subject[] | null;
-  readonly roleRef: RoleRef;
-}
-
-export interface Namespace {
-  readonly apiVersion?: string;
-  readonly kind?: "Namespace";
-  readonly metadata: ObjectMeta;
-}
-
-/** The RBAC state of one cluster, as plain objects. */
-export interface RbacObjects {
-  readonly roles: readonly Role[];
-  readonly clusterRoles: readonly ClusterRole[];
-  readonly roleBindings: readonly RoleBinding[];
-  readonly clusterRoleBindings: readonly ClusterRoleBinding[];
-  readonly namespaces: readonly string[];
-}
 
 /**
  * Who is asking. `groups` is taken exactly as given, the way a SubjectAccessReview takes
