@@ -8,6 +8,8 @@ export type EngineEvent =
   | { readonly type: "step-done"; readonly step: PlanStep; readonly note?: string }
   | { readonly type: "step-failed"; readonly step: PlanStep; readonly diagnostic: Diagnostic }
   | { readonly type: "retry"; readonly step: PlanStep; readonly attempt: number; readonly why: string }
-  | { readonly type: "backup"; readonly cluster: string; readonly path: string };
+  | { readonly type: "backup"; readonly cluster: string; readonly path: string }
+  /** A warning found while working, e.g. of a connection apply opened (KUBE004, KUBE005). */
+  | { readonly type: "warning"; readonly diagnostic: Diagnostic };
 
 export type EventSink = (event: EngineEvent) => void;
