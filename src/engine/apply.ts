@@ -143,6 +143,7 @@ export function clusterConnections(
       described,
     );
     if (!connection.ok) throw new DiagnosedFailure(connection.diagnostics);
+    for (const diagnostic of connection.diagnostics) deps.events({ type: "warning", diagnostic });
     return connection.value;
   };
   return (cluster) => {

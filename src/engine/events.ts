@@ -10,6 +10,8 @@ export type EngineEvent =
   | { readonly type: "retry"; readonly step: PlanStep; readonly attempt: number; readonly why: string }
   /** A read of live state the server throttled, about to be made again. */
   | { readonly type: "read-retry"; readonly attempt: number; readonly why: string }
-  | { readonly type: "backup"; readonly cluster: string; readonly path: string };
+  | { readonly type: "backup"; readonly cluster: string; readonly path: string }
+  /** A warning found while working, e.g. of a connection apply opened (KUBE004, KUBE005). */
+  | { readonly type: "warning"; readonly diagnostic: Diagnostic };
 
 export type EventSink = (event: EngineEvent) => void;

@@ -6,7 +6,7 @@
  * every principal was checked through the live cluster, and the ConfigMap is only deleted
  * once the cluster no longer reads it. Running it again continues where it stopped.
  */
-import type { Diagnostic } from "../core/diagnostics.js";
+import type { Diagnostic, DiagnosticCode } from "../core/diagnostics.js";
 import {
   ADMIN_BRIDGE_BINDING,
   ADMIN_BRIDGE_GROUP,
@@ -79,8 +79,8 @@ class StepRefused extends Error {
   }
 }
 
-function refused(code: string, summary: string, detail: string): StepRefused {
-  return new StepRefused({ code: code as Diagnostic["code"], severity: "error", summary, detail });
+function refused(code: DiagnosticCode, summary: string, detail: string): StepRefused {
+  return new StepRefused({ code, severity: "error", summary, detail });
 }
 
 export async function applyMigration(

@@ -51,6 +51,11 @@ describe("failures as JSON", () => {
     ]);
   });
 
+  it("migrate --apply --json of a file that is not a migration plan: EG421", async () => {
+    const r = await json("migrate", "--cluster", "prod", "--apply", "package.json", "--json");
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["EG421"]);
+  });
+
   it("apply --json of a file that is not a plan: EG312", async () => {
     const r = await json("apply", "package.json", "--json");
     expect(r.diagnostics.map((d) => d.code)).toEqual(["EG312"]);

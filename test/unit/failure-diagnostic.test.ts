@@ -228,6 +228,29 @@ describe("kube connection problems travel as values", () => {
       `${failedOutcome?.step.id ?? ""}: kubeconfig context "x" not found.`,
     );
   });
+
+  it("apply: a warning of a connection opened while applying is reported as an event", async () => {
+    const skipped: Diagnostic = {
+      code: "KUBE004",
+      severity: "warning",
+      summary: 'kubeconfig context "old" points at another server; skipped.',
+    };
+    let warn = false;
+    const cloud = cloudFor(
+      (fake) => (cluster) =>
+        Promise.resolve({ ok: true, value: fake.kube(cluster.name), diagnostics: warn ? [skipped] : [] }),
+    );
+    const planned = await plan(cloud);
+    if (!planned.ok) return expect.fail(JSON.stringify(planned.diagnostics));
+    warn = true;
+    const connect = clusterConnections(planned.value.plan, cloud.deps);
+    await connect(CLUSTER);
+    await connect(CLUSTER);
+    // Once per connection, not per step.
+    expect(cloud.events.filter((e) => e.type === "warning")).toEqual([
+      { type: "warning", diagnostic: skipped },
+    ]);
+  });
 });
 
 describe("the CLI's failure report", () => {

@@ -25,7 +25,8 @@ import {
 import type { KubePort } from "../../ports/kube.js";
 import { wireEngine } from "../composition.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { renderDiagnostics } from "../views/diagnostics.js";
+import { failureDiagnostic, isExpectedFailure } from "../../engine/failure-diagnostic.js";
+import { renderDiagnostics, reportFailure } from "../views/diagnostics.js";
 import { AUDIT_CODES, cliError } from "./snapshot-command.js";
 
 export interface MigrateApplyOptions {
@@ -41,24 +42,25 @@ export interface MigrateApplyOptions {
   readonly backupDir?: string;
 }
 
-function fail(term: Terminal, diagnostics: readonly Diagnostic[]): number {
-  term.err(renderDiagnostics(diagnostics, term));
+/** Diagnostics that end the command: JSON on stdout with --json, rendered on stderr otherwise. */
+function fail(term: Terminal, options: MigrateApplyOptions, diagnostics: readonly Diagnostic[]): number {
+  reportFailure(diagnostics, term, { json: options.json === true });
   return ExitCode.error;
 }
 
 async function readPlan(options: MigrateApplyOptions, term: Terminal): Promise<MigrationPlan | undefined> {
   const read = await readTextInput(options.apply, "migration plan");
   if (!read.ok) {
-    fail(term, read.diagnostics);
+    fail(term, options, read.diagnostics);
     return undefined;
   }
   const parsed = parseMigrationPlan(read.value.text, options.apply);
   if (!parsed.ok) {
-    fail(term, parsed.diagnostics);
+    fail(term, options, parsed.diagnostics);
     return undefined;
   }
   if (parsed.value.cluster !== options.cluster) {
-    fail(term, [
+    fail(term, options, [
       cliError(
         MIGRATE_CODES.planFile,
         `${options.apply} is the plan of cluster ${parsed.value.cluster}, not of ${options.cluster}`,
@@ -78,10 +80,15 @@ async function confirmed(
 ): Promise<boolean> {
   if (options.autoApprove === true) return true;
   if (!term.isTTY || !process.stdin.isTTY) {
-    term.err(
-      `${term.paint.red("error")} EG320: refusing to migrate without confirmation: standard input is not a terminal.\n` +
-        `  hint: review the plan, then run again with --auto-approve.\n`,
-    );
+    fail(term, options, [
+      {
+        code: "EG320",
+        severity: "error",
+        summary: "refusing to migrate without confirmation: standard input is not a terminal",
+        detail: "Review the plan, then run again with --auto-approve.",
+        path: "--auto-approve",
+      },
+    ]);
     return false;
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -129,10 +136,10 @@ export async function migrateApplyCommand(options: MigrateApplyOptions, term: Te
   const plan = await readPlan(options, term);
   if (plan === undefined) return ExitCode.error;
   const refusal = migrationRefusal(plan, options.acceptLoss ?? []);
-  if (refusal !== undefined) return fail(term, [refusal]);
+  if (refusal !== undefined) return fail(term, options, [refusal]);
   const region = options.region ?? process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"];
   if (region === undefined) {
-    return fail(term, [
+    return fail(term, options, [
       cliError(
         AUDIT_CODES.region,
         `no region for cluster ${plan.cluster}`,
@@ -157,9 +164,9 @@ export async function migrateApplyCommand(options: MigrateApplyOptions, term: Te
   try {
     const described = await eks.describeCluster(plan.cluster);
     if (described === undefined) {
-      return fail(term, [
+      return fail(term, options, [
         cliError(
-          MIGRATE_CODES.planFile,
+          "EG210",
           `cluster ${plan.cluster} does not exist in ${region}`,
           "Check --region and the credentials.",
           "--cluster",
@@ -172,7 +179,7 @@ export async function migrateApplyCommand(options: MigrateApplyOptions, term: Te
         context: options.kubeContext,
         cluster: { name: described.name, arn: described.arn, endpoint: described.endpoint },
       });
-      if (!connection.ok) return fail(term, connection.diagnostics);
+      if (!connection.ok) return fail(term, options, connection.diagnostics);
       kube = createKubePort(connection.value);
     } else {
       const accountId = accountIdOf(described.arn) ?? "";
@@ -180,18 +187,13 @@ export async function migrateApplyCommand(options: MigrateApplyOptions, term: Te
         { name: described.name, region, authentication: "access-entries", arn: described.arn, accountId },
         described,
       );
-      if (!connected.ok) return fail(term, connected.diagnostics);
+      if (!connected.ok) return fail(term, options, connected.diagnostics);
       kube = connected.value;
     }
   } catch (error) {
-    return fail(term, [
-      cliError(
-        MIGRATE_CODES.planFile,
-        `could not reach cluster ${plan.cluster}: ${error instanceof Error ? error.message : String(error)}`,
-        "Check the credentials, --region and the kubeconfig (or --kube-context).",
-        "--cluster",
-      ),
-    ]);
+    // A refusal or failure of AWS reads as it does in plan; anything else is a bug.
+    if (!isExpectedFailure(error)) throw error;
+    return fail(term, options, [failureDiagnostic(error, { during: "read" })]);
   }
   const result = await applyMigration(plan, {
     eks,

@@ -55,6 +55,8 @@ export interface ApplyOptions extends CommonOptions {
 
 function progressSink(term: Terminal, quiet: boolean): (event: EngineEvent) => void {
   return (event) => {
+    // Warnings show with --json too: stdout keeps the JSON, they go to stderr.
+    if (event.type === "warning") term.err(renderDiagnostics([event.diagnostic], term));
     if (quiet) return;
     if (event.type === "observe") term.err(term.paint.dim(`reading ${event.what}...\n`));
     if (event.type === "backup")

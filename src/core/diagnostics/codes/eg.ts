@@ -266,7 +266,7 @@ export const EG_CODES = defineFamily(
     },
     EG210: {
       severity: "error",
-      where: "plan",
+      where: "plan, migrate",
       meaning: "The EKS cluster was not found in its region.",
       hint: "Check the cluster's name and region in the config (aws eks list-clusters --region REGION).",
     },
