@@ -14,7 +14,7 @@ import { accountIdOf } from "../core/model/arn.js";
 import { resolveKubeConnection } from "../adapters/kube/connection.js";
 import { createKubePort } from "../adapters/kube/kube-port.js";
 import { defaultBackupDir, fileBackupStore } from "../adapters/fs/backups.js";
-import { PortError } from "../ports/errors.js";
+import type { Result } from "../core/diagnostics.js";
 import { signToken } from "../token/bearer-token.js";
 
 export interface ConnectionOptions {
@@ -110,7 +110,7 @@ export function wireEngine(options: ConnectionOptions, events: EventSink): Wirin
           eksIn: (accountId: string, r: string) => portsIn(accountId).eks(r),
         }
       : {}),
-    kube: async (cluster, described): Promise<KubePort> => {
+    kube: async (cluster, described): Promise<Result<KubePort>> => {
       const connection = await resolveKubeConnection({
         ...(options.kubeconfig !== undefined ? { kubeconfigPath: options.kubeconfig } : {}),
         // With no kubeconfig context for the cluster, connect to the endpoint from
@@ -123,19 +123,10 @@ export function wireEngine(options: ConnectionOptions, events: EventSink): Wirin
           caData: described.certificateAuthorityData,
         },
       });
-      if (!connection.ok) {
-        const first = connection.diagnostics[0];
-        throw new PortError(
-          "invalid",
-          `${first?.summary ?? "no connection"}${first?.detail ? `: ${first.detail}` : ""}`,
-          {
-            operation: `connect to cluster ${cluster.name}`,
-          },
-        );
-      }
+      if (!connection.ok) return connection;
       const port = createKubePort(connection.value);
       kubePorts.push(port);
-      return port;
+      return { ok: true, value: port, diagnostics: connection.diagnostics };
     },
     clock: {
       now: () => new Date().toISOString(),

@@ -158,7 +158,7 @@ Examples:
       )
       .option(
         "--parallelism <n>",
-        "at most this many reads and steps in flight at once (default 10; 1: one after another)",
+        "at most this many reads and steps in flight at once, 1 to 1000 (default 10; 1: one after another)",
         parseParallelism,
       )
       .option("--json", "machine-readable output on stdout (progress is not printed)");
@@ -326,6 +326,9 @@ Examples:
     .option("--out <file>", "write the plan (JSON) to this file")
     .option("--json", "print the plan as JSON")
     .option("--accept-loss <code...>", "accept what these codes lose (EG401-EG414; see the plan)")
+    .option("--apply <plan>", "carry out a plan written with --out (asks first; a rerun continues)")
+    .option("--auto-approve", "with --apply: do not ask for confirmation")
+    .option("--backup-dir <dir>", "with --apply: where the previous aws-auth is saved before it changes")
     .option("--snapshot <dir>", "read this snapshot directory instead of collecting live")
     .option("-c, --config <file>", "live: the eksgate config that lists the clusters and their regions")
     .option("--region <region>", "live: the AWS region of the cluster (default AWS_REGION)")
@@ -339,12 +342,19 @@ Examples:
   eksgate migrate --cluster prod --region eu-west-1
   eksgate migrate --cluster prod --to API --out prod-migration.json
   eksgate migrate --cluster prod --to API --accept-loss EG401 --snapshot snap/
+  eksgate migrate --cluster prod --apply prod-migration.json --accept-loss EG401
 
 Every aws-auth entry is converted (nodes, Fargate, system:masters, every group, usernames,
 role paths from IAM) or listed with a code and what to do. The proof evaluates every mapped
 principal's access before and after; any difference (EG414) and any blocking entry refuse
 the switch until --accept-loss names its code: exit 1 (EG419) while the switch is refused,
-the plan printed and written all the same. Reads only. See docs/migrate.md.`,
+the plan printed and written all the same. Planning reads only.
+
+--apply carries out a saved plan in an order that locks nobody out: the switch to
+API_AND_CONFIG_MAP, the access entries, a SubjectAccessReview per principal through the
+cluster, only then one write that removes the converted entries from aws-auth, and with
+--to API the switch and the deletion of the ConfigMap. A failure leaves everyone with the
+access they had; running the same command again continues. See docs/migrate.md.`,
     )
     .action(async (options: MigrateCliOptions) => {
       const { migrateCommand } = await import("./commands/migrate.js");
@@ -390,10 +400,21 @@ export interface RenderCliOptions {
   readonly out?: string;
 }
 
-function parseParallelism(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw new InvalidArgumentError("give a whole number from 1 to 1000.");
+/** The most reads and steps `--parallelism` lets run at once. */
+export const MAX_PARALLELISM = 1000;
+
+/**
+ * `--parallelism N`: decimal digits only, from 1 to MAX_PARALLELISM. `Number()` alone
+ * would take `0x10`, `1e3`, ` 3` and the empty string (as 0), so the text is checked first.
+ * The error becomes EG141 at the option, with the hint on its second line.
+ */
+export function parseParallelism(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_PARALLELISM))
+    throw new InvalidArgumentError(
+      `Give a whole number from 1 to ${MAX_PARALLELISM} in decimal digits.\n` +
+        `  hint: --parallelism 10 is the default; --parallelism 1 runs one read or step at a time.`,
+    );
   return n;
 }
 

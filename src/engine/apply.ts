@@ -8,17 +8,23 @@
  * what it finds, so that a change another writer made in the meantime survives. The
  * write uses the resourceVersion it read; on 409 Conflict it reads again and retries.
  */
-import { stringify } from "yaml";
 import type { Diagnostic } from "../core/diagnostics.js";
-import { parseAwsAuthData, updateAwsAuthData, updateMapRoles } from "../core/model/aws-auth.js";
+import {
+  awsAuthBackupManifest,
+  parseAwsAuthData,
+  updateAwsAuthData,
+  updateMapRoles,
+} from "../core/model/aws-auth.js";
 import { ROLE_ID_TAG_KEY } from "../core/model/ownership.js";
 import type { Plan, PlanStep } from "../core/plan/plan.js";
-import { isPortError, isThrottled, PortError } from "../ports/errors.js";
+import { isPortError, isThrottled } from "../ports/errors.js";
 import type { KubePort } from "../ports/kube.js";
 import type { EksPort } from "../ports/eks.js";
 import { eksFor, iamFor, type EngineDeps } from "./deps.js";
 import { DEFAULT_PARALLELISM, runGraph } from "./executor.js";
-import { arnResourceName } from "../core/model/arn.js";
+import { DiagnosedFailure, failureDiagnostic } from "./failure-diagnostic.js";
+import { accountIdOf, arnResourceName } from "../core/model/arn.js";
+import { awsAuthStepObservation, observeStepNow, recheckDiagnostic } from "./recheck.js";
 
 export const AWS_AUTH_MAX_ATTEMPTS = 5;
 
@@ -41,6 +47,14 @@ export interface StepOutcome {
   readonly throttled?: number;
 }
 
+export interface StepRunnerOptions {
+  /**
+   * Before writing, read the step's resource again and refuse the step (EG313) when it is
+   * no longer as planned: for a saved plan, applied without planning again (recheck.ts).
+   */
+  readonly recheck?: boolean;
+}
+
 export interface ApplyOptions {
   /** At most this many steps in flight (default 10; 1: one after another). */
   readonly parallelism?: number;
@@ -60,6 +74,7 @@ export function createStepRunner(
   plan: Plan,
   deps: EngineDeps,
   kubeFor: (cluster: string) => Promise<KubePort>,
+  options: StepRunnerOptions = {},
 ): StepRunner {
   return {
     async run(step) {
@@ -67,7 +82,7 @@ export function createStepRunner(
       let throttled = 0;
       for (let attempt = 1; ; attempt++) {
         try {
-          const note = await execute(step, plan, deps, kubeFor);
+          const note = await execute(step, plan, deps, kubeFor, options.recheck === true);
           const shown = throttledNote(note, throttled);
           deps.events({ type: "step-done", step, ...(shown !== undefined ? { note: shown } : {}) });
           return {
@@ -91,12 +106,57 @@ export function createStepRunner(
           }
           const several = Object.values(plan.clusters).some((c) => c.account !== undefined);
           const account = accountOfStep(step, plan) ?? (several ? plan.accountId : undefined);
-          const diagnostic = failureDiagnostic(step, error, account);
+          const diagnostic = failureDiagnostic(error, {
+            during: "write",
+            step: step.id,
+            ...(account !== undefined ? { account } : {}),
+          });
           deps.events({ type: "step-failed", step, diagnostic });
           return { step, status: "failed", diagnostic, ...(throttled > 0 ? { throttled } : {}) };
         }
       }
     },
+  };
+}
+
+/**
+ * The Kubernetes connection of each cluster a plan writes to, opened once: the ones
+ * planning opened, else a new one from DescribeCluster. A cluster that cannot be reached
+ * fails its steps with the connection's own diagnostics (KUBE001-KUBE006).
+ */
+export function clusterConnections(
+  plan: Plan,
+  deps: EngineDeps,
+  connected: ReadonlyMap<string, KubePort> = new Map(),
+): (cluster: string) => Promise<KubePort> {
+  const cache = new Map<string, Promise<KubePort>>(
+    [...connected].map(([cluster, port]) => [cluster, Promise.resolve(port)]),
+  );
+  const connect = async (cluster: string): Promise<KubePort> => {
+    const region = regionOf(plan, cluster);
+    const account = plan.clusters[cluster]?.account;
+    const described = await eksFor(deps, plan.accountId, account, region).describeCluster(cluster);
+    if (described === undefined) throw new Error(`cluster ${cluster} not found in ${region}`);
+    const connection = await deps.kube(
+      {
+        name: cluster,
+        region,
+        authentication: "auto",
+        arn: described.arn,
+        accountId: accountIdOf(described.arn) ?? plan.accountId,
+      },
+      described,
+    );
+    if (!connection.ok) throw new DiagnosedFailure(connection.diagnostics);
+    return connection.value;
+  };
+  return (cluster) => {
+    let port = cache.get(cluster);
+    if (port === undefined) {
+      port = connect(cluster);
+      cache.set(cluster, port);
+    }
+    return port;
   };
 }
 
@@ -140,10 +200,22 @@ async function execute(
   plan: Plan,
   deps: EngineDeps,
   kubeFor: (cluster: string) => Promise<KubePort>,
+  recheck: boolean,
 ): Promise<string | undefined> {
   const resource = step.resource;
   const payload = step.payload;
   const iam = iamFor(deps, plan.accountId, accountOfStep(step, plan));
+  if (recheck && resource.kind !== "aws-auth") {
+    // The step's cluster, for the kinds that have one (the IAM kinds read only `iam`).
+    const cluster = "cluster" in resource ? resource.cluster : step.id;
+    const ports = {
+      iam: () => iam,
+      eks: () => clusterEks(deps, plan, cluster),
+      kube: () => kubeFor(cluster),
+    };
+    const refused = recheckDiagnostic(step, await observeStepNow(step, ports));
+    if (refused !== undefined) throw new DiagnosedFailure([refused]);
+  }
   switch (resource.kind) {
     case "iam-role": {
       if (step.action === "delete") {
@@ -247,6 +319,7 @@ async function execute(
         payload.owned,
         deps,
         await kubeFor(resource.cluster),
+        recheck,
       );
     }
     case "rbac": {
@@ -271,12 +344,18 @@ async function writeAwsAuth(
   owned: readonly string[],
   deps: EngineDeps,
   kube: KubePort,
+  recheck: boolean,
 ): Promise<string | undefined> {
   for (let attempt = 1; ; attempt++) {
     const current = await kube.readConfigMap("kube-system", "aws-auth");
+    // Checked on every read, a retry after 409 Conflict included: the write uses this read.
+    const refused = recheck
+      ? recheckDiagnostic(step, awsAuthStepObservation(step, current?.data))
+      : undefined;
+    if (refused !== undefined) throw new DiagnosedFailure([refused]);
     if (current === undefined) {
       const created = updateMapRoles(undefined, desired, owned);
-      if (!created.ok) throw refusal(created.diagnostics);
+      if (!created.ok) throw new DiagnosedFailure(created.diagnostics);
       const made = await tolerate("already-exists", async () => {
         await kube.createConfigMap("kube-system", "aws-auth", { mapRoles: created.value.text });
       });
@@ -285,7 +364,7 @@ async function writeAwsAuth(
     }
     const parsed = parseAwsAuthData(current.data);
     if (parsed.ok && Object.values(parsed.value.status).includes("dropped")) {
-      throw refusal([
+      throw new DiagnosedFailure([
         {
           code: "EG213",
           severity: "error",
@@ -295,17 +374,12 @@ async function writeAwsAuth(
       ]);
     }
     const update = updateAwsAuthData(current.data, desired, owned);
-    if (!update.ok) throw refusal(update.diagnostics);
+    if (!update.ok) throw new DiagnosedFailure(update.diagnostics);
     if (update.value.changes.length === 0) return "already up to date";
     const backup = await deps.backups.saveConfigMap(
       cluster,
       "aws-auth",
-      stringify({
-        apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: { name: "aws-auth", namespace: "kube-system", resourceVersion: current.resourceVersion },
-        data: current.data,
-      }),
+      awsAuthBackupManifest(current.data, current.resourceVersion),
     );
     deps.events({ type: "backup", cluster, path: backup });
     try {
@@ -345,76 +419,8 @@ function regionOf(plan: Plan, cluster: string): string {
   return region;
 }
 
-class RefusalError extends Error {
-  constructor(readonly diagnostics: readonly Diagnostic[]) {
-    super(diagnostics.map((d) => d.summary).join("; "));
-  }
-}
-
-function refusal(diagnostics: readonly Diagnostic[]): RefusalError {
-  return new RefusalError(diagnostics);
-}
-
 function invariant(step: PlanStep): Error {
   return new Error(
     `plan step ${step.id} has payload ${step.payload.type}, which does not fit a ${step.action}`,
   );
-}
-
-/** Turns a failure into a diagnostic that names what was missing and who lacked it. */
-export function failureDiagnostic(step: PlanStep, error: unknown, account?: string): Diagnostic {
-  const inAccount = account !== undefined ? ` in account ${account}` : "";
-  if (error instanceof RefusalError) {
-    const first = error.diagnostics[0];
-    return {
-      code: first?.code ?? "EG300",
-      severity: "error",
-      summary: `${step.id}: ${error.message}`,
-      ...(first?.detail !== undefined ? { detail: first.detail } : {}),
-    };
-  }
-  if (error instanceof PortError) {
-    const who =
-      error.details.identity !== undefined ? ` ${error.details.identity}` : " the identity eksgate runs as";
-    if (error.kind === "access-denied" && error.details.escalation === true) {
-      return {
-        code: "EG302",
-        severity: "error",
-        summary: `${step.id}: Kubernetes refused the binding because${who} does not itself hold the permissions it grants (RBAC escalation check)`,
-        detail:
-          `Apply as an identity that holds those permissions (e.g. cluster-admin), or grant it the bind verb on that ClusterRole. ` +
-          `Server said: ${error.message}`,
-      };
-    }
-    if (error.kind === "access-denied") {
-      const missing = error.details.missingPermission ?? error.details.operation;
-      return {
-        code: "EG301",
-        severity: "error",
-        summary: `${step.id}:${who} is not allowed to ${missing}${inAccount}`,
-        detail: `Grant ${missing}${inAccount} to${who}, or run eksgate with credentials that have it (for another account: its profile or roleArn under accounts:). Server said: ${error.message}`,
-      };
-    }
-    if (error.kind === "credentials") {
-      return {
-        code: "EG303",
-        severity: "error",
-        summary: `${step.id}: ${error.message}`,
-        detail: "Refresh your credentials and run apply again.",
-      };
-    }
-    return {
-      code: "EG300",
-      severity: "error",
-      summary: `${step.id}: ${error.details.operation} failed (${error.kind}): ${error.message}`,
-      detail: "Fix the cause and run apply again: it continues from what is already done.",
-    };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    code: "EG300",
-    severity: "error",
-    summary: `${step.id}: ${message}`,
-    detail: "Run apply again; if it keeps failing, run with EKSGATE_DEBUG=1 and report it.",
-  };
 }

@@ -8,6 +8,7 @@ import type { Diagnostic } from "../core/diagnostics.js";
 import { snapshotFiles, type CollectedCluster, type SnapshotFile } from "../core/snapshot/index.js";
 import type { SnapshotSources } from "../ports/snapshot-sources.js";
 import { accountIdOf, isAccountId } from "../core/model/arn.js";
+import { failureDiagnostic, isExpectedFailure } from "./failure-diagnostic.js";
 
 export interface SnapshotTarget {
   readonly name: string;
@@ -113,9 +114,31 @@ export async function collectSnapshot(
     if (!connected.ok) continue;
     const kube = connected.value;
     progress(`${target.name}: Kubernetes objects from ${kube.origin ?? kube.server}`);
-    const awsAuth = mode === "API" ? undefined : await kube.configMap("kube-system", "aws-auth");
-    const rbac = await kube.rbacObjects();
-    const namespaces = await kube.namespaces();
+    let awsAuth: unknown;
+    let rbac: readonly unknown[];
+    let namespaces: readonly unknown[];
+    try {
+      awsAuth = mode === "API" ? undefined : await kube.configMap("kube-system", "aws-auth");
+      rbac = await kube.rbacObjects();
+      namespaces = await kube.namespaces();
+    } catch (error) {
+      // A read the cluster refuses (or a server that goes away) leaves this cluster out with
+      // the reason, as plan reports it; the other clusters are still collected.
+      if (!isExpectedFailure(error)) throw error;
+      diagnostics.push(failureDiagnostic(error, { during: "read" }));
+      continue;
+    }
+    if (mode !== "API" && awsAuth === undefined) {
+      diagnostics.push({
+        code: "SNAP113",
+        severity: "info",
+        summary: `cluster ${target.name} has no aws-auth ConfigMap: no IAM principal is mapped through it`,
+        detail:
+          mode === "API_AND_CONFIG_MAP"
+            ? "Only access entries map principals in this cluster."
+            : "In CONFIG_MAP mode only the cluster's creator can authenticate; map principals in kube-system/aws-auth.",
+      });
+    }
     clusters.push({
       name: target.name,
       describe,

@@ -1,4 +1,5 @@
 /** Everything the engine talks to, as ports. The CLI builds these from real adapters; tests too. */
+import type { Result } from "../core/diagnostics.js";
 import type { Cluster } from "../core/model/access-config.js";
 import type { IamPort } from "../ports/iam.js";
 import type { EksPort, EksPortForRegion, ObservedCluster } from "../ports/eks.js";
@@ -16,8 +17,12 @@ export interface EngineDeps {
    */
   readonly iamIn?: (accountId: string) => IamPort;
   readonly eksIn?: (accountId: string, region: string) => EksPort;
-  /** Connects to a cluster's Kubernetes API (from a kubeconfig, or from DescribeCluster). */
-  readonly kube: (cluster: Cluster, described: ObservedCluster) => Promise<KubePort>;
+  /**
+   * Connects to a cluster's Kubernetes API (from a kubeconfig, or from DescribeCluster), or
+   * says why it cannot (KUBE001-KUBE006); warnings (a context skipped, several that fit)
+   * come with a connection.
+   */
+  readonly kube: (cluster: Cluster, described: ObservedCluster) => Promise<Result<KubePort>>;
   readonly clock: Clock;
   readonly backups: BackupStore;
   readonly events: EventSink;

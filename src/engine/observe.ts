@@ -15,6 +15,7 @@ import {
   TEAM_TAG_KEY,
   tagValue,
 } from "../core/model/ownership.js";
+import type { Diagnostic } from "../core/diagnostics.js";
 import type { ObservedRbacObject } from "../core/model/rbac.js";
 import type { DesiredState } from "../core/plan/desired.js";
 import { roleKey } from "../core/plan/observed.js";
@@ -39,9 +40,15 @@ export interface Observation {
   readonly state: ObservedState;
   /** Kubernetes connections opened while observing, reused by apply. */
   readonly kube: ReadonlyMap<string, KubePort>;
+  /**
+   * What connecting to the clusters said: warnings (a kubeconfig context skipped, several
+   * that fit), and errors for clusters that could not be reached (their state is not read).
+   */
+  readonly diagnostics: readonly Diagnostic[];
 }
 
-function iso(text: string): string {
+/** A timestamp as ISO 8601 UTC text, the form the planner compares (observed.ts). */
+export function iso(text: string): string {
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
@@ -157,23 +164,28 @@ export async function observe(
   );
   for (const { cluster } of desired.clusters)
     deps.events({ type: "observe", what: `cluster ${cluster.name}` });
+  const diagnostics: Diagnostic[] = [];
   const readClusters = await each(desired.clusters, async ({ cluster, rbacObjects }) => {
     const eks = eksFor(deps, identity, cluster.accountId, cluster.region);
     const described = await io(() => eks.describeCluster(cluster.name));
-    if (described === undefined) {
-      return {
-        name: cluster.name,
-        authenticationMode: undefined,
-        awsAuth: undefined,
-        awsAuthRead: false,
-        accessEntries: [],
-        managedRbac: [],
-        foreignRbac: [],
-        namespaces: {},
-        port: undefined,
-      };
-    }
-    const port = await deps.kube(cluster, described);
+    const unread = {
+      name: cluster.name,
+      authenticationMode: undefined,
+      awsAuth: undefined,
+      awsAuthRead: false,
+      accessEntries: [],
+      managedRbac: [],
+      foreignRbac: [],
+      namespaces: {},
+      port: undefined,
+    };
+    if (described === undefined) return unread;
+    const connected = await deps.kube(cluster, described);
+    diagnostics.push(...connected.diagnostics);
+    // A cluster that cannot be reached is not read; the others still are, so that every
+    // cluster's connection problem shows at once.
+    if (!connected.ok) return unread;
+    const port = connected.value;
     const mode = described.authenticationMode;
 
     const awsAuth =
@@ -230,5 +242,5 @@ export async function observe(
     clusters[state.name] = state;
     if (port !== undefined) kube.set(state.name, port);
   }
-  return { state: { roles, groups, clusters }, kube };
+  return { state: { roles, groups, clusters }, kube, diagnostics };
 }

@@ -1,12 +1,12 @@
 /**
  * The plan use case: the desired state once, then observe (what it names), then diff.
- * And the check that a saved plan still holds.
+ * And the check that a saved plan was made from the config as it is now.
  */
-import type { Diagnostic, Result } from "../core/diagnostics.js";
+import { hasErrors, type Diagnostic, type Result } from "../core/diagnostics.js";
 import type { AccessConfig } from "../core/model/access-config.js";
 import { desiredAfterPlan } from "../core/plan/desired.js";
 import { planChanges } from "../core/plan/diff.js";
-import { canonicalJson, type Plan, type PlanScope } from "../core/plan/plan.js";
+import type { Plan, PlanScope } from "../core/plan/plan.js";
 import type { EngineDeps } from "./deps.js";
 import { observe, type Observation } from "./observe.js";
 
@@ -30,6 +30,7 @@ export async function makePlan(request: PlanRequest, deps: EngineDeps): Promise<
   const { config, scope } = request;
   const desired = desiredAfterPlan(config, scope);
   const observation = await observe(config, desired, deps, request.parallelism);
+  if (hasErrors(observation.diagnostics)) return { ok: false, diagnostics: observation.diagnostics };
   const planned = planChanges({
     config,
     desired,
@@ -39,42 +40,27 @@ export async function makePlan(request: PlanRequest, deps: EngineDeps): Promise<
     configFile: request.configFile,
     configDigest: request.configDigest,
   });
-  if (!planned.ok) return planned;
-  return { ok: true, value: { plan: planned.value, observation }, diagnostics: planned.diagnostics };
+  if (!planned.ok) return { ok: false, diagnostics: [...observation.diagnostics, ...planned.diagnostics] };
+  // What connecting said (a context skipped, several that fit) belongs to the plan's
+  // warnings: it shows with the plan, in --json too.
+  const diagnostics = [...observation.diagnostics, ...planned.diagnostics];
+  const plan = { ...planned.value, diagnostics: [...observation.diagnostics, ...planned.value.diagnostics] };
+  return { ok: true, value: { plan, observation }, diagnostics };
 }
 
 /**
- * A saved plan may be applied only if the config is unchanged and planning again now
- * gives the same steps from the same observations: otherwise someone changed the config
- * or the live state since, and the saved plan could undo their change.
+ * A saved plan is applied as it is, without planning again: each step reads its own
+ * resource again just before it writes and is refused when that changed (recheck.ts).
+ * The config it was made from must be unchanged, though: a plan of an old config would
+ * undo what the new one asks for.
  */
-export function savedPlanStillHolds(saved: Plan, fresh: Plan): Diagnostic[] {
-  if (saved.configDigest !== fresh.configDigest) {
-    return [
-      {
-        code: "EG311",
-        severity: "error",
-        summary: `the saved plan is out of date: ${saved.configFile} changed since the plan was made`,
-        detail: "Nothing was applied. Run eksgate plan again, review it, and apply the new plan.",
-      },
-    ];
-  }
-  const strip = (p: Plan): string =>
-    canonicalJson(
-      p.steps.map((s) => ({ id: s.id, action: s.action, observed: s.observed, payload: s.payload })),
-    );
-  if (strip(saved) === strip(fresh)) return [];
-  const savedIds = new Map(saved.steps.map((s) => [s.id, s]));
-  const freshIds = new Map(fresh.steps.map((s) => [s.id, s]));
-  const changed = [
-    ...saved.steps.filter((s) => freshIds.get(s.id)?.observed !== s.observed).map((s) => s.id),
-    ...fresh.steps.filter((s) => !savedIds.has(s.id)).map((s) => s.id),
-  ];
+export function savedPlanConfigHolds(saved: Plan, configDigest: string): Diagnostic[] {
+  if (saved.configDigest === configDigest) return [];
   return [
     {
       code: "EG311",
       severity: "error",
-      summary: `the saved plan is out of date: ${changed.length > 0 ? `changed since it was made: ${[...new Set(changed)].slice(0, 5).join(", ")}` : "the config or live state changed since it was made"}`,
+      summary: `the saved plan is out of date: ${saved.configFile} changed since the plan was made`,
       detail: "Nothing was applied. Run eksgate plan again, review it, and apply the new plan.",
     },
   ];

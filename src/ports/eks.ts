@@ -22,6 +22,20 @@ export interface ObservedAccessEntry {
   readonly createdAt: string;
 }
 
+/** An update EKS reports for a cluster (UpdateClusterConfig answers one). */
+export interface ObservedUpdate {
+  readonly id: string;
+  readonly status: "InProgress" | "Failed" | "Cancelled" | "Successful";
+  /** The update's error messages, when it failed. */
+  readonly errors: readonly string[];
+}
+
+/** One access policy AWS offers (ListAccessPolicies). */
+export interface ListedAccessPolicy {
+  readonly name: string;
+  readonly arn: string;
+}
+
 export interface ObservedAccessPolicy {
   readonly policyArn: string;
   readonly accessScope: AccessScope;
@@ -35,8 +49,11 @@ export interface EksPort {
     cluster: string,
     entry: {
       readonly principalArn: string;
+      /** Default STANDARD. */
+      readonly type?: AccessEntryType;
       readonly kubernetesGroups: readonly string[];
-      readonly username: string;
+      /** Absent: the server's default (the node types take no username). */
+      readonly username?: string;
       readonly tags: Readonly<Record<string, string>>;
     },
   ): Promise<void>;
@@ -55,6 +72,15 @@ export interface EksPort {
   ): Promise<readonly ObservedAccessPolicy[]>;
   associateAccessPolicy(cluster: string, principalArn: string, policy: ObservedAccessPolicy): Promise<void>;
   disassociateAccessPolicy(cluster: string, principalArn: string, policyArn: string): Promise<void>;
+  /**
+   * UpdateClusterConfig of `accessConfig.authenticationMode` (one step forward only; EKS
+   * refuses anything else as invalid); answers the update's id.
+   */
+  updateAuthenticationMode(cluster: string, mode: ClusterAuthenticationMode): Promise<string>;
+  /** DescribeUpdate; undefined when the cluster has no update with that id. */
+  describeUpdate(cluster: string, updateId: string): Promise<ObservedUpdate | undefined>;
+  /** ListAccessPolicies, every page: the policies AWS offers today. */
+  listAccessPolicies(): Promise<readonly ListedAccessPolicy[]>;
 }
 
 /** One EKS port per region. */

@@ -8,6 +8,33 @@ export interface ObservedConfigMap {
 
 export type RbacKind = RbacObject["kind"];
 
+/** The user a SubjectAccessReview asks about, as an authenticator would present it. */
+export interface ReviewedUser {
+  readonly user: string;
+  readonly groups: readonly string[];
+  readonly uid?: string;
+  /** e.g. the authenticator's `arn`, `canonicalArn`, `sessionName`. */
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A request to review: an API resource, or a non-resource path. */
+export type ReviewedRequest =
+  | {
+      readonly verb: string;
+      readonly apiGroup: string;
+      readonly resource: string;
+      readonly subresource?: string;
+      readonly name?: string;
+      readonly namespace?: string;
+    }
+  | { readonly verb: string; readonly path: string };
+
+export interface ReviewAnswer {
+  readonly allowed: boolean;
+  /** The authorizer's reason or evaluation error, when it gave one. */
+  readonly reason?: string;
+}
+
 export interface KubePort {
   /** The server's URL, for messages. */
   readonly server: string;
@@ -34,4 +61,11 @@ export interface KubePort {
   upsertRbac(object: RbacObject): Promise<void>;
   deleteRbac(kind: RbacKind, name: string, namespace?: string): Promise<void>;
   namespaceExists(name: string): Promise<boolean>;
+  /**
+   * Deletes the ConfigMap only while it still has `resourceVersion` (a delete precondition):
+   * a newer version is a PortError "conflict", a missing one "not-found".
+   */
+  deleteConfigMap(namespace: string, name: string, resourceVersion: string): Promise<void>;
+  /** A SubjectAccessReview: what the cluster's authorizers answer for that user and request. */
+  reviewAccess(user: ReviewedUser, request: ReviewedRequest): Promise<ReviewAnswer>;
 }

@@ -2,12 +2,13 @@
 // (409 Conflict, re-read, retry); a broken aws-auth stops everything before any write; an
 // apply killed after any step converges on the next run without duplicates or orphans;
 // IAM and Kubernetes permission errors name what was missing and who lacked it (the RBAC
-// escalation check explained as such); a saved plan is refused once the world changed.
+// escalation check explained as such); a saved plan is applied without planning again,
+// each step refused (EG313) when what it is about changed since the plan, and only then.
 //
 // Each test starts from a reset environment (moto, the double, eksgate's RBAC objects,
 // aws-auth), with a fresh cluster name.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
 import { parse } from "yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createIamPort } from "../../src/adapters/aws/iam.js";
@@ -32,11 +33,11 @@ import {
   createRbacObject,
   deleteRbacObject,
   editAwsAuth,
+  getRbacObject,
   iamSnapshot,
   isAwsWrite,
   listRbac,
   rbacKey,
-  rbacVersions,
   readAwsAuth,
   REGION,
   resetCluster,
@@ -158,8 +159,11 @@ describe("apply safety", { timeout: LONG_SCENARIO_TIMEOUT_MS }, () => {
         maxAttempts: 1,
       }),
       eks: createEksPortForRegion({ credentials: SEED_CREDENTIALS, endpoint: env.double.endpoint }),
-      kube: (_cluster, described) =>
-        connect(described.arn, described.endpoint, described.certificateAuthorityData),
+      kube: async (_cluster, described) => ({
+        ok: true,
+        value: await connect(described.arn, described.endpoint, described.certificateAuthorityData),
+        diagnostics: [],
+      }),
       clock: {
         now: () => new Date().toISOString(),
         sleep: (ms) =>
@@ -345,51 +349,110 @@ describe("apply safety", { timeout: LONG_SCENARIO_TIMEOUT_MS }, () => {
     }
   });
 
-  it("a saved plan applies; after a live change, applying a saved plan is refused with EG311 and writes nothing", async () => {
+  it("a saved plan applies without planning again: a change to what a step is about refuses that step (EG313) before it writes, other changes do not", async () => {
     const { cluster, config } = await freshCluster([PAY]);
-    const saved = `${env.dir}/${cluster}-1.json`;
-    const plan = await env.run(["plan", "-c", config, "--out", saved]);
-    expect(plan.code, output(plan)).toBe(0);
-    const first = await env.run(["apply", saved, "--auto-approve"]);
-    expect(first.code, output(first)).toBe(0);
+    const planFile = async (name: string): Promise<string> => {
+      const file = `${env.dir}/${cluster}-${name}.json`;
+      const planned = await env.run(["plan", "-c", config, "--out", file]);
+      expect(planned.code, output(planned)).toBe(0);
+      return file;
+    };
+    const first = await planFile("1");
+    env.markAws();
+    const applied = await env.run(["apply", first, "--auto-approve"]);
+    expect(applied.code, output(applied)).toBe(0);
     await expectConvergedPay();
+    // No plan again: none of the account-wide reads; one read per IAM step (role, its
+    // policy, the group policy), just before its write.
+    const actions = env.awsCalls().map((c) => c.action);
+    expect(actions.filter((a) => !isAwsWrite(a)).sort()).toEqual([
+      "GetGroupPolicy",
+      "GetRole",
+      "GetRolePolicy",
+    ]);
 
-    // A second team is added and planned; then someone edits aws-auth before the apply.
+    // Unrelated changes after the plan: another role's aws-auth entry, a binding of another tool.
     env.writeFile(`${cluster}.yaml`, configYaml(cluster, [PAY, OPS]));
-    const outOfDate = `${env.dir}/${cluster}-2.json`;
-    expect((await env.run(["plan", "-c", config, "--out", outOfDate])).code).toBe(0);
-    expect(
-      (JSON.parse(await readFile(outOfDate, "utf8")) as { steps: { id: string }[] }).steps.map((s) => s.id),
-    ).toContain(`aws-auth/${cluster}`);
-    await editAwsAuth((data) => ({
-      ...data,
-      mapRoles: `${data["mapRoles"] ?? ""}- rolearn: ${roleArn("someone-else")}\n  username: else\n  groups: [else]\n`,
-    }));
-    const awsAuth = await readAwsAuth();
-    const rbac = await rbacVersions();
-    env.markAws();
-    const refused = await env.run(["apply", outOfDate, "--auto-approve"]);
-    expect(refused.code, output(refused)).toBe(1);
-    expect(refused.stderr).toContain("EG311");
-    expect(refused.stderr).toContain(`aws-auth/${cluster}`);
-    expect(env.awsCalls().filter((c) => isAwsWrite(c.action))).toEqual([]);
-    expect((await readAwsAuth())?.metadata.resourceVersion).toBe(awsAuth?.metadata.resourceVersion);
-    expect(await rbacVersions()).toEqual(rbac);
+    const second = await planFile("2");
+    const someoneElse = `- rolearn: ${roleArn("someone-else")}\n  username: else\n  groups: [else]\n`;
+    await editAwsAuth((data) => ({ ...data, mapRoles: `${data["mapRoles"] ?? ""}${someoneElse}` }));
+    const other = {
+      kind: "ClusterRoleBinding",
+      metadata: { name: uniqueName("other-tool") },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "other" }],
+    };
+    await createRbacObject(other);
+    try {
+      const applySecond = await env.run(["apply", second, "--auto-approve"]);
+      expect(applySecond.code, output(applySecond)).toBe(0);
+      expect((await readAwsAuth())?.data?.["mapRoles"]).toContain(someoneElse);
+      expect(await getRbacObject(other)).toBeDefined();
+      expect(
+        await getRbacObject({ kind: "ClusterRoleBinding", metadata: { name: "eksgate:ops:cluster-admin" } }),
+      ).toBeDefined();
+    } finally {
+      await deleteRbacObject(other);
+    }
 
-    // Someone deletes one of eksgate's bindings after a plan was saved: refused too.
-    const fresh = `${env.dir}/${cluster}-3.json`;
-    expect((await env.run(["plan", "-c", config, "--out", fresh])).code).toBe(0);
-    await deleteRbacObject({ kind: "RoleBinding", metadata: { name: "eksgate:pay:edit", namespace: NS_1 } });
-    const rbacAfterDelete = await rbacVersions();
+    // OPS is removed again; before the apply, someone adds a subject to its binding.
+    env.writeFile(`${cluster}.yaml`, configYaml(cluster, [PAY]));
+    const third = await planFile("3");
+    const binding = { kind: "ClusterRoleBinding", metadata: { name: "eksgate:ops:cluster-admin" } };
+    const live = await getRbacObject(binding);
+    if (live === undefined) throw new Error("no ops binding");
+    const subjects = [
+      ...(live.subjects ?? []),
+      { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "intruders" },
+    ];
+    const edited = await admin(
+      "PUT",
+      `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${binding.metadata.name}`,
+      {
+        ...live,
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        subjects,
+      },
+    );
+    expect(edited.status, edited.body).toBe(200);
     env.markAws();
-    const refusedAgain = await env.run(["apply", fresh, "--auto-approve"]);
-    expect(refusedAgain.code, output(refusedAgain)).toBe(1);
-    expect(refusedAgain.stderr).toContain("EG311");
+    const refused = await env.run(["apply", third, "--auto-approve", "--parallelism", "1"]);
+    expect(refused.code, output(refused)).toBe(1);
+    expect(refused.stdout).toContain("EG313");
+    expect(refused.stdout).toContain(
+      `rbac/${cluster}/ClusterRoleBinding//eksgate:ops:cluster-admin: refused: changed since the plan was made: subjects`,
+    );
+    expect((await getRbacObject(binding))?.subjects?.map((s) => s.name)).toContain("intruders");
+    // The IAM deletes come after the bindings' in the plan: not attempted.
     expect(env.awsCalls().filter((c) => isAwsWrite(c.action))).toEqual([]);
-    expect(await rbacVersions()).toEqual(rbacAfterDelete);
-    expect(
-      (await admin("GET", `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/eksgate:ops:cluster-admin`))
-        .status,
-    ).toBe(404);
+
+    // Planned again; now someone edits the ops role's trust policy before the apply.
+    const fourth = await planFile("4");
+    await env.aws.iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: "eksgate-ops",
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" },
+          ],
+        }),
+      }),
+    );
+    env.markAws();
+    const roleRefused = await env.run(["apply", fourth, "--auto-approve", "--parallelism", "1"]);
+    expect(roleRefused.code, output(roleRefused)).toBe(1);
+    expect(roleRefused.stdout).toContain(
+      "iam-role/eksgate-ops: refused: changed since the plan was made: trustPolicy",
+    );
+    expect(env.awsCalls().map((c) => c.action)).not.toContain("DeleteRole");
+    expect((await iamSnapshot(env.aws, GROUPS)).roles).toHaveProperty("eksgate-ops");
+
+    // A plan made now applies, and the other tool's aws-auth entry is still there.
+    const fifth = await planFile("5");
+    const converged = await env.run(["apply", fifth, "--auto-approve"]);
+    expect(converged.code, output(converged)).toBe(0);
+    expect((await readAwsAuth())?.data?.["mapRoles"]).toContain(someoneElse);
+    expect((await iamSnapshot(env.aws, GROUPS)).roles).toEqual({ "eksgate-pay": ["eksgate-pay-eks"] });
   });
 });

@@ -48,7 +48,7 @@ export class FakeCloud {
     this.deps = {
       iam: this.iam,
       eks: (region) => this.eks(region),
-      kube: (cluster) => Promise.resolve(this.kube(cluster.name)),
+      kube: (cluster) => Promise.resolve({ ok: true, value: this.kube(cluster.name), diagnostics: [] }),
       clock,
       backups,
       events: (event) => this.events.push(event),
@@ -115,10 +115,22 @@ export class FakeCloud {
     return (await observe(config, desiredAfterPlan(config, scope), this.deps)).state;
   }
 
-  /** Runs the plan with the engine's step runner, as `eksgate apply` does. */
-  apply(plan: Plan): Promise<ApplyResult> {
-    const runner = createStepRunner(plan, this.deps, (cluster) => Promise.resolve(this.kube(cluster)));
-    return applyPlan(plan, runner);
+  /**
+   * Runs the plan with the engine's step runner, as `eksgate apply` does; with `recheck`,
+   * as `eksgate apply plan.json` does (each step's resource read again before it writes).
+   */
+  apply(
+    plan: Plan,
+    options: { readonly recheck?: boolean; readonly parallelism?: number } = {},
+  ): Promise<ApplyResult> {
+    const runner = createStepRunner(plan, this.deps, (cluster) => Promise.resolve(this.kube(cluster)), {
+      recheck: options.recheck === true,
+    });
+    return applyPlan(
+      plan,
+      runner,
+      options.parallelism !== undefined ? { parallelism: options.parallelism } : {},
+    );
   }
 }
 

@@ -48,7 +48,7 @@ function org(): { identity: FakeCloud; prod: FakeCloud; deps: EngineDeps } {
       if (account !== PROD) throw new Error(`no account ${account}`);
       return prod.eks(region);
     },
-    kube: (cluster) => Promise.resolve(prod.kube(cluster.name)),
+    kube: (cluster) => Promise.resolve({ ok: true, value: prod.kube(cluster.name), diagnostics: [] }),
   };
   return { identity, prod, deps };
 }

@@ -10,8 +10,10 @@ import { parseAwsAuthData } from "../../src/core/model/aws-auth.js";
 import type { AccessConfig } from "../../src/core/model/access-config.js";
 import { ROLE_ID_TAG_KEY } from "../../src/core/model/ownership.js";
 import type { Plan, PlanScope } from "../../src/core/plan/plan.js";
-import { applyPlan, createStepRunner } from "../../src/engine/apply.js";
-import { makePlan, savedPlanStillHolds } from "../../src/engine/plan.js";
+import type { PolicyDocument } from "../../src/core/model/policy-document.js";
+import { applyPlan, createStepRunner, type ApplyResult } from "../../src/engine/apply.js";
+import type { EngineDeps } from "../../src/engine/deps.js";
+import { makePlan } from "../../src/engine/plan.js";
 import type { KubePort } from "../../src/ports/kube.js";
 import { FakeCloud } from "../support/fake-cloud.js";
 import { expectGolden } from "../support/golden.js";
@@ -70,6 +72,20 @@ async function planIn(
   );
   if (!planned.ok) return expect.fail(planned.diagnostics.map((d) => `${d.code} ${d.summary}`).join("; "));
   return planned.value.plan;
+}
+
+/** Deletes a team role (and its permission policy) and creates it again: a new role id. */
+async function recreateRole(cloud: FakeCloud, name: string): Promise<void> {
+  const old = await cloud.iam.getRole(name);
+  if (old === undefined) throw new Error(`no role ${name}`);
+  await cloud.iam.deleteRolePolicy(name, `${name}-eks`);
+  await cloud.iam.deleteRole(name);
+  await cloud.iam.createRole({
+    name,
+    trustPolicy: old.trustPolicy,
+    description: old.description ?? "",
+    tags: old.tags,
+  });
 }
 
 async function applyIn(cloud: FakeCloud, plan: Plan): Promise<void> {
@@ -131,26 +147,6 @@ describe("plan, apply, plan again: the example config", () => {
     expect((await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml", { destroy: true })).steps).toEqual([]);
   });
 
-  it("a saved plan holds while nothing changes, and not once a role's trust policy was edited (EG311)", async () => {
-    const config = configFrom(EXAMPLE_YAML);
-    const cloud = freshCloud(config);
-    await applyIn(cloud, await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml"));
-    await cloud.iam.updateTrustPolicy("eksgate-rnd", { Version: "2012-10-17", Statement: [] });
-    const saved = await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml");
-    expect(saved.steps.map((s) => s.id)).toEqual(["iam-role/eksgate-rnd"]);
-    expect(savedPlanStillHolds(saved, await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml"))).toEqual(
-      [],
-    );
-
-    await cloud.iam.updateTrustPolicy("eksgate-rnd", {
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Deny", Principal: "*", Action: "sts:AssumeRole" }],
-    });
-    const problems = savedPlanStillHolds(saved, await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml"));
-    expect(problems.map((p) => p.code)).toEqual(["EG311"]);
-    expect(problems[0]?.summary).toContain("iam-role/eksgate-rnd");
-  });
-
   it("keeps an entry another tool wrote to aws-auth between apply's read and its write (409, read again)", async () => {
     const config = configFrom(EXAMPLE_YAML);
     const cloud = freshCloud(config);
@@ -181,6 +177,8 @@ describe("plan, apply, plan again: the example config", () => {
       upsertRbac: (...args) => kube.upsertRbac(...args),
       deleteRbac: (...args) => kube.deleteRbac(...args),
       namespaceExists: (...args) => kube.namespaceExists(...args),
+      deleteConfigMap: (...args) => kube.deleteConfigMap(...args),
+      reviewAccess: (...args) => kube.reviewAccess(...args),
     };
     const result = await applyPlan(
       plan,
@@ -215,16 +213,7 @@ describe("plan, apply, plan again: two clusters, aws-auth and access entries", (
     const config = configFrom(TWO_CLUSTERS_YAML);
     const cloud = freshCloud(config, TWO_CLUSTERS_MODES);
     await applyIn(cloud, await planIn(cloud, TWO_CLUSTERS_YAML, "eksgate.yaml"));
-    const old = await cloud.iam.getRole("eksgate-support");
-    if (old === undefined) throw new Error("no role");
-    await cloud.iam.deleteRolePolicy("eksgate-support", "eksgate-support-eks");
-    await cloud.iam.deleteRole("eksgate-support");
-    await cloud.iam.createRole({
-      name: "eksgate-support",
-      trustPolicy: old.trustPolicy,
-      description: old.description ?? "",
-      tags: old.tags,
-    });
+    await recreateRole(cloud, "eksgate-support");
     const plan = await planIn(cloud, TWO_CLUSTERS_YAML, "eksgate.yaml");
     expect(plan.steps.map((s) => [s.id, s.action])).toEqual([
       ["iam-role-policy/eksgate-support/eksgate-support-eks", "create"],
@@ -282,5 +271,232 @@ describe("plan and apply at scale: batch reads, parallel steps", () => {
       });
     }
     expect(states[1]).toEqual(states[0]);
+  });
+});
+
+/** Records each port method called through it, as `port.method`. */
+function counted<T extends object>(port: T, name: string, calls: string[]): T {
+  return new Proxy(port, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        calls.push(`${name}.${String(key)}`);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+/**
+ * Applies a saved plan as `eksgate apply plan.json` does (each step's resource read again
+ * before it writes), recording every port call.
+ */
+async function applySaved(
+  cloud: FakeCloud,
+  plan: Plan,
+  parallelism = 10,
+): Promise<{ result: ApplyResult; calls: string[] }> {
+  const calls: string[] = [];
+  const deps: EngineDeps = {
+    ...cloud.deps,
+    iam: counted(cloud.iam, "iam", calls),
+    eks: (region) => counted(cloud.eks(region), "eks", calls),
+  };
+  const runner = createStepRunner(
+    plan,
+    deps,
+    (cluster) => Promise.resolve(counted(cloud.kube(cluster), "kube", calls)),
+    { recheck: true },
+  );
+  return { result: await applyPlan(plan, runner, { parallelism }), calls };
+}
+
+const LIST_CALLS =
+  /\.(readAccount|listRolesTagged|listRolePolicies|listAccessEntries|listRbac|groupExists|describeCluster|namespaceExists)$/;
+const WRITE_CALLS = /\.(create|update|put|delete|tag|associate|disassociate|upsert|replace)/i;
+
+/** `failed` with its diagnostic, the rest as their status. */
+function statuses(result: ApplyResult): [string, string, string?][] {
+  return result.outcomes.map((o) =>
+    o.diagnostic !== undefined
+      ? [o.step.id, o.status, `${o.diagnostic.code} ${o.diagnostic.summary}`]
+      : [o.step.id, o.status],
+  );
+}
+
+const VIEW_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
+const ACCESS_POLICIES_YAML = `${TWO_CLUSTERS_YAML}  - name: web
+    iamGroup: web-devs
+    access:
+      - cluster: prod
+        accessPolicy: edit
+        namespaces: [web]
+      - cluster: prod
+        accessPolicy: view
+`.replace("customRoles:", "__CUSTOM__");
+
+describe("a saved plan, applied without planning again", () => {
+  // customRoles must stay last in the YAML: move the extra team before it.
+  const yaml = ACCESS_POLICIES_YAML.replace(
+    /__CUSTOM__([\s\S]*?)(  - name: web[\s\S]*)$/,
+    (_m, custom: string, web: string) => `${web}customRoles:${custom}`,
+  );
+
+  it("reads again only what each step is about, and finds it as planned when nothing changed (create, replace, destroy)", async () => {
+    for (const denyReadAccount of [false, true]) {
+      const config = configFrom(yaml);
+      const cloud = freshCloud(config, TWO_CLUSTERS_MODES, true, denyReadAccount);
+      cloud.iam.createGroup("web-devs");
+      cloud.kube("prod").createNamespace("web");
+      const first = await planIn(cloud, yaml, "eksgate.yaml");
+      expect(first.steps.some((s) => s.resource.kind === "access-policy")).toBe(true);
+      const created = await applySaved(cloud, first, 1);
+      expect(statuses(created.result)).toEqual(first.steps.map((s) => [s.id, "done"]));
+      // No plan again: none of observe's list calls, and one read per step at most (an
+      // access entry's create also reads its role's id, aws-auth is read by its writer).
+      expect(created.calls.filter((c) => LIST_CALLS.test(c))).toEqual([]);
+      const reads = created.calls.filter((c) => !WRITE_CALLS.test(c));
+      const entryCreates = first.steps.filter((s) => s.resource.kind === "access-entry").length;
+      expect(reads.length).toBe(first.steps.length + entryCreates);
+      expect((await planIn(cloud, yaml, "eksgate.yaml")).steps).toEqual([]);
+
+      // A role deleted and created again: its entry is replaced, its policies associated again.
+      await recreateRole(cloud, "eksgate-web");
+      const replace = await planIn(cloud, yaml, "eksgate.yaml");
+      expect(replace.steps.map((s) => s.action)).toContain("replace");
+      expect(statuses((await applySaved(cloud, replace)).result)).toEqual(
+        replace.steps.map((s) => [s.id, "done"]),
+      );
+
+      // Destroy. An entry's check is about the entry, not its access policies: a policy
+      // removed first (as a policy step of the same plan would) does not refuse it.
+      const destroy = await planIn(cloud, yaml, "eksgate.yaml", { destroy: true });
+      const web = cloud.iam.roleArn("eksgate-web");
+      expect(destroy.steps.map((s) => s.id)).toContain(`access-entry/prod/${web}`);
+      await cloud.eks("eu-west-1").disassociateAccessPolicy("prod", web, VIEW_POLICY);
+      expect(statuses((await applySaved(cloud, destroy)).result)).toEqual(
+        destroy.steps.map((s) => [s.id, "done"]),
+      );
+      expect((await planIn(cloud, yaml, "eksgate.yaml", { destroy: true })).steps).toEqual([]);
+    }
+  });
+
+  it("refuses a step whose resource changed since the plan (EG313, naming what changed), and writes nothing for it", async () => {
+    const config = configFrom(EXAMPLE_YAML);
+    const cloud = freshCloud(config);
+    await applyIn(cloud, await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml"));
+    await cloud.iam.updateTrustPolicy("eksgate-rnd", { Version: "2012-10-17", Statement: [] });
+    await cloud.iam.putRolePolicy("eksgate-rnd", "eksgate-rnd-eks", { Version: "2012-10-17", Statement: [] });
+    const saved = await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml");
+    expect(saved.steps.map((s) => s.id)).toEqual([
+      "iam-role/eksgate-rnd",
+      "iam-role-policy/eksgate-rnd/eksgate-rnd-eks",
+    ]);
+
+    // Someone edits the trust policy again after the plan was made.
+    const theirs: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Deny", Principal: "*", Action: "sts:AssumeRole" }],
+    };
+    await cloud.iam.updateTrustPolicy("eksgate-rnd", theirs);
+    const { result, calls } = await applySaved(cloud, saved, 1);
+    expect(result.ok).toBe(false);
+    expect(statuses(result)).toEqual([
+      [
+        "iam-role/eksgate-rnd",
+        "failed",
+        "EG313 iam-role/eksgate-rnd: refused: changed since the plan was made: trustPolicy",
+      ],
+      ["iam-role-policy/eksgate-rnd/eksgate-rnd-eks", "not-attempted"],
+    ]);
+    expect(result.outcomes[0]?.diagnostic?.detail).toContain("run eksgate plan again");
+    expect(calls.filter((c) => WRITE_CALLS.test(c))).toEqual([]);
+    expect((await cloud.iam.getRole("eksgate-rnd"))?.trustPolicy).toEqual(theirs);
+  });
+
+  it("refuses a create whose resource appeared since, and a delete whose resource went", async () => {
+    const config = configFrom(EXAMPLE_YAML);
+    const cloud = freshCloud(config);
+    const first = await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml");
+    const binding = first.steps.find(
+      (s) => s.resource.kind === "rbac" && s.resource.objectKind === "RoleBinding",
+    );
+    if (binding?.payload.type !== "rbac") throw new Error("no binding step");
+    await cloud.kube("dev.my-eks-cluster").upsertRbac(binding.payload.object);
+    const { result } = await applySaved(cloud, first);
+    expect(result.outcomes.find((o) => o.step.id === binding.id)?.diagnostic?.summary).toBe(
+      `${binding.id}: refused: it did not exist when the plan was made, and exists now`,
+    );
+
+    const fresh = freshCloud(config);
+    await applyIn(fresh, await planIn(fresh, EXAMPLE_YAML, "examples/eksgate.yaml"));
+    const destroy = await planIn(fresh, EXAMPLE_YAML, "examples/eksgate.yaml", { destroy: true });
+    await fresh.iam.deleteGroupPolicy("dev.rnd.group", "eksgate-rnd-assume");
+    const removed = await applySaved(fresh, destroy, 1);
+    expect(removed.result.outcomes.find((o) => o.status === "failed")?.diagnostic?.summary).toBe(
+      "iam-group-policy/dev.rnd.group/eksgate-rnd-assume: refused: it existed when the plan was made, and is gone now",
+    );
+  });
+
+  it("applies despite changes the steps are not about: another role's entry in aws-auth, another role, another binding", async () => {
+    const config = configFrom(EXAMPLE_YAML);
+    const cloud = freshCloud(config);
+    const saved = await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml");
+    const kube = cloud.kube("dev.my-eks-cluster");
+    const current = await kube.readConfigMap("kube-system", "aws-auth");
+    if (current === undefined) throw new Error("no aws-auth");
+    const foreign = `- rolearn: arn:aws:iam::${config.accountId}:role/ci-deployer\n  username: ci\n  groups: [ci]\n`;
+    await kube.replaceConfigMapData(
+      "kube-system",
+      "aws-auth",
+      { ...current.data, mapRoles: `${current.data["mapRoles"] ?? ""}${foreign}`, mapUsers: "[]\n" },
+      current.resourceVersion,
+    );
+    await cloud.iam.createRole({
+      name: "unrelated",
+      trustPolicy: { Version: "2012-10-17", Statement: [] },
+      description: "",
+      tags: [],
+    });
+    const { result } = await applySaved(cloud, saved);
+    expect(statuses(result)).toEqual(saved.steps.map((s) => [s.id, "done"]));
+    const after = await kube.readConfigMap("kube-system", "aws-auth");
+    expect(after?.data["mapRoles"]).toContain(foreign);
+    expect(after?.data["mapUsers"]).toBe("[]\n");
+    expect((await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml")).steps).toEqual([]);
+  });
+
+  it("refuses the aws-auth step when an entry of a role it writes changed, on the writer's own read", async () => {
+    const config = configFrom(EXAMPLE_YAML);
+    const cloud = freshCloud(config);
+    await applyIn(cloud, await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml"));
+    const destroy = await planIn(cloud, EXAMPLE_YAML, "examples/eksgate.yaml", {
+      destroy: true,
+      team: "rnd",
+    });
+    const kube = cloud.kube("dev.my-eks-cluster");
+    const current = await kube.readConfigMap("kube-system", "aws-auth");
+    if (current === undefined) throw new Error("no aws-auth");
+    const rnd = config.teams.find((t) => t.name === "rnd")?.roleArn ?? "";
+    const edited = (current.data["mapRoles"] ?? "").replace(
+      /(rolearn: \S*eksgate-rnd\n\s+username: )\S+/,
+      "$1someone-else",
+    );
+    expect(edited).not.toBe(current.data["mapRoles"]);
+    await kube.replaceConfigMapData(
+      "kube-system",
+      "aws-auth",
+      { ...current.data, mapRoles: edited },
+      current.resourceVersion,
+    );
+    const { result, calls } = await applySaved(cloud, destroy, 1);
+    const refused = result.outcomes.find((o) => o.status === "failed");
+    expect(refused?.step.id).toBe("aws-auth/dev.my-eks-cluster");
+    expect(refused?.diagnostic?.summary).toBe(
+      `aws-auth/dev.my-eks-cluster: refused: changed since the plan was made: ${rnd.toLowerCase()}`,
+    );
+    expect(calls.filter((c) => c === "kube.replaceConfigMapData")).toEqual([]);
+    expect((await kube.readConfigMap("kube-system", "aws-auth"))?.data["mapRoles"]).toBe(edited);
   });
 });

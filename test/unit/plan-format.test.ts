@@ -3,7 +3,14 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson, fingerprint, PLAN_FORMAT_VERSION } from "../../src/core/plan/plan.js";
 import { parseSavedPlan } from "../../src/core/plan/plan-file.js";
-import { savedPlanStillHolds } from "../../src/engine/plan.js";
+import { savedPlanConfigHolds } from "../../src/engine/plan.js";
+import {
+  accessEntryObservation,
+  awsAuthObservation,
+  observationChange,
+  observationParts,
+  roleObservation,
+} from "../../src/core/plan/step-observation.js";
 import type { ObservedState } from "../../src/core/plan/observed.js";
 import {
   ACCOUNT,
@@ -104,22 +111,30 @@ describe("fingerprints", () => {
     const a2 = stepById(planOf(config, drift("old-a")), "iam-role/eksgate-rnd");
     expect(a.observed).not.toBe(b.observed);
     expect(a2.observed).toBe(a.observed);
-    // Steps that create something saw nothing.
-    expect(planOf(config, empty).steps.every((s) => s.observed === "absent")).toBe(true);
+    // Steps that create something saw nothing (aws-auth steps: no entries of their roles).
+    expect(
+      planOf(config, empty).steps.every(
+        (s) => s.observed === (s.resource.kind === "aws-auth" ? fingerprint({}) : "absent"),
+      ),
+    ).toBe(true);
   });
 
-  it("of an aws-auth step change when the ConfigMap changes", () => {
+  it("of an aws-auth step change with the entries of its roles, not with other keys or roles", () => {
     const rnd = (state: ObservedState) => stepById(planOf(withoutRnd, state), "aws-auth/dev").observed;
     const dev = converged.clusters["dev"];
-    if (dev?.awsAuth === undefined) throw new Error("no aws-auth");
-    const touched: ObservedState = {
+    const awsAuth = dev?.awsAuth;
+    if (dev === undefined || awsAuth === undefined) throw new Error("no aws-auth");
+    const withData = (data: Record<string, string>): ObservedState => ({
       ...converged,
-      clusters: {
-        ...converged.clusters,
-        dev: { ...dev, awsAuth: { ...dev.awsAuth, data: { ...dev.awsAuth.data, mapUsers: "[]" } } },
-      },
-    };
-    expect(rnd(touched)).not.toBe(rnd(converged));
+      clusters: { ...converged.clusters, dev: { ...dev, awsAuth: { ...awsAuth, data } } },
+    });
+    const mapRoles = awsAuth.data["mapRoles"] ?? "";
+    const node = `- rolearn: arn:aws:iam::${ACCOUNT}:role/nodes\n  username: n\n  groups: [n]\n`;
+    expect(rnd(withData({ ...awsAuth.data, mapUsers: "[]" }))).toBe(rnd(converged));
+    expect(rnd(withData({ ...awsAuth.data, mapRoles: `${node}${mapRoles}` }))).toBe(rnd(converged));
+    const renamed = mapRoles.replace(/(eksgate-rnd\n\s+username: )\S+/, "$1someone");
+    expect(renamed).not.toBe(mapRoles);
+    expect(rnd(withData({ ...awsAuth.data, mapRoles: renamed }))).not.toBe(rnd(converged));
   });
 });
 
@@ -175,7 +190,9 @@ describe("parseSavedPlan", () => {
   };
 
   it("rejects a plan of another format version (EG310)", () => {
-    for (const version of [2, 0, "1", null]) {
+    // 1: plans made before steps observed only what they are about (access entries with
+    // their policies, all of aws-auth): their fingerprints cannot be checked step by step.
+    for (const version of [1, 3, 0, "2", null]) {
       const { code, summary } = reject(JSON.stringify({ ...plan, formatVersion: version }));
       expect(code).toBe("EG310");
       expect(summary).toContain(`plan format ${JSON.stringify(version)} is not supported`);
@@ -213,31 +230,97 @@ describe("parseSavedPlan", () => {
   });
 });
 
-describe("savedPlanStillHolds", () => {
+describe("savedPlanConfigHolds", () => {
   const saved = planOf(withoutRnd, converged);
 
-  it("holds for the same config and the same steps, observations and payloads", () => {
-    expect(savedPlanStillHolds(saved, planOf(withoutRnd, structuredClone(converged)))).toEqual([]);
+  it("holds for the config the plan was made from", () => {
+    expect(savedPlanConfigHolds(saved, CONFIG_DIGEST)).toEqual([]);
   });
 
   it("refuses (EG311) when the config file changed, whatever the steps", () => {
-    const fresh = { ...planOf(withoutRnd, converged), configDigest: "f".repeat(64) };
-    expect(savedPlanStillHolds(saved, fresh)).toEqual([
+    expect(savedPlanConfigHolds(saved, "f".repeat(64))).toEqual([
       expect.objectContaining({
         code: "EG311",
         summary: `the saved plan is out of date: ${CONFIG_FILE} changed since the plan was made`,
       }),
     ]);
   });
+});
 
-  it("refuses (EG311) naming the steps whose observation changed", () => {
-    const drifted = mapRole(converged, "eksgate-support", (r) => ({ ...r, roleId: "AROAOTHER" }));
-    const problems = savedPlanStillHolds(
-      planOf(config, converged, { destroy: true }),
-      planOf(config, drifted, { destroy: true }),
+describe("what a step observed, and how the resource differs now", () => {
+  const step = (observation: unknown) => {
+    const parts = observationParts(observation);
+    return { observed: fingerprint(observation), ...(parts !== undefined ? { observedParts: parts } : {}) };
+  };
+  const role = {
+    trustPolicy: { Version: "2012-10-17" as const, Statement: [] },
+    tags: [],
+    roleId: "AROA1",
+  };
+
+  it("is unchanged for the same observation, whatever the order of keys and tags", () => {
+    const tagged = {
+      ...role,
+      tags: [
+        { Key: "b", Value: "2" },
+        { Key: "a", Value: "1" },
+      ],
+    };
+    const now = roleObservation({
+      roleId: "AROA1",
+      tags: [...tagged.tags].reverse(),
+      trustPolicy: role.trustPolicy,
+    });
+    expect(observationChange(step(roleObservation(tagged)), now)).toBeUndefined();
+  });
+
+  it("names the parts that changed, appeared or went", () => {
+    expect(
+      observationChange(step(roleObservation(role)), roleObservation({ ...role, roleId: "AROA2" })),
+    ).toBe("changed since the plan was made: roleId");
+    expect(observationChange(step({ a: 1, b: 2 }), { b: 3, c: 1 })).toBe(
+      "changed since the plan was made: a (removed), b, c (added)",
     );
-    expect(problems).toHaveLength(1);
-    expect(problems[0]?.code).toBe("EG311");
-    expect(problems[0]?.summary).toContain("iam-role/eksgate-support");
+    expect(observationChange(step(undefined), roleObservation(role))).toBe(
+      "it did not exist when the plan was made, and exists now",
+    );
+    expect(observationChange(step(roleObservation(role)), undefined)).toBe(
+      "it existed when the plan was made, and is gone now",
+    );
+  });
+
+  it("observes an access entry without its access policies", () => {
+    const entry = {
+      principalArn: "arn:aws:iam::123456789012:role/eksgate-web",
+      type: "STANDARD",
+      kubernetesGroups: ["b", "a"],
+      username: "web",
+      tags: {},
+      createdAt: "2024-05-01T12:00:00.000Z",
+    };
+    const withPolicy = {
+      ...entry,
+      policies: [{ policyArn: "p", accessScope: { type: "cluster" as const } }],
+    };
+    expect(fingerprint(accessEntryObservation(withPolicy))).toBe(fingerprint(accessEntryObservation(entry)));
+    expect(fingerprint(accessEntryObservation({ ...entry, kubernetesGroups: ["a", "b"] }))).toBe(
+      fingerprint(accessEntryObservation(entry)),
+    );
+  });
+
+  it("observes aws-auth as the entries of the step's roles only: other roles and keys do not count", () => {
+    const ours = `arn:aws:iam::${ACCOUNT}:role/eksgate-rnd`;
+    const mapRoles = `- rolearn: ${ours}\n  username: rnd\n  groups: [rnd]\n`;
+    const foreign = `- rolearn: arn:aws:iam::${ACCOUNT}:role/nodes\n  username: node\n  groups: [n]\n`;
+    const planned = awsAuthObservation({ mapRoles }, [ours.toUpperCase()]);
+    expect(planned).toEqual({ [ours.toLowerCase()]: [{ username: "rnd", groups: ["rnd"] }] });
+    expect(awsAuthObservation({ mapRoles: `${foreign}${mapRoles}`, mapUsers: "[]" }, [ours])).toEqual(
+      planned,
+    );
+    expect(awsAuthObservation(undefined, [ours])).toEqual({});
+    expect(awsAuthObservation({ mapRoles: foreign }, [ours])).toEqual({});
+    expect(
+      awsAuthObservation({ mapRoles: mapRoles.replace("username: rnd", "username: x") }, [ours]),
+    ).not.toEqual(planned);
   });
 });

@@ -11,11 +11,14 @@ import {
   DeleteAccessEntryCommand,
   DescribeAccessEntryCommand,
   DescribeClusterCommand,
+  DescribeUpdateCommand,
   DisassociateAccessPolicyCommand,
   EKSClient,
   paginateListAccessEntries,
+  paginateListAccessPolicies,
   paginateListAssociatedAccessPolicies,
   UpdateAccessEntryCommand,
+  UpdateClusterConfigCommand,
 } from "@aws-sdk/client-eks";
 import type { AccessEntryType, AccessScope } from "../../core/model/access-entry.js";
 import { isPortError, PortError } from "../../ports/errors.js";
@@ -23,7 +26,9 @@ import type {
   ClusterAuthenticationMode,
   EksPort,
   EksPortForRegion,
+  ListedAccessPolicy,
   ObservedAccessPolicy,
+  ObservedUpdate,
 } from "../../ports/eks.js";
 import { type Counted, PORT_MIDDLEWARE, portMiddleware, sumCounts } from "./call-count.js";
 import { type AwsCredentials, effectiveProfile, standardCredentials } from "./client-config.js";
@@ -52,6 +57,13 @@ const ENTRY_TYPES: readonly AccessEntryType[] = [
   "FARGATE_LINUX",
   "HYBRID_LINUX",
   "EC2",
+];
+
+const UPDATE_STATUSES: readonly ObservedUpdate["status"][] = [
+  "InProgress",
+  "Failed",
+  "Cancelled",
+  "Successful",
 ];
 
 export function createEksPort(options: EksPortOptions): EksPort & Counted {
@@ -125,9 +137,10 @@ export function createEksPort(options: EksPortOptions): EksPort & Counted {
         new CreateAccessEntryCommand({
           clusterName,
           principalArn: entry.principalArn,
-          type: "STANDARD",
-          kubernetesGroups: [...entry.kubernetesGroups],
-          username: entry.username,
+          type: entry.type ?? "STANDARD",
+          // The node types take neither groups nor a username: EKS fills them in.
+          ...(entry.kubernetesGroups.length > 0 ? { kubernetesGroups: [...entry.kubernetesGroups] } : {}),
+          ...(entry.username !== undefined ? { username: entry.username } : {}),
           ...(Object.keys(entry.tags).length > 0 ? { tags: { ...entry.tags } } : {}),
         }),
       );
@@ -177,6 +190,41 @@ export function createEksPort(options: EksPortOptions): EksPort & Counted {
 
     async disassociateAccessPolicy(clusterName, principalArn, policyArn) {
       await client.send(new DisassociateAccessPolicyCommand({ clusterName, principalArn, policyArn }));
+    },
+
+    async updateAuthenticationMode(name, mode) {
+      const out = await client.send(
+        new UpdateClusterConfigCommand({ name, accessConfig: { authenticationMode: mode } }),
+      );
+      return required(out.update?.id, "update.id", "UpdateClusterConfig");
+    },
+
+    async describeUpdate(name, updateId) {
+      const out = await orUndefined(client.send(new DescribeUpdateCommand({ name, updateId })));
+      const update = out?.update;
+      if (update === undefined) return undefined;
+      const status = update.status ?? "InProgress";
+      if (!UPDATE_STATUSES.includes(status)) {
+        throw malformedAnswer("DescribeUpdate", `unknown update status ${status} for ${updateId}`);
+      }
+      return {
+        id: update.id ?? updateId,
+        status,
+        errors: (update.errors ?? []).map((e) => [e.errorCode, e.errorMessage].filter(Boolean).join(": ")),
+      };
+    },
+
+    async listAccessPolicies() {
+      const policies: ListedAccessPolicy[] = [];
+      for await (const page of paginateListAccessPolicies({ client }, {})) {
+        for (const p of page.accessPolicies ?? []) {
+          policies.push({
+            name: required(p.name, "name", "ListAccessPolicies"),
+            arn: required(p.arn, "arn", "ListAccessPolicies"),
+          });
+        }
+      }
+      return policies;
     },
   };
 }

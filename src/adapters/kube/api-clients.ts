@@ -4,6 +4,7 @@
  */
 import { Agent as HttpsAgent } from "node:https";
 import {
+  AuthorizationV1Api,
   CoreV1Api,
   RbacAuthorizationV1Api,
   ServerConfiguration,
@@ -18,6 +19,8 @@ import { messageOf } from "./kube-errors.js";
 export interface KubeApiClients {
   readonly core: CoreV1Api;
   readonly rbac: RbacAuthorizationV1Api;
+  /** SubjectAccessReviews. */
+  readonly authorization: AuthorizationV1Api;
 }
 
 /** Clients that send every request to the connection's server with its credentials. */
@@ -26,7 +29,11 @@ export function kubeApiClients(connection: KubeConnection): KubeApiClients {
     baseServer: new ServerConfiguration(connection.server, {}),
     authMethods: { default: connectionAuthentication(connection) },
   });
-  return { core: new CoreV1Api(config), rbac: new RbacAuthorizationV1Api(config) };
+  return {
+    core: new CoreV1Api(config),
+    rbac: new RbacAuthorizationV1Api(config),
+    authorization: new AuthorizationV1Api(config),
+  };
 }
 
 /**

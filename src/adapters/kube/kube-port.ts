@@ -56,7 +56,7 @@ export interface KubePortOptions {
 
 export function createKubePort(connection: KubeConnection, options: KubePortOptions = {}): CountedKubePort {
   const pageSize = options.listPageSize ?? 500;
-  const { core, rbac } = kubeApiClients(connection);
+  const { core, rbac, authorization } = kubeApiClients(connection);
   const counts = new Map<string, number>();
 
   async function call<T>(op: Operation, run: () => Promise<T>): Promise<T> {
@@ -250,6 +250,53 @@ export function createKubePort(connection: KubeConnection, options: KubePortOpti
         }),
       );
       return observedConfigMap(cm);
+    },
+
+    async deleteConfigMap(namespace, name, resourceVersion) {
+      // The precondition makes the server answer 409 Conflict when the object changed since
+      // the caller read it, as replaceConfigMapData does for writes.
+      await call({ verb: "delete", resource: "configmaps", namespace, name }, () =>
+        core.deleteNamespacedConfigMap({ name, namespace, body: { preconditions: { resourceVersion } } }),
+      );
+    },
+
+    async reviewAccess(user, request) {
+      const attributes =
+        "path" in request
+          ? { nonResourceAttributes: { verb: request.verb, path: request.path } }
+          : {
+              resourceAttributes: {
+                verb: request.verb,
+                group: request.apiGroup,
+                resource: request.resource,
+                ...(request.subresource !== undefined ? { subresource: request.subresource } : {}),
+                ...(request.name !== undefined ? { name: request.name } : {}),
+                ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
+              },
+            };
+      const review = await call({ verb: "create", resource: "subjectaccessreviews" }, () =>
+        authorization.createSubjectAccessReview({
+          body: {
+            apiVersion: "authorization.k8s.io/v1",
+            kind: "SubjectAccessReview",
+            spec: {
+              user: user.user,
+              groups: [...user.groups],
+              ...(user.uid !== undefined ? { uid: user.uid } : {}),
+              ...(user.extra !== undefined
+                ? { extra: Object.fromEntries(Object.entries(user.extra).map(([k, v]) => [k, [...v]])) }
+                : {}),
+              ...attributes,
+            },
+          },
+        }),
+      );
+      const status = review.status;
+      const reason = status?.reason ?? status?.evaluationError;
+      return {
+        allowed: status?.allowed === true,
+        ...(reason !== undefined && reason !== "" ? { reason } : {}),
+      };
     },
 
     async listRbac(kind, labels) {

@@ -13,7 +13,7 @@ import { auditJson, auditText } from "../views/audit.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 import { checkCluster, type AuditOutputOptions } from "./can-i.js";
 import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
-import { cliError, collectLive, type AccessInputOptions } from "./snapshot-command.js";
+import { cliError, collectLive, failWith, type AccessInputOptions } from "./snapshot-command.js";
 
 /** The HTML report could not be written (docs/audit.md). */
 const HTML_WRITE_CODE = "AUD008";
@@ -30,7 +30,7 @@ export async function auditCommand(options: AuditCliOptions, term: Terminal): Pr
   if (options.snapshot !== undefined) {
     const read = await readSnapshotDir(options.snapshot);
     if (!read.ok) {
-      term.err(renderDiagnostics(read.diagnostics, term));
+      failWith(read.diagnostics, options, term);
       return ExitCode.error;
     }
     files = read.value;
@@ -45,7 +45,7 @@ export async function auditCommand(options: AuditCliOptions, term: Terminal): Pr
   const snapshot = parsed.snapshot;
   const unknownCluster = checkCluster(snapshot, options.cluster);
   if (unknownCluster !== undefined) {
-    term.err(renderDiagnostics([unknownCluster], term));
+    failWith([unknownCluster], options, term);
     return ExitCode.error;
   }
   const clusters = options.cluster === undefined ? undefined : [options.cluster];
@@ -62,18 +62,17 @@ export async function auditCommand(options: AuditCliOptions, term: Terminal): Pr
         false,
       );
     } catch (error) {
-      term.err(
-        renderDiagnostics(
-          [
-            cliError(
-              HTML_WRITE_CODE,
-              `could not write ${options.html}: ${error instanceof Error ? error.message : String(error)}`,
-              undefined,
-              "--html",
-            ),
-          ],
-          term,
-        ),
+      failWith(
+        [
+          cliError(
+            HTML_WRITE_CODE,
+            `could not write ${options.html}: ${error instanceof Error ? error.message : String(error)}`,
+            undefined,
+            "--html",
+          ),
+        ],
+        options,
+        term,
       );
       return ExitCode.error;
     }

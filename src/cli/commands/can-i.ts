@@ -11,9 +11,14 @@ import type { RequestAttributes } from "../../core/evaluate/rbac/index.js";
 import { ExitCode, type Terminal } from "../terminal.js";
 import { dotGraph, mermaidGraph } from "../views/access-graph.js";
 import { canIJson, canIText } from "../views/access.js";
-import { renderDiagnostics } from "../views/diagnostics.js";
 import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
-import { AUDIT_CODES, cliError, loadAccessSnapshot, type AccessInputOptions } from "./snapshot-command.js";
+import {
+  AUDIT_CODES,
+  cliError,
+  failWith,
+  loadAccessSnapshot,
+  type AccessInputOptions,
+} from "./snapshot-command.js";
 
 export type AuditFormat = "text" | "json" | "mermaid" | "dot";
 
@@ -60,7 +65,7 @@ export async function loadSnapshotFor(
   if (snapshot === undefined) return undefined;
   const unknownCluster = checkCluster(snapshot, options.cluster);
   if (unknownCluster !== undefined) {
-    term.err(renderDiagnostics([unknownCluster], term));
+    failWith([unknownCluster], options, term);
     return undefined;
   }
   return snapshot;
@@ -111,7 +116,7 @@ export async function canICommand(
   const request = requestFrom(verb, resource, options);
   const problems = [...(bad !== undefined ? [bad] : []), ...("code" in request ? [request] : [])];
   if (problems.length > 0 || "code" in request) {
-    term.err(renderDiagnostics(problems, term));
+    failWith(problems, options, term);
     return ExitCode.error;
   }
   const context = requestContextFor(options, term, principalArn);

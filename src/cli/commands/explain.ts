@@ -3,10 +3,9 @@ import { explainPrincipal } from "../../core/evaluate/access/index.js";
 import { ExitCode, type Terminal } from "../terminal.js";
 import { mermaidGraph, dotGraph } from "../views/access-graph.js";
 import { explainJson, explainText } from "../views/access.js";
-import { renderDiagnostics } from "../views/diagnostics.js";
 import { checkPrincipal, loadSnapshotFor, outputFormat, type AuditOutputOptions } from "./can-i.js";
 import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
-import type { AccessInputOptions } from "./snapshot-command.js";
+import { failWith, type AccessInputOptions } from "./snapshot-command.js";
 
 export interface ExplainCliOptions extends AccessInputOptions, AuditOutputOptions, RequestContextCliOptions {
   readonly cluster?: string;
@@ -19,7 +18,7 @@ export async function explainCommand(
 ): Promise<number> {
   const bad = checkPrincipal(principalArn);
   if (bad !== undefined) {
-    term.err(renderDiagnostics([bad], term));
+    failWith([bad], options, term);
     return ExitCode.error;
   }
   const context = requestContextFor(options, term, principalArn);

@@ -17,7 +17,7 @@ import { ExitCode, type Terminal } from "../terminal.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 import { migrationText } from "../views/migrate.js";
 import { loadSnapshotFor } from "./can-i.js";
-import { cliError, type AccessInputOptions } from "./snapshot-command.js";
+import { cliError, failWith, type AccessInputOptions } from "./snapshot-command.js";
 
 export interface MigrateCliOptions extends AccessInputOptions {
   readonly cluster: string;
@@ -25,22 +25,29 @@ export interface MigrateCliOptions extends AccessInputOptions {
   readonly out?: string;
   readonly json?: boolean;
   readonly acceptLoss?: readonly string[];
+  /** Apply this saved plan instead of planning. */
+  readonly apply?: string;
+  readonly autoApprove?: boolean;
+  readonly backupDir?: string;
 }
 
 export async function migrateCommand(options: MigrateCliOptions, term: Terminal): Promise<number> {
+  if (options.apply !== undefined) {
+    const { migrateApplyCommand } = await import("./migrate-apply.js");
+    return migrateApplyCommand({ ...options, apply: options.apply }, term);
+  }
   if (!(MIGRATION_TARGETS as readonly string[]).includes(options.to)) {
-    term.err(
-      renderDiagnostics(
-        [
-          cliError(
-            MIGRATE_CODES.modeUnreachable,
-            `--to ${options.to} is not a mode a migration goes to`,
-            "Use --to API_AND_CONFIG_MAP (aws-auth still read) or --to API.",
-            "--to",
-          ),
-        ],
-        term,
-      ),
+    failWith(
+      [
+        cliError(
+          MIGRATE_CODES.modeUnreachable,
+          `--to ${options.to} is not a mode a migration goes to`,
+          "Use --to API_AND_CONFIG_MAP (aws-auth still read) or --to API.",
+          "--to",
+        ),
+      ],
+      options,
+      term,
     );
     return ExitCode.error;
   }
@@ -54,7 +61,7 @@ export async function migrateCommand(options: MigrateCliOptions, term: Terminal)
     principals: directoryFromIam(snapshot.iam),
   });
   if (!result.ok) {
-    term.err(renderDiagnostics(result.diagnostics, term));
+    failWith(result.diagnostics, options, term);
     return ExitCode.error;
   }
   const plan = result.value;
@@ -64,18 +71,17 @@ export async function migrateCommand(options: MigrateCliOptions, term: Terminal)
     try {
       await writeFilesAtomically(dirname(options.out), [{ path: basename(options.out), content: json }]);
     } catch (error) {
-      term.err(
-        renderDiagnostics(
-          [
-            cliError(
-              MIGRATE_CODES.planFile,
-              `could not write ${options.out}: ${error instanceof Error ? error.message : String(error)}`,
-              "Check that the directory exists and is writable.",
-              "--out",
-            ),
-          ],
-          term,
-        ),
+      failWith(
+        [
+          cliError(
+            MIGRATE_CODES.planFile,
+            `could not write ${options.out}: ${error instanceof Error ? error.message : String(error)}`,
+            "Check that the directory exists and is writable.",
+            "--out",
+          ),
+        ],
+        options,
+        term,
       );
       return ExitCode.error;
     }

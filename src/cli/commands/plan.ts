@@ -2,7 +2,6 @@
 import { createHash } from "node:crypto";
 import { createInterface } from "node:readline/promises";
 import { loadConfigFile, readTextInput } from "../../adapters/fs/config-file.js";
-import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Plan, PlanScope } from "../../core/plan/plan.js";
 import { parseSavedPlan } from "../../core/plan/plan-file.js";
 import {
@@ -10,21 +9,28 @@ import {
   type ApplyResult,
   type StepOutcome,
   type StepRunner,
+  clusterConnections,
+  type StepRunnerOptions,
   createStepRunner,
 } from "../../engine/apply.js";
+import { failureDiagnostic, isExpectedFailure } from "../../engine/failure-diagnostic.js";
 import type { EngineEvent } from "../../engine/events.js";
-import { makePlan, savedPlanStillHolds } from "../../engine/plan.js";
-import { isPortError } from "../../ports/errors.js";
+import { makePlan, savedPlanConfigHolds } from "../../engine/plan.js";
 import type { KubePort } from "../../ports/kube.js";
 import { wireEngine, type Wiring } from "../composition.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { diagnosticsJson, outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
+import {
+  diagnosticsJson,
+  outputWriteDiagnostic,
+  renderDiagnostics,
+  reportFailure,
+} from "../views/diagnostics.js";
+import { scopeDiagnostics } from "./scope.js";
 import { writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
 import { outputWriteError } from "../../adapters/fs/write-files.js";
 import { renderApplyResult, renderPlanText, stepTitle } from "../views/plan.js";
 import { ACTION_SYMBOL } from "../../core/plan/plan.js";
 import type { AccessConfig } from "../../core/model/access-config.js";
-import { accountIdOf } from "../../core/model/arn.js";
 
 export interface CommonOptions {
   readonly config: string;
@@ -60,11 +66,15 @@ function progressSink(term: Terminal, quiet: boolean): (event: EngineEvent) => v
 async function loadConfig(
   file: string,
   term: Terminal,
+  json: boolean,
 ): Promise<{ ok: true; config: AccessConfig; digest: string } | { ok: false }> {
   const loaded = await loadConfigFile(file);
   const sources = new Map(loaded.text !== undefined ? [[file, loaded.text]] : []);
+  if (!loaded.ok) {
+    reportFailure(loaded.diagnostics, term, { json, sources });
+    return { ok: false };
+  }
   if (loaded.diagnostics.length > 0) term.err(renderDiagnostics(loaded.diagnostics, term, sources));
-  if (!loaded.ok) return { ok: false };
   return {
     ok: true,
     config: loaded.value,
@@ -72,18 +82,6 @@ async function loadConfig(
       .update(loaded.text ?? "")
       .digest("hex"),
   };
-}
-
-function scopeError(config: AccessConfig, options: CommonOptions, term: Terminal): boolean {
-  if (options.cluster !== undefined && !config.clusters.some((c) => c.name === options.cluster)) {
-    term.err(`${term.paint.red("error")} EG140: --cluster ${options.cluster} is not in ${options.config}\n`);
-    return true;
-  }
-  if (options.team !== undefined && !config.teams.some((t) => t.name === options.team)) {
-    term.err(`${term.paint.red("error")} EG140: --team ${options.team} is not in ${options.config}\n`);
-    return true;
-  }
-  return false;
 }
 
 function scopeOf(options: CommonOptions, destroy: boolean): PlanScope {
@@ -109,33 +107,19 @@ function wiring(options: CommonOptions, config: AccessConfig, term: Terminal): W
   );
 }
 
-/** Errors from reading live state become diagnostics; anything else is a bug. */
-function readFailure(error: unknown): Diagnostic {
-  if (isPortError(error)) {
-    const who = error.details.identity !== undefined ? ` (as ${error.details.identity})` : "";
-    return {
-      code: error.kind === "access-denied" ? "EG301" : error.kind === "credentials" ? "EG303" : "EG304",
-      severity: "error",
-      summary: `${error.details.operation} failed${who}: ${error.message}`,
-      detail:
-        error.kind === "access-denied"
-          ? `Grant ${error.details.missingPermission ?? error.details.operation} to the identity eksgate runs as.`
-          : error.kind === "credentials"
-            ? "Configure AWS credentials (AWS_PROFILE, aws sso login, or access keys) and try again."
-            : "Check connectivity and the cluster's kubeconfig context, then try again.",
-    };
-  }
-  throw error;
-}
-
 async function planFor(
   options: CommonOptions,
   destroy: boolean,
   term: Terminal,
 ): Promise<{ ok: true; plan: Plan; wiring: Wiring; kube: ReadonlyMap<string, KubePort> } | { ok: false }> {
-  const loaded = await loadConfig(options.config, term);
+  const json = options.json === true;
+  const loaded = await loadConfig(options.config, term, json);
   if (!loaded.ok) return loaded;
-  if (scopeError(loaded.config, options, term)) return { ok: false };
+  const scope = scopeDiagnostics(loaded.config, options, options.config);
+  if (scope.length > 0) {
+    reportFailure(scope, term, { json });
+    return { ok: false };
+  }
   const wired = wiring(options, loaded.config, term);
   let result;
   try {
@@ -150,18 +134,12 @@ async function planFor(
       wired.deps,
     );
   } catch (error) {
-    term.err(renderDiagnostics([readFailure(error)], term));
-    return { ok: false };
+    // Failures of AWS or Kubernetes become diagnostics; anything else is a bug.
+    if (!isExpectedFailure(error)) throw error;
+    result = { ok: false as const, diagnostics: [failureDiagnostic(error, { during: "read" })] };
   }
   if (!result.ok) {
-    if (options.json === true) {
-      term.out(
-        `${JSON.stringify({ ok: false, diagnostics: diagnosticsJson(result.diagnostics) }, null, 2)}\n`,
-      );
-    } else {
-      term.err(renderDiagnostics(result.diagnostics, term));
-      term.err("No plan was made and nothing was changed.\n");
-    }
+    reportFailure(result.diagnostics, term, { json, then: NOTHING_PLANNED });
     return { ok: false };
   }
   if (result.diagnostics.length > 0 && options.json !== true)
@@ -179,9 +157,9 @@ export async function planCommand(options: PlanOptions, term: Terminal): Promise
     try {
       await writeFileAtomically(options.out, `${JSON.stringify(plan, null, 2)}\n`, 0o600, false);
     } catch (error) {
-      term.err(
-        renderDiagnostics([outputWriteDiagnostic(outputWriteError(options.out, error), "--out")], term),
-      );
+      reportFailure([outputWriteDiagnostic(outputWriteError(options.out, error), "--out")], term, {
+        json: options.json === true,
+      });
       return ExitCode.error;
     }
     if (options.json !== true)
@@ -194,9 +172,18 @@ export async function planCommand(options: PlanOptions, term: Terminal): Promise
 async function confirm(plan: Plan, options: ApplyOptions, term: Terminal, verb: string): Promise<boolean> {
   if (options.autoApprove === true) return true;
   if (!term.isTTY || !process.stdin.isTTY) {
-    term.err(
-      `${term.paint.red("error")} EG320: refusing to ${verb} without confirmation: standard input is not a terminal.\n` +
-        `  hint: review the plan, then run again with --auto-approve.\n`,
+    reportFailure(
+      [
+        {
+          code: "EG320",
+          severity: "error",
+          summary: `refusing to ${verb.toLowerCase()} without confirmation: standard input is not a terminal`,
+          detail: "Review the plan, then run again with --auto-approve.",
+          path: "--auto-approve",
+        },
+      ],
+      term,
+      { json: options.json === true, then: NOTHING_CHANGED },
     );
     return false;
   }
@@ -212,6 +199,8 @@ async function confirm(plan: Plan, options: ApplyOptions, term: Terminal, verb: 
 }
 
 const MIN_TASK_LIST_COLUMNS = 40;
+const NOTHING_PLANNED = "No plan was made and nothing was changed.";
+const NOTHING_CHANGED = "Nothing was changed.";
 
 async function runSteps(
   plan: Plan,
@@ -288,46 +277,30 @@ async function execute(
   options: ApplyOptions,
   term: Terminal,
   verb: string,
+  runnerOptions: StepRunnerOptions = {},
 ): Promise<number> {
   if (plan.steps.length === 0) {
     if (options.json === true) term.out(`${JSON.stringify({ ok: true, outcomes: [] })}\n`);
     return ExitCode.ok;
   }
   if (!(await confirm(plan, options, term, verb))) {
-    term.err("Nothing was changed.\n");
+    // Declined at the prompt; without a terminal, confirm has said why.
+    if (term.isTTY && process.stdin.isTTY) term.err(`${NOTHING_CHANGED}\n`);
     return ExitCode.error;
   }
-  const kubeFor = async (cluster: string) => {
-    const region = plan.clusters[cluster]?.region;
-    if (region === undefined) throw new Error(`no region for ${cluster}`);
-    const described = await wired.deps.eks(region).describeCluster(cluster);
-    if (described === undefined) throw new Error(`cluster ${cluster} not found`);
-    const config = {
-      name: cluster,
-      region,
-      authentication: "auto" as const,
-      arn: described.arn,
-      accountId: accountIdOf(described.arn) ?? plan.accountId,
-    };
-    return wired.deps.kube(config, described);
-  };
-  const cache = new Map<string, Promise<KubePort>>(
-    [...connected].map(([cluster, port]) => [cluster, Promise.resolve(port)]),
+  const runner = createStepRunner(
+    plan,
+    wired.deps,
+    clusterConnections(plan, wired.deps, connected),
+    runnerOptions,
   );
-  const runner = createStepRunner(plan, wired.deps, (cluster) => {
-    let port = cache.get(cluster);
-    if (port === undefined) {
-      port = kubeFor(cluster);
-      cache.set(cluster, port);
-    }
-    return port;
-  });
   const result = await runSteps(plan, runner, term, options);
   if (options.json === true) {
     term.out(
       `${JSON.stringify(
         {
           ok: result.ok,
+          ...(plan.diagnostics.length > 0 ? { diagnostics: diagnosticsJson(plan.diagnostics) } : {}),
           outcomes: result.outcomes.map((o) => ({
             step: o.step.id,
             action: o.step.action,
@@ -359,35 +332,31 @@ export async function applyCommand(
 }
 
 async function applySaved(planFile: string, options: ApplyOptions, term: Terminal): Promise<number> {
+  const json = options.json === true;
   const input = await readTextInput(planFile, "plan file");
   if (!input.ok) {
-    term.err(renderDiagnostics(input.diagnostics, term));
+    reportFailure(input.diagnostics, term, { json });
     return ExitCode.error;
   }
   const saved = parseSavedPlan(planFile, input.value.text);
   if (!saved.ok) {
-    term.err(renderDiagnostics(saved.diagnostics, term));
+    reportFailure(saved.diagnostics, term, { json, then: NOTHING_CHANGED });
     return ExitCode.error;
   }
   const plan = saved.value;
-  const fresh = await planFor(
-    {
-      ...options,
-      config: plan.configFile,
-      ...(plan.scope.cluster !== undefined ? { cluster: plan.scope.cluster } : {}),
-      ...(plan.scope.team !== undefined ? { team: plan.scope.team } : {}),
-    },
-    plan.scope.destroy,
-    term,
-  );
-  if (!fresh.ok) return ExitCode.error;
-  const problems = savedPlanStillHolds(plan, fresh.plan);
+  // No new plan: the config is read for how to reach the accounts and to check that it is
+  // the one the plan was made from; each step reads its own resource again before writing.
+  const loaded = await loadConfig(plan.configFile, term, json);
+  if (!loaded.ok) return ExitCode.error;
+  const problems = savedPlanConfigHolds(plan, loaded.digest);
   if (problems.length > 0) {
-    term.err(renderDiagnostics(problems, term));
+    reportFailure(problems, term, { json });
     return ExitCode.error;
   }
   if (options.json !== true) term.out(renderPlanText(plan, term));
-  return execute(plan, fresh.wiring, fresh.kube, options, term, "Apply");
+  return execute(plan, wiring(options, loaded.config, term), new Map(), options, term, "Apply", {
+    recheck: true,
+  });
 }
 
 export async function destroyCommand(options: ApplyOptions, term: Terminal): Promise<number> {

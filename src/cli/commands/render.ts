@@ -7,7 +7,7 @@ import type { RenderCliOptions } from "../program.js";
 import { ExitCode, type Terminal } from "../terminal.js";
 import { outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
 import { renderFiles, renderingData, renderText } from "../views/render.js";
-import { didYouMean } from "../../core/config/names.js";
+import { scopeDiagnostics } from "./scope.js";
 
 export async function renderCommand(options: RenderCliOptions, term: Terminal): Promise<number> {
   const loaded = await loadConfigFile(options.config);
@@ -19,18 +19,10 @@ export async function renderCommand(options: RenderCliOptions, term: Terminal): 
   if (loaded.diagnostics.length > 0) term.err(renderDiagnostics(loaded.diagnostics, term, sources));
   const config = loaded.value;
 
-  for (const [flag, value, names] of [
-    ["--cluster", options.cluster, config.clusters.map((c) => c.name)],
-    ["--team", options.team, config.teams.map((t) => t.name)],
-  ] as const) {
-    if (value !== undefined && !names.includes(value)) {
-      const suggestion = didYouMean(value, names);
-      term.err(
-        `${term.paint.red("error")} EG140: ${flag} ${value} is not in ${options.config}` +
-          `${suggestion ? ` (did you mean "${suggestion}"?)` : ""}\n  hint: known: ${names.join(", ")}\n`,
-      );
-      return ExitCode.error;
-    }
+  const scope = scopeDiagnostics(config, options, options.config);
+  if (scope.length > 0) {
+    term.err(renderDiagnostics(scope, term));
+    return ExitCode.error;
   }
 
   const desired = desiredState(config, {

@@ -13,7 +13,7 @@ import {
 import { classifyPrincipalArn } from "../../core/model/arn.js";
 import type { Diagnostic, DiagnosticCode } from "../../core/diagnostics.js";
 import type { Terminal } from "../terminal.js";
-import { renderDiagnostics } from "../views/diagnostics.js";
+import { renderDiagnostics, reportFailure } from "../views/diagnostics.js";
 
 export interface RequestContextCliOptions {
   /** `--mfa`: true; `--no-mfa`: false; neither: undefined. */
@@ -183,15 +183,20 @@ export function readRequestContext(
 }
 
 /**
- * The request context of a command, with problems printed on stderr; undefined when a flag
- * is wrong (the command then exits 1). The clock is the system's.
+ * The request context of a command, with warnings printed on stderr; undefined when a flag
+ * is wrong (the command then exits 1, with the problems as JSON when it prints JSON). The
+ * clock is the system's.
  */
 export function requestContextFor(
-  cli: RequestContextCliOptions,
+  cli: RequestContextCliOptions & { readonly json?: boolean; readonly output?: string },
   term: Terminal,
   principalArn?: string,
 ): RequestContextChoice | undefined {
   const read = readRequestContext(cli, () => new Date(), principalArn);
+  if (read.choice === undefined) {
+    reportFailure(read.diagnostics, term, { json: cli.json === true || cli.output === "json" });
+    return undefined;
+  }
   if (read.diagnostics.length > 0) term.err(renderDiagnostics(read.diagnostics, term));
   return read.choice;
 }

@@ -11,11 +11,13 @@ import { readIamRoleArn } from "../../core/model/arn.js";
 import { parseSnapshot, type AccessSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
 import type { SnapshotTarget } from "../../engine/collect-snapshot.js";
 import { ExitCode, type Terminal } from "../terminal.js";
-import { outputWriteDiagnostic, renderDiagnostics } from "../views/diagnostics.js";
+import { outputWriteDiagnostic, renderDiagnostics, reportFailure } from "../views/diagnostics.js";
 import { OutputWriteError } from "../../adapters/fs/write-files.js";
 
 /** Where the audit commands read from. */
 export interface AccessInputOptions {
+  /** The command prints JSON: its failures then come as JSON on stdout too. */
+  readonly json?: boolean;
   /** An offline snapshot directory. */
   readonly snapshot?: string;
   /** eksgate config: which clusters (and regions) to collect live. */
@@ -52,7 +54,7 @@ export const AUDIT_CODES = {
   scps: "AUD009",
   renamedFlag: "AUD014",
   account: "AUD015",
-} as const;
+} as const satisfies Record<string, DiagnosticCode>;
 
 /** `--account ID=PROFILE` / `ID=ROLE_ARN`, or the problem with it. */
 export function parseAccountFlags(
@@ -78,6 +80,23 @@ export function parseAccountFlags(
     } else accounts.push({ accountId, profile: how });
   }
   return { ok: true, accounts };
+}
+
+/** Whether the command prints JSON (`--json`, `-o json`). */
+export function printsJson(options: AccessInputOptions & { readonly output?: string }): boolean {
+  return options.json === true || options.output === "json";
+}
+
+/**
+ * Diagnostics that end the command: `{"ok": false, "diagnostics": [...]}` on stdout when
+ * it prints JSON, rendered on stderr otherwise.
+ */
+export function failWith(
+  diagnostics: readonly Diagnostic[],
+  options: AccessInputOptions & { readonly output?: string },
+  term: Terminal,
+): void {
+  reportFailure(diagnostics, term, { json: printsJson(options) });
 }
 
 /** A problem with what the command was asked; `path` names the option or argument at fault. */
@@ -151,55 +170,52 @@ export async function collectLive(
 ): Promise<{ files: readonly SnapshotFile[]; clusters: readonly string[] } | undefined> {
   const t = await targetsFor(options, clusters);
   if ("diagnostics" in t) {
-    term.err(renderDiagnostics(t.diagnostics, term));
+    failWith(t.diagnostics, options, term);
     return undefined;
   }
   if (options.kubeContext !== undefined && t.targets.length !== 1) {
-    term.err(
-      renderDiagnostics(
-        [
-          cliError(
-            AUDIT_CODES.kubeContext,
-            "--kube-context needs exactly one cluster",
-            "Name it with --cluster.",
-            "--kube-context",
-          ),
-        ],
-        term,
-      ),
+    failWith(
+      [
+        cliError(
+          AUDIT_CODES.kubeContext,
+          "--kube-context needs exactly one cluster",
+          "Name it with --cluster.",
+          "--kube-context",
+        ),
+      ],
+      options,
+      term,
     );
     return undefined;
   }
   if (options.scps !== undefined && options.organizations === true) {
-    term.err(
-      renderDiagnostics(
-        [
-          cliError(
-            AUDIT_CODES.scps,
-            "--scps and --organizations both name where SCPs come from",
-            "Keep one: --scps FILE, or --organizations to read them from AWS Organizations.",
-            "--scps",
-          ),
-        ],
-        term,
-      ),
+    failWith(
+      [
+        cliError(
+          AUDIT_CODES.scps,
+          "--scps and --organizations both name where SCPs come from",
+          "Keep one: --scps FILE, or --organizations to read them from AWS Organizations.",
+          "--scps",
+        ),
+      ],
+      options,
+      term,
     );
     return undefined;
   }
   const accountFlags = parseAccountFlags(options.account ?? []);
   if (!accountFlags.ok) {
-    term.err(
-      renderDiagnostics(
-        [
-          cliError(
-            AUDIT_CODES.account,
-            accountFlags.reason,
-            "Write --account 222222222222=workload-profile or --account 222222222222=arn:aws:iam::222222222222:role/OrganizationAccountAccessRole (repeatable).",
-            "--account",
-          ),
-        ],
-        term,
-      ),
+    failWith(
+      [
+        cliError(
+          AUDIT_CODES.account,
+          accountFlags.reason,
+          "Write --account 222222222222=workload-profile or --account 222222222222=arn:aws:iam::222222222222:role/OrganizationAccountAccessRole (repeatable).",
+          "--account",
+        ),
+      ],
+      options,
+      term,
     );
     return undefined;
   }
@@ -207,7 +223,7 @@ export async function collectLive(
   if (options.scps !== undefined) {
     const read = await readJsonFile(options.scps);
     if (!read.ok) {
-      term.err(renderDiagnostics(read.diagnostics, term));
+      failWith(read.diagnostics, options, term);
       return undefined;
     }
     scpContent = read.value;
@@ -267,22 +283,24 @@ export async function collectLive(
         },
       },
     );
+    if (hasErrors(collected.diagnostics)) {
+      failWith(collected.diagnostics, options, term);
+      return undefined;
+    }
     if (collected.diagnostics.length > 0) term.err(renderDiagnostics(collected.diagnostics, term));
-    if (hasErrors(collected.diagnostics)) return undefined;
     return { files: collected.files, clusters: collected.clusters };
   } catch (error) {
-    term.err(
-      renderDiagnostics(
-        [
-          cliError(
-            AUDIT_CODES.collect,
-            `collecting the snapshot failed: ${messageOf(error)}`,
-            "The snapshot needs iam:GetAccountAuthorizationDetails, eks:DescribeCluster, eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies, and get/list on ConfigMaps, RBAC objects and Namespaces. Or pass --snapshot DIR.",
-            clusters.length > 0 ? "--cluster" : "--region",
-          ),
-        ],
-        term,
-      ),
+    failWith(
+      [
+        cliError(
+          AUDIT_CODES.collect,
+          `collecting the snapshot failed: ${messageOf(error)}`,
+          "The snapshot needs iam:GetAccountAuthorizationDetails, eks:DescribeCluster, eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies, and get/list on ConfigMaps, RBAC objects and Namespaces. Or pass --snapshot DIR.",
+          clusters.length > 0 ? "--cluster" : "--region",
+        ),
+      ],
+      options,
+      term,
     );
     return undefined;
   }
@@ -301,7 +319,7 @@ export async function loadAccessSnapshot(
   if (options.snapshot !== undefined) {
     const read = await readSnapshotDir(options.snapshot);
     if (!read.ok) {
-      term.err(renderDiagnostics(read.diagnostics, term));
+      failWith(read.diagnostics, options, term);
       return undefined;
     }
     files = read.value;
@@ -312,30 +330,31 @@ export async function loadAccessSnapshot(
   }
   const parsed = parseSnapshot(files);
   const shown = parsed.diagnostics.filter((d) => d.severity !== "info");
-  if (shown.length > 0) term.err(renderDiagnostics(shown, term));
   if (
     hasErrors(parsed.diagnostics) &&
     parsed.snapshot.iamIndex.users.length + parsed.snapshot.iamIndex.roles.length === 0
-  )
+  ) {
+    failWith(shown, options, term);
     return undefined;
+  }
+  if (shown.length > 0) term.err(renderDiagnostics(shown, term));
   return parsed.snapshot;
 }
 
 /** `eksgate snapshot --out DIR` */
 export async function snapshotCommand(options: SnapshotCliOptions, term: Terminal): Promise<number> {
   if (options.context !== undefined) {
-    term.err(
-      renderDiagnostics(
-        [
-          cliError(
-            AUDIT_CODES.renamedFlag,
-            "--context was renamed to --kube-context",
-            `Pass --kube-context ${options.context}: --context now names request-context keys on explain, who-can, can-i and audit (docs/audit.md).`,
-            "--context",
-          ),
-        ],
-        term,
-      ),
+    failWith(
+      [
+        cliError(
+          AUDIT_CODES.renamedFlag,
+          "--context was renamed to --kube-context",
+          `Pass --kube-context ${options.context}: --context now names request-context keys on explain, who-can, can-i and audit (docs/audit.md).`,
+          "--context",
+        ),
+      ],
+      options,
+      term,
     );
     return ExitCode.error;
   }
@@ -346,7 +365,7 @@ export async function snapshotCommand(options: SnapshotCliOptions, term: Termina
     written = await writeSnapshotDir(options.out, live.files);
   } catch (error) {
     if (!(error instanceof OutputWriteError)) throw error;
-    term.err(renderDiagnostics([outputWriteDiagnostic(error, "--out")], term));
+    failWith([outputWriteDiagnostic(error, "--out")], options, term);
     return ExitCode.error;
   }
   const check = parseSnapshot(live.files);

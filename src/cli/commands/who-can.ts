@@ -3,7 +3,6 @@ import { whoCanAccess } from "../../core/evaluate/access/index.js";
 import { ExitCode, type Terminal } from "../terminal.js";
 import { dotGraph, mermaidGraph } from "../views/access-graph.js";
 import { whoCanJson, whoCanText } from "../views/access.js";
-import { renderDiagnostics } from "../views/diagnostics.js";
 import {
   loadSnapshotFor,
   outputFormat,
@@ -12,7 +11,7 @@ import {
   type RequestCliOptions,
 } from "./can-i.js";
 import { requestContextFor, type RequestContextCliOptions } from "./request-context.js";
-import type { AccessInputOptions } from "./snapshot-command.js";
+import { failWith, type AccessInputOptions } from "./snapshot-command.js";
 
 export interface WhoCanCliOptions
   extends AccessInputOptions, AuditOutputOptions, RequestCliOptions, RequestContextCliOptions {
@@ -29,7 +28,7 @@ export async function whoCanCommand(
 ): Promise<number> {
   const request = requestFrom(verb, resource, options);
   if ("code" in request) {
-    term.err(renderDiagnostics([request], term));
+    failWith([request], options, term);
     return ExitCode.error;
   }
   const context = requestContextFor(options, term);

@@ -86,3 +86,25 @@ export function diagnosticsJson(diagnostics: readonly Diagnostic[]): Record<stri
     ...(d.source !== undefined ? { file: d.source.file, line: d.source.line, column: d.source.column } : {}),
   }));
 }
+
+/**
+ * Diagnostics that end a command. With `--json`, `{"ok": false, "diagnostics": [...]}` on
+ * stdout, so a script reads every failure the same way; otherwise rendered on stderr,
+ * followed by `then` (what was not done) when given.
+ */
+export function reportFailure(
+  diagnostics: readonly Diagnostic[],
+  term: Pick<Terminal, "out" | "err" | "paint">,
+  options: {
+    readonly json?: boolean;
+    readonly sources?: ReadonlyMap<string, string>;
+    readonly then?: string;
+  },
+): void {
+  if (options.json === true) {
+    term.out(`${JSON.stringify({ ok: false, diagnostics: diagnosticsJson(diagnostics) }, null, 2)}\n`);
+    return;
+  }
+  term.err(renderDiagnostics(diagnostics, term, options.sources));
+  if (options.then !== undefined) term.err(`${options.then}\n`);
+}

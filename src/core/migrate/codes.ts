@@ -1,8 +1,10 @@
 /**
  * The codes of `eksgate migrate` and `eksgate doctor`. Each blocking code of a migration
- * can be accepted by name (`--accept-loss CODE`); they are listed in src/core/codes.ts and
+ * can be accepted by name (`--accept-loss CODE`); they are listed in the registry (src/core/diagnostics/codes/eg.ts) and
  * docs/diagnostics.md like every other EG code.
  */
+import type { DiagnosticCode } from "../diagnostics.js";
+
 export const MIGRATE_CODES = {
   /** mapAccounts: "every principal of an account" has no access-entry form. */
   mapAccounts: "EG401",
@@ -46,7 +48,7 @@ export const MIGRATE_CODES = {
   verifyFailed: "EG420",
   /** A saved migration plan is not one, or is for another cluster or state. */
   planFile: "EG421",
-} as const;
+} as const satisfies Record<string, DiagnosticCode>;
 
 export const DOCTOR_CODES = {
   /** The role was created after its access entry: the entry is bound to a deleted role. */
@@ -59,4 +61,4 @@ export const DOCTOR_CODES = {
   mappingsDisagree: "EG433",
   /** A value the server fills in (type, username) that a naive comparison flaps on. */
   serverDefault: "EG434",
-} as const;
+} as const satisfies Record<string, DiagnosticCode>;

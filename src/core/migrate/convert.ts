@@ -45,7 +45,8 @@ export type ItemSeverity = "blocking" | "warning" | "info";
 
 /** Something the reviewer must know about one aws-auth entry. */
 export interface MigrationItem {
-  readonly code: string;
+  /** A code of the registry's EG4xx migration range. */
+  readonly code: MigrateCode;
   readonly severity: ItemSeverity;
   /** The aws-auth entry, e.g. `mapRoles[3]` or `mapAccounts[0]`. */
   readonly source: string;

@@ -8,3 +8,5 @@ export * from "./convert.js";
 export * from "./proof.js";
 export * from "./plan.js";
 export * from "./doctor.js";
+export * from "./verify.js";
+export * from "./apply-steps.js";

@@ -16,6 +16,7 @@ import {
 } from "./convert.js";
 import type { PrincipalDirectory } from "./principals.js";
 import { proveMigration, type MigrationProof } from "./proof.js";
+import { verificationChecks, type PrincipalCheck } from "./verify.js";
 
 export const MIGRATION_PLAN_KIND = "eksgate-migration-plan";
 export const MIGRATION_PLAN_VERSION = 1;
@@ -24,6 +25,8 @@ export interface MigrationPlan extends MigrationConversion {
   readonly kind: typeof MIGRATION_PLAN_KIND;
   readonly formatVersion: typeof MIGRATION_PLAN_VERSION;
   readonly proof: MigrationProof;
+  /** What apply asks the live cluster before it removes anything from aws-auth. */
+  readonly verification: readonly PrincipalCheck[];
   /** Codes that must be accepted (`--accept-loss`) before apply may switch; sorted. */
   readonly blockingCodes: readonly string[];
 }
@@ -97,6 +100,7 @@ export function planMigration(request: MigrationRequest): Result<MigrationPlan> 
       formatVersion: MIGRATION_PLAN_VERSION,
       ...conversion,
       proof,
+      verification: verificationChecks(request.cluster, conversion),
       blockingCodes: [...codes].sort(),
     },
     diagnostics: [],
@@ -125,4 +129,71 @@ export function migrationRefusal(plan: MigrationPlan, accepted: readonly string[
     `the switch of ${plan.cluster} to ${plan.to} is refused: ${lines.join("; ")}`,
     `Fix the entries, or accept the loss by name: --accept-loss ${open.join(" ")}.`,
   );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A migration plan read back from a file (`migrate --apply PLAN`): its kind, version and the
+ * fields apply uses must be there and of the right type, or nothing is applied (EG421).
+ */
+export function parseMigrationPlan(text: string, file: string): Result<MigrationPlan> {
+  const bad = (what: string, path?: string): Result<MigrationPlan> => ({
+    ok: false,
+    diagnostics: [
+      error(
+        MIGRATE_CODES.planFile,
+        `${file} is not a migration plan eksgate can apply: ${what}`,
+        "Write the plan with eksgate migrate --cluster NAME --out FILE and apply that file unchanged.",
+        path,
+      ),
+    ],
+  });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return bad(`it is not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!isObject(value)) return bad("it is not a JSON object");
+  if (value["kind"] !== MIGRATION_PLAN_KIND) return bad(`kind is not ${MIGRATION_PLAN_KIND}`, "kind");
+  if (value["formatVersion"] !== MIGRATION_PLAN_VERSION)
+    return bad(`formatVersion is not ${MIGRATION_PLAN_VERSION}`, "formatVersion");
+  if (typeof value["cluster"] !== "string" || value["cluster"] === "")
+    return bad("cluster is missing", "cluster");
+  if (!(MIGRATION_TARGETS as readonly unknown[]).includes(value["to"]))
+    return bad("to is not a target mode", "to");
+  for (const list of ["accessEntries", "decisions", "items", "verification", "blockingCodes"] as const) {
+    if (!Array.isArray(value[list])) return bad(`${list} is not a list`, list);
+  }
+  const entries = value["accessEntries"] as unknown[];
+  for (const [i, e] of entries.entries()) {
+    if (
+      !isObject(e) ||
+      typeof e["principalArn"] !== "string" ||
+      typeof e["type"] !== "string" ||
+      !Array.isArray(e["kubernetesGroups"]) ||
+      !Array.isArray(e["accessPolicies"]) ||
+      typeof e["from"] !== "string"
+    )
+      return bad(
+        "an access entry lacks principalArn, type, kubernetesGroups, accessPolicies or from",
+        `accessEntries[${i}]`,
+      );
+  }
+  const decisions = value["decisions"] as unknown[];
+  for (const [i, d] of decisions.entries()) {
+    if (
+      !isObject(d) ||
+      typeof d["source"] !== "string" ||
+      typeof d["written"] !== "string" ||
+      typeof d["removeFromAwsAuth"] !== "boolean"
+    )
+      return bad("a decision lacks source, written or removeFromAwsAuth", `decisions[${i}]`);
+  }
+  if (typeof value["deleteAwsAuth"] !== "boolean")
+    return bad("deleteAwsAuth is not true or false", "deleteAwsAuth");
+  return { ok: true, value: value as unknown as MigrationPlan, diagnostics: [] };
 }

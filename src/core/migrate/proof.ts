@@ -37,7 +37,7 @@ export const OTHER_NAMESPACE = "eksgate-unnamed-namespace";
 const ANY_URL = "/eksgate-unnamed-path";
 const STANDARD_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
 const URL_VERBS = ["get", "post", "put", "patch", "delete", "head"];
-const NODE_SESSION = "i-0123456789abcdef0";
+export const NODE_SESSION = "i-0123456789abcdef0";
 /** Session names the proof maps each role with: get-token's, and one with an `@`. */
 const ROLE_SESSIONS = [GET_TOKEN_SESSION_NAME, "alice@example.com"];
 

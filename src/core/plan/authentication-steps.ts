@@ -29,6 +29,12 @@ import type {
   ObservedIamRole,
 } from "./observed.js";
 import { fingerprint, type PlanResource, type StepPayload } from "./plan.js";
+import {
+  accessEntryObservation,
+  accessPolicyObservation,
+  awsAuthObservation,
+  awsAuthRoles,
+} from "./step-observation.js";
 
 /** How eksgate maps its roles on a cluster. */
 export type Authentication = "aws-auth" | "access-entries";
@@ -177,7 +183,7 @@ function planAccessEntryRemovals(context: PlanContext, options: ClusterAuthentic
             ? "the cluster authenticates this role through aws-auth now; the entry would take precedence"
             : "no team maps this role any more",
         changes: [`- access entry ${entry.principalArn}`],
-        observed: entry,
+        observed: accessEntryObservation(entry),
         payload: { type: "none" },
       });
     }
@@ -209,7 +215,7 @@ function planAwsAuth(
           after: d,
         })),
       ),
-      observed: undefined,
+      observed: awsAuthObservation(undefined, awsAuthRoles(payload)),
       payload,
     });
     return;
@@ -236,7 +242,7 @@ function planAwsAuth(
     resource,
     reason: reason ?? "eksgate's entries in mapRoles differ from the config",
     changes: formatAwsAuthChanges(update.value.changes),
-    observed: state.awsAuth.data,
+    observed: awsAuthObservation(state.awsAuth.data, awsAuthRoles(payload)),
     payload,
   });
 }
@@ -279,7 +285,7 @@ function planAccessEntry(
         resource,
         reason: stale ?? `the entry has type ${entry.type}, not STANDARD`,
         changes: [`-/+ access entry ${team.roleArn} ${describe}`],
-        observed: entry,
+        observed: accessEntryObservation(entry),
         payload,
       });
     } else if (!sameSet(entry.kubernetesGroups, spec.kubernetesGroups) || entry.username !== spec.username) {
@@ -291,7 +297,7 @@ function planAccessEntry(
           `- access entry groups=[${entry.kubernetesGroups.join(", ")}] username=${entry.username}`,
           `+ access entry ${describe}`,
         ],
-        observed: entry,
+        observed: accessEntryObservation(entry),
         payload,
       });
     }
@@ -310,7 +316,7 @@ function planAccessEntry(
         },
         reason: "the config asks for this access policy (systemMasters)",
         changes: [`+ access policy ${policy.policyArn} (${policy.accessScope.type})`],
-        observed: existing,
+        observed: accessPolicyObservation(existing),
         payload: { type: "access-policy", accessScope: policy.accessScope },
       });
     }
@@ -327,7 +333,7 @@ function planAccessEntry(
         },
         reason: "the config does not ask for this access policy",
         changes: [`- access policy ${policy.policyArn}`],
-        observed: policy,
+        observed: accessPolicyObservation(policy),
         payload: { type: "none" },
       });
     }

@@ -24,6 +24,7 @@ import { managedRoles, teamInScope, type PlanContext } from "./context.js";
 import { accountIdOf } from "../model/arn.js";
 import { roleKey, type ObservedIamRole } from "./observed.js";
 import type { PlanResource, StepPayload } from "./plan.js";
+import { policyObservation, roleObservation } from "./step-observation.js";
 import { policyLines } from "./steps.js";
 
 /** A team this plan creates or changes, with the IAM documents the config asks for. */
@@ -153,7 +154,7 @@ function removePolicy(
     resource,
     reason,
     changes: policyLines("-", doc),
-    observed: doc,
+    observed: policyObservation(doc),
     payload: { type: "none" },
   });
 }
@@ -177,7 +178,7 @@ function planInlinePolicy(context: PlanContext, options: InlinePolicyOptions): v
     resource: options.resource,
     reason: current === undefined ? options.missing : options.different,
     changes: [...(current ? policyLines("-", current) : []), ...policyLines("+", wanted)],
-    observed: current,
+    observed: policyObservation(current),
     payload: { type: "policy", document: wanted },
   });
 }
@@ -268,13 +269,4 @@ export function planRoleRemovals(context: PlanContext): ReadonlySet<string> {
     });
   }
   return new Set(rolesToRemove.map((r) => r.arn.toLowerCase()));
-}
-
-/** What a role step saw of the role: its trust policy, tags (by key) and unique id. */
-function roleObservation(role: ObservedIamRole): unknown {
-  return {
-    trust: role.trustPolicy,
-    tags: [...role.tags].sort((a, b) => (a.Key < b.Key ? -1 : 1)),
-    id: role.roleId,
-  };
 }

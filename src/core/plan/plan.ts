@@ -13,7 +13,7 @@ import type { RbacObject } from "../model/rbac.js";
 import type { DesiredRoleMapping } from "../model/aws-auth.js";
 import type { Diagnostic } from "../diagnostics.js";
 
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 
 export type PlanAction = "create" | "update" | "delete" | "replace";
 export type PlanArea = "iam" | "authentication" | "rbac";
@@ -79,8 +79,14 @@ export interface PlanStep {
   readonly reason: string;
   /** Human diff lines (`+ ...`, `~ ...`, `- ...`). */
   readonly changes: readonly string[];
-  /** Fingerprint of the observed resource when planned; `absent` when it did not exist. */
+  /**
+   * Fingerprint of what the step is about as observed when planned (step-observation.ts);
+   * `absent` when it did not exist. Applying a saved plan reads the resource again and
+   * refuses the step when the fingerprint differs.
+   */
   readonly observed: string;
+  /** Fingerprint of each part of that observation, to say what changed (absent: none). */
+  readonly observedParts?: Readonly<Record<string, string>>;
   readonly payload: StepPayload;
   /**
    * Ids of earlier steps of the plan that must be done before this one starts

@@ -6,7 +6,8 @@
  */
 import type { Cluster } from "../model/access-config.js";
 import { isManagedObject, MANAGED_BY_LABEL, MANAGED_BY_VALUE, TEAM_LABEL } from "../model/ownership.js";
-import { comparablePolicyRule, type ObservedRbacObject, type RbacObject } from "../model/rbac.js";
+import type { ObservedRbacObject, RbacObject } from "../model/rbac.js";
+import { comparableRbac, rbacObservation } from "./step-observation.js";
 import type { PlanContext } from "./context.js";
 import type { ObservedClusterState } from "./observed.js";
 import { fingerprint, type PlanResource } from "./plan.js";
@@ -81,7 +82,7 @@ export function planClusterRbac(context: PlanContext, options: ClusterRbacOption
               ? "a binding's roleRef cannot change in place"
               : "the object differs from the config",
           changes: [`~ ${object.kind} ${describeObject(object)}`, ...rbacLines(object)],
-          observed: comparableRbac(current),
+          observed: rbacObservation(current),
           payload: { type: "rbac", object },
         });
       }
@@ -100,7 +101,7 @@ export function planClusterRbac(context: PlanContext, options: ClusterRbacOption
       resource: rbacResource(cluster, object),
       reason: scope.destroy ? "destroy" : "the config no longer asks for it",
       changes: [`- ${object.kind} ${describeObject(object)}`],
-      observed: comparableRbac(object),
+      observed: rbacObservation(object),
       payload: { type: "none" },
     });
   }
@@ -136,20 +137,6 @@ function rbacLines(o: RbacObject): string[] {
     `    roleRef ClusterRole/${o.roleRef.name}`,
     ...o.subjects.map((s) => `    subject ${s.kind}/${s.name}`),
   ];
-}
-
-/** The fields eksgate sets, for comparison with what the server returns. */
-export function comparableRbac(o: ObservedRbacObject): unknown {
-  const labels = Object.fromEntries(
-    Object.entries(o.metadata.labels).filter(([k]) => k === MANAGED_BY_LABEL || k === TEAM_LABEL),
-  );
-  if (o.kind === "ClusterRole") return { kind: o.kind, labels, rules: o.rules.map(comparablePolicyRule) };
-  return {
-    kind: o.kind,
-    labels,
-    roleRef: { kind: o.roleRef.kind, name: o.roleRef.name },
-    subjects: o.subjects.map((s) => ({ kind: s.kind, name: s.name })),
-  };
 }
 
 function rbacDifference(current: ObservedRbacObject, desired: RbacObject): "roleRef" | "other" | undefined {

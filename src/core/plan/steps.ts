@@ -10,6 +10,7 @@ import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
 import { type PhasedStep, withDependencies } from "./dependencies.js";
 import type { PolicyDocument } from "../model/policy-document.js";
 import { serializePolicyDocument } from "../model/policy-document.js";
+import { observationParts } from "./step-observation.js";
 import {
   fingerprint,
   type PlanAction,
@@ -27,7 +28,10 @@ export interface StepOptions {
   readonly reason: string;
   /** Human diff lines. */
   readonly changes: readonly string[];
-  /** The resource as observed (only its fingerprint goes in the plan); undefined when absent. */
+  /**
+   * What the step is about as observed (step-observation.ts; only fingerprints go in the
+   * plan); undefined when absent.
+   */
   readonly observed: unknown;
   readonly payload: StepPayload;
 }
@@ -48,6 +52,7 @@ export function createPlanDraft(): PlanDraft {
   return {
     addStep(options) {
       const { resource, action } = options;
+      const parts = observationParts(options.observed);
       steps.push({
         phase: phaseOf(resource, action),
         step: {
@@ -58,6 +63,7 @@ export function createPlanDraft(): PlanDraft {
           reason: options.reason,
           changes: options.changes,
           observed: fingerprint(options.observed),
+          ...(parts !== undefined ? { observedParts: parts } : {}),
           payload: options.payload,
         },
       });

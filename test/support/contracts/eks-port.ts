@@ -174,5 +174,81 @@ export function describeEksPortContract(subject: EksContractSubject): void {
         expect(await eks.listAssociatedAccessPolicies("prod", web)).toEqual([]);
       },
     );
+
+    it(
+      "E6: updateAuthenticationMode moves one step forward only and answers an update id DescribeUpdate knows; back, a skipped or the same mode is invalid",
+      { timeout },
+      async () => {
+        const { eks, seedCluster } = await subject.setup();
+        await seedCluster("old", "CONFIG_MAP");
+        for (const mode of ["API", "CONFIG_MAP"] as const) {
+          expect((await portFailure(() => eks.updateAuthenticationMode("old", mode))).kind).toBe("invalid");
+        }
+        const id = await eks.updateAuthenticationMode("old", "API_AND_CONFIG_MAP");
+        expect((await eks.describeCluster("old"))?.authenticationMode).toBe("API_AND_CONFIG_MAP");
+        const update = await eks.describeUpdate("old", id);
+        expect(update?.id).toBe(id);
+        expect(["InProgress", "Successful"]).toContain(update?.status);
+        expect(await eks.describeUpdate("old", "00000000-0000-4000-8000-000000000000")).toBeUndefined();
+        expect((await portFailure(() => eks.updateAuthenticationMode("old", "CONFIG_MAP"))).kind).toBe(
+          "invalid",
+        );
+        await eks.updateAuthenticationMode("old", "API");
+        expect((await eks.describeCluster("old"))?.authenticationMode).toBe("API");
+        expect((await portFailure(() => eks.updateAuthenticationMode("old", "API"))).kind).toBe("invalid");
+        expect((await portFailure(() => eks.updateAuthenticationMode("nowhere", "API"))).kind).toBe(
+          "not-found",
+        );
+      },
+    );
+
+    it(
+      "E7: createAccessEntry with a node type takes no groups and no username (EKS fills them in); a node type with groups is invalid",
+      { timeout },
+      async () => {
+        const { eks, seedCluster, createRole } = await subject.setup();
+        await seedCluster("prod", "API_AND_CONFIG_MAP");
+        const nodes = await createRole("nodes");
+        await eks.createAccessEntry("prod", {
+          principalArn: nodes,
+          type: "EC2_LINUX",
+          kubernetesGroups: [],
+          tags: {},
+        });
+        const entry = await eks.describeAccessEntry("prod", nodes);
+        expect(entry?.type).toBe("EC2_LINUX");
+        expect(entry?.username).toBe("system:node:{{EC2PrivateDNSName}}");
+        const fargate = await createRole("fargate");
+        const refused = await portFailure(() =>
+          eks.createAccessEntry("prod", {
+            principalArn: fargate,
+            type: "FARGATE_LINUX",
+            kubernetesGroups: ["extra"],
+            tags: {},
+          }),
+        );
+        expect(refused.kind).toBe("invalid");
+        expect(await eks.describeAccessEntry("prod", fargate)).toBeUndefined();
+      },
+    );
+
+    it(
+      "E8: listAccessPolicies names the AWS-owned policies with their ARNs, the general-purpose five among them",
+      { timeout },
+      async () => {
+        const { eks } = await subject.setup();
+        const listed = await eks.listAccessPolicies();
+        for (const name of [
+          "AmazonEKSAdminPolicy",
+          "AmazonEKSAdminViewPolicy",
+          "AmazonEKSClusterAdminPolicy",
+          "AmazonEKSEditPolicy",
+          "AmazonEKSViewPolicy",
+        ]) {
+          expect(listed).toContainEqual({ name, arn: POLICY(name) });
+        }
+        expect(new Set(listed.map((p) => p.arn)).size).toBe(listed.length);
+      },
+    );
   });
 }

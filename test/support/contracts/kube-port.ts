@@ -232,5 +232,47 @@ export function describeKubePortContract(subject: KubeContractSubject): void {
       expect(await kube.namespaceExists(ns)).toBe(true);
       expect(await kube.namespaceExists("kube-system")).toBe(true);
     });
+
+    it(
+      "K9: deleteConfigMap deletes only under the current resourceVersion; a newer one is conflict, a missing ConfigMap not-found",
+      { timeout },
+      async () => {
+        const { kube, uniqueName, createNamespace } = await subject.setup();
+        const ns = uniqueName("cmdel");
+        await createNamespace(ns);
+        const first = await kube.createConfigMap(ns, "aws-auth", { mapRoles: "- a\n" });
+        const second = await kube.replaceConfigMapData(
+          ns,
+          "aws-auth",
+          { mapRoles: "- b\n" },
+          first.resourceVersion,
+        );
+        expect(
+          (await portFailure(() => kube.deleteConfigMap(ns, "aws-auth", first.resourceVersion))).kind,
+        ).toBe("conflict");
+        expect(await kube.readConfigMap(ns, "aws-auth")).toEqual(second);
+        await kube.deleteConfigMap(ns, "aws-auth", second.resourceVersion);
+        expect(await kube.readConfigMap(ns, "aws-auth")).toBeUndefined();
+        expect(
+          (await portFailure(() => kube.deleteConfigMap(ns, "aws-auth", second.resourceVersion))).kind,
+        ).toBe("not-found");
+      },
+    );
+
+    it(
+      "K10: reviewAccess allows system:masters everything and denies a user with no grants, for resource and non-resource requests",
+      { timeout },
+      async () => {
+        const { kube, uniqueName } = await subject.setup();
+        const nobody = { user: uniqueName("nobody"), groups: [uniqueName("group")] };
+        const admin = { user: uniqueName("admin"), groups: ["system:masters"] };
+        const secrets = { verb: "delete", apiGroup: "", resource: "secrets", namespace: "kube-system" };
+        const metrics = { verb: "get", path: "/metrics" };
+        expect((await kube.reviewAccess(admin, secrets)).allowed).toBe(true);
+        expect((await kube.reviewAccess(admin, metrics)).allowed).toBe(true);
+        expect((await kube.reviewAccess(nobody, secrets)).allowed).toBe(false);
+        expect((await kube.reviewAccess(nobody, metrics)).allowed).toBe(false);
+      },
+    );
   });
 }

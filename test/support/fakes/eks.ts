@@ -7,10 +7,13 @@ import type { AccessScope } from "../../../src/core/model/access-entry.js";
 import type {
   ClusterAuthenticationMode,
   EksPort,
+  ListedAccessPolicy,
   ObservedAccessEntry,
   ObservedAccessPolicy,
   ObservedCluster,
+  ObservedUpdate,
 } from "../../../src/ports/eks.js";
+import type { AccessEntryType as PortEntryType } from "../../../src/core/model/access-entry.js";
 import type { ObservedAccessEntryState } from "../../../src/core/plan/observed.js";
 import { isPortError } from "../../../src/ports/errors.js";
 import { EksApiError } from "../../env/eks-double/errors.js";
@@ -161,17 +164,18 @@ export class FakeEks implements EksPort {
     cluster: string,
     entry: {
       readonly principalArn: string;
+      readonly type?: PortEntryType;
       readonly kubernetesGroups: readonly string[];
-      readonly username: string;
+      readonly username?: string;
       readonly tags: Readonly<Record<string, string>>;
     },
   ): Promise<void> {
     await this.call("CreateAccessEntry", () =>
       this.state.createAccessEntry(cluster, {
         principalArn: entry.principalArn,
-        type: "STANDARD",
-        kubernetesGroups: [...entry.kubernetesGroups],
-        username: entry.username,
+        type: entry.type ?? "STANDARD",
+        ...(entry.kubernetesGroups.length > 0 ? { kubernetesGroups: [...entry.kubernetesGroups] } : {}),
+        ...(entry.username !== undefined ? { username: entry.username } : {}),
         ...(Object.keys(entry.tags).length > 0 ? { tags: { ...entry.tags } } : {}),
       }),
     );
@@ -236,6 +240,31 @@ export class FakeEks implements EksPort {
     await this.call("DisassociateAccessPolicy", () =>
       this.state.disassociateAccessPolicy(cluster, principalArn, policyArn),
     );
+  }
+
+  async updateAuthenticationMode(cluster: string, mode: ClusterAuthenticationMode): Promise<string> {
+    const out = await this.call("UpdateClusterConfig", () =>
+      this.state.updateClusterConfig(cluster, { accessConfig: { authenticationMode: mode } }),
+    );
+    return (out["update"] as { id: string }).id;
+  }
+
+  async describeUpdate(cluster: string, updateId: string): Promise<ObservedUpdate | undefined> {
+    const out = await this.orUndefined("DescribeUpdate", () => this.state.describeUpdate(cluster, updateId));
+    if (out === undefined) return undefined;
+    const update = out["update"] as { id: string; status: ObservedUpdate["status"]; errors: unknown[] };
+    return { id: update.id, status: update.status, errors: update.errors.map(String) };
+  }
+
+  async listAccessPolicies(): Promise<readonly ListedAccessPolicy[]> {
+    const policies: ListedAccessPolicy[] = [];
+    for (let token: string | undefined, first = true; first || token !== undefined; first = false) {
+      const query = new URLSearchParams(token !== undefined ? { nextToken: token } : {});
+      const page = await this.call("ListAccessPolicies", () => this.state.listAccessPolicies(query));
+      policies.push(...(page["accessPolicies"] as ListedAccessPolicy[]));
+      token = page["nextToken"] as string | undefined;
+    }
+    return policies;
   }
 
   // ---------------------------------------------------------------------------- internals

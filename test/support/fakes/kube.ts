@@ -5,7 +5,21 @@
 import { isManagedObject } from "../../../src/core/model/ownership.js";
 import type { ObservedRbacObject, RbacObject } from "../../../src/core/model/rbac.js";
 import { PortError } from "../../../src/ports/errors.js";
-import type { KubePort, ObservedConfigMap, RbacKind } from "../../../src/ports/kube.js";
+import type {
+  KubePort,
+  ObservedConfigMap,
+  RbacKind,
+  ReviewAnswer,
+  ReviewedRequest,
+  ReviewedUser,
+} from "../../../src/ports/kube.js";
+
+/** Answers SubjectAccessReviews (K10); tests replace it to model a cluster's authorizers. */
+export type FakeReviewer = (user: ReviewedUser, request: ReviewedRequest) => ReviewAnswer;
+
+/** K10's default: the system:masters authorizer alone; everyone else has no grant. */
+export const SUPERUSER_ONLY: FakeReviewer = (user) =>
+  user.groups.includes("system:masters") ? { allowed: true, reason: "system:masters" } : { allowed: false };
 
 interface StoredConfigMap {
   data: Record<string, string>;
@@ -24,6 +38,10 @@ export class FakeKube implements KubePort {
   private readonly configMaps = new Map<string, StoredConfigMap>();
   private readonly objects = new Map<string, ObservedRbacObject>();
   private revision = 0;
+  /** What reviewAccess answers (K10). */
+  reviewer: FakeReviewer = SUPERUSER_ONLY;
+  /** Every SubjectAccessReview asked, oldest first. */
+  readonly reviews: { readonly user: ReviewedUser; readonly request: ReviewedRequest }[] = [];
 
   constructor(cluster: string) {
     this.server = `https://${cluster}.kube.test`;
@@ -143,6 +161,26 @@ export class FakeKube implements KubePort {
 
   namespaceExists(name: string): Promise<boolean> {
     return Promise.resolve(this.namespaces.has(name));
+  }
+
+  deleteConfigMap(namespace: string, name: string, resourceVersion: string): Promise<void> {
+    const operation = `delete configmaps ${namespace}/${name}`;
+    const cm = this.configMaps.get(key(namespace, name));
+    if (cm === undefined) throw this.failure("not-found", operation, `configmaps "${name}" not found`);
+    if (cm.resourceVersion !== resourceVersion) {
+      throw this.failure(
+        "conflict",
+        operation,
+        `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${cm.resourceVersion}`,
+      );
+    }
+    this.configMaps.delete(key(namespace, name));
+    return Promise.resolve();
+  }
+
+  reviewAccess(user: ReviewedUser, request: ReviewedRequest): Promise<ReviewAnswer> {
+    this.reviews.push({ user, request });
+    return Promise.resolve(this.reviewer(user, request));
   }
 
   // ---------------------------------------------------------------------------- internals

@@ -445,3 +445,46 @@ export function formatAwsAuthChanges(changes: readonly AwsAuthChange[]): string[
     return `~ ${c.path} ${c.rolearn} ${show(c.before)} -> ${show(c.after)}`;
   });
 }
+
+/**
+ * Cuts the entries at `indexes` (positions in the list, as the parser counts them) out of a
+ * mapRoles or mapUsers value and keeps every other byte: the same splice the mapRoles
+ * writer uses, for any list key. Refuses a value that is not one valid YAML list.
+ */
+export function removeListEntries(
+  key: "mapRoles" | "mapUsers",
+  current: string,
+  indexes: ReadonlySet<number>,
+): Result<string> {
+  if (indexes.size === 0) return { ok: true, value: current, diagnostics: [] };
+  const refused = (summary: string): Result<string> => ({
+    ok: false,
+    diagnostics: [diagnostic("writerRefused", summary, `Fix ${key} by hand first.`, key, undefined)],
+  });
+  const docs = parseAllDocuments(current, AUTHENTICATOR_YAML_OPTIONS);
+  const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
+  if (doc === undefined || doc.errors.length > 0) return refused(`${key} is not one valid YAML document`);
+  const contents = doc.contents;
+  if (!isSeq(contents)) return refused(`${key} is not a list`);
+  const p: Plan = {
+    replace: new Map(),
+    remove: new Map([...indexes].map((i) => [i, undefined])),
+    append: [],
+    changes: [],
+  };
+  const text = contents.flow ? rebuildFlow(current, contents, p) : spliceBlock(current, contents, p);
+  return { ok: true, value: text, diagnostics: [] };
+}
+
+/** The ConfigMap as a manifest, for the copy kept before eksgate changes or deletes it. */
+export function awsAuthBackupManifest(
+  data: Readonly<Record<string, string>>,
+  resourceVersion: string,
+): string {
+  return stringify({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "aws-auth", namespace: "kube-system", resourceVersion },
+    data,
+  });
+}
