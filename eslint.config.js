@@ -56,6 +56,34 @@ export default tseslint.config(
     },
   },
   {
+    // The model is the bottom of the core: every other part of it builds on the model, so the
+    // model imports none of them (docs/architecture.md).
+    files: ["src/core/model/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...CORE_PURITY,
+            {
+              group: [
+                "**/config/**",
+                "**/evaluate/**",
+                "**/kubeconfig/**",
+                "**/lint/**",
+                "**/migrate/**",
+                "**/plan/**",
+                "**/snapshot/**",
+              ],
+              message:
+                "core/model imports only core/model, diagnostics and yaml-js; see docs/architecture.md.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The plan part of docs/architecture.md: the planner reads the model and nothing else of
     // the core (same purity rules as the rest of src/core).
     files: ["src/core/plan/**/*.ts"],

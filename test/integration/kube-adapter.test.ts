@@ -14,7 +14,6 @@ import {
   type ResolveKubeConnectionOptions,
 } from "../../src/adapters/kube/connection.js";
 import { createKubePort, type CountedKubePort } from "../../src/adapters/kube/kube-port.js";
-import { createKubeSnapshotSource } from "../../src/adapters/kube/snapshot-collector.js";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "../../src/core/model/access-config.js";
 import {
   RBAC_API_GROUP,
@@ -452,33 +451,6 @@ describe("binding escalation check", () => {
     expect(error.details.missingPermission).toBe(
       "list rolebindings.rbac.authorization.k8s.io at cluster scope",
     );
-  });
-});
-
-describe("the snapshot's read-only source: the KubePort's clients and error translation", () => {
-  async function sourceFor(kubeconfigPath: string, context: string) {
-    const source = await createKubeSnapshotSource(
-      { name: "eksgate-test", arn: CLUSTER_ARN, endpoint: kubeEnv().server },
-      { kubeconfigPath, context },
-    );
-    if (!source.ok) throw new Error(source.diagnostics.map((d) => d.summary).join("; "));
-    return source.value;
-  }
-
-  it("reads through the connection, and a missing ConfigMap is undefined", async () => {
-    const admin = await sourceFor(kubeEnv().adminKubeconfig, "eksgate-test-admin");
-    expect(admin.server).toBe(kubeEnv().server);
-    expect(await admin.configMap("kube-system", uniqueName("no-such-configmap"))).toBeUndefined();
-    expect((await admin.namespaces()).length).toBeGreaterThan(0);
-  });
-
-  it("reports a refused list as the PortError plan and apply give, with the identity", async () => {
-    const low = await sourceFor(kubeEnv().lowPrivKubeconfig, LOWPRIV_USER);
-    const error = await portErrorOf(low.rbacObjects());
-    expect(error.kind).toBe("access-denied");
-    expect(error.details.identity).toBe(LOWPRIV_USER);
-    expect(error.details.operation).toMatch(/^list (clusterroles|clusterrolebindings|roles|rolebindings)$/);
-    expect(error.message).toContain(error.details.operation);
   });
 });
 

@@ -19,6 +19,7 @@ import { messageOf } from "./kube-errors.js";
 export interface KubeApiClients {
   readonly core: CoreV1Api;
   readonly rbac: RbacAuthorizationV1Api;
+  /** SubjectAccessReviews. */
   readonly authorization: AuthorizationV1Api;
 }
 

@@ -10,15 +10,17 @@
  * A context that points at another server than the endpoint DescribeCluster reports is
  * never read from: a stale kubeconfig would otherwise snapshot another cluster.
  *
- * The clients and the error translation are the KubePort's (api-clients.ts,
- * kube-errors.ts): a refused list reads as the same PortError as in plan and apply.
+ * The clients are the KubePort's (api-clients.ts). Failures are PortErrors, translated as
+ * for plan and apply (kube-errors.ts): a denied list names the verb and resource that were
+ * missing, and a missing aws-auth ConfigMap is a not-found, which the source reports as
+ * absent.
  */
 import type { Result } from "../../core/diagnostics.js";
-import { PortError } from "../../ports/errors.js";
+import { isPortError } from "../../ports/errors.js";
 import type { KubeSnapshotSource, SnapshotClusterRef } from "../../ports/snapshot-sources.js";
 import { kubeApiClients } from "./api-clients.js";
 import { resolveKubeConnection } from "./connection.js";
-import { type Operation, toPortError } from "./kube-errors.js";
+import { toPortError, type Operation } from "./kube-errors.js";
 
 export interface KubeSnapshotOptions {
   /** The kubeconfig context to use (`--kube-context`). */
@@ -38,15 +40,11 @@ interface Page {
   readonly metadata?: { readonly _continue?: string };
 }
 
-async function listAll(
-  read: <T>(op: Operation, run: () => Promise<T>) => Promise<T>,
-  resource: string,
-  list: (cont: string | undefined) => Promise<Page>,
-): Promise<unknown[]> {
+async function listAll(list: (cont: string | undefined) => Promise<Page>): Promise<unknown[]> {
   const out: unknown[] = [];
   let cont: string | undefined;
   do {
-    const page = await read({ verb: "list", resource }, () => list(cont));
+    const page = await list(cont);
     out.push(...page.items);
     cont = page.metadata?._continue;
   } while (cont !== undefined && cont !== "");
@@ -72,62 +70,61 @@ export async function createKubeSnapshotSource(
     ...(options.env !== undefined ? { env: options.env } : {}),
   });
   if (!connection.ok) return connection;
-  const { server } = connection.value;
   const { core, rbac } = kubeApiClients(connection.value);
-  const read = async <T>(op: Operation, run: () => Promise<T>): Promise<T> => {
+  const limit = 500;
+  const rbacVersion = "rbac.authorization.k8s.io/v1";
+  const server = connection.value.server;
+  /** One request, its failure translated into a PortError naming the operation. */
+  const read = async <T>(op: Operation, call: () => Promise<T>): Promise<T> => {
     try {
-      return await run();
+      return await call();
     } catch (error) {
       throw toPortError(error, op, server);
     }
   };
-  const limit = 500;
-  const rbacVersion = "rbac.authorization.k8s.io/v1";
   const source: KubeSnapshotSource = {
     server,
     origin: connection.value.origin,
     async configMap(namespace, name) {
       try {
-        const op = { verb: "get", resource: "configmaps", namespace, name };
-        return plainItem(
-          await read(op, () => core.readNamespacedConfigMap({ name, namespace })),
-          "ConfigMap",
-          "v1",
+        const found = await read({ verb: "get", resource: "configmaps", namespace, name }, () =>
+          core.readNamespacedConfigMap({ name, namespace }),
         );
+        return plainItem(found, "ConfigMap", "v1");
       } catch (error) {
-        if (error instanceof PortError && error.kind === "not-found") return undefined;
+        if (isPortError(error, "not-found")) return undefined;
         throw error;
       }
     },
     async rbacObjects() {
       const tag = (kind: string) => (items: readonly unknown[]) =>
         items.map((i) => plainItem(i, kind, rbacVersion));
+      const list = (resource: string, call: (cont: string | undefined) => Promise<Page>) =>
+        read({ verb: "list", resource }, () => listAll(call));
       return [
         ...tag("ClusterRole")(
-          await listAll(read, "clusterroles", (c) =>
-            rbac.listClusterRole({ limit, ...(c ? { _continue: c } : {}) }),
-          ),
+          await list("clusterroles", (c) => rbac.listClusterRole({ limit, ...(c ? { _continue: c } : {}) })),
         ),
         ...tag("ClusterRoleBinding")(
-          await listAll(read, "clusterrolebindings", (c) =>
+          await list("clusterrolebindings", (c) =>
             rbac.listClusterRoleBinding({ limit, ...(c ? { _continue: c } : {}) }),
           ),
         ),
         ...tag("Role")(
-          await listAll(read, "roles", (c) =>
+          await list("roles", (c) =>
             rbac.listRoleForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) }),
           ),
         ),
         ...tag("RoleBinding")(
-          await listAll(read, "rolebindings", (c) =>
+          await list("rolebindings", (c) =>
             rbac.listRoleBindingForAllNamespaces({ limit, ...(c ? { _continue: c } : {}) }),
           ),
         ),
       ];
     },
     async namespaces() {
-      const items = await listAll(read, "namespaces", (c) =>
-        core.listNamespace({ limit, ...(c ? { _continue: c } : {}) }),
+      const items = await read({ verb: "list", resource: "namespaces" }, () =>
+        listAll((c) => core.listNamespace({ limit, ...(c ? { _continue: c } : {}) })),
       );
       return items.map((i) => plainItem(i, "Namespace", "v1"));
     },

@@ -8,7 +8,7 @@
  * who signs in gets a session of it whose session name is their Identity Center user name
  * ("Permission sets" and "IAM Identity Center and AWS accounts", IAM Identity Center User Guide).
  */
-import type { RawPolicyDocument } from "../evaluate/iam/iam-snapshot.js";
+import type { RawPolicyDocument } from "./policy-document.js";
 
 export interface IdentityCenterInstance {
   readonly instanceArn: string;

@@ -48,6 +48,15 @@ export interface PolicyDocument {
   readonly Statement: OneOrMany<Statement>;
 }
 
+/**
+ * A policy document as inputs hold it, before it is read: an object (a snapshot's parsed
+ * JSON), or the JSON text, plain or URL-encoded (as IAM's read APIs return it).
+ * `decodePolicyJson` turns the text into JSON; the planner reads that strictly
+ * (`decodePolicyDocument`), the evaluator keeps every statement it can use
+ * (core/evaluate/iam/policy-document.ts).
+ */
+export type RawPolicyDocument = string | Readonly<Record<string, unknown>>;
+
 /** Which checks apply: a role's trust policy names principals, an identity policy names resources. */
 export type PolicyKind = "trust" | "identity";
 

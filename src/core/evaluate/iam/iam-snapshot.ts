@@ -4,8 +4,10 @@
  * or URL-encoded JSON strings (the raw API and the SDK). Unknown fields are allowed and ignored.
  */
 
-/** A policy document as found in the input: an object, a JSON string, or URL-encoded JSON. */
-export type RawPolicyDocument = string | Readonly<Record<string, unknown>>;
+import type { RawPolicyDocument } from "../../model/policy-document.js";
+
+/** A policy document as found in the input: the model's raw form. */
+export type { RawPolicyDocument };
 
 export interface RawTag {
   readonly Key: string;

@@ -1,13 +1,20 @@
 /**
- * Policy documents, parsed once into statements the evaluator can match quickly. Parsing
- * collects diagnostics and keeps every statement it can make sense of.
+ * Policy documents, parsed once into statements the evaluator can match quickly: the
+ * model's documents (core/model/policy-document.ts: the raw form, the one decoding of IAM's
+ * wire text, the effect) compiled into lists. Parsing collects diagnostics and keeps every
+ * statement it can make sense of, where the planner's strict reader refuses the document.
  */
 import type { Diagnostic } from "../../diagnostics.js";
-import { decodePolicyJson, type DecodedPolicyJson } from "../../model/policy-document.js";
+import {
+  decodePolicyJson,
+  type DecodedPolicyJson,
+  type PolicyEffect,
+  type RawPolicyDocument,
+} from "../../model/policy-document.js";
 import { actionMatches } from "./wildcard.js";
-import type { RawPolicyDocument } from "./iam-snapshot.js";
 
-export type Effect = "Allow" | "Deny";
+/** A statement's effect: the model's. */
+export type Effect = PolicyEffect;
 
 export type PolicyKind =
   | "user-inline"
