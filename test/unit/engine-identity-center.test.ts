@@ -14,6 +14,7 @@ import { FakeCloud } from "../support/fake-cloud.js";
 import { FakeClock } from "../support/fakes/clock.js";
 import { FakeIdentityCenter } from "../support/fakes/identity-center.js";
 import { configFrom } from "../support/observed-state.js";
+import { locateInConfig } from "../../src/core/config/source.js";
 
 const MANAGEMENT = "111111111111";
 const PROD = "222222222222";
@@ -290,6 +291,34 @@ describe("engine: Identity Center teams", () => {
       },
     ]);
     expect(o.idc.writes).toEqual([]);
+  });
+
+  it("places the planner's problems at the config's fields, as validation does", async () => {
+    const o = org();
+    const yaml = configYaml().replace(
+      "{ group: Developers, permissionSet: EksDevs }",
+      "{ groupId: g-nobody, permissionSet: EksViewers, manage: false }",
+    );
+    const planned = await makePlan(
+      {
+        config: configFrom(yaml),
+        configFile: "org.yaml",
+        configDigest: "0".repeat(64),
+        scope: { destroy: false },
+      },
+      o.deps,
+    );
+    const located = locateInConfig("org.yaml", yaml, planned.diagnostics);
+    // Line and column of a value in the config's text (1-based).
+    const at = (value: string): [number, number] => {
+      const lines = yaml.split("\n");
+      const index = lines.findIndex((l) => l.includes(value));
+      return [index + 1, (lines[index] ?? "").indexOf(value) + 1];
+    };
+    expect(located.map((d) => [d.code, d.source?.file, d.source?.line, d.source?.column])).toEqual([
+      ["EG241", "org.yaml", ...at("g-nobody")],
+      ["EG242", "org.yaml", ...at("EksViewers")],
+    ]);
   });
 
   it("with manage: false, a missing assignment in a cluster account is an error naming the account; an existing one is used as it is", async () => {

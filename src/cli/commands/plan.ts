@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { createInterface } from "node:readline/promises";
 import { loadConfigFile, readTextInput } from "../../adapters/fs/config-file.js";
+import { locateInConfig } from "../../core/config/source.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { Plan, PlanScope } from "../../core/plan/plan.js";
 import { parseSavedPlan } from "../../core/plan/plan-file.js";
@@ -59,7 +60,7 @@ function progressSink(term: Terminal, quiet: boolean): (event: EngineEvent) => v
 async function loadConfig(
   file: string,
   term: Terminal,
-): Promise<{ ok: true; config: AccessConfig; digest: string } | { ok: false }> {
+): Promise<{ ok: true; config: AccessConfig; digest: string; text: string } | { ok: false }> {
   const loaded = await loadConfigFile(file);
   const sources = new Map(loaded.text !== undefined ? [[file, loaded.text]] : []);
   if (loaded.diagnostics.length > 0) term.err(renderDiagnostics(loaded.diagnostics, term, sources));
@@ -67,6 +68,7 @@ async function loadConfig(
   return {
     ok: true,
     config: loaded.value,
+    text: loaded.text ?? "",
     digest: createHash("sha256")
       .update(loaded.text ?? "")
       .digest("hex"),
@@ -155,19 +157,19 @@ async function planFor(
     term.err(renderDiagnostics([readFailure(error)], term));
     return { ok: false };
   }
+  // Problems with a field of the config point at it, as validation errors do.
+  const located = locateInConfig(options.config, loaded.text, result.diagnostics);
+  const sources = new Map([[options.config, loaded.text]]);
   if (!result.ok) {
     if (options.json === true) {
-      term.out(
-        `${JSON.stringify({ ok: false, diagnostics: diagnosticsJson(result.diagnostics) }, null, 2)}\n`,
-      );
+      term.out(`${JSON.stringify({ ok: false, diagnostics: diagnosticsJson(located) }, null, 2)}\n`);
     } else {
-      term.err(renderDiagnostics(result.diagnostics, term));
+      term.err(renderDiagnostics(located, term, sources));
       term.err("No plan was made and nothing was changed.\n");
     }
     return { ok: false };
   }
-  if (result.diagnostics.length > 0 && options.json !== true)
-    term.err(renderDiagnostics(result.diagnostics, term));
+  if (located.length > 0 && options.json !== true) term.err(renderDiagnostics(located, term, sources));
   return { ok: true, plan: result.value.plan, wiring: wired, kube: result.value.observation.kube };
 }
 
