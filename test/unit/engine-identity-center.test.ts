@@ -412,6 +412,33 @@ describe("engine: Identity Center teams", () => {
     expect(await o.prod.eks(REGION).describeAccessEntry("green", arn)).toBeUndefined();
   });
 
+  it("removes the access entry it made for an Identity Center team that is gone from the config, and leaves others' entries", async () => {
+    const o = org();
+    const config = configFrom(configYaml());
+    await apply(await plan(config, o.deps), o);
+    await apply(await plan(config, o.deps), o);
+    const arn = reservedArn(o.suffixes[0] ?? "");
+    // An entry someone made by hand for another permission set's role.
+    const handMade = `arn:aws:iam::${PROD}:role${RESERVED_PATH}AWSReservedSSO_Admins_00000000000000aa`;
+    o.prod.iam.seedRole({
+      ...reservedRole("Admins", "00000000000000aa", "AROAADMINS", o.prod.clock.now()),
+      name: "AWSReservedSSO_Admins_00000000000000aa",
+    });
+    await o.prod.eks(REGION).createAccessEntry("green", {
+      principalArn: handMade,
+      kubernetesGroups: ["admins"],
+      username: "admin:{{SessionName}}",
+      tags: {},
+    });
+    const withoutTeam = configFrom(
+      configYaml().replace(/ {2}- name: devs[\s\S]*$/, "  - name: ops\n    iamGroup: ops\n    access: []\n"),
+    );
+    const gone = await plan(withoutTeam, o.deps);
+    expect(gone.steps.filter((s) => s.resource.kind === "access-entry").map((s) => [s.id, s.action])).toEqual(
+      [[`access-entry/green/${arn}`, "delete"]],
+    );
+  });
+
   it("a read denied in the cluster account names the account, the identity and the permission", async () => {
     const o = org();
     // The cluster account's role may neither read the account in one batch nor list roles.
