@@ -173,12 +173,9 @@ export async function observe(
       inlinePolicies: {},
     }));
   });
-  const idcPermissionSets = new Set(idcTeams.map((t) => t.identityCenter.permissionSet));
-  // An access entry of a role Identity Center made for a team's permission set.
-  const isTeamReservedRole = (principal: string): boolean => {
-    const reserved = identityCenterRoleOf(principal);
-    return reserved !== undefined && idcPermissionSets.has(reserved.permissionSetName);
-  };
+  // An access entry of a role Identity Center made: a team's, or one eksgate made for a team
+  // since removed from the config (the planner deletes it only when it carries eksgate's tag).
+  const isTeamReservedRole = (principal: string): boolean => identityCenterRoleOf(principal) !== undefined;
 
   // IAM groups: each team's group, and the groups recorded on eksgate's roles.
   deps.events({ type: "observe", what: "IAM groups" });

@@ -14,6 +14,7 @@ import { FakeCloud } from "../support/fake-cloud.js";
 import { FakeClock } from "../support/fakes/clock.js";
 import { FakeIdentityCenter } from "../support/fakes/identity-center.js";
 import { configFrom } from "../support/observed-state.js";
+import { locateInConfig } from "../../src/core/config/source.js";
 
 const MANAGEMENT = "111111111111";
 const PROD = "222222222222";
@@ -297,6 +298,34 @@ describe("engine: Identity Center teams", () => {
     expect(o.idc.writes).toEqual([]);
   });
 
+  it("places the planner's problems at the config's fields, as validation does", async () => {
+    const o = org();
+    const yaml = configYaml().replace(
+      "{ group: Developers, permissionSet: EksDevs }",
+      "{ groupId: g-nobody, permissionSet: EksViewers, manage: false }",
+    );
+    const planned = await makePlan(
+      {
+        config: configFrom(yaml),
+        configFile: "org.yaml",
+        configDigest: "0".repeat(64),
+        scope: { destroy: false },
+      },
+      o.deps,
+    );
+    const located = locateInConfig("org.yaml", yaml, planned.diagnostics);
+    // Line and column of a value in the config's text (1-based).
+    const at = (value: string): [number, number] => {
+      const lines = yaml.split("\n");
+      const index = lines.findIndex((l) => l.includes(value));
+      return [index + 1, (lines[index] ?? "").indexOf(value) + 1];
+    };
+    expect(located.map((d) => [d.code, d.source?.file, d.source?.line, d.source?.column])).toEqual([
+      ["EG241", "org.yaml", ...at("g-nobody")],
+      ["EG242", "org.yaml", ...at("EksViewers")],
+    ]);
+  });
+
   it("with manage: false, a missing assignment in a cluster account is an error naming the account; an existing one is used as it is", async () => {
     const o = org();
     const arn = o.idc.seedPermissionSet({
@@ -386,6 +415,33 @@ describe("engine: Identity Center teams", () => {
       (await o.prod.kube("blue").readConfigMap("kube-system", "aws-auth"))?.data["mapRoles"],
     ).not.toContain("AWSReservedSSO");
     expect(await o.prod.eks(REGION).describeAccessEntry("green", arn)).toBeUndefined();
+  });
+
+  it("removes the access entry it made for an Identity Center team that is gone from the config, and leaves others' entries", async () => {
+    const o = org();
+    const config = configFrom(configYaml());
+    await apply(await plan(config, o.deps), o);
+    await apply(await plan(config, o.deps), o);
+    const arn = reservedArn(o.suffixes[0] ?? "");
+    // An entry someone made by hand for another permission set's role.
+    const handMade = `arn:aws:iam::${PROD}:role${RESERVED_PATH}AWSReservedSSO_Admins_00000000000000aa`;
+    o.prod.iam.seedRole({
+      ...reservedRole("Admins", "00000000000000aa", "AROAADMINS", o.prod.clock.now()),
+      name: "AWSReservedSSO_Admins_00000000000000aa",
+    });
+    await o.prod.eks(REGION).createAccessEntry("green", {
+      principalArn: handMade,
+      kubernetesGroups: ["admins"],
+      username: "admin:{{SessionName}}",
+      tags: {},
+    });
+    const withoutTeam = configFrom(
+      configYaml().replace(/ {2}- name: devs[\s\S]*$/, "  - name: ops\n    iamGroup: ops\n    access: []\n"),
+    );
+    const gone = await plan(withoutTeam, o.deps);
+    expect(gone.steps.filter((s) => s.resource.kind === "access-entry").map((s) => [s.id, s.action])).toEqual(
+      [[`access-entry/green/${arn}`, "delete"]],
+    );
   });
 
   it("a read denied in the cluster account names the account, the identity and the permission", async () => {

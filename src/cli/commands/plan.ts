@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { createInterface } from "node:readline/promises";
 import { loadConfigFile, readTextInput } from "../../adapters/fs/config-file.js";
+import { locateInConfig } from "../../core/config/source.js";
 import type { Plan, PlanScope } from "../../core/plan/plan.js";
 import { parseSavedPlan } from "../../core/plan/plan-file.js";
 import {
@@ -70,7 +71,7 @@ async function loadConfig(
   file: string,
   term: Terminal,
   json: boolean,
-): Promise<{ ok: true; config: AccessConfig; digest: string } | { ok: false }> {
+): Promise<{ ok: true; config: AccessConfig; digest: string; text: string } | { ok: false }> {
   const loaded = await loadConfigFile(file);
   const sources = new Map(loaded.text !== undefined ? [[file, loaded.text]] : []);
   if (!loaded.ok) {
@@ -81,6 +82,7 @@ async function loadConfig(
   return {
     ok: true,
     config: loaded.value,
+    text: loaded.text ?? "",
     digest: createHash("sha256")
       .update(loaded.text ?? "")
       .digest("hex"),
@@ -142,12 +144,14 @@ async function planFor(
     if (!isExpectedFailure(error)) throw error;
     result = { ok: false as const, diagnostics: [failureDiagnostic(error, { during: "read" })] };
   }
+  // Problems with a field of the config point at it, as validation errors do.
+  const located = locateInConfig(options.config, loaded.text, result.diagnostics);
+  const sources = new Map([[options.config, loaded.text]]);
   if (!result.ok) {
-    reportFailure(result.diagnostics, term, { json, then: NOTHING_PLANNED });
+    reportFailure(located, term, { json, sources, then: NOTHING_PLANNED });
     return { ok: false };
   }
-  if (result.diagnostics.length > 0 && options.json !== true)
-    term.err(renderDiagnostics(result.diagnostics, term));
+  if (located.length > 0 && options.json !== true) term.err(renderDiagnostics(located, term, sources));
   return { ok: true, plan: result.value.plan, wiring: wired, kube: result.value.observation.kube };
 }
 

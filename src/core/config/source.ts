@@ -150,3 +150,31 @@ export function locate(
   if (offset === undefined) return undefined;
   return positionAt(source, offset);
 }
+
+/** The segments of a field path as formatPath writes it: `teams[0].access` -> teams, 0, access. */
+export function parsePath(path: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const part of path.split(".")) {
+    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (match === null) return [];
+    if (match[1] !== undefined && match[1] !== "") out.push(match[1]);
+    for (const index of (match[2] ?? "").matchAll(/\[(\d+)\]/g)) out.push(Number(index[1]));
+  }
+  return out;
+}
+
+/**
+ * Gives each diagnostic about a field of the config (a `path`, no `source`: what the
+ * planner reports, e.g. EG241 at `teams[2].identityCenter.group`) the position of that field
+ * in the config's text, so that it reads like a validation error. Others are unchanged.
+ */
+export function locateInConfig(file: string, text: string, diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  if (!diagnostics.some((d) => d.path !== undefined && d.source === undefined)) return [...diagnostics];
+  const { source } = parseYamlSource(file, text);
+  return diagnostics.map((d) => {
+    if (d.path === undefined || d.source !== undefined) return d;
+    const segments = parsePath(d.path);
+    const at = segments.length > 0 ? locate(source, segments) : undefined;
+    return at !== undefined ? { ...d, source: at } : d;
+  });
+}
