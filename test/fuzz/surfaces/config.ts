@@ -153,8 +153,10 @@ async function check(c: FuzzCase, dir: string, ctx: Parameters<Surface["check"]>
       ),
     );
   }
-  if (loaded !== undefined && !loaded.ok && outcome.stderr.trim() === "" && !c.argv.includes("--json")) {
-    violations.push(violation("silent-failure", "the config was refused without a word on stderr"));
+  // Asked for JSON (--json, -o json), the refusal is {"ok": false, "diagnostics": [...]} on stdout.
+  const saidAsJson = /"ok": false/.test(outcome.stdout) && /"diagnostics"/.test(outcome.stdout);
+  if (loaded !== undefined && !loaded.ok && outcome.stderr.trim() === "" && !saidAsJson) {
+    violations.push(violation("silent-failure", "the config was refused without a word on stderr or stdout"));
   }
   const temps = leftoverTemporaries(after);
   if (temps.length > 0)

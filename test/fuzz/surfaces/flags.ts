@@ -289,11 +289,12 @@ async function check(c: FuzzCase, dir: string, ctx: Parameters<Surface["check"]>
           `unknown command ${JSON.stringify(unknown)} exited ${String(outcome.code)}`,
         ),
       );
-    else if (!/unknown command/i.test(outcome.stderr))
+    // With --json on the command line the EG141 diagnostic is JSON on stdout.
+    else if (!/unknown command/i.test(outcome.stderr + outcome.stdout))
       violations.push(
         violation(
           "unknown-command-unexplained",
-          `unknown command ${JSON.stringify(unknown)}: stderr does not say so: ${outcome.stderr.slice(0, 300)}`,
+          `unknown command ${JSON.stringify(unknown)}: neither stderr nor stdout says so: ${(outcome.stderr + outcome.stdout).slice(0, 300)}`,
         ),
       );
   }
