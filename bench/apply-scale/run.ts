@@ -321,10 +321,12 @@ async function peerComparison(
   started = performance.now();
   const described = await wiring.deps.eks(REGION).describeCluster(cluster);
   if (described === undefined) throw new Error(`no cluster ${cluster}`);
-  const port = await wiring.deps.kube(
+  const connected = await wiring.deps.kube(
     { name: cluster, region: REGION, authentication: "aws-auth", arn: described.arn, accountId: ACCOUNT },
     described,
   );
+  if (!connected.ok) throw new Error(`no connection to ${cluster}: ${JSON.stringify(connected.diagnostics)}`);
+  const port = connected.value;
   const result = await applyPlan(
     plan,
     createStepRunner(plan, wiring.deps, () => Promise.resolve(port)),

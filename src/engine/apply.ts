@@ -201,7 +201,10 @@ async function execute(
   const resource = step.resource;
   const payload = step.payload;
   const iam = iamFor(deps, plan.accountId, accountOfStep(step, plan));
-  if (recheck && resource.kind !== "aws-auth") {
+  // aws-auth is checked by its writer, on the read its write uses. Identity Center steps
+  // are not read again yet: a saved plan's permission sets and assignments are written as
+  // planned (docs/plan-format.md).
+  if (recheck && resource.kind !== "aws-auth" && step.area !== "identity-center") {
     // The step's cluster, for the kinds that have one (the IAM kinds read only `iam`).
     const cluster = "cluster" in resource ? resource.cluster : step.id;
     const ports = {
