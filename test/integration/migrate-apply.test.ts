@@ -8,9 +8,11 @@
 // cluster with SubjectAccessReviews.
 //
 // The interruption test is deterministic: the double holds the n-th EKS request of a run
-// unanswered, the test kills the CLI with SIGKILL while it waits, and runs it again; every
-// step of the apply starts with an EKS read, so n = 1, 2, ... stops it at every step
-// boundary and inside every step.
+// unanswered, the test kills the CLI with SIGKILL while it waits, and runs it again. It
+// kills before the run's first request, before every EKS write, and before the reads that
+// open the two Kubernetes-only steps (the aws-auth write, the ConfigMap's deletion): so at
+// every state the apply can leave. (Every request in turn takes 20 minutes on a loaded
+// two-core machine; the unit test interrupts at every write of each port instead.)
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +25,7 @@ import { type EksDouble, startEksDouble } from "../env/eks-double/index.js";
 import { apiRequest, type ApiClient, type KubeEnv, startKube } from "../env/kube.js";
 import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from "../env/moto.js";
 import { buildCli, type CliResult } from "../support/apply-env.js";
+import { liveAccessPolicyWarnings } from "../../src/cli/commands/access-policy-check.js";
 import { LONG_SCENARIO_TIMEOUT_MS } from "../support/time-limits.js";
 
 const A = MOTO_ACCOUNT_ID;
@@ -87,13 +90,12 @@ const REALISTIC = {
 `,
 };
 
-/** The interruption test's smaller aws-auth: a node role, the admin, a team, a user. */
+/** The interruption test's smaller aws-auth: a node role, the admin, a team. */
 const SMALL = {
   mapRoles: REALISTIC.mapRoles
     .split(/(?=^- )/m)
     .filter((e) => /eks-nodes|platform-admin|team-payments/.test(e))
     .join(""),
-  mapUsers: REALISTIC.mapUsers,
 };
 
 const NAMESPACES = ["payments", "dev"];
@@ -431,7 +433,7 @@ describe("eksgate migrate --apply against a live apiserver", { timeout: LONG_SCE
     expect(writes).toEqual([]);
   });
 
-  it("killed with SIGKILL at every EKS request in turn (every step and inside each): the next run converges", async () => {
+  it("killed with SIGKILL before its first request, before every EKS write and before each Kubernetes write: the next run converges", async () => {
     await freshCluster(SMALL);
     const plan = await planFor("API", "small.json");
     expect(plan.blockingCodes).toEqual([]);
@@ -439,10 +441,24 @@ describe("eksgate migrate --apply against a live apiserver", { timeout: LONG_SCE
     double.clearRequests();
     const reference = await eksgate(args);
     expect(reference.code, reference.stdout + reference.stderr).toBe(0);
-    const total = double.requests().filter((r) => r.operation !== "Authorize").length;
+    const log = double.requests().filter((r) => r.operation !== "Authorize");
     const expected = await state();
-    expect(total).toBeGreaterThan(plan.accessEntries.length * 2);
-    for (let n = 1; n <= total; n++) {
+    // 1-based positions: the first request, every write, the first read of the aws-auth
+    // step (its re-check of each entry), the read that follows the aws-auth write (the
+    // mode step's DescribeCluster) and the delete step's DescribeCluster (the last request).
+    const switches = log.flatMap((r, i) => (r.operation === "UpdateClusterConfig" ? [i + 1] : []));
+    expect(switches).toHaveLength(2);
+    const removals = plan.decisions.filter((d) => d.removeFromAwsAuth && d.principalArn !== undefined).length;
+    const awsAuthStep = (switches[1] ?? 0) - 1 - removals;
+    expect(log.slice(awsAuthStep - 1, awsAuthStep - 1 + removals).map((r) => r.operation)).toEqual(
+      Array.from({ length: removals }, () => "DescribeAccessEntry"),
+    );
+    expect(log[log.length - 1]?.operation).toBe("DescribeCluster");
+    const points = [
+      ...new Set([1, ...log.flatMap((r, i) => (r.method === "GET" ? [] : [i + 1])), awsAuthStep, log.length]),
+    ].sort((a, b) => a - b);
+    expect(points.length).toBeGreaterThanOrEqual(plan.accessEntries.length + 4);
+    for (const n of points) {
       await freshCluster(SMALL);
       const held = double.holdRequest(n);
       const { child, done } = run(args);
@@ -458,6 +474,32 @@ describe("eksgate migrate --apply against a live apiserver", { timeout: LONG_SCE
       const rerun = await eksgate(args);
       expect(rerun.code, `n=${n} (held ${operation}): ${rerun.stdout}${rerun.stderr}`).toBe(0);
       expect(await state(), `n=${n} (held ${operation})`).toEqual(expected);
+    }
+  });
+
+  it("a policy ListAccessPolicies lists that the table does not know: EG418 names it", async () => {
+    const later = await startEksDouble({
+      iamEndpoint: moto.endpoint,
+      region: REGION,
+      extraAccessPolicies: ["AmazonEKSFuturePolicy"],
+    });
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_EKS: later.endpoint,
+      AWS_ACCESS_KEY_ID: SEED_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SEED_CREDENTIALS.secretAccessKey,
+    });
+    try {
+      const warnings = await liveAccessPolicyWarnings({ region: REGION });
+      expect(warnings.map((w) => w.code)).toEqual(["EG418"]);
+      expect(warnings[0]?.summary).toContain("AmazonEKSFuturePolicy");
+      expect(await liveAccessPolicyWarnings({ region: REGION, snapshot: dir })).toEqual([]);
+    } finally {
+      for (const key of ["AWS_ENDPOINT_URL_EKS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) {
+        if (saved[key] === undefined) Reflect.deleteProperty(process.env, key);
+        else process.env[key] = saved[key];
+      }
+      await later.stop();
     }
   });
 });

@@ -10,3 +10,4 @@ export * from "./plan.js";
 export * from "./doctor.js";
 export * from "./verify.js";
 export * from "./apply-steps.js";
+export * from "./access-policy-check.js";

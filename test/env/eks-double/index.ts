@@ -39,6 +39,8 @@ export interface EksDoubleOptions {
   readonly clusterCreatorArn?: string;
   /** Clock for createdAt/modifiedAt (default the system clock). */
   readonly now?: () => Date;
+  /** Policy names ListAccessPolicies lists after the built-in 33 (A1): ones AWS added later. */
+  readonly extraAccessPolicies?: readonly string[];
 }
 
 /** What the double knows about an entry's principal compared with a principal ID now. */
@@ -103,6 +105,9 @@ export async function startEksDouble(options: EksDoubleOptions = {}): Promise<Ek
     lookup,
     clusterCreatorArn: options.clusterCreatorArn,
     now: options.now ?? (() => new Date()),
+    ...(options.extraAccessPolicies === undefined
+      ? {}
+      : { extraAccessPolicies: options.extraAccessPolicies }),
   });
   const log: RecordedRequest[] = [];
   let hold: { remaining: number; arrived: (operation: string) => void; held?: () => void } | undefined;

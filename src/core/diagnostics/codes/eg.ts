@@ -328,7 +328,7 @@ export const EG_CODES = defineFamily(
     EG418: {
       severity: "warning",
       where: "migrate",
-      meaning: "ListAccessPolicies names a policy the table does not know (reserved).",
+      meaning: "ListAccessPolicies names a policy eksgate's versioned table does not know.",
     },
     EG419: {
       severity: "error",
@@ -339,7 +339,7 @@ export const EG_CODES = defineFamily(
       severity: "error",
       where: "migrate",
       meaning:
-        'Apply: a principal"s access through the live cluster is not what the plan expects (reserved).',
+        'Apply: a principal"s access through the live cluster is not what the plan expects; aws-auth stays.',
     },
     EG421: {
       severity: "error",
