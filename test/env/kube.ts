@@ -33,6 +33,12 @@ export interface StartKubeOptions {
    * change what the webhook answers; kube-apiserver's own default is 2m).
    */
   readonly webhookCacheTtl?: string;
+  /**
+   * URL of a SubjectAccessReview webhook (authorization). When set, the apiserver runs
+   * `--authorization-mode=RBAC,Webhook`: a request is allowed when RBAC or the webhook
+   * allows it, as EKS adds its access-policy authorizer to RBAC. Answers are not cached.
+   */
+  readonly authorizationWebhookUrl?: string;
   /** Parent directory for the environment's private temp directory (default: the OS temp dir). */
   readonly dir?: string;
   /** Binaries to run; default: the cached pinned build (run ensureControlPlane first). */
@@ -170,7 +176,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeEnv
       `--tls-private-key-file=${serverKey}`,
       `--client-ca-file=${ca}`,
       `--token-auth-file=${tokenFile}`,
-      "--authorization-mode=RBAC",
+      `--authorization-mode=${options.authorizationWebhookUrl === undefined ? "RBAC" : "RBAC,Webhook"}`,
       "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
       `--service-account-key-file=${saPub}`,
       `--service-account-signing-key-file=${saKey}`,
@@ -186,6 +192,18 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeEnv
         `--authentication-token-webhook-version=${options.webhookVersion ?? "v1"}`,
         // Tests change what the webhook answers; never serve a stale cached review.
         `--authentication-token-webhook-cache-ttl=${options.webhookCacheTtl ?? "0s"}`,
+      );
+    }
+
+    if (options.authorizationWebhookUrl !== undefined) {
+      const authzConfig = join(pki, "authorization-webhook.kubeconfig");
+      await writeFile(authzConfig, webhookKubeconfig(options.authorizationWebhookUrl, undefined));
+      apiserverArgs.push(
+        `--authorization-webhook-config-file=${authzConfig}`,
+        "--authorization-webhook-version=v1",
+        // Tests change access entries between requests: never serve a cached decision.
+        "--authorization-webhook-cache-authorized-ttl=0s",
+        "--authorization-webhook-cache-unauthorized-ttl=0s",
       );
     }
 

@@ -710,6 +710,37 @@ describe("§6 access policies", () => {
     expect(paged).toEqual(names);
   });
 
+  it("A1: ListAccessPolicies lists the 33 policies of 2026, then those a test adds as AWS adds them", async () => {
+    const { accessPolicies } = await eks.send(new ListAccessPoliciesCommand({}));
+    expect(accessPolicies).toHaveLength(33);
+    const names = (accessPolicies ?? []).map((p) => p.name ?? "");
+    expect(names).toEqual([...names].sort());
+    for (const name of [
+      "AmazonEKSSecretReaderPolicy",
+      "AmazonEKSArgoCDPolicy",
+      "AmazonSagemakerHyperpodSpacePolicy",
+    ])
+      expect(names).toContain(name);
+    const later = await startEksDouble({
+      iamEndpoint: moto.endpoint,
+      extraAccessPolicies: ["AmazonEKSFuturePolicy"],
+    });
+    const client = new EKSClient({
+      endpoint: later.endpoint,
+      region: "us-east-1",
+      credentials,
+      maxAttempts: 1,
+    });
+    try {
+      const listed = (await client.send(new ListAccessPoliciesCommand({}))).accessPolicies ?? [];
+      expect(listed).toHaveLength(34);
+      expect(listed[33]).toEqual({ name: "AmazonEKSFuturePolicy", arn: POLICY("AmazonEKSFuturePolicy") });
+    } finally {
+      client.destroy();
+      await later.stop();
+    }
+  });
+
   it("AssociateAccessPolicy stores cluster and namespace scopes (wildcards allowed) and lists them", async () => {
     const { arn } = await role("dev");
     await createEntry({ principalArn: arn });

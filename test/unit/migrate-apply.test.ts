@@ -9,8 +9,17 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { mapPrincipal } from "../../src/core/evaluate/mapping/index.js";
-import { authorize, type AccessPolicyAssociation } from "../../src/core/evaluate/rbac/index.js";
 import {
+  ACCESS_POLICIES,
+  ACCESS_POLICY_TABLE_VERSION,
+  accessPolicyFor,
+  authorize,
+  KNOWN_ACCESS_POLICIES,
+  type AccessPolicyAssociation,
+} from "../../src/core/evaluate/rbac/index.js";
+import { ACCESS_POLICIES as DOUBLE_POLICIES } from "../env/eks-double/access-policies.js";
+import {
+  accessPolicyWarnings,
   ADMIN_BRIDGE_BINDING,
   ADMIN_BRIDGE_GROUP,
   directoryFromIam,
@@ -542,4 +551,29 @@ describe("eksgate migrate --apply: what it refuses before it touches anything", 
       expect(unattended.err).toContain("EG320");
     },
   );
+});
+
+describe("the versioned table of EKS access policies", () => {
+  it("knows the 33 policies AWS listed in 2026, the double's list, and has rules for the seven with a published table", () => {
+    expect(KNOWN_ACCESS_POLICIES).toHaveLength(33);
+    expect(KNOWN_ACCESS_POLICIES.map((p) => p.name)).toEqual(DOUBLE_POLICIES.map((p) => p.name));
+    const withRules = KNOWN_ACCESS_POLICIES.filter((p) => p.rules === "table").map((p) => p.name);
+    expect(withRules).toEqual([...ACCESS_POLICIES.keys()].sort());
+    expect(withRules).toHaveLength(7);
+    expect(
+      accessPolicyFor("arn:aws:eks::aws:cluster-access-policy/AmazonEKSSecretReaderPolicy")?.rules,
+    ).toEqual([{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] }]);
+  });
+
+  it("EG418 names each listed policy the table does not know, once, and nothing for known ones", () => {
+    expect(accessPolicyWarnings(DOUBLE_POLICIES)).toEqual([]);
+    const warnings = accessPolicyWarnings([
+      ...DOUBLE_POLICIES,
+      { name: "AmazonEKSFuturePolicy" },
+      { name: "AmazonEKSFuturePolicy" },
+    ]);
+    expect(warnings.map((w) => [w.code, w.severity])).toEqual([["EG418", "warning"]]);
+    expect(warnings[0]?.summary).toContain("AmazonEKSFuturePolicy");
+    expect(warnings[0]?.summary).toContain(ACCESS_POLICY_TABLE_VERSION);
+  });
 });

@@ -554,4 +554,31 @@ describe("eksgate doctor", () => {
       "EG432",
     ]);
   });
+
+  it(
+    "is part of eksgate audit: the doctor's findings the audit has no code for appear among its own, with their fix, and count",
+    async () => {
+      const term = recordingTerminal();
+      const code = await runCli(["audit", "--snapshot", ROOT, "--cluster", "hybrid", "--json"], term);
+      const report = JSON.parse(term.stdout()) as {
+        counts: Record<string, number>;
+        findings: { code: string; severity: string; fix: string; why: string }[];
+      };
+      const doctor = report.findings.filter((f) => /^EG43\d$/.test(f.code));
+      // EG430 and EG432 are the audit's own AUD150 and AUD120, reported once.
+      expect(doctor.map((f) => f.code).sort()).toEqual(["EG431", "EG433", "EG434", "EG434"]);
+      expect(report.findings.map((f) => f.code)).toContain("AUD150");
+      const disagree = doctor.find((f) => f.code === "EG433");
+      expect(disagree?.severity).toBe("warning");
+      expect(disagree?.fix).not.toBe("");
+      expect(disagree?.why).toContain("map one principal differently");
+      expect(code).toBe(1);
+      expect(report.counts["error"]).toBe(report.findings.filter((f) => f.severity === "error").length);
+      const prod = recordingTerminal();
+      await runCli(["audit", "--snapshot", ROOT, "--cluster", "prod", "--json"], prod);
+      const clean = JSON.parse(prod.stdout()) as { findings: { code: string }[] };
+      expect(clean.findings.filter((f) => /^EG43\d$/.test(f.code))).toEqual([]);
+    },
+    TIMEOUT,
+  );
 });

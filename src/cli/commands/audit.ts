@@ -5,6 +5,7 @@
 import { writeFileAtomically } from "../../adapters/fs/kubeconfig-file.js";
 import { readSnapshotDir } from "../../adapters/fs/snapshot-dir.js";
 import { accessGraphs, auditSnapshot } from "../../core/evaluate/audit/index.js";
+import { directoryFromIam, withDoctorFindings } from "../../core/migrate/index.js";
 import { parseSnapshot, type SnapshotFile } from "../../core/snapshot/index.js";
 import { ExitCode, type Terminal } from "../terminal.js";
 import { auditHtml } from "../views/audit-html.js";
@@ -49,7 +50,12 @@ export async function auditCommand(options: AuditCliOptions, term: Terminal): Pr
     return ExitCode.error;
   }
   const clusters = options.cluster === undefined ? undefined : [options.cluster];
-  const report = auditSnapshot({ snapshot, files, ...(clusters !== undefined ? { clusters } : {}) });
+  // The doctor's findings (EG430-EG434) are part of the audit.
+  const report = withDoctorFindings(
+    auditSnapshot({ snapshot, files, ...(clusters !== undefined ? { clusters } : {}) }),
+    snapshot.clusters,
+    directoryFromIam(snapshot.iam),
+  );
   if (options.html !== undefined) {
     const graphs = accessGraphs(snapshot, clusters, context.options);
     try {

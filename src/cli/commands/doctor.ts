@@ -5,6 +5,7 @@
  */
 import { directoryFromIam, doctorCluster, type DoctorFinding } from "../../core/migrate/index.js";
 import { ExitCode, type Terminal } from "../terminal.js";
+import { warnAboutAccessPolicies } from "./access-policy-check.js";
 import { loadSnapshotFor } from "./can-i.js";
 import type { AccessInputOptions } from "./snapshot-command.js";
 
@@ -41,6 +42,7 @@ export async function doctorCommand(options: DoctorCliOptions, term: Terminal): 
   const findings = snapshot.clusters
     .filter((c) => options.cluster === undefined || c.name === options.cluster)
     .flatMap((c) => doctorCluster(c, directory));
+  await warnAboutAccessPolicies(options, term);
   if (options.json === true) term.out(`${JSON.stringify({ findings }, null, 2)}\n`);
   else term.out(doctorText(findings, term));
   return findings.some((f) => f.severity === "error") ? ExitCode.error : ExitCode.ok;

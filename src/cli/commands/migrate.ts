@@ -16,6 +16,7 @@ import {
 import { ExitCode, type Terminal } from "../terminal.js";
 import { renderDiagnostics } from "../views/diagnostics.js";
 import { migrationText } from "../views/migrate.js";
+import { warnAboutAccessPolicies } from "./access-policy-check.js";
 import { loadSnapshotFor } from "./can-i.js";
 import { cliError, failWith, type AccessInputOptions } from "./snapshot-command.js";
 
@@ -65,6 +66,7 @@ export async function migrateCommand(options: MigrateCliOptions, term: Terminal)
     return ExitCode.error;
   }
   const plan = result.value;
+  await warnAboutAccessPolicies(options, term);
   const accepted = options.acceptLoss ?? [];
   const json = `${JSON.stringify(plan, null, 2)}\n`;
   if (options.out !== undefined) {

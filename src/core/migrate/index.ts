@@ -8,5 +8,7 @@ export * from "./convert.js";
 export * from "./proof.js";
 export * from "./plan.js";
 export * from "./doctor.js";
+export * from "./doctor-audit.js";
 export * from "./verify.js";
 export * from "./apply-steps.js";
+export * from "./access-policy-check.js";

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { ACCESS_POLICIES } from "./access-policies.js";
 import { type IamCredentials, iamPrincipalLookup, type PrincipalLookup } from "./principal-lookup.js";
 import { parsePrincipalArn } from "./rules.js";
-import { createEksServer, type RecordedRequest } from "./server.js";
+import { AUTHORIZE_OPERATION, createEksServer, type RecordedRequest } from "./server.js";
 import { type AccessEntryRecord, EksDoubleState, type SeedClusterInput } from "./state.js";
 
 export type { AccessPolicyDefinition } from "./access-policies.js";
@@ -39,6 +39,8 @@ export interface EksDoubleOptions {
   readonly clusterCreatorArn?: string;
   /** Clock for createdAt/modifiedAt (default the system clock). */
   readonly now?: () => Date;
+  /** Policy names ListAccessPolicies lists after the built-in 33 (A1): ones AWS added later. */
+  readonly extraAccessPolicies?: readonly string[];
 }
 
 /** What the double knows about an entry's principal compared with a principal ID now. */
@@ -77,6 +79,16 @@ export interface EksDouble {
    * principal of another account, the stored ID is all there is and the entry reads as active.
    */
   checkAccessEntry(clusterName: string, principalArn: string): Promise<AccessEntryResolution>;
+  /**
+   * Holds the `n`-th EKS request from now (1: the next; the authorization webhook's
+   * requests do not count) unanswered, and resolves with its operation once it arrived.
+   * Everything before it was answered; nothing after it is served until `releaseHeld()`.
+   */
+  holdRequest(n: number): Promise<string>;
+  /** Drops a held request (its connection is closed unanswered) and stops holding. */
+  releaseHeld(): void;
+  /** The authorization webhook URL of a cluster, for startKube({ authorizationWebhookUrl }). */
+  authorizeUrl(clusterName: string): string;
 }
 
 export async function startEksDouble(options: EksDoubleOptions = {}): Promise<EksDouble> {
@@ -93,9 +105,25 @@ export async function startEksDouble(options: EksDoubleOptions = {}): Promise<Ek
     lookup,
     clusterCreatorArn: options.clusterCreatorArn,
     now: options.now ?? (() => new Date()),
+    ...(options.extraAccessPolicies === undefined
+      ? {}
+      : { extraAccessPolicies: options.extraAccessPolicies }),
   });
   const log: RecordedRequest[] = [];
-  const server = createEksServer(state, log);
+  let hold: { remaining: number; arrived: (operation: string) => void; held?: () => void } | undefined;
+  const server = createEksServer(state, log, (operation) => {
+    if (hold === undefined || operation === AUTHORIZE_OPERATION) return undefined;
+    if (hold.held !== undefined) return new Promise<void>(() => undefined);
+    hold.remaining -= 1;
+    if (hold.remaining > 0) return undefined;
+    const current = hold;
+    return new Promise<void>((_resolve, reject) => {
+      current.held = () => {
+        reject(new Error("held request dropped"));
+      };
+      current.arrived(operation);
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => {
@@ -134,6 +162,17 @@ export async function startEksDouble(options: EksDoubleOptions = {}): Promise<Ek
         });
       });
     },
+    holdRequest(n) {
+      return new Promise<string>((arrived) => {
+        hold = { remaining: n, arrived };
+      });
+    },
+    releaseHeld() {
+      const current = hold;
+      hold = undefined;
+      current?.held?.();
+    },
+    authorizeUrl: (clusterName) => `http://127.0.0.1:${port}/authorize/${encodeURIComponent(clusterName)}`,
     reset() {
       state.reset();
       log.length = 0;

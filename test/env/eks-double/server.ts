@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { EksApiError } from "./errors.js";
 import type { EksDoubleState, Json, Query } from "./state.js";
+import { reviewAccess } from "./authorizer.js";
 
 export interface RecordedRequest {
   readonly seq: number;
@@ -28,6 +29,15 @@ interface Route {
   readonly operation: string;
   readonly handler: Handler;
 }
+
+/** The operation name the log gives the authorization webhook's requests (not an EKS call). */
+export const AUTHORIZE_OPERATION = "Authorize";
+
+/**
+ * Asked before an EKS request is served; a promise that never settles holds the request
+ * unanswered (the test's way to stop a client at an exact point, §11).
+ */
+export type RequestGate = (operation: string) => Promise<void> | undefined;
 
 function routes(state: EksDoubleState): Route[] {
   const r = (method: string, path: string, operation: string, handler: Handler): Route => ({
@@ -75,6 +85,8 @@ function routes(state: EksDoubleState): Route[] {
     r("GET", "/tags/*", "ListTagsForResource", (p) => state.listTagsForResource(at(p, 0))),
     r("POST", "/tags/*", "TagResource", (p, _q, b) => state.tagResource(at(p, 0), b)),
     r("DELETE", "/tags/*", "UntagResource", (p, q) => state.untagResource(at(p, 0), q)),
+    // Not EKS: the access-policy authorizer as a Kubernetes authorization webhook (§12).
+    r("POST", "/authorize/*", AUTHORIZE_OPERATION, (p, _q, b) => reviewAccess(state, at(p, 0), b)),
   ];
 }
 
@@ -99,7 +111,11 @@ function match(
   return undefined;
 }
 
-export function createEksServer(state: EksDoubleState, log: RecordedRequest[]): Server {
+export function createEksServer(
+  state: EksDoubleState,
+  log: RecordedRequest[],
+  gate: RequestGate = () => undefined,
+): Server {
   const table = routes(state);
   let seq = 0;
   return createServer((req, res) => {
@@ -116,6 +132,8 @@ export function createEksServer(state: EksDoubleState, log: RecordedRequest[]): 
     const found = match(table, method, rawSegments);
     const operation = found?.route.operation ?? "Unknown";
     const text = await readBody(req);
+    const held = gate(operation);
+    if (held !== undefined) await held;
     let status = 200;
     let errorType: string | undefined;
     let payload: Json;

@@ -2,7 +2,12 @@
 // entries and policy associations, and cluster config updates. Every method validates the
 // way docs/specs/eks-access-entries-double.md says and throws EksApiError otherwise.
 import { randomBytes, randomUUID } from "node:crypto";
-import { ACCESS_POLICIES, CLUSTER_ADMIN_POLICY_ARN, findAccessPolicy } from "./access-policies.js";
+import {
+  ACCESS_POLICIES,
+  CLUSTER_ADMIN_POLICY_ARN,
+  extraAccessPolicy,
+  findAccessPolicy,
+} from "./access-policies.js";
 import { EksApiError, inUse, invalidParameter, invalidRequest, notFound } from "./errors.js";
 import { type PrincipalLookup, syntheticPrincipalId } from "./principal-lookup.js";
 import {
@@ -89,6 +94,8 @@ export interface StateOptions {
   /** The principal that gets the bootstrap admin entry on CreateCluster, if any. */
   readonly clusterCreatorArn: string | undefined;
   readonly now: () => Date;
+  /** Policy names listed after the built-in ones (A1), as AWS adds policies. */
+  readonly extraAccessPolicies?: readonly string[];
 }
 
 const DEFAULT_VERSION = "1.33";
@@ -404,7 +411,8 @@ export class EksDoubleState {
   }
 
   listAccessPolicies(query: Query): Json {
-    const { page, nextToken } = paginate([...ACCESS_POLICIES], query, "access-policies");
+    const all = [...ACCESS_POLICIES, ...(this.options.extraAccessPolicies ?? []).map(extraAccessPolicy)];
+    const { page, nextToken } = paginate(all, query, "access-policies");
     return {
       accessPolicies: page.map((p) => ({ name: p.name, arn: p.arn })),
       ...(nextToken ? { nextToken } : {}),

@@ -504,7 +504,7 @@ export const EG_CODES = defineFamily(
     EG418: {
       severity: "warning",
       where: "migrate",
-      meaning: "ListAccessPolicies names a policy the table does not know (reserved).",
+      meaning: "ListAccessPolicies names a policy eksgate's versioned table does not know.",
     },
     EG419: {
       severity: "error",
@@ -516,8 +516,8 @@ export const EG_CODES = defineFamily(
       severity: "error",
       where: "migrate",
       meaning:
-        'Apply: a principal"s access through the live cluster is not what the plan expects (reserved).',
-      hint: "Choose a target the cluster's mode can move to (API_AND_CONFIG_MAP first, then API).",
+        "Apply: a principal's access through the live cluster is not what the plan expects; aws-auth stays.",
+      hint: "Look at the principal named in the detail (its access entry and policies), fix it, and run migrate --apply again: it continues.",
     },
     EG421: {
       severity: "error",

@@ -163,7 +163,10 @@ function definition(name: string, resembles: string, rules: readonly PolicyRule[
   return { name, arn: `arn:aws:eks::aws:cluster-access-policy/${name}`, resembles, rules, approximate: true };
 }
 
-/** The five general-purpose EKS access policies, by name. */
+/**
+ * The EKS access policies whose rules the evaluator has (see KNOWN_ACCESS_POLICIES for all
+ * of them), by name.
+ */
 export const ACCESS_POLICIES: ReadonlyMap<string, AccessPolicyDefinition> = new Map(
   [
     definition("AmazonEKSClusterAdminPolicy", "cluster-admin", [
@@ -175,6 +178,13 @@ export const ACCESS_POLICIES: ReadonlyMap<string, AccessPolicyDefinition> = new 
     definition("AmazonEKSViewPolicy", "view", viewRules),
     definition("AmazonEKSAdminViewPolicy", "view, secrets included", [
       { apiGroups: ["*"], resources: ["*"], verbs: READ },
+    ]),
+    // The two further policies whose rules the user guide publishes as a table.
+    definition("AmazonEKSSecretReaderPolicy", "read secrets", [
+      { apiGroups: [""], resources: ["secrets"], verbs: READ },
+    ]),
+    definition("AmazonEKSHybridPolicy", "list nodes (EKS hybrid nodes)", [
+      { apiGroups: ["*"], resources: ["nodes"], verbs: ["list"] },
     ]),
   ].map((d) => [d.name, d]),
 );
@@ -211,4 +221,75 @@ export function accessScopeCovers(scope: AccessScope, namespace: string): boolea
   if (scope.type === "cluster") return true;
   if (namespace === "") return false;
   return scope.namespaces.some((p) => namespacePatternMatches(p, namespace));
+}
+
+/**
+ * Every access policy `aws eks list-access-policies` listed when this table was last
+ * checked, with whether AWS publishes its Kubernetes rules as a table on the user guide
+ * page "Review access policy permissions". The evaluator uses the rules of ACCESS_POLICIES
+ * (the five general-purpose policies, AmazonEKSSecretReaderPolicy and AmazonEKSHybridPolicy);
+ * for the others AWS describes the rules only in prose (Auto Mode and hybrid node policies)
+ * or not at all (service policies such as ACK, Argo CD, KRO, EMR, SageMaker HyperPod), so
+ * the evaluator knows their names but grants nothing through them, and says so.
+ *
+ * The list changes several times a year: `eksgate migrate` and `eksgate doctor` read
+ * ListAccessPolicies live and warn (EG418) about any name missing here.
+ */
+export const ACCESS_POLICY_TABLE_VERSION = "2026-12-04";
+
+export interface KnownAccessPolicy {
+  readonly name: string;
+  /** `table`: the evaluator has its rules; `not-published`: known by name only. */
+  readonly rules: "table" | "not-published";
+}
+
+const known = (rules: KnownAccessPolicy["rules"], names: readonly string[]): KnownAccessPolicy[] =>
+  names.map((name) => ({ name, rules }));
+
+/** Sorted by name, as ListAccessPolicies lists them. */
+export const KNOWN_ACCESS_POLICIES: readonly KnownAccessPolicy[] = [
+  ...known("not-published", [
+    "AIDevOpsAgentAccessPolicy",
+    "AmazonAIOpsAssistantPolicy",
+    "AmazonARCRegionSwitchScalingPolicy",
+    "AmazonEKSACKPolicy",
+  ]),
+  ...known("table", ["AmazonEKSAdminPolicy", "AmazonEKSAdminViewPolicy"]),
+  ...known("not-published", [
+    "AmazonEKSArgoCDClusterPolicy",
+    "AmazonEKSArgoCDPolicy",
+    "AmazonEKSAutoNodePolicy",
+    "AmazonEKSBlockStorageClusterPolicy",
+    "AmazonEKSBlockStoragePolicy",
+  ]),
+  ...known("table", ["AmazonEKSClusterAdminPolicy"]),
+  ...known("not-published", ["AmazonEKSComputeClusterPolicy", "AmazonEKSComputePolicy"]),
+  ...known("table", ["AmazonEKSEditPolicy"]),
+  ...known("not-published", ["AmazonEKSEventPolicy"]),
+  ...known("table", ["AmazonEKSHybridPolicy"]),
+  ...known("not-published", [
+    "AmazonEKSKROPolicy",
+    "AmazonEKSLoadBalancingClusterPolicy",
+    "AmazonEKSLoadBalancingPolicy",
+    "AmazonEKSNetworkingClusterPolicy",
+    "AmazonEKSNetworkingPolicy",
+    "AmazonEKSPodIdentityPolicy",
+    "AmazonEKSSecretAdminPolicy",
+  ]),
+  ...known("table", ["AmazonEKSSecretReaderPolicy", "AmazonEKSViewPolicy"]),
+  ...known("not-published", [
+    "AmazonEMRJobPolicy",
+    "AmazonSagemakerHyperpodClusterPolicy",
+    "AmazonSagemakerHyperpodControllerPolicy",
+    "AmazonSagemakerHyperpodSpacePolicy",
+    "AmazonSagemakerHyperpodSpaceTemplatePolicy",
+    "AmazonSagemakerHyperpodSystemNamespacePolicy",
+    "AmazonSagemakerHyperpodUserClusterPolicy",
+  ]),
+];
+
+/** The names in a ListAccessPolicies answer that this table does not know, sorted. */
+export function unknownAccessPolicies(listed: readonly { readonly name: string }[]): string[] {
+  const names = new Set(KNOWN_ACCESS_POLICIES.map((p) => p.name));
+  return [...new Set(listed.map((p) => p.name).filter((n) => !names.has(n)))].sort();
 }
