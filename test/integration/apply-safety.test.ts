@@ -251,7 +251,9 @@ describe("apply safety", { timeout: LONG_SCENARIO_TIMEOUT_MS }, () => {
 
     for (let k = 0; k < total; k++) {
       const { config } = await freshCluster([PAY]);
-      const child = env.spawnCli(["apply", "-c", config, "--auto-approve"]);
+      // One step at a time: after the k-th progress line the child still has whole
+      // round trips to moto and the apiserver ahead of it, which the kill lands within.
+      const child = env.spawnCli(["apply", "-c", config, "--auto-approve", "--parallelism", "1"]);
       let stderr = "";
       let stdout = "";
       const killedAfter = await new Promise<number>((done) => {
