@@ -25,7 +25,10 @@ function stopQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 export function processTerminal(): Terminal {
   stopQuietlyOnClosedPipe(process.stdout);
   stopQuietlyOnClosedPipe(process.stderr);
-  const isTTY = process.stdout.isTTY;
+  // isTTY is undefined (not false) on a pipe, whatever its type says; createColors(undefined)
+  // would guess from the environment (CI=true turns colour on), so it must be a boolean.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- typed boolean, undefined at run time on a pipe
+  const isTTY = Boolean(process.stdout.isTTY);
   const color = isTTY && process.env["NO_COLOR"] === undefined && process.env["TERM"] !== "dumb";
   return {
     out: (text) => process.stdout.write(text),

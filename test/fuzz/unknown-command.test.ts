@@ -16,7 +16,16 @@ beforeAll(() => {
 }, 300_000);
 
 function eksgate(...argv: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI_JS, ...argv], { cwd: REPO, encoding: "utf8", timeout: 120_000 });
+  // CI=true as on a CI machine: output to a pipe has no colour there either.
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
+  delete env["FORCE_COLOR"];
+  delete env["NO_COLOR"];
+  const r = spawnSync(process.execPath, [CLI_JS, ...argv], {
+    cwd: REPO,
+    encoding: "utf8",
+    timeout: 120_000,
+    env,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
